@@ -1,0 +1,1 @@
+"""Gantry's product logic, free of Qt."""

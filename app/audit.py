@@ -1,0 +1,245 @@
+"""The hash-chained audit trail: recorded inside every flush, verified against the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, event, insert, inspect, select
+from sqlalchemy.orm import Mapper, Session, object_session
+
+from models import AuditEvent, Base
+
+GENESIS = "0" * 64
+AUDIT_TABLE = AuditEvent.__table__
+_PENDING = "gantry_audit_pending"
+
+
+def default_actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. in some containers
+        return "unknown"
+
+
+def audited_columns(mapper: Mapper[Any]) -> list[str]:
+    return [c.key for c in mapper.column_attrs if c.columns[0].info.get("audit", True)]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def dump(values: dict[str, Any] | None) -> str | None:
+    if values is None:
+        return None
+    return json.dumps(
+        {k: _jsonable(v) for k, v in values.items()}, sort_keys=True, ensure_ascii=False
+    )
+
+
+def event_hash(prev_hash: str, at: str, actor: str, action: str, entity: str, entity_id: int,
+               before: str | None, after: str | None, reason: str) -> str:
+    payload = json.dumps(
+        [prev_hash, at, actor, action, entity, entity_id, before, after, reason],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def row_values(obj: Base) -> dict[str, Any]:
+    # getattr loads anything expired, so the values are those of the row in the database.
+    return {key: getattr(obj, key) for key in audited_columns(inspect(obj).mapper)}
+
+
+def _queue(target: Base, action: str, before: dict[str, Any] | None,
+           after: dict[str, Any] | None) -> None:
+    session = object_session(target)
+    if session is None:  # pragma: no cover - mapper events always fire inside a session flush
+        return
+    session.info.setdefault(_PENDING, []).append(
+        (action, target.__tablename__, (after or before or {})["id"], before, after)
+    )
+
+
+def _after_insert(_mapper: Mapper[Any], _conn: Connection, target: Base) -> None:
+    if isinstance(target, AuditEvent):
+        return
+    _queue(target, "create", None, row_values(target))
+
+
+def _after_update(mapper: Mapper[Any], _conn: Connection, target: Base) -> None:
+    if isinstance(target, AuditEvent):
+        return
+    state = inspect(target)
+    before: dict[str, Any] = {}
+    after: dict[str, Any] = {}
+    for key in audited_columns(mapper):
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue
+        old = history.deleted[0] if history.deleted else None
+        new = history.added[0] if history.added else None
+        if old != new:
+            before[key], after[key] = old, new
+    if after:
+        before["id"] = after["id"] = state.dict["id"]
+        _queue(target, "update", before, after)
+
+
+def _before_delete(_mapper: Mapper[Any], _conn: Connection, target: Base) -> None:
+    if isinstance(target, AuditEvent):
+        return
+    _queue(target, "delete", row_values(target), None)
+
+
+def _after_flush(session: Session, _context: object) -> None:
+    pending = session.info.pop(_PENDING, None)
+    if not pending:
+        return
+    conn = session.connection()
+    head = conn.execute(
+        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none() or GENESIS
+    actor = session.info.get("actor") or default_actor()
+    reason = session.info.get("reason") or ""
+    at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
+    rows = []
+    for action, entity, entity_id, before, after in pending:
+        before_s, after_s = dump(before), dump(after)
+        digest = event_hash(head, at, actor, action, entity, entity_id, before_s, after_s, reason)
+        rows.append({
+            "at": at, "actor": actor, "action": action, "entity": entity,
+            "entity_id": entity_id, "before": before_s, "after": after_s,
+            "reason": reason, "prev_hash": head, "hash": digest,
+        })
+        head = digest
+    conn.execute(insert(AUDIT_TABLE), rows)
+
+
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+_installed = False
+
+
+def install() -> None:
+    """Record every ORM change to plan data; idempotent, called by app.store at import."""
+    global _installed
+    if _installed:
+        return
+    event.listen(Base, "after_insert", _after_insert, propagate=True)
+    event.listen(Base, "after_update", _after_update, propagate=True)
+    event.listen(Base, "before_delete", _before_delete, propagate=True)
+    event.listen(Session, "after_flush", _after_flush)
+    event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    _installed = True
+
+
+# -- verification -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    events: int
+    head: str
+    problems: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _label(entity: str, entity_id: int, values: dict[str, Any] | None) -> str:
+    name = ""
+    if values:
+        for field in ("key", "name", "title"):
+            if values.get(field):
+                name = f" ({values[field]})"
+                break
+    return f"{entity} #{entity_id}{name}"
+
+
+def _iter_events(session: Session) -> Iterator[tuple[Any, ...]]:
+    cols = AUDIT_TABLE.c
+    yield from session.execute(
+        select(cols.id, cols.at, cols.actor, cols.action, cols.entity, cols.entity_id,
+               cols.before, cols.after, cols.reason, cols.prev_hash, cols.hash)
+        .order_by(cols.id)
+    )
+
+
+def verify(session: Session) -> AuditReport:
+    """Recompute the chain, then compare the data the trail describes with the data on file."""
+    problems: list[str] = []
+    expected: dict[tuple[str, int], dict[str, Any]] = {}
+    head = GENESIS
+    count = 0
+    chain_broken = False
+    for (eid, at, actor, action, entity, entity_id, before, after, reason, prev,
+         digest) in _iter_events(session):
+        count += 1
+        if not chain_broken:
+            if prev != head:
+                problems.append(
+                    f"Audit event #{eid} does not follow the event before it: an event was "
+                    "removed or reordered.")
+                chain_broken = True
+            elif event_hash(prev, at, actor, action, entity, entity_id, before, after,
+                            reason) != digest:
+                problems.append(
+                    f"Audit event #{eid} ({action} {entity} #{entity_id} by {actor} at {at}) "
+                    "was altered after it was written.")
+                chain_broken = True
+        head = digest
+        key = (entity, entity_id)
+        if action == "create":
+            expected[key] = json.loads(after)
+        elif action == "update":
+            expected.setdefault(key, {}).update(json.loads(after))
+        else:
+            expected.pop(key, None)
+
+    for mapper in Base.registry.mappers:
+        cls = mapper.class_
+        if cls is AuditEvent:
+            continue
+        table = cls.__tablename__
+        columns = audited_columns(mapper)
+        attrs = [getattr(cls, c) for c in columns]
+        seen: set[int] = set()
+        for row in session.execute(select(*attrs)):
+            actual = {c: _jsonable(v) for c, v in zip(columns, row, strict=True)}
+            entity_id = actual["id"]
+            seen.add(entity_id)
+            trail = expected.get((table, entity_id))
+            label = _label(table, entity_id, actual)
+            if trail is None:
+                problems.append(f"{label} is in the file but not in the audit trail: it was "
+                                "added outside Gantry.")
+                continue
+            for column in columns:
+                if trail.get(column) != actual[column]:
+                    problems.append(
+                        f"{label}: {column} is {actual[column]!r} in the file but the audit "
+                        f"trail says {trail.get(column)!r}: it was changed outside Gantry.")
+        for (entity, entity_id), values in expected.items():
+            if entity == table and entity_id not in seen:
+                problems.append(f"{_label(entity, entity_id, values)} is in the audit trail but "
+                                "not in the file: it was deleted outside Gantry.")
+    return AuditReport(events=count, head=head, problems=problems)
+
+
+def chain_head(session: Session) -> str:
+    return session.execute(
+        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+    ).scalar_one_or_none() or GENESIS

@@ -1,0 +1,337 @@
+"""The plan file: open, create, lock, upgrade, back up and copy a `.gantry` SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import socket
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from app import audit, schema
+from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
+from models import PlanSetting
+
+# "GNTR": PRAGMA application_id marks a SQLite file as a Gantry plan.
+APPLICATION_ID = 0x474E5452
+PLAN_SUFFIX = ".gantry"
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+audit.install()
+
+
+@dataclass(frozen=True, slots=True)
+class LockHolder:
+    user: str
+    host: str
+    pid: int
+    since: str
+
+    def describe(self) -> str:
+        return f"{self.user} on {self.host} (process {self.pid}) since {self.since}"
+
+
+def lock_path(plan: Path) -> Path:
+    return plan.with_name(plan.name + ".lock")
+
+
+class PlanLock:
+    """A lock file beside the plan (never inside it, so reading a plan never writes to it)."""
+
+    def __init__(self, plan: Path) -> None:
+        self.path = lock_path(plan)
+        self.held = False
+
+    def holder(self) -> LockHolder | None:
+        try:
+            data = json.loads(self.path.read_text(encoding="utf-8"))
+            return LockHolder(str(data["user"]), str(data["host"]), int(data["pid"]),
+                              str(data["since"]))
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, KeyError, TypeError):
+            # An unreadable lock file still means somebody may be writing.
+            return LockHolder("unknown", "unknown", 0, "unknown")
+
+    def _is_stale(self, holder: LockHolder) -> bool:
+        if holder.host != socket.gethostname() or holder.pid <= 0:
+            return False
+        try:
+            os.kill(holder.pid, 0)
+        except ProcessLookupError:
+            return True
+        except PermissionError:
+            return False
+        return False
+
+    def acquire(self) -> LockHolder | None:
+        """Take the lock; return who holds it instead when somebody else does."""
+        for _ in range(2):
+            try:
+                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+            except FileExistsError:
+                holder = self.holder()
+                if holder is not None and self._is_stale(holder):
+                    self.path.unlink(missing_ok=True)
+                    continue
+                return holder or LockHolder("unknown", "unknown", 0, "unknown")
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({
+                    "user": audit.default_actor(),
+                    "host": socket.gethostname(),
+                    "pid": os.getpid(),
+                    "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                }, f)
+            self.held = True
+            return None
+        return self.holder()
+
+    def release(self) -> None:
+        if self.held:
+            self.path.unlink(missing_ok=True)
+            self.held = False
+
+
+def _check_header(path: Path) -> None:
+    try:
+        with path.open("rb") as f:
+            header = f.read(100)
+    except IsADirectoryError:
+        raise PlanOpenError(f"{path} is a folder, not a Gantry plan.") from None
+    except PermissionError:
+        raise PlanOpenError(f"{path} cannot be read: permission denied.") from None
+    if len(header) < 100 or not header.startswith(SQLITE_HEADER):
+        raise PlanOpenError(f"{path} is not a Gantry plan (it is not an SQLite database).")
+    app_id = int.from_bytes(header[68:72], "big")
+    if app_id != APPLICATION_ID:
+        raise PlanOpenError(f"{path} is not a Gantry plan (an SQLite database of another "
+                            "program).")
+
+
+def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+    if read_only:
+        uri = f"{path.resolve().as_uri()}?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
+    else:
+        conn = sqlite3.connect(path, check_same_thread=False)
+    conn.execute("PRAGMA foreign_keys = ON")
+    # Rollback journal rather than WAL keeps a plan one single file that can be copied to a
+    # USB stick; FULL sync makes a committed edit survive power loss.
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    return conn
+
+
+def _inspect_file(path: Path) -> str:
+    """Check integrity and return the schema revision, touching nothing."""
+    try:
+        conn = _connect(path, read_only=True)
+        try:
+            result = conn.execute("PRAGMA quick_check").fetchone()
+            if result is None or result[0] != "ok":
+                raise PlanOpenError(f"{path} is damaged ({result[0] if result else 'unknown'}); "
+                                    "restore it from a backup.")
+            has_version = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+            ).fetchone()
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone() \
+                if has_version else None
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise PlanOpenError(f"{path} is damaged or truncated ({exc}); restore it from a "
+                            "backup.") from None
+    if row is None:
+        raise PlanOpenError(f"{path} is not a complete Gantry plan (it has no schema version).")
+    return str(row[0])
+
+
+def backup_copy(source: sqlite3.Connection, target: Path) -> None:
+    """Copy a live database page by page with SQLite's backup API (consistent mid-edit)."""
+    tmp = target.with_name(target.name + ".part")
+    tmp.unlink(missing_ok=True)
+    dest = sqlite3.connect(tmp)
+    try:
+        source.backup(dest)
+    finally:
+        dest.close()
+    os.replace(tmp, target)
+
+
+class PlanStore:
+    """One open plan file: sessions, transactions and the lock."""
+
+    def __init__(self, path: Path, engine: Engine, read_only: bool, lock: PlanLock | None,
+                 locked_by: LockHolder | None, actor: str) -> None:
+        self.path = path
+        self.engine = engine
+        self.read_only = read_only
+        self.locked_by = locked_by
+        self.actor = actor
+        self._lock = lock
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path, *, read_only: bool = False, create: bool = False,
+             actor: str | None = None) -> PlanStore:
+        """Open a plan; a held lock makes it read-only, `create` makes a missing file."""
+        path = Path(path)
+        actor = actor or audit.default_actor()
+        if not path.exists():
+            if not create:
+                raise PlanOpenError(f"There is no plan at {path}.")
+            return cls._create(path, actor)
+        _check_header(path)
+        lock: PlanLock | None = None
+        locked_by: LockHolder | None = None
+        if not read_only:
+            lock = PlanLock(path)
+            locked_by = lock.acquire()
+            if locked_by is not None:
+                read_only, lock = True, None
+        try:
+            revision = _inspect_file(path)
+            if revision not in schema.known_revisions():
+                raise PlanOpenError(
+                    f"{path} was written by a newer Gantry (schema {revision}); this version "
+                    f"reads up to schema {schema.head_revision()}. Nothing was changed.")
+            if revision != schema.head_revision():
+                if read_only:
+                    raise PlanOpenError(
+                        f"{path} needs an upgrade to schema {schema.head_revision()} but is "
+                        "open read-only; open it in Gantry with write access first.")
+                cls._upgrade(path, revision)
+        except BaseException:
+            if lock is not None:
+                lock.release()
+            raise
+        engine = cls._engine(path, read_only)
+        return cls(path, engine, read_only, lock, locked_by, actor)
+
+    @staticmethod
+    def _engine(path: Path, read_only: bool) -> Engine:
+        engine = create_engine("sqlite://", creator=lambda: _connect(path, read_only),
+                               poolclass=NullPool if read_only else None)
+
+        # pysqlite's implicit transactions would start too late; begin explicitly so that
+        # every session transaction is one SQLite transaction.
+        @event.listens_for(engine, "connect")
+        def _no_implicit(dbapi_conn: sqlite3.Connection, _record: object) -> None:
+            dbapi_conn.isolation_level = None
+
+        @event.listens_for(engine, "begin")
+        def _begin(conn: object) -> None:
+            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+
+        return engine
+
+    @classmethod
+    def _create(cls, path: Path, actor: str) -> PlanStore:
+        if path.suffix != PLAN_SUFFIX:
+            raise PlanOpenError(f"A plan file name ends in {PLAN_SUFFIX}: {path}")
+        if not path.parent.is_dir():
+            raise PlanOpenError(f"The folder {path.parent} does not exist.")
+        lock = PlanLock(path)
+        holder = lock.acquire()
+        if holder is not None:
+            raise PlanLockedError(f"{path} is being created by {holder.describe()}.")
+        tmp = path.with_name(path.name + ".new")
+        try:
+            tmp.unlink(missing_ok=True)
+            engine = cls._engine(tmp, read_only=False)
+            with engine.begin() as conn:
+                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+                schema.upgrade_to_head(conn)
+            engine.dispose()
+            # The plan appears under its name only once it is complete.
+            os.replace(tmp, path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            lock.release()
+            raise
+        store = cls(path, cls._engine(path, False), False, lock, None, actor)
+        with store.transaction(reason="Plan created") as session:
+            session.add(PlanSetting(key="created", value=dt.datetime.now(dt.UTC).isoformat()))
+        return store
+
+    @staticmethod
+    def _upgrade(path: Path, revision: str) -> None:
+        stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+        backup = path.with_name(f"{path.stem}.before-{schema.head_revision()}-{stamp}{path.suffix}.bak")
+        source = _connect(path, read_only=True)
+        try:
+            backup_copy(source, backup)
+        finally:
+            source.close()
+        engine = PlanStore._engine(path, read_only=False)
+        try:
+            with engine.begin() as conn:
+                schema.upgrade_to_head(conn)
+        finally:
+            engine.dispose()
+
+    # -- use --------------------------------------------------------------------------------
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session that only reads; one consistent snapshot of the plan."""
+        with self._sessions() as session, session.begin():
+            yield session
+            session.rollback()
+
+    @contextmanager
+    def transaction(self, reason: str = "", actor: str | None = None) -> Iterator[Session]:
+        """One user action: everything in it commits together, or nothing does."""
+        if self.read_only:
+            holder = f" ({self.locked_by.describe()} holds it)" if self.locked_by else ""
+            raise ReadOnlyPlanError(f"{self.path} is open read-only{holder}; nothing was changed.")
+        with self._sessions() as session:
+            session.info["actor"] = actor or self.actor
+            session.info["reason"] = reason
+            with session.begin():
+                yield session
+
+    def setting(self, key: str, default: str = "") -> str:
+        with self.read() as session:
+            value = session.scalar(select(PlanSetting.value).where(PlanSetting.key == key))
+        return default if value is None else value
+
+    def save_as(self, target: str | Path) -> Path:
+        """Copy the plan to a new file with the backup API; the open plan stays this one."""
+        target = Path(target)
+        if target.resolve() == self.path.resolve():
+            raise PlanOpenError("Save As needs a different file than the open plan.")
+        raw = self.engine.raw_connection()
+        try:
+            backup_copy(raw.driver_connection, target)  # type: ignore[arg-type]
+        except sqlite3.Error as exc:
+            raise PlanOpenError(f"Could not write {target}: {exc}.") from None
+        finally:
+            raw.close()
+        return target
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self._lock is not None:
+            self._lock.release()
+
+    def __enter__(self) -> PlanStore:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def is_db_error(exc: BaseException) -> bool:
+    return isinstance(exc, DBAPIError | sqlite3.Error)

@@ -1,0 +1,38 @@
+"""SQLAlchemy models of a Gantry plan: one SQLite file holds one plan."""
+
+from models.audit import AuditEvent
+from models.base import Base
+from models.calendar import CalendarEntry
+from models.changes import Approval, ChangeRequest
+from models.checklists import Checklist, ChecklistItem
+from models.components import Component, ComponentDependency, ComponentVersion
+from models.environments import Deployment, Environment
+from models.notes import ReleaseNote
+from models.plan import PlanSetting
+from models.release import Release
+from models.risks import Risk
+from models.runbooks import Runbook, RunbookStep
+from models.work import Dependency, WorkItem
+
+__all__ = [
+    "Approval",
+    "AuditEvent",
+    "Base",
+    "CalendarEntry",
+    "ChangeRequest",
+    "Checklist",
+    "ChecklistItem",
+    "Component",
+    "ComponentDependency",
+    "ComponentVersion",
+    "Dependency",
+    "Deployment",
+    "Environment",
+    "PlanSetting",
+    "Release",
+    "ReleaseNote",
+    "Risk",
+    "Runbook",
+    "RunbookStep",
+    "WorkItem",
+]

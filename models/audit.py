@@ -1,0 +1,29 @@
+"""The audit trail: one hash-chained event per change to plan data."""
+
+from sqlalchemy import CheckConstraint, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, one_of
+
+AUDIT_ACTIONS = ("create", "update", "delete")
+
+
+class AuditEvent(Base):
+    __tablename__ = "audit_events"
+    __table_args__ = (
+        one_of("action", AUDIT_ACTIONS),
+        CheckConstraint("length(hash) = 64", name="hash_length"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # ISO 8601 UTC text, so the hashed value is exactly what is stored.
+    at: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(10))
+    entity: Mapped[str] = mapped_column(String(40), index=True)
+    entity_id: Mapped[int] = mapped_column(Integer)
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
