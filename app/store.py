@@ -29,6 +29,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 audit.install()
 
 
+@event.listens_for(Session, "before_flush")
+def _refuse_writes_in_read_views(session: Session, _ctx: object, _instances: object) -> None:
+    if session.info.get("read_view") and (session.new or session.dirty or session.deleted):
+        raise ReadOnlyPlanError("A read-only view of the plan tried to change it.")
+
+
 @dataclass(frozen=True, slots=True)
 class LockHolder:
     user: str
@@ -286,9 +292,10 @@ class PlanStore:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session that only reads; one consistent snapshot of the plan."""
-        with self._sessions() as session, session.begin():
-            yield session
-            session.rollback()
+        with self._sessions() as session:
+            session.info["read_view"] = True
+            with session.begin():
+                yield session
 
     @contextmanager
     def transaction(self, reason: str = "", actor: str | None = None) -> Iterator[Session]:

@@ -1,6 +1,6 @@
 """The audit trail: one hash-chained event per change to plan data."""
 
-from sqlalchemy import CheckConstraint, Integer, String, Text
+from sqlalchemy import CheckConstraint, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, one_of
@@ -13,6 +13,8 @@ class AuditEvent(Base):
     __table_args__ = (
         one_of("action", AUDIT_ACTIONS),
         CheckConstraint("length(hash) = 64", name="hash_length"),
+        # An item's history is looked up by (entity, id).
+        Index("ix_audit_events_entity_ref", "entity", "entity_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -20,7 +22,7 @@ class AuditEvent(Base):
     at: Mapped[str] = mapped_column(String(32))
     actor: Mapped[str] = mapped_column(String(120))
     action: Mapped[str] = mapped_column(String(10))
-    entity: Mapped[str] = mapped_column(String(40), index=True)
+    entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int] = mapped_column(Integer)
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)

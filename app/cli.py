@@ -1,0 +1,261 @@
+"""The `gantry` command line: headless subcommands over the same app services as the GUI."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from app import audit
+from app.errors import GantryError
+from app.plan_data import ItemRow
+from app.plan_service import PlanService
+from app.store import PlanStore
+
+SCHEDULE_COLUMNS = ("release", "key", "name", "kind", "start", "finish", "total_slack",
+                    "free_slack", "critical")
+# Subcommands of the contract that later work brings; until then they say so plainly.
+LATER = {
+    "import": "spreadsheet import",
+    "export": "exports (xlsx, runbook and record PDFs, ics, release notes)",
+    "runbook": "runbook execution",
+    "impact": "slip impact analysis",
+    "check": "conflict checks",
+    "metrics": "release metrics",
+    "keygen": "signing keys",
+    "sign": "PDF signing",
+    "verify": "PDF signature verification",
+}
+EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"gantry: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="gantry", description="Offline release planning.")
+    parser.add_argument("--version", action="version", version=f"gantry {_version()}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="write the demo plan (or a synthetic one of N items)")
+    demo.add_argument("plan", type=Path)
+    demo.add_argument("--size", type=int, help="number of work items of a synthetic plan")
+
+    sched = sub.add_parser("schedule", help="print computed dates, slack and critical flags")
+    sched.add_argument("plan", type=Path)
+    sched.add_argument("--release", help="only this release (name or version)")
+    sched.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    aud = sub.add_parser("audit", help="audit trail commands")
+    aud_sub = aud.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
+    verify = aud_sub.add_parser("verify", help="recompute the hash chain, compare with data")
+    verify.add_argument("plan", type=Path)
+
+    imp = sub.add_parser("import", help="import a spreadsheet (not available yet)")
+    imp.add_argument("plan", type=Path)
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--sheet")
+    imp.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD")
+    imp.add_argument("--release")
+    imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"))
+    imp.add_argument("--dry-run", action="store_true")
+
+    exp = sub.add_parser("export", help="export xlsx, PDFs, ics, notes (not available yet)")
+    exp.add_argument("kind", choices=("xlsx", "runbook", "record", "ics", "notes"))
+    exp.add_argument("plan", type=Path)
+    exp.add_argument("out", type=Path)
+    exp.add_argument("--release")
+    exp.add_argument("--paper", choices=("a4", "letter"))
+    exp.add_argument("--sign", type=Path, metavar="KEY.p12")
+    exp.add_argument("--meaning")
+
+    run = sub.add_parser("runbook", help="runbook steps (not available yet)")
+    run.add_argument("plan", type=Path)
+    run.add_argument("--release", required=True)
+    run.add_argument("--run", type=int)
+    run.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    impact = sub.add_parser("impact", help="what a slip moves (not available yet)")
+    impact.add_argument("plan", type=Path)
+    impact.add_argument("--item", required=True)
+    impact.add_argument("--slip", type=int, required=True)
+    impact.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    check = sub.add_parser("check", help="conflicts (not available yet)")
+    check.add_argument("plan", type=Path)
+
+    metrics = sub.add_parser("metrics", help="release metrics (not available yet)")
+    metrics.add_argument("plan", type=Path)
+    metrics.add_argument("--release")
+    metrics.add_argument("--format", choices=("table", "json"), default="table")
+
+    keygen = sub.add_parser("keygen", help="make a signing key (not available yet)")
+    keygen.add_argument("out", type=Path)
+    keygen.add_argument("--name", required=True)
+    keygen.add_argument("--email")
+    keygen.add_argument("--days", type=int)
+
+    sign = sub.add_parser("sign", help="sign a PDF (not available yet)")
+    sign.add_argument("input", type=Path)
+    sign.add_argument("output", type=Path)
+    sign.add_argument("--key", required=True, type=Path)
+    sign.add_argument("--meaning", required=True)
+
+    ver = sub.add_parser("verify", help="verify a signed PDF (not available yet)")
+    ver.add_argument("file", type=Path)
+    ver.add_argument("--trust", action="append", type=Path, default=[])
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gantry")
+    except PackageNotFoundError:
+        return "dev"
+
+
+# -- subcommands ----------------------------------------------------------------------------
+
+
+def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
+    from app.demo import build_demo, build_synthetic
+
+    plan: Path = args.plan
+    if plan.exists():
+        raise GantryError(f"{plan} already exists; give the demo a new file name.")
+    if args.size is not None and args.size < 1:
+        raise GantryError("--size must be at least 1.")
+    with PlanStore.open(plan, create=True) as store:
+        try:
+            if args.size is None:
+                build_demo(store)
+            else:
+                build_synthetic(store, args.size)
+        except BaseException:
+            store.close()
+            plan.unlink(missing_ok=True)
+            raise
+        summary = PlanService(store).summary()
+    print(f"Wrote {plan}: {summary.releases} releases, {summary.items} work items, "
+          f"{summary.links} dependencies.", file=out)
+    return EXIT_OK
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _schedule_rows(service: PlanService, release: str | None) -> list[tuple[str, ItemRow]]:
+    releases = [service.find_release(release)] if release else service.releases()
+    return [(r.name, item) for r in releases for item in service.items(r.id)]
+
+
+def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
+    with PlanStore.open(args.plan, read_only=True) as store:
+        service = PlanService(store)
+        rows = _schedule_rows(service, args.release)
+        releases = [service.find_release(args.release)] if args.release else service.releases()
+    records = [
+        (name, i.key, i.name, i.kind, i.start.isoformat() if i.start else None,
+         i.finish.isoformat() if i.finish else None, i.total_slack, i.free_slack, i.critical)
+        for name, i in rows
+    ]
+    if args.format == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(SCHEDULE_COLUMNS)
+        writer.writerows([_cell(v) for v in r] for r in records)
+    elif args.format == "json":
+        json.dump({
+            "releases": [{
+                "name": r.name, "version": r.version, "status": r.status,
+                "target": r.target_date.isoformat() if r.target_date else None,
+                "finish": r.finish.isoformat() if r.finish else None, "late_by": r.late_by,
+            } for r in releases],
+            "items": [dict(zip(SCHEDULE_COLUMNS, r, strict=True)) for r in records],
+        }, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        _print_table(out, records, rows)
+        for r in releases:
+            target = r.target_date.isoformat() if r.target_date else "no target"
+            finish = r.finish.isoformat() if r.finish else "-"
+            state = f"LATE by {r.late_by} working days" if r.late_by else "on time"
+            print(f"{r.name}: finishes {finish}, target {target}: {state}", file=out)
+    return EXIT_OK
+
+
+def _print_table(out: TextIO, records: list[tuple[object, ...]],
+                 rows: list[tuple[str, ItemRow]]) -> None:
+    headers = ("Release", "Key", "Name", "Kind", "Start", "Finish", "Slack", "Free", "Crit")
+    cells = []
+    for record, (_, item) in zip(records, rows, strict=True):
+        line = [_cell(v) for v in record]
+        line[2] = "  " * item.depth + line[2]
+        line[8] = "*" if item.critical else ""
+        cells.append(line)
+    widths = [max([len(h)] + [min(len(c[n]), 48) for c in cells]) for n, h in enumerate(headers)]
+    print("  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)), file=out)
+    print("  ".join("-" * w for w in widths), file=out)
+    for line in cells:
+        shown = [c if len(c) <= 48 else c[:47] + "…" for c in line]
+        print("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip(),
+              file=out)
+
+
+def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
+    with PlanStore.open(args.plan, read_only=True) as store, store.read() as session:
+        report = audit.verify(session)
+    if report.ok:
+        print(f"Audit trail intact: {report.events} events, head {report.head}.", file=out)
+        return EXIT_OK
+    print(f"Audit trail of {args.plan} has {len(report.problems)} problem(s):", file=out)
+    for problem in report.problems:
+        print(f"- {problem}", file=out)
+    return EXIT_REFUSED
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
+    "demo": cmd_demo,
+    "schedule": cmd_schedule,
+    "audit": cmd_audit_verify,
+}
+SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
+
+
+def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Run one subcommand; errors become one sentence on stderr and exit code 1."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = build_parser().parse_args(list(argv))
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    if args.command in LATER:
+        print(f"gantry {args.command}: {LATER[args.command]} is not available in this version "
+              "of Gantry yet.", file=err)
+        return EXIT_USAGE
+    try:
+        return COMMANDS[args.command](args, out)
+    except GantryError as exc:
+        print(f"gantry: {exc}", file=err)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print("gantry: interrupted; nothing was changed.", file=err)
+        return 130
+    except OSError as exc:
+        print(f"gantry: {exc.strerror or exc} ({exc.filename or 'file'}).", file=err)
+        return EXIT_REFUSED

@@ -1,0 +1,97 @@
+"""Plain, immutable rows the UI and the CLI read: no ORM objects ever leave app/."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# Fields of a work item a user edits in place, with the type each takes.
+EDITABLE_ITEM_FIELDS: dict[str, type] = {
+    "name": str,
+    "key": str,
+    "duration": int,
+    "not_before": dt.date,
+    "owner": str,
+    "status": str,
+    "percent_complete": int,
+    "actual_start": dt.date,
+    "actual_finish": dt.date,
+    "notes": str,
+}
+EDITABLE_RELEASE_FIELDS: dict[str, type] = {
+    "name": str,
+    "version": str,
+    "status": str,
+    "owner": str,
+    "start_date": dt.date,
+    "feature_freeze": dt.date,
+    "code_freeze": dt.date,
+    "target_date": dt.date,
+    "actual_date": dt.date,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReleaseRow:
+    id: int
+    name: str
+    version: str
+    status: str
+    owner: str
+    start_date: dt.date | None
+    feature_freeze: dt.date | None
+    code_freeze: dt.date | None
+    target_date: dt.date | None
+    actual_date: dt.date | None
+    item_count: int
+    finish: dt.date | None  # scheduled finish of its last item
+    late_by: int  # working days past the target, 0 when on time
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    id: int
+    release_id: int
+    parent_id: int | None
+    depth: int  # 0 for top-level items of a release
+    kind: str  # task | milestone | phase
+    key: str
+    name: str
+    duration: int
+    not_before: dt.date | None
+    owner: str
+    status: str
+    percent_complete: int
+    actual_start: dt.date | None
+    actual_finish: dt.date | None
+    baseline_start: dt.date | None
+    baseline_finish: dt.date | None
+    notes: str
+    predecessors: str  # MS Project form, e.g. "A-3; A-4SS+2"
+    start: dt.date | None
+    finish: dt.date | None
+    late_start: dt.date | None
+    late_finish: dt.date | None
+    total_slack: int | None
+    free_slack: int | None
+    critical: bool
+    has_children: bool
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedItem:
+    """Everything needed to put a deleted item back exactly as it was (for undo)."""
+
+    items: list[dict[str, object]]  # the item and its descendants, parents first
+    links: list[dict[str, object]]  # every dependency that touched them
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSummary:
+    path: str
+    read_only: bool
+    locked_by: str | None
+    releases: int
+    items: int
+    links: int
+    late_releases: list[str] = field(default_factory=list)

@@ -1,0 +1,532 @@
+"""Reading and editing a plan: every user action is one audited, rescheduled transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.errors import ValidationError
+from app.links import LinkSpec, format_predecessors, parse_predecessors
+from app.plan_data import (
+    EDITABLE_ITEM_FIELDS,
+    EDITABLE_RELEASE_FIELDS,
+    DeletedItem,
+    ItemRow,
+    PlanSummary,
+    ReleaseRow,
+)
+from app.scheduling.calendar import WorkCalendar
+from app.scheduling.engine import (
+    CycleError,
+    ReleaseBounds,
+    ScheduleInputError,
+    ScheduleItem,
+    ScheduleLink,
+    ScheduleResult,
+    schedule,
+)
+from app.store import PlanStore
+from models import CalendarEntry, Dependency, Release, WorkItem
+from models.release import RELEASE_STATUSES
+from models.work import ITEM_KINDS, ITEM_STATUSES
+
+Progress = Callable[[int, int, str], None]
+
+_ITEM_COLUMNS = (
+    WorkItem.id, WorkItem.release_id, WorkItem.parent_id, WorkItem.kind, WorkItem.key,
+    WorkItem.name, WorkItem.duration, WorkItem.not_before, WorkItem.owner, WorkItem.status,
+    WorkItem.percent_complete, WorkItem.actual_start, WorkItem.actual_finish,
+    WorkItem.baseline_start, WorkItem.baseline_finish, WorkItem.notes, WorkItem.position,
+    WorkItem.scheduled_start, WorkItem.scheduled_finish,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanChange:
+    """What an edit touched, so views refresh only that (a Qt-free event)."""
+
+    release_ids: frozenset[int]
+    item_ids: frozenset[int]
+    structural: bool  # items were added or removed: rebuild rather than update
+
+
+@dataclass(slots=True)
+class _Snapshot:
+    releases: dict[int, ReleaseRow]
+    items: dict[int, ItemRow]
+    outline: dict[int, list[int]]  # release id -> item ids in outline order
+    children: dict[tuple[int, int | None], list[int]]
+    key_to_id: dict[str, int]
+    links: int
+    result: ScheduleResult
+    stored_dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+
+
+def load_calendar(session: Session) -> WorkCalendar:
+    holidays: list[dt.date] = []
+    rows = session.execute(
+        select(CalendarEntry.start_date, CalendarEntry.end_date).where(
+            CalendarEntry.kind == "holiday", CalendarEntry.environment_id.is_(None)
+        )
+    )
+    for start, end in rows:
+        day = start
+        while day <= end:
+            holidays.append(day)
+            day += dt.timedelta(days=1)
+    return WorkCalendar(holidays)
+
+
+def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snapshot:
+    """Read the whole plan with plain SELECTs (no ORM objects) and schedule it."""
+    if progress:
+        progress(0, 4, "Reading releases")
+    release_rows = session.execute(
+        select(Release.id, Release.name, Release.version, Release.status, Release.owner,
+               Release.start_date, Release.feature_freeze, Release.code_freeze,
+               Release.target_date, Release.actual_date)
+        .order_by(Release.position, Release.start_date, Release.id)
+    ).all()
+    if progress:
+        progress(1, 4, "Reading work items")
+    item_rows = session.execute(
+        select(*_ITEM_COLUMNS).order_by(WorkItem.release_id, WorkItem.position, WorkItem.id)
+    ).all()
+    link_rows = session.execute(
+        select(Dependency.predecessor_id, Dependency.successor_id, Dependency.type,
+               Dependency.lag)
+    ).all()
+    calendar = load_calendar(session)
+    if progress:
+        progress(2, 4, f"Scheduling {len(item_rows):,} items and {len(link_rows):,} links")
+    schedule_items = [
+        ScheduleItem(r.id, r.key, r.kind, r.duration, r.release_id, r.parent_id, r.not_before,
+                     r.actual_start, r.actual_finish)
+        for r in item_rows
+    ]
+    schedule_links = [ScheduleLink(p, s, t, lag) for p, s, t, lag in link_rows]
+    bounds = [ReleaseBounds(r.id, r.start_date, r.target_date) for r in release_rows]
+    starts = [r.start_date for r in release_rows if r.start_date]
+    try:
+        result = schedule(schedule_items, schedule_links, calendar, bounds,
+                          plan_start=min(starts) if starts else None)
+    except CycleError as exc:
+        raise ValidationError(str(exc)) from None
+    except ScheduleInputError as exc:
+        raise ValidationError(str(exc)) from None
+    if progress:
+        progress(3, 4, "Building views")
+
+    key_of = {r.id: r.key for r in item_rows}
+    preds: dict[int, list[LinkSpec]] = defaultdict(list)
+    for p, s, t, lag in link_rows:
+        preds[s].append(LinkSpec(key_of[p], t, lag))
+    children: dict[tuple[int, int | None], list[int]] = defaultdict(list)
+    for r in item_rows:
+        children[(r.release_id, r.parent_id)].append(r.id)
+
+    depth: dict[int, int] = {}
+    outline: dict[int, list[int]] = {}
+    for release in release_rows:
+        order: list[int] = []
+        stack = list(reversed(children.get((release.id, None), [])))
+        depth.update(dict.fromkeys(stack, 0))
+        while stack:
+            item_id = stack.pop()
+            order.append(item_id)
+            kids = children.get((release.id, item_id), [])
+            for kid in kids:
+                depth[kid] = depth[item_id] + 1
+            stack.extend(reversed(kids))
+        outline[release.id] = order
+
+    items: dict[int, ItemRow] = {}
+    stored: dict[int, tuple[dt.date | None, dt.date | None]] = {}
+    dates = result.items
+    for r in item_rows:
+        d = dates.get(r.id)
+        stored[r.id] = (r.scheduled_start, r.scheduled_finish)
+        items[r.id] = ItemRow(
+            id=r.id, release_id=r.release_id, parent_id=r.parent_id, depth=depth.get(r.id, 0),
+            kind=r.kind, key=r.key, name=r.name, duration=r.duration, not_before=r.not_before,
+            owner=r.owner, status=r.status, percent_complete=r.percent_complete,
+            actual_start=r.actual_start, actual_finish=r.actual_finish,
+            baseline_start=r.baseline_start, baseline_finish=r.baseline_finish, notes=r.notes,
+            predecessors=format_predecessors(preds.get(r.id, ())),
+            start=d.start if d else None, finish=d.finish if d else None,
+            late_start=d.late_start if d else None, late_finish=d.late_finish if d else None,
+            total_slack=d.total_slack if d else None, free_slack=d.free_slack if d else None,
+            critical=d.critical if d else False,
+            has_children=bool(children.get((r.release_id, r.id))),
+        )
+
+    releases: dict[int, ReleaseRow] = {}
+    for r in release_rows:
+        outcome = result.releases.get(r.id)
+        releases[r.id] = ReleaseRow(
+            id=r.id, name=r.name, version=r.version, status=r.status, owner=r.owner,
+            start_date=r.start_date, feature_freeze=r.feature_freeze, code_freeze=r.code_freeze,
+            target_date=r.target_date, actual_date=r.actual_date,
+            item_count=len(outline[r.id]), finish=outcome.finish if outcome else None,
+            late_by=outcome.late_by if outcome else 0,
+        )
+    if progress:
+        progress(4, 4, "Ready")
+    return _Snapshot(releases, items, outline, dict(children), {v: k for k, v in key_of.items()},
+                     len(link_rows), result, stored)
+
+
+def _store_schedule(session: Session, snapshot: _Snapshot) -> None:
+    """Keep the file's derived dates current, writing only the rows whose dates moved."""
+    changed = [
+        {"b_id": item_id, "b_start": row.start, "b_finish": row.finish}
+        for item_id, row in snapshot.items.items()
+        if snapshot.stored_dates.get(item_id) != (row.start, row.finish)
+    ]
+    if changed:
+        table = WorkItem.__table__
+        session.connection().execute(
+            update(table).where(table.c.id == bindparam("b_id")).values(
+                scheduled_start=bindparam("b_start"), scheduled_finish=bindparam("b_finish")
+            ),
+            changed,
+        )
+        for entry in changed:
+            snapshot.stored_dates[entry["b_id"]] = (entry["b_start"], entry["b_finish"])
+
+
+def _check_value(field_name: str, value: Any, types: dict[str, type]) -> Any:
+    if field_name not in types:
+        raise ValidationError(f"'{field_name}' cannot be edited")
+    expected = types[field_name]
+    if value is None:
+        if expected is str or field_name in ("duration", "percent_complete"):
+            raise ValidationError(f"{field_name} cannot be empty")
+        return None
+    if expected is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ValidationError(f"{field_name} must be a whole number, not {value!r}")
+    if expected is dt.date and (not isinstance(value, dt.date) or isinstance(value, dt.datetime)):
+        raise ValidationError(f"{field_name} must be a date, not {value!r}")
+    if expected is str:
+        if not isinstance(value, str):
+            raise ValidationError(f"{field_name} must be text")
+        value = value.strip()
+        if field_name in ("name", "key") and not value:
+            raise ValidationError(f"{field_name} cannot be empty")
+    return value
+
+
+class PlanService:
+    """The plan as the UI and the CLI see it: plain rows out, validated edits in."""
+
+    def __init__(self, store: PlanStore) -> None:
+        self.store = store
+        self.listeners: list[Callable[[PlanChange], None]] = []
+        self._snapshot: _Snapshot | None = None
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def load(self, progress: Progress | None = None) -> None:
+        with self.store.read() as session:
+            self._snapshot = _build_snapshot(session, progress)
+
+    @property
+    def _snap(self) -> _Snapshot:
+        if self._snapshot is None:
+            self.load()
+        assert self._snapshot is not None
+        return self._snapshot
+
+    def summary(self) -> PlanSummary:
+        snap = self._snap
+        return PlanSummary(
+            path=str(self.store.path), read_only=self.store.read_only,
+            locked_by=self.store.locked_by.describe() if self.store.locked_by else None,
+            releases=len(snap.releases), items=len(snap.items), links=snap.links,
+            late_releases=[f"{r.name} is {r.late_by} working days late"
+                           for r in snap.releases.values() if r.late_by > 0],
+        )
+
+    def releases(self) -> list[ReleaseRow]:
+        return list(self._snap.releases.values())
+
+    def release(self, release_id: int) -> ReleaseRow:
+        return self._snap.releases[release_id]
+
+    def find_release(self, name: str) -> ReleaseRow:
+        for row in self._snap.releases.values():
+            if name in (row.name, row.version) or name.casefold() == row.name.casefold():
+                return row
+        known = ", ".join(r.name for r in self._snap.releases.values()) or "none"
+        raise ValidationError(f"No release named '{name}'; the plan has: {known}")
+
+    def items(self, release_id: int | None = None) -> list[ItemRow]:
+        """Items in outline order (each parent before its children), one release or all."""
+        snap = self._snap
+        ids = (snap.outline.get(release_id, []) if release_id is not None
+               else [i for rid in snap.releases for i in snap.outline[rid]])
+        return [snap.items[i] for i in ids]
+
+    def children(self, release_id: int, parent_id: int | None) -> list[ItemRow]:
+        snap = self._snap
+        return [snap.items[i] for i in snap.children.get((release_id, parent_id), [])]
+
+    def item(self, item_id: int) -> ItemRow:
+        return self._snap.items[item_id]
+
+    def find_item(self, key: str) -> ItemRow:
+        item_id = self._snap.key_to_id.get(key)
+        if item_id is None:
+            raise ValidationError(f"No work item with key '{key}'")
+        return self._snap.items[item_id]
+
+    def critical_path(self) -> list[ItemRow]:
+        snap = self._snap
+        return [snap.items[i] for i in snap.result.critical_path]
+
+    # -- editing ---------------------------------------------------------------------------
+
+    def _commit(self, reason: str, action: Callable[[Session], set[int]],
+                structural: bool = False) -> None:
+        """Run one user action, reschedule inside the same transaction, then notify."""
+        before = self._snap
+        try:
+            with self.store.transaction(reason=reason) as session:
+                touched = action(session)
+                session.flush()
+                snapshot = _build_snapshot(session)
+                snapshot.stored_dates = before.stored_dates | {
+                    k: v for k, v in snapshot.stored_dates.items() if k not in before.stored_dates
+                }
+                _store_schedule(session, snapshot)
+        except IntegrityError as exc:
+            raise ValidationError(_integrity_message(exc)) from None
+        moved = {i for i, row in snapshot.items.items() if before.items.get(i) != row}
+        self._snapshot = snapshot
+        releases = {snapshot.items[i].release_id for i in moved | touched if i in snapshot.items}
+        change = PlanChange(frozenset(releases), frozenset(moved | touched), structural)
+        for listener in list(self.listeners):
+            listener(change)
+
+    def update_item(self, item_id: int, field_name: str, value: Any, reason: str = "") -> Any:
+        """Set one field of a work item; returns the old value (what undo puts back)."""
+        value = _check_value(field_name, value, EDITABLE_ITEM_FIELDS)
+        current = self.item(item_id)
+        old = getattr(current, field_name)
+        if field_name == "status" and value not in ITEM_STATUSES:
+            raise ValidationError(f"status must be one of {', '.join(ITEM_STATUSES)}")
+        if field_name == "duration":
+            if value < 0:
+                raise ValidationError(f"{current.key}: duration cannot be negative")
+            if current.kind == "milestone" and value != 0:
+                raise ValidationError(f"{current.key} is a milestone: its duration stays 0")
+            if current.kind == "phase":
+                raise ValidationError(f"{current.key} is a phase: its duration comes from its "
+                                      "items")
+        if field_name == "percent_complete" and not 0 <= value <= 100:
+            raise ValidationError(f"{current.key}: percent complete must be 0 to 100")
+        if field_name == "key" and value != current.key and value in self._snap.key_to_id:
+            raise ValidationError(f"The key '{value}' is already used by another item")
+
+        def apply(session: Session) -> set[int]:
+            item = session.get_one(WorkItem, item_id)
+            setattr(item, field_name, value)
+            return {item_id}
+
+        self._commit(reason or f"Edit {field_name} of {current.key}", apply)
+        return old
+
+    def set_predecessors(self, item_id: int, text: str, reason: str = "") -> str:
+        """Replace an item's predecessors from MS Project text; returns the old text."""
+        snap = self._snap
+        current = snap.items[item_id]
+        specs = parse_predecessors(text, lambda k: k in snap.key_to_id)
+        problems = []
+        for spec in specs:
+            pred = snap.items[snap.key_to_id[spec.key]]
+            if pred.id == item_id:
+                problems.append(f"{current.key} cannot depend on itself")
+            elif pred.kind == "phase":
+                problems.append(f"{spec.key} is a phase: link to its items or milestones")
+        if current.kind == "phase" and specs:
+            problems.append(f"{current.key} is a phase: link its items or milestones instead")
+        if problems:
+            raise ValidationError(problems)
+        old = current.predecessors
+
+        def apply(session: Session) -> set[int]:
+            existing = session.scalars(
+                select(Dependency).where(Dependency.successor_id == item_id)
+            ).all()
+            by_pred = {d.predecessor_id: d for d in existing}
+            wanted = {snap.key_to_id[s.key]: s for s in specs}
+            for pred_id, dep in by_pred.items():
+                if pred_id not in wanted:
+                    session.delete(dep)
+            for pred_id, spec in wanted.items():
+                dep = by_pred.get(pred_id)
+                if dep is None:
+                    session.add(Dependency(predecessor_id=pred_id, successor_id=item_id,
+                                           type=spec.type, lag=spec.lag))
+                elif (dep.type, dep.lag) != (spec.type, spec.lag):
+                    dep.type, dep.lag = spec.type, spec.lag
+            return {item_id}
+
+        self._commit(reason or f"Edit predecessors of {current.key}", apply)
+        return old
+
+    def update_release(self, release_id: int, field_name: str, value: Any,
+                       reason: str = "") -> Any:
+        value = _check_value(field_name, value, EDITABLE_RELEASE_FIELDS)
+        current = self.release(release_id)
+        if field_name == "status" and value not in RELEASE_STATUSES:
+            raise ValidationError(f"status must be one of {', '.join(RELEASE_STATUSES)}")
+        old = getattr(current, field_name)
+
+        def apply(session: Session) -> set[int]:
+            setattr(session.get_one(Release, release_id), field_name, value)
+            return set()
+
+        self._commit(reason or f"Edit {field_name} of release {current.name}", apply)
+        if self.listeners:
+            change = PlanChange(frozenset({release_id}), frozenset(), False)
+            for listener in list(self.listeners):
+                listener(change)
+        return old
+
+    def create_item(self, release_id: int, kind: str, name: str, parent_id: int | None = None,
+                    after_id: int | None = None, duration: int | None = None,
+                    key: str | None = None) -> int:
+        """Add a task, milestone or phase under `parent_id`, after `after_id` (else last)."""
+        if kind not in ITEM_KINDS:
+            raise ValidationError(f"kind must be one of {', '.join(ITEM_KINDS)}")
+        if not name.strip():
+            raise ValidationError("A work item needs a name")
+        if parent_id is not None and self.item(parent_id).kind != "phase":
+            raise ValidationError(f"{self.item(parent_id).key} is not a phase; only phases "
+                                  "hold items")
+        if key is not None and key in self._snap.key_to_id:
+            raise ValidationError(f"The key '{key}' is already used by another item")
+        release = self.release(release_id)
+        new_id = 0
+
+        def apply(session: Session) -> set[int]:
+            nonlocal new_id
+            siblings = session.scalars(
+                select(WorkItem).where(WorkItem.release_id == release_id,
+                                       WorkItem.parent_id.is_(parent_id)
+                                       if parent_id is None else
+                                       WorkItem.parent_id == parent_id)
+                .order_by(WorkItem.position, WorkItem.id)
+            ).all()
+            position = (max((s.position for s in siblings), default=-1) + 1)
+            if after_id is not None:
+                after = next((s for s in siblings if s.id == after_id), None)
+                if after is not None:
+                    position = after.position + 1
+                    for s in siblings:
+                        if s.position >= position:
+                            s.position += 1
+            item = WorkItem(
+                release_id=release_id, parent_id=parent_id, kind=kind, name=name.strip(),
+                key=key or self._next_key(session, release), position=position,
+                duration=0 if kind != "task" else (duration if duration is not None else 1),
+            )
+            session.add(item)
+            session.flush()
+            new_id = item.id
+            return {item.id}
+
+        self._commit(f"Add {kind} '{name.strip()}' to {release.name}", apply, structural=True)
+        return new_id
+
+    @staticmethod
+    def _next_key(session: Session, release: ReleaseRow) -> str:
+        prefix = "".join(ch for ch in (release.version or release.name) if ch.isalnum())[:6]
+        prefix = (prefix or "ITEM").upper()
+        count = session.scalar(select(func.count()).select_from(WorkItem)) or 0
+        n = count + 1
+        while session.scalar(select(WorkItem.id).where(WorkItem.key == f"{prefix}-{n}")):
+            n += 1
+        return f"{prefix}-{n}"
+
+    def delete_item(self, item_id: int, reason: str = "") -> DeletedItem:
+        """Delete an item with its children and links; returns what restore_item needs."""
+        current = self.item(item_id)
+        captured: DeletedItem | None = None
+
+        def apply(session: Session) -> set[int]:
+            nonlocal captured
+            ids = [item_id]
+            frontier = [item_id]
+            while frontier:
+                frontier = list(session.scalars(
+                    select(WorkItem.id).where(WorkItem.parent_id.in_(frontier))))
+                ids.extend(frontier)
+            columns = [c.key for c in WorkItem.__mapper__.column_attrs]
+            rows = session.scalars(select(WorkItem).where(WorkItem.id.in_(ids))).all()
+            order = {i: n for n, i in enumerate(ids)}
+            items = [{c: getattr(r, c) for c in columns}
+                     for r in sorted(rows, key=lambda r: order[r.id])]
+            deps = session.scalars(select(Dependency).where(
+                Dependency.predecessor_id.in_(ids) | Dependency.successor_id.in_(ids))).all()
+            links = [{c.key: getattr(d, c.key) for c in Dependency.__mapper__.column_attrs}
+                     for d in deps]
+            captured = DeletedItem(items, links)
+            for dep in deps:
+                session.delete(dep)
+            session.flush()
+            # Children first, so no foreign key points at a deleted parent.
+            for row in sorted(rows, key=lambda r: -order[r.id]):
+                session.delete(row)
+                session.flush()
+            return set()
+
+        self._commit(reason or f"Delete {current.key} '{current.name}'", apply, structural=True)
+        assert captured is not None
+        return captured
+
+    def restore_item(self, deleted: DeletedItem, reason: str = "") -> None:
+        """Put back what delete_item removed, with the same ids (undo of a delete)."""
+        first = deleted.items[0]
+
+        def apply(session: Session) -> set[int]:
+            for values in deleted.items:
+                session.add(WorkItem(**values))
+                session.flush()
+            for values in deleted.links:
+                session.add(Dependency(**values))
+            return {int(v["id"]) for v in deleted.items}  # type: ignore[call-overload]
+
+        self._commit(reason or f"Restore {first['key']}", apply, structural=True)
+
+
+def _integrity_message(exc: IntegrityError) -> str:
+    text = str(exc.orig)
+    if "UNIQUE" in text and "work_items.key" in text:
+        return "That key is already used by another work item"
+    if "UNIQUE" in text:
+        return f"That value must be unique ({text})"
+    if "CHECK" in text:
+        return f"That value breaks a rule of the plan ({text})"
+    if "FOREIGN KEY" in text:
+        return "That refers to something that does not exist in the plan"
+    return text
+
+
+def parse_date(text: str) -> dt.date | None:
+    """ISO dates from an editor or the command line; empty text clears the date."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(f"'{text}' is not a date (use YYYY-MM-DD)") from None

@@ -1,0 +1,102 @@
+"""The audit trail: every change recorded in its transaction, chain and data verified."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+from sqlalchemy import select
+
+from app import audit
+from app.store import PlanStore
+from models import AuditEvent, WorkItem
+from tests.app.plan_factory import make_plan, service_for
+
+
+def _verify(path: Path) -> audit.AuditReport:
+    with PlanStore.open(path, read_only=True) as store, store.read() as session:
+        return audit.verify(session)
+
+
+def test_edit_is_recorded_with_before_after_actor_and_reason(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    with make_plan(path) as store:
+        service = service_for(store)
+        service.update_item(service.find_item("A").id, "name", "Design v2", reason="scope")
+        with store.read() as session:
+            last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+    assert last is not None
+    assert (last.action, last.entity, last.reason) == ("update", "work_items", "scope")
+    assert json.loads(last.before or "{}")["name"] == "Design"
+    assert json.loads(last.after or "{}")["name"] == "Design v2"
+    assert last.actor == store.actor
+    assert last.at.endswith("+00:00")
+    assert _verify(path).ok
+
+
+def test_rolled_back_edit_leaves_no_event(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    with make_plan(path) as store:
+        with store.read() as session:
+            count = session.query(AuditEvent).count()
+        try:
+            with store.transaction() as session:
+                session.scalars(select(WorkItem)).first().name = "x"  # type: ignore[union-attr]
+                session.flush()
+                raise ValueError
+        except ValueError:
+            pass
+        with store.read() as session:
+            assert session.query(AuditEvent).count() == count
+    assert _verify(path).ok
+
+
+def test_sql_edit_outside_gantry_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE work_items SET duration = 9 WHERE key = 'B'")
+    conn.execute("DELETE FROM dependencies WHERE type = 'SS'")
+    conn.execute("INSERT INTO components (name, owner, repository, description) "
+                 "VALUES ('rogue', '', '', '')")
+    conn.commit()
+    conn.close()
+    problems = _verify(path).problems
+    assert any("work_items #" in p and "(B)" in p and "duration" in p for p in problems)
+    assert any("dependencies #" in p and "deleted outside Gantry" in p for p in problems)
+    assert any("components #1 (rogue)" in p and "added outside" in p for p in problems)
+
+
+def test_altered_event_breaks_the_chain(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 3")
+    conn.commit()
+    conn.close()
+    problems = _verify(path).problems
+    assert problems[0].startswith("Audit event #3")
+    assert "altered" in problems[0]
+
+
+def test_removed_event_is_detected(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM audit_events WHERE id = 2")
+    conn.commit()
+    conn.close()
+    assert any("removed or reordered" in p for p in _verify(path).problems)
+
+
+def test_derived_schedule_dates_are_not_audited(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    with make_plan(path) as store:
+        service = service_for(store)
+        service.update_item(service.find_item("A").id, "duration", 5)
+        with store.read() as session:
+            afters = [json.loads(a) for a in session.scalars(
+                select(AuditEvent.after).where(AuditEvent.action == "update"))]
+    assert afters and all("scheduled_start" not in a for a in afters)
+    assert _verify(path).ok

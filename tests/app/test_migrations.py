@@ -1,0 +1,74 @@
+"""Alembic revisions: one head, empty to head, head equal to the models, data survives."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, select, text
+
+from app import schema
+from app.store import APPLICATION_ID, PlanStore
+from models import Base, WorkItem
+
+
+def test_single_head() -> None:
+    assert len(schema.script_directory().get_heads()) == 1
+
+
+def test_empty_to_head_matches_models(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    with engine.begin() as conn:
+        schema.upgrade_to_head(conn)
+        assert schema.current_revision(conn) == schema.head_revision()
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == [], f"models and migrations differ: {diff}"
+
+
+def test_every_revision_downgrades_and_upgrades(tmp_path: Path) -> None:
+    engine = create_engine(f"sqlite:///{tmp_path / 'm.db'}")
+    with engine.begin() as conn:
+        config = schema.alembic_config(conn)
+        command.upgrade(config, "head")
+        command.downgrade(config, "base")
+        command.upgrade(config, "head")
+        assert schema.current_revision(conn) == schema.head_revision()
+
+
+def _plan_at(path: Path, revision: str) -> None:
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+        command.upgrade(schema.alembic_config(conn), revision)
+    engine.dispose()
+
+
+def test_data_survives_upgrade_and_a_backup_is_made(tmp_path: Path) -> None:
+    """The pattern every revision follows: data written at an old revision, opened at head."""
+    path = tmp_path / "old.gantry"
+    _plan_at(path, "0001")
+    conn = sqlite3.connect(path)
+    conn.executescript("""
+        INSERT INTO releases (id, name, version, status, owner, description, position)
+        VALUES (1, 'R1', '1.0', 'planned', 'ann', '', 0);
+        INSERT INTO work_items (id, release_id, kind, key, name, duration, owner, status,
+                                percent_complete, position, notes)
+        VALUES (1, 1, 'task', 'A', 'Design', 3, 'ann', 'not_started', 0, 0, '');
+    """)
+    conn.commit()
+    conn.close()
+
+    with PlanStore.open(path) as store, store.read() as session:
+        assert session.scalar(select(WorkItem.name).where(WorkItem.key == "A")) == "Design"
+        revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert revision == schema.head_revision()
+
+    backups = list(tmp_path.glob("old.before-*.gantry.bak"))
+    assert len(backups) == 1
+    backup = sqlite3.connect(backups[0])
+    assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
+    assert backup.execute("SELECT name FROM work_items").fetchall() == [("Design",)]
+    backup.close()

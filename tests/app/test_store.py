@@ -1,0 +1,158 @@
+"""The plan file: creation, refusal of bad files, the lock, read-only use, Save As."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from app import schema
+from app.errors import PlanOpenError, ReadOnlyPlanError
+from app.store import APPLICATION_ID, PlanStore, lock_path
+from models import Release, WorkItem
+from tests.app.plan_factory import make_plan
+
+
+def _bytes(path: Path) -> bytes:
+    return path.read_bytes()
+
+
+def test_create_marks_file_and_reaches_head(tmp_path: Path) -> None:
+    path = tmp_path / "new.gantry"
+    with PlanStore.open(path, create=True):
+        assert lock_path(path).exists()
+    assert not lock_path(path).exists()
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == \
+        schema.head_revision()
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    conn.close()
+
+
+def test_create_refuses_wrong_suffix_and_missing_folder(tmp_path: Path) -> None:
+    with pytest.raises(PlanOpenError, match="ends in .gantry"):
+        PlanStore.open(tmp_path / "plan.db", create=True)
+    with pytest.raises(PlanOpenError, match="does not exist"):
+        PlanStore.open(tmp_path / "nope" / "plan.gantry", create=True)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_missing_plan_is_refused_without_create(tmp_path: Path) -> None:
+    with pytest.raises(PlanOpenError, match="no plan at"):
+        PlanStore.open(tmp_path / "missing.gantry")
+    assert not (tmp_path / "missing.gantry").exists()
+
+
+def test_text_file_is_not_a_plan(tmp_path: Path) -> None:
+    path = tmp_path / "notes.gantry"
+    path.write_text("release notes, not a plan\n" * 10)
+    before = _bytes(path)
+    with pytest.raises(PlanOpenError, match="not a Gantry plan"):
+        PlanStore.open(path)
+    assert _bytes(path) == before
+    assert not lock_path(path).exists()
+
+
+def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "other.gantry"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE t (x)")
+    conn.commit()
+    conn.close()
+    before = _bytes(path)
+    with pytest.raises(PlanOpenError, match="another program"):
+        PlanStore.open(path)
+    assert _bytes(path) == before
+
+
+def test_truncated_plan_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    data = _bytes(path)
+    path.write_bytes(data[: len(data) // 2])
+    before = _bytes(path)
+    with pytest.raises(PlanOpenError, match="damaged"):
+        PlanStore.open(path)
+    assert _bytes(path) == before
+    assert not lock_path(path).exists()
+
+
+def test_plan_from_newer_gantry_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.commit()
+    conn.close()
+    before = _bytes(path)
+    with pytest.raises(PlanOpenError, match="newer Gantry"):
+        PlanStore.open(path)
+    assert _bytes(path) == before
+
+
+def test_second_open_is_read_only_and_names_the_holder(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    first = make_plan(path)
+    second = PlanStore.open(path)
+    try:
+        assert second.read_only
+        assert second.locked_by is not None
+        assert str(os.getpid()) in second.locked_by.describe()
+        before = _bytes(path)
+        with pytest.raises(ReadOnlyPlanError, match="read-only"), second.transaction():
+            pass
+        with second.read() as session:
+            assert session.scalar(select(Release.name)) == "R1"
+        assert _bytes(path) == before
+    finally:
+        second.close()
+        first.close()
+    # The read-only store must not have removed the holder's lock while it was open.
+    assert not lock_path(path).exists()
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    lock_path(path).write_text(
+        '{"user": "ghost", "host": "%s", "pid": 999999999, "since": "yesterday"}'
+        % __import__("socket").gethostname())
+    with PlanStore.open(path) as store:
+        assert not store.read_only
+
+
+def test_reading_never_writes(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    before = _bytes(path)
+    with PlanStore.open(path) as store, store.read() as session:
+        session.scalars(select(WorkItem)).all()
+    with PlanStore.open(path, read_only=True) as store, store.read() as session:
+        session.scalars(select(WorkItem)).all()
+    assert _bytes(path) == before
+
+
+def test_failed_transaction_changes_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    store = make_plan(path)
+    before = _bytes(path)
+    with pytest.raises(RuntimeError), store.transaction() as session:
+        session.scalars(select(WorkItem)).first().name = "changed"  # type: ignore[union-attr]
+        session.flush()
+        raise RuntimeError("user cancelled half way")
+    store.close()
+    assert _bytes(path) == before
+
+
+def test_save_as_copies_the_plan(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    with make_plan(path) as store:
+        target = store.save_as(tmp_path / "copy.gantry")
+        with pytest.raises(PlanOpenError):
+            store.save_as(path)
+    with PlanStore.open(target, read_only=True) as copy, copy.read() as session:
+        assert sorted(session.scalars(select(WorkItem.key))) == ["A", "B", "C", "M", "R1-P"]
