@@ -401,6 +401,45 @@ class PlanService:
                 listener(change)
         return old
 
+    def create_release(self, name: str, version: str = "", start_date: dt.date | None = None,
+                       target_date: dt.date | None = None) -> int:
+        """Add an empty release; returns its id."""
+        name = name.strip()
+        if not name:
+            raise ValidationError("A release needs a name")
+        if any(r.name.casefold() == name.casefold() for r in self._snap.releases.values()):
+            raise ValidationError(f"There is already a release named '{name}'")
+        if start_date and target_date and target_date < start_date:
+            raise ValidationError(f"{name}: the target date {target_date} is before the start "
+                                  f"date {start_date}")
+        new_id = 0
+
+        def apply(session: Session) -> set[int]:
+            nonlocal new_id
+            position = (session.scalar(select(func.max(Release.position))) or 0) + 1
+            release = Release(name=name, version=version.strip(), start_date=start_date,
+                              target_date=target_date, position=position)
+            session.add(release)
+            session.flush()
+            new_id = release.id
+            return set()
+
+        self._commit(f"Add release {name}", apply, structural=True)
+        return new_id
+
+    def delete_release(self, release_id: int, reason: str = "") -> None:
+        """Delete a release that holds no work items (items are deleted one by one first)."""
+        release = self.release(release_id)
+        if release.item_count:
+            raise ValidationError(f"{release.name} still holds {release.item_count} work items; "
+                                  "delete or move them first")
+
+        def apply(session: Session) -> set[int]:
+            session.delete(session.get_one(Release, release_id))
+            return set()
+
+        self._commit(reason or f"Delete release {release.name}", apply, structural=True)
+
     def create_item(self, release_id: int, kind: str, name: str, parent_id: int | None = None,
                     after_id: int | None = None, duration: int | None = None,
                     key: str | None = None) -> int:

@@ -1,0 +1,148 @@
+"""The command line contract: outputs, exit codes 0/1/2, one-sentence errors, files untouched."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import SCHEDULE_COLUMNS, run
+from app.store import lock_path
+from tests.app.plan_factory import make_plan
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def gantry(*args: str | Path) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run([str(a) for a in args], out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.fixture
+def plan(tmp_path: Path) -> Path:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    return path
+
+
+def test_schedule_csv_has_the_contract_columns(plan: Path) -> None:
+    code, out, err = gantry("schedule", plan, "--format", "csv")
+    assert (code, err) == (0, "")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert tuple(rows[0]) == SCHEDULE_COLUMNS
+    by_key = {r[1]: r for r in rows[1:]}
+    assert by_key["A"] == ["R1", "A", "Design", "task", "2026-01-05", "2026-01-07", "4", "0",
+                           "false"]
+    assert by_key["M"][3:6] == ["milestone", "2026-01-12", "2026-01-12"]
+    assert by_key["C"][8] == "false"
+
+
+def test_schedule_json_and_table(plan: Path) -> None:
+    code, out, _ = gantry("schedule", plan, "--format", "json", "--release", "R1")
+    data = json.loads(out)
+    assert code == 0 and data["releases"][0]["name"] == "R1"
+    assert {i["key"] for i in data["items"]} == {"R1-P", "A", "B", "C", "M"}
+    code, out, _ = gantry("schedule", plan)
+    assert code == 0 and "Design" in out and "R1: finishes 2026-01-12" in out
+
+
+def test_schedule_never_writes(plan: Path) -> None:
+    before = plan.read_bytes()
+    gantry("schedule", plan, "--format", "csv")
+    gantry("audit", "verify", plan)
+    assert plan.read_bytes() == before
+    assert not lock_path(plan).exists()
+
+
+def test_unknown_release_exits_1(plan: Path) -> None:
+    code, out, err = gantry("schedule", plan, "--release", "Nope")
+    assert code == 1 and out == ""
+    assert err.strip() == "gantry: No release named 'Nope'; the plan has: R1"
+
+
+def test_cycle_is_reported_with_every_item(plan: Path) -> None:
+    conn = sqlite3.connect(plan)
+    conn.execute("INSERT INTO dependencies (predecessor_id, successor_id, type, lag) "
+                 "SELECT m.id, a.id, 'FS', 0 FROM work_items m, work_items a "
+                 "WHERE m.key = 'M' AND a.key = 'A'")
+    conn.commit()
+    conn.close()
+    before = plan.read_bytes()
+    code, _, err = gantry("schedule", plan)
+    assert code == 1
+    assert "cycle" in err.lower() and all(k in err for k in ("A", "B", "M"))
+    assert len(err.strip().splitlines()) == 1
+    assert plan.read_bytes() == before
+
+
+@pytest.mark.parametrize("damage", ["text", "truncated", "newer"])
+def test_bad_plan_files_exit_1_untouched(tmp_path: Path, plan: Path, damage: str) -> None:
+    if damage == "text":
+        plan.write_text("hello")
+    elif damage == "truncated":
+        plan.write_bytes(plan.read_bytes()[:3000])
+    else:
+        conn = sqlite3.connect(plan)
+        conn.execute("UPDATE alembic_version SET version_num = 'zzzz'")
+        conn.commit()
+        conn.close()
+    before = plan.read_bytes()
+    for args in (("schedule", plan), ("audit", "verify", plan)):
+        code, out, err = gantry(*args)
+        assert code == 1, err
+        assert err.startswith("gantry: ") and "Traceback" not in err
+        assert plan.read_bytes() == before
+
+
+def test_audit_verify_passes_then_names_an_outside_edit(plan: Path) -> None:
+    code, out, _ = gantry("audit", "verify", plan)
+    assert code == 0 and "Audit trail intact" in out
+    conn = sqlite3.connect(plan)
+    conn.execute("UPDATE work_items SET name = 'Sneaky' WHERE key = 'B'")
+    conn.commit()
+    conn.close()
+    code, out, _ = gantry("audit", "verify", plan)
+    assert code == 1
+    assert "work_items #" in out and "(B)" in out and "'Sneaky'" in out
+
+
+def test_demo_refuses_an_existing_file_and_a_locked_path(tmp_path: Path, plan: Path) -> None:
+    before = plan.read_bytes()
+    code, _, err = gantry("demo", plan)
+    assert code == 1 and "already exists" in err
+    assert plan.read_bytes() == before
+    target = tmp_path / "locked.gantry"
+    lock_path(target).write_text('{"user": "bob", "host": "elsewhere", "pid": 1, '
+                                 '"since": "2026-11-29T09:00:00"}')
+    code, _, err = gantry("demo", target)
+    assert code == 1 and "bob on elsewhere" in err
+    assert not target.exists()
+
+
+def test_usage_errors_exit_2(plan: Path) -> None:
+    assert gantry("schedule")[0] == 2
+    assert gantry("schedule", plan, "--format", "xml")[0] == 2
+    assert gantry("frobnicate")[0] == 2
+
+
+def test_later_subcommands_say_so(plan: Path, tmp_path: Path) -> None:
+    code, _, err = gantry("export", "xlsx", plan, tmp_path / "o.xlsx")
+    assert code == 2 and "not available in this version" in err
+    assert not (tmp_path / "o.xlsx").exists()
+
+
+def test_console_entry_point_runs_headless(plan: Path) -> None:
+    """`python main.py` is the same program as `gantry`, and needs no display."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), "schedule", str(plan), "--format", "csv"],
+        capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[0] == ",".join(SCHEDULE_COLUMNS)

@@ -1,0 +1,49 @@
+"""Predecessor text in MS Project form."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.errors import ValidationError
+from app.links import LinkSpec, format_predecessors, parse_predecessors
+
+KEYS = {"3", "4", "7", "12", "A-3", "A-12", "FSX"}
+
+
+def parse(text: str) -> list[LinkSpec]:
+    return parse_predecessors(text, KEYS.__contains__)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("3", [LinkSpec("3")]),
+        ("3FS+2d", [LinkSpec("3", "FS", 2)]),
+        ("12SS-1 day", [LinkSpec("12", "SS", -1)]),
+        ("4;7", [LinkSpec("4"), LinkSpec("7")]),
+        ("A-12", [LinkSpec("A-12")]),
+        ("A-12ff+1w", [LinkSpec("A-12", "FF", 5)]),
+        ("A-3SF", [LinkSpec("A-3", "SF", 0)]),
+        (" A-3 ; 4FS-2 days ", [LinkSpec("A-3"), LinkSpec("4", "FS", -2)]),
+        ("", []),
+    ],
+)
+def test_parses_ms_project_forms(text: str, expected: list[LinkSpec]) -> None:
+    assert parse(text) == expected
+
+
+def test_round_trips_through_text() -> None:
+    specs = [LinkSpec("A-3"), LinkSpec("A-12", "SS", -1), LinkSpec("4", "FF", 3)]
+    assert format_predecessors(specs) == "A-3; A-12SS-1; 4FF+3"
+    assert parse(format_predecessors(specs)) == specs
+
+
+def test_unknown_keys_are_all_reported() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse("A-3; Z-9; 99SS+1")
+    assert info.value.problems == ["'Z-9' names no work item", "'99SS+1' names no work item"]
+
+
+def test_duplicate_predecessor_is_refused() -> None:
+    with pytest.raises(ValidationError, match="listed twice"):
+        parse("A-3; A-3SS")
