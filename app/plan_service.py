@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
-from app.links import LinkSpec, format_predecessors, parse_predecessors
+from app.links import LinkSpec, parse_predecessors
 from app.plan_data import (
     EDITABLE_ITEM_FIELDS,
     EDITABLE_RELEASE_FIELDS,
@@ -32,20 +32,20 @@ from app.scheduling.engine import (
     ScheduleResult,
     schedule,
 )
-from app.store import PlanStore
+from app.store import DateParser, PlanStore, plain_rows
 from models import CalendarEntry, Dependency, Release, WorkItem
 from models.release import RELEASE_STATUSES
 from models.work import ITEM_KINDS, ITEM_STATUSES
 
 Progress = Callable[[int, int, str], None]
 
-_ITEM_COLUMNS = (
-    WorkItem.id, WorkItem.release_id, WorkItem.parent_id, WorkItem.kind, WorkItem.key,
-    WorkItem.name, WorkItem.duration, WorkItem.not_before, WorkItem.owner, WorkItem.status,
-    WorkItem.percent_complete, WorkItem.actual_start, WorkItem.actual_finish,
-    WorkItem.baseline_start, WorkItem.baseline_finish, WorkItem.notes, WorkItem.position,
-    WorkItem.scheduled_start, WorkItem.scheduled_finish,
+# Column order of the fast item read below; positions matter.
+_ITEM_SQL = (
+    "SELECT id, release_id, parent_id, kind, key, name, duration, not_before, owner, status, "
+    "percent_complete, actual_start, actual_finish, baseline_start, baseline_finish, notes, "
+    "scheduled_start, scheduled_finish FROM work_items ORDER BY release_id, position, id"
 )
+_LINK_SQL = "SELECT predecessor_id, successor_id, type, lag FROM dependencies"
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +85,11 @@ def load_calendar(session: Session) -> WorkCalendar:
 
 
 def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snapshot:
-    """Read the whole plan with plain SELECTs (no ORM objects) and schedule it."""
+    """Read the whole plan as plain tuples (no ORM objects) and schedule it.
+
+    This is the open path of a 100,000-item plan, so it avoids per-value conversions and
+    keyword construction; dates are parsed once per distinct value.
+    """
     if progress:
         progress(0, 4, "Reading releases")
     release_rows = session.execute(
@@ -96,20 +100,20 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
     ).all()
     if progress:
         progress(1, 4, "Reading work items")
-    item_rows = session.execute(
-        select(*_ITEM_COLUMNS).order_by(WorkItem.release_id, WorkItem.position, WorkItem.id)
-    ).all()
-    link_rows = session.execute(
-        select(Dependency.predecessor_id, Dependency.successor_id, Dependency.type,
-               Dependency.lag)
-    ).all()
+    date_of = DateParser()
+    item_rows = [
+        (i, rid, parent, kind, key, name, duration, date_of(nb), owner, status, pct,
+         date_of(a_s), date_of(a_f), date_of(b_s), date_of(b_f), notes, date_of(s_s),
+         date_of(s_f))
+        for (i, rid, parent, kind, key, name, duration, nb, owner, status, pct, a_s, a_f,
+             b_s, b_f, notes, s_s, s_f) in plain_rows(session, _ITEM_SQL)
+    ]
+    link_rows = plain_rows(session, _LINK_SQL)
     calendar = load_calendar(session)
     if progress:
         progress(2, 4, f"Scheduling {len(item_rows):,} items and {len(link_rows):,} links")
     schedule_items = [
-        ScheduleItem(r.id, r.key, r.kind, r.duration, r.release_id, r.parent_id, r.not_before,
-                     r.actual_start, r.actual_finish)
-        for r in item_rows
+        ScheduleItem(r[0], r[4], r[3], r[6], r[1], r[2], r[7], r[11], r[12]) for r in item_rows
     ]
     schedule_links = [ScheduleLink(p, s, t, lag) for p, s, t, lag in link_rows]
     bounds = [ReleaseBounds(r.id, r.start_date, r.target_date) for r in release_rows]
@@ -117,20 +121,19 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
     try:
         result = schedule(schedule_items, schedule_links, calendar, bounds,
                           plan_start=min(starts) if starts else None)
-    except CycleError as exc:
+    except (CycleError, ScheduleInputError) as exc:
         raise ValidationError(str(exc)) from None
-    except ScheduleInputError as exc:
-        raise ValidationError(str(exc)) from None
+    del schedule_items, schedule_links
     if progress:
         progress(3, 4, "Building views")
 
-    key_of = {r.id: r.key for r in item_rows}
-    preds: dict[int, list[LinkSpec]] = defaultdict(list)
+    key_of = {r[0]: r[4] for r in item_rows}
+    preds: dict[int, list[str]] = defaultdict(list)
     for p, s, t, lag in link_rows:
-        preds[s].append(LinkSpec(key_of[p], t, lag))
+        preds[s].append(LinkSpec(key_of[p], t, lag).text() if lag or t != "FS" else key_of[p])
     children: dict[tuple[int, int | None], list[int]] = defaultdict(list)
     for r in item_rows:
-        children[(r.release_id, r.parent_id)].append(r.id)
+        children[(r[1], r[2])].append(r[0])
 
     depth: dict[int, int] = {}
     outline: dict[int, list[int]] = {}
@@ -141,30 +144,29 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
         while stack:
             item_id = stack.pop()
             order.append(item_id)
-            kids = children.get((release.id, item_id), [])
-            for kid in kids:
-                depth[kid] = depth[item_id] + 1
-            stack.extend(reversed(kids))
+            kids = children.get((release.id, item_id))
+            if kids:
+                level = depth[item_id] + 1
+                depth.update(dict.fromkeys(kids, level))
+                stack.extend(reversed(kids))
         outline[release.id] = order
 
     items: dict[int, ItemRow] = {}
     stored: dict[int, tuple[dt.date | None, dt.date | None]] = {}
     dates = result.items
-    for r in item_rows:
-        d = dates.get(r.id)
-        stored[r.id] = (r.scheduled_start, r.scheduled_finish)
-        items[r.id] = ItemRow(
-            id=r.id, release_id=r.release_id, parent_id=r.parent_id, depth=depth.get(r.id, 0),
-            kind=r.kind, key=r.key, name=r.name, duration=r.duration, not_before=r.not_before,
-            owner=r.owner, status=r.status, percent_complete=r.percent_complete,
-            actual_start=r.actual_start, actual_finish=r.actual_finish,
-            baseline_start=r.baseline_start, baseline_finish=r.baseline_finish, notes=r.notes,
-            predecessors=format_predecessors(preds.get(r.id, ())),
-            start=d.start if d else None, finish=d.finish if d else None,
-            late_start=d.late_start if d else None, late_finish=d.late_finish if d else None,
-            total_slack=d.total_slack if d else None, free_slack=d.free_slack if d else None,
-            critical=d.critical if d else False,
-            has_children=bool(children.get((r.release_id, r.id))),
+    no_dates = (None, None, None, None, None, None, False)
+    for (i, rid, parent, kind, key, name, duration, nb, owner, status, pct, a_s, a_f, b_s, b_f,
+         notes, s_s, s_f) in item_rows:
+        d = dates.get(i)
+        stored[i] = (s_s, s_f)
+        computed = no_dates if d is None else (
+            d.start, d.finish, d.late_start, d.late_finish, d.total_slack, d.free_slack,
+            d.critical)
+        pred = preds.get(i)
+        items[i] = ItemRow(
+            i, rid, parent, depth.get(i, 0), kind, key, name, duration, nb, owner, status, pct,
+            a_s, a_f, b_s, b_f, notes, "; ".join(pred) if pred else "", *computed,
+            (rid, i) in children,
         )
 
     releases: dict[int, ReleaseRow] = {}
