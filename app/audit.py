@@ -45,8 +45,17 @@ def dump(values: dict[str, Any] | None) -> str | None:
     )
 
 
-def event_hash(prev_hash: str, at: str, actor: str, action: str, entity: str, entity_id: int,
-               before: str | None, after: str | None, reason: str) -> str:
+def event_hash(
+    prev_hash: str,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: int,
+    before: str | None,
+    after: str | None,
+    reason: str,
+) -> str:
     payload = json.dumps(
         [prev_hash, at, actor, action, entity, entity_id, before, after, reason],
         separators=(",", ":"),
@@ -60,8 +69,9 @@ def row_values(obj: Base) -> dict[str, Any]:
     return {key: getattr(obj, key) for key in audited_columns(inspect(obj).mapper)}
 
 
-def _queue(target: Base, action: str, before: dict[str, Any] | None,
-           after: dict[str, Any] | None) -> None:
+def _queue(
+    target: Base, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
+) -> None:
     session = object_session(target)
     if session is None:  # pragma: no cover - mapper events always fire inside a session flush
         return
@@ -106,9 +116,12 @@ def _after_flush(session: Session, _context: object) -> None:
     if not pending:
         return
     conn = session.connection()
-    head = conn.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).scalar_one_or_none() or GENESIS
+    head = (
+        conn.execute(
+            select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        or GENESIS
+    )
     actor = session.info.get("actor") or default_actor()
     reason = session.info.get("reason") or ""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
@@ -116,11 +129,20 @@ def _after_flush(session: Session, _context: object) -> None:
     for action, entity, entity_id, before, after in pending:
         before_s, after_s = dump(before), dump(after)
         digest = event_hash(head, at, actor, action, entity, entity_id, before_s, after_s, reason)
-        rows.append({
-            "at": at, "actor": actor, "action": action, "entity": entity,
-            "entity_id": entity_id, "before": before_s, "after": after_s,
-            "reason": reason, "prev_hash": head, "hash": digest,
-        })
+        rows.append(
+            {
+                "at": at,
+                "actor": actor,
+                "action": action,
+                "entity": entity,
+                "entity_id": entity_id,
+                "before": before_s,
+                "after": after_s,
+                "reason": reason,
+                "prev_hash": head,
+                "hash": digest,
+            }
+        )
         head = digest
     conn.execute(insert(AUDIT_TABLE), rows)
 
@@ -172,9 +194,19 @@ def _label(entity: str, entity_id: int, values: dict[str, Any] | None) -> str:
 def _iter_events(session: Session) -> Iterator[tuple[Any, ...]]:
     cols = AUDIT_TABLE.c
     yield from session.execute(
-        select(cols.id, cols.at, cols.actor, cols.action, cols.entity, cols.entity_id,
-               cols.before, cols.after, cols.reason, cols.prev_hash, cols.hash)
-        .order_by(cols.id)
+        select(
+            cols.id,
+            cols.at,
+            cols.actor,
+            cols.action,
+            cols.entity,
+            cols.entity_id,
+            cols.before,
+            cols.after,
+            cols.reason,
+            cols.prev_hash,
+            cols.hash,
+        ).order_by(cols.id)
     )
 
 
@@ -185,20 +217,35 @@ def verify(session: Session) -> AuditReport:
     head = GENESIS
     count = 0
     chain_broken = False
-    for (eid, at, actor, action, entity, entity_id, before, after, reason, prev,
-         digest) in _iter_events(session):
+    for (
+        eid,
+        at,
+        actor,
+        action,
+        entity,
+        entity_id,
+        before,
+        after,
+        reason,
+        prev,
+        digest,
+    ) in _iter_events(session):
         count += 1
         if not chain_broken:
             if prev != head:
                 problems.append(
                     f"Audit event #{eid} does not follow the event before it: an event was "
-                    "removed or reordered.")
+                    "removed or reordered."
+                )
                 chain_broken = True
-            elif event_hash(prev, at, actor, action, entity, entity_id, before, after,
-                            reason) != digest:
+            elif (
+                event_hash(prev, at, actor, action, entity, entity_id, before, after, reason)
+                != digest
+            ):
                 problems.append(
                     f"Audit event #{eid} ({action} {entity} #{entity_id} by {actor} at {at}) "
-                    "was altered after it was written.")
+                    "was altered after it was written."
+                )
                 chain_broken = True
         head = digest
         key = (entity, entity_id)
@@ -224,22 +271,30 @@ def verify(session: Session) -> AuditReport:
             trail = expected.get((table, entity_id))
             label = _label(table, entity_id, actual)
             if trail is None:
-                problems.append(f"{label} is in the file but not in the audit trail: it was "
-                                "added outside Gantry.")
+                problems.append(
+                    f"{label} is in the file but not in the audit trail: it was "
+                    "added outside Gantry."
+                )
                 continue
             for column in columns:
                 if trail.get(column) != actual[column]:
                     problems.append(
                         f"{label}: {column} is {actual[column]!r} in the file but the audit "
-                        f"trail says {trail.get(column)!r}: it was changed outside Gantry.")
+                        f"trail says {trail.get(column)!r}: it was changed outside Gantry."
+                    )
         for (entity, entity_id), values in expected.items():
             if entity == table and entity_id not in seen:
-                problems.append(f"{_label(entity, entity_id, values)} is in the audit trail but "
-                                "not in the file: it was deleted outside Gantry.")
+                problems.append(
+                    f"{_label(entity, entity_id, values)} is in the audit trail but "
+                    "not in the file: it was deleted outside Gantry."
+                )
     return AuditReport(events=count, head=head, problems=problems)
 
 
 def chain_head(session: Session) -> str:
-    return session.execute(
-        select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-    ).scalar_one_or_none() or GENESIS
+    return (
+        session.execute(
+            select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
+        ).scalar_one_or_none()
+        or GENESIS
+    )

@@ -16,8 +16,17 @@ from app.plan_data import ItemRow
 from app.plan_service import PlanService
 from app.store import PlanStore
 
-SCHEDULE_COLUMNS = ("release", "key", "name", "kind", "start", "finish", "total_slack",
-                    "free_slack", "critical")
+SCHEDULE_COLUMNS = (
+    "release",
+    "key",
+    "name",
+    "kind",
+    "start",
+    "finish",
+    "total_slack",
+    "free_slack",
+    "critical",
+)
 # Subcommands of the contract that later work brings; until then they say so plainly.
 LATER = {
     "import": "spreadsheet import",
@@ -146,8 +155,11 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
             plan.unlink(missing_ok=True)
             raise
         summary = PlanService(store).summary()
-    print(f"Wrote {plan}: {summary.releases} releases, {summary.items} work items, "
-          f"{summary.links} dependencies.", file=out)
+    print(
+        f"Wrote {plan}: {summary.releases} releases, {summary.items} work items, "
+        f"{summary.links} dependencies.",
+        file=out,
+    )
     return EXIT_OK
 
 
@@ -170,8 +182,17 @@ def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
         rows = _schedule_rows(service, args.release)
         releases = [service.find_release(args.release)] if args.release else service.releases()
     records = [
-        (name, i.key, i.name, i.kind, i.start.isoformat() if i.start else None,
-         i.finish.isoformat() if i.finish else None, i.total_slack, i.free_slack, i.critical)
+        (
+            name,
+            i.key,
+            i.name,
+            i.kind,
+            i.start.isoformat() if i.start else None,
+            i.finish.isoformat() if i.finish else None,
+            i.total_slack,
+            i.free_slack,
+            i.critical,
+        )
         for name, i in rows
     ]
     if args.format == "csv":
@@ -179,14 +200,25 @@ def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
         writer.writerow(SCHEDULE_COLUMNS)
         writer.writerows([_cell(v) for v in r] for r in records)
     elif args.format == "json":
-        json.dump({
-            "releases": [{
-                "name": r.name, "version": r.version, "status": r.status,
-                "target": r.target_date.isoformat() if r.target_date else None,
-                "finish": r.finish.isoformat() if r.finish else None, "late_by": r.late_by,
-            } for r in releases],
-            "items": [dict(zip(SCHEDULE_COLUMNS, r, strict=True)) for r in records],
-        }, out, indent=2, ensure_ascii=False)
+        json.dump(
+            {
+                "releases": [
+                    {
+                        "name": r.name,
+                        "version": r.version,
+                        "status": r.status,
+                        "target": r.target_date.isoformat() if r.target_date else None,
+                        "finish": r.finish.isoformat() if r.finish else None,
+                        "late_by": r.late_by,
+                    }
+                    for r in releases
+                ],
+                "items": [dict(zip(SCHEDULE_COLUMNS, r, strict=True)) for r in records],
+            },
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
         out.write("\n")
     else:
         _print_table(out, records, rows)
@@ -198,8 +230,9 @@ def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _print_table(out: TextIO, records: list[tuple[object, ...]],
-                 rows: list[tuple[str, ItemRow]]) -> None:
+def _print_table(
+    out: TextIO, records: list[tuple[object, ...]], rows: list[tuple[str, ItemRow]]
+) -> None:
     headers = ("Release", "Key", "Name", "Kind", "Start", "Finish", "Slack", "Free", "Crit")
     cells = []
     for record, (_, item) in zip(records, rows, strict=True):
@@ -212,8 +245,7 @@ def _print_table(out: TextIO, records: list[tuple[object, ...]],
     print("  ".join("-" * w for w in widths), file=out)
     for line in cells:
         shown = [c if len(c) <= 48 else c[:47] + "…" for c in line]
-        print("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip(),
-              file=out)
+        print("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip(), file=out)
 
 
 def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
@@ -245,8 +277,11 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
     except SystemExit as exc:
         return int(exc.code or 0)
     if args.command in LATER:
-        print(f"gantry {args.command}: {LATER[args.command]} is not available in this version "
-              "of Gantry yet.", file=err)
+        print(
+            f"gantry {args.command}: {LATER[args.command]} is not available in this version "
+            "of Gantry yet.",
+            file=err,
+        )
         return EXIT_USAGE
     try:
         return COMMANDS[args.command](args, out)

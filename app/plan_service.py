@@ -57,16 +57,30 @@ class PlanChange:
     structural: bool  # items were added or removed: rebuild rather than update
 
 
+_RawItem = tuple[Any, ...]  # one work item in _ITEM_SQL column order, dates parsed
+_RawLink = tuple[int, int, str, int]
+
+
 @dataclass(slots=True)
 class _Snapshot:
+    """The plan as read and scheduled, plus the raw rows it was built from (for refreshes)."""
+
     releases: dict[int, ReleaseRow]
     items: dict[int, ItemRow]
     outline: dict[int, list[int]]  # release id -> item ids in outline order
     children: dict[tuple[int, int | None], list[int]]
+    depth: dict[int, int]
     key_to_id: dict[str, int]
-    links: int
     result: ScheduleResult
+    raw_items: dict[int, _RawItem]
+    raw_links: list[_RawLink]
+    pred_text: dict[int, str]
+    calendar: WorkCalendar
     stored_dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
+
+    @property
+    def links(self) -> int:
+        return len(self.raw_links)
 
 
 def load_calendar(session: Session) -> WorkCalendar:
@@ -84,6 +98,185 @@ def load_calendar(session: Session) -> WorkCalendar:
     return WorkCalendar(holidays)
 
 
+def _read_releases(session: Session) -> list[Any]:
+    return list(
+        session.execute(
+            select(
+                Release.id,
+                Release.name,
+                Release.version,
+                Release.status,
+                Release.owner,
+                Release.start_date,
+                Release.feature_freeze,
+                Release.code_freeze,
+                Release.target_date,
+                Release.actual_date,
+            ).order_by(Release.position, Release.start_date, Release.id)
+        ).all()
+    )
+
+
+def _read_items(session: Session, sql: str) -> list[_RawItem]:
+    date_of = DateParser()
+    return [
+        (
+            i,
+            rid,
+            parent,
+            kind,
+            key,
+            name,
+            duration,
+            date_of(nb),
+            owner,
+            status,
+            pct,
+            date_of(a_s),
+            date_of(a_f),
+            date_of(b_s),
+            date_of(b_f),
+            notes,
+            date_of(s_s),
+            date_of(s_f),
+        )
+        for (
+            i,
+            rid,
+            parent,
+            kind,
+            key,
+            name,
+            duration,
+            nb,
+            owner,
+            status,
+            pct,
+            a_s,
+            a_f,
+            b_s,
+            b_f,
+            notes,
+            s_s,
+            s_f,
+        ) in plain_rows(session, sql)
+    ]
+
+
+def _schedule(
+    raw_items: dict[int, _RawItem],
+    raw_links: list[_RawLink],
+    release_rows: list[Any],
+    calendar: WorkCalendar,
+) -> ScheduleResult:
+    schedule_items = [
+        ScheduleItem(r[0], r[4], r[3], r[6], r[1], r[2], r[7], r[11], r[12])
+        for r in raw_items.values()
+    ]
+    schedule_links = [ScheduleLink(p, s, t, lag) for p, s, t, lag in raw_links]
+    bounds = [ReleaseBounds(r.id, r.start_date, r.target_date) for r in release_rows]
+    starts = [r.start_date for r in release_rows if r.start_date]
+    try:
+        return schedule(
+            schedule_items,
+            schedule_links,
+            calendar,
+            bounds,
+            plan_start=min(starts) if starts else None,
+        )
+    except (CycleError, ScheduleInputError) as exc:
+        raise ValidationError(str(exc)) from None
+
+
+def _predecessor_texts(raw_items: dict[int, _RawItem], raw_links: list[_RawLink]) -> dict[int, str]:
+    preds: dict[int, list[str]] = defaultdict(list)
+    for p, s, t, lag in raw_links:
+        key = raw_items[p][4]
+        preds[s].append(LinkSpec(key, t, lag).text() if lag or t != "FS" else key)
+    return {item_id: "; ".join(texts) for item_id, texts in preds.items()}
+
+
+def _item_row(raw: _RawItem, snapshot: _Snapshot) -> ItemRow:
+    (
+        i,
+        rid,
+        parent,
+        kind,
+        key,
+        name,
+        duration,
+        nb,
+        owner,
+        status,
+        pct,
+        a_s,
+        a_f,
+        b_s,
+        b_f,
+        notes,
+        _s_s,
+        _s_f,
+    ) = raw
+    d = snapshot.result.items.get(i)
+    computed = (
+        (None, None, None, None, None, None, False)
+        if d is None
+        else (
+            d.start,
+            d.finish,
+            d.late_start,
+            d.late_finish,
+            d.total_slack,
+            d.free_slack,
+            d.critical,
+        )
+    )
+    return ItemRow(
+        i,
+        rid,
+        parent,
+        snapshot.depth.get(i, 0),
+        kind,
+        key,
+        name,
+        duration,
+        nb,
+        owner,
+        status,
+        pct,
+        a_s,
+        a_f,
+        b_s,
+        b_f,
+        notes,
+        snapshot.pred_text.get(i, ""),
+        *computed,
+        (rid, i) in snapshot.children,
+    )
+
+
+def _release_rows(release_rows: list[Any], snapshot: _Snapshot) -> dict[int, ReleaseRow]:
+    releases: dict[int, ReleaseRow] = {}
+    for r in release_rows:
+        outcome = snapshot.result.releases.get(r.id)
+        releases[r.id] = ReleaseRow(
+            id=r.id,
+            name=r.name,
+            version=r.version,
+            status=r.status,
+            owner=r.owner,
+            start_date=r.start_date,
+            feature_freeze=r.feature_freeze,
+            code_freeze=r.code_freeze,
+            target_date=r.target_date,
+            actual_date=r.actual_date,
+            item_count=len(snapshot.outline.get(r.id, ())),
+            finish=outcome.finish if outcome else None,
+            late_by=outcome.late_by if outcome else 0,
+        )
+    return releases
+
+
 def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snapshot:
     """Read the whole plan as plain tuples (no ORM objects) and schedule it.
 
@@ -92,49 +285,21 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
     """
     if progress:
         progress(0, 4, "Reading releases")
-    release_rows = session.execute(
-        select(Release.id, Release.name, Release.version, Release.status, Release.owner,
-               Release.start_date, Release.feature_freeze, Release.code_freeze,
-               Release.target_date, Release.actual_date)
-        .order_by(Release.position, Release.start_date, Release.id)
-    ).all()
+    release_rows = _read_releases(session)
     if progress:
         progress(1, 4, "Reading work items")
-    date_of = DateParser()
-    item_rows = [
-        (i, rid, parent, kind, key, name, duration, date_of(nb), owner, status, pct,
-         date_of(a_s), date_of(a_f), date_of(b_s), date_of(b_f), notes, date_of(s_s),
-         date_of(s_f))
-        for (i, rid, parent, kind, key, name, duration, nb, owner, status, pct, a_s, a_f,
-             b_s, b_f, notes, s_s, s_f) in plain_rows(session, _ITEM_SQL)
-    ]
-    link_rows = plain_rows(session, _LINK_SQL)
+    raw_items = {r[0]: r for r in _read_items(session, _ITEM_SQL)}
+    raw_links: list[_RawLink] = plain_rows(session, _LINK_SQL)
     calendar = load_calendar(session)
     if progress:
-        progress(2, 4, f"Scheduling {len(item_rows):,} items and {len(link_rows):,} links")
-    schedule_items = [
-        ScheduleItem(r[0], r[4], r[3], r[6], r[1], r[2], r[7], r[11], r[12]) for r in item_rows
-    ]
-    schedule_links = [ScheduleLink(p, s, t, lag) for p, s, t, lag in link_rows]
-    bounds = [ReleaseBounds(r.id, r.start_date, r.target_date) for r in release_rows]
-    starts = [r.start_date for r in release_rows if r.start_date]
-    try:
-        result = schedule(schedule_items, schedule_links, calendar, bounds,
-                          plan_start=min(starts) if starts else None)
-    except (CycleError, ScheduleInputError) as exc:
-        raise ValidationError(str(exc)) from None
-    del schedule_items, schedule_links
+        progress(2, 4, f"Scheduling {len(raw_items):,} items and {len(raw_links):,} links")
+    result = _schedule(raw_items, raw_links, release_rows, calendar)
     if progress:
         progress(3, 4, "Building views")
 
-    key_of = {r[0]: r[4] for r in item_rows}
-    preds: dict[int, list[str]] = defaultdict(list)
-    for p, s, t, lag in link_rows:
-        preds[s].append(LinkSpec(key_of[p], t, lag).text() if lag or t != "FS" else key_of[p])
     children: dict[tuple[int, int | None], list[int]] = defaultdict(list)
-    for r in item_rows:
+    for r in raw_items.values():
         children[(r[1], r[2])].append(r[0])
-
     depth: dict[int, int] = {}
     outline: dict[int, list[int]] = {}
     for release in release_rows:
@@ -146,43 +311,67 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
             order.append(item_id)
             kids = children.get((release.id, item_id))
             if kids:
-                level = depth[item_id] + 1
-                depth.update(dict.fromkeys(kids, level))
+                depth.update(dict.fromkeys(kids, depth[item_id] + 1))
                 stack.extend(reversed(kids))
         outline[release.id] = order
 
-    items: dict[int, ItemRow] = {}
-    stored: dict[int, tuple[dt.date | None, dt.date | None]] = {}
-    dates = result.items
-    no_dates = (None, None, None, None, None, None, False)
-    for (i, rid, parent, kind, key, name, duration, nb, owner, status, pct, a_s, a_f, b_s, b_f,
-         notes, s_s, s_f) in item_rows:
-        d = dates.get(i)
-        stored[i] = (s_s, s_f)
-        computed = no_dates if d is None else (
-            d.start, d.finish, d.late_start, d.late_finish, d.total_slack, d.free_slack,
-            d.critical)
-        pred = preds.get(i)
-        items[i] = ItemRow(
-            i, rid, parent, depth.get(i, 0), kind, key, name, duration, nb, owner, status, pct,
-            a_s, a_f, b_s, b_f, notes, "; ".join(pred) if pred else "", *computed,
-            (rid, i) in children,
-        )
-
-    releases: dict[int, ReleaseRow] = {}
-    for r in release_rows:
-        outcome = result.releases.get(r.id)
-        releases[r.id] = ReleaseRow(
-            id=r.id, name=r.name, version=r.version, status=r.status, owner=r.owner,
-            start_date=r.start_date, feature_freeze=r.feature_freeze, code_freeze=r.code_freeze,
-            target_date=r.target_date, actual_date=r.actual_date,
-            item_count=len(outline[r.id]), finish=outcome.finish if outcome else None,
-            late_by=outcome.late_by if outcome else 0,
-        )
+    snapshot = _Snapshot(
+        releases={},
+        items={},
+        outline=outline,
+        children=dict(children),
+        depth=depth,
+        key_to_id={r[4]: r[0] for r in raw_items.values()},
+        result=result,
+        raw_items=raw_items,
+        raw_links=raw_links,
+        pred_text=_predecessor_texts(raw_items, raw_links),
+        calendar=calendar,
+        stored_dates={i: (r[16], r[17]) for i, r in raw_items.items()},
+    )
+    snapshot.items = {i: _item_row(raw, snapshot) for i, raw in raw_items.items()}
+    snapshot.releases = _release_rows(release_rows, snapshot)
     if progress:
         progress(4, 4, "Ready")
-    return _Snapshot(releases, items, outline, dict(children), {v: k for k, v in key_of.items()},
-                     len(link_rows), result, stored)
+    return snapshot
+
+
+def _refresh_snapshot(
+    session: Session, before: _Snapshot, touched: set[int], links_changed: bool
+) -> _Snapshot:
+    """The snapshot after an edit that kept the outline: re-read and rebuild only what moved."""
+    raw_items = dict(before.raw_items)
+    if touched:
+        marks = ", ".join(str(int(i)) for i in touched)
+        query = _ITEM_SQL.replace(" ORDER BY", f" WHERE id IN ({marks}) ORDER BY")
+        raw_items.update((r[0], r) for r in _read_items(session, query))
+    raw_links = plain_rows(session, _LINK_SQL) if links_changed else before.raw_links
+    release_rows = _read_releases(session)
+    result = _schedule(raw_items, raw_links, release_rows, before.calendar)
+    pred_text = _predecessor_texts(raw_items, raw_links) if links_changed else before.pred_text
+    snapshot = _Snapshot(
+        releases={},
+        items=dict(before.items),
+        outline=before.outline,
+        children=before.children,
+        depth=before.depth,
+        key_to_id=before.key_to_id,
+        result=result,
+        raw_items=raw_items,
+        raw_links=raw_links,
+        pred_text=pred_text,
+        calendar=before.calendar,
+        stored_dates=before.stored_dates,
+    )
+    old_dates = before.result.items
+    rebuild = set(touched)
+    rebuild.update(i for i, d in result.items.items() if old_dates.get(i) != d)
+    if links_changed:
+        rebuild.update(i for i in raw_items if pred_text.get(i) != before.pred_text.get(i))
+    for item_id in rebuild:
+        snapshot.items[item_id] = _item_row(raw_items[item_id], snapshot)
+    snapshot.releases = _release_rows(release_rows, snapshot)
+    return snapshot
 
 
 def _store_schedule(session: Session, snapshot: _Snapshot) -> None:
@@ -195,9 +384,9 @@ def _store_schedule(session: Session, snapshot: _Snapshot) -> None:
     if changed:
         table = WorkItem.__table__
         session.connection().execute(
-            update(table).where(table.c.id == bindparam("b_id")).values(
-                scheduled_start=bindparam("b_start"), scheduled_finish=bindparam("b_finish")
-            ),
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(scheduled_start=bindparam("b_start"), scheduled_finish=bindparam("b_finish")),
             changed,
         )
         for entry in changed:
@@ -249,11 +438,17 @@ class PlanService:
     def summary(self) -> PlanSummary:
         snap = self._snap
         return PlanSummary(
-            path=str(self.store.path), read_only=self.store.read_only,
+            path=str(self.store.path),
+            read_only=self.store.read_only,
             locked_by=self.store.locked_by.describe() if self.store.locked_by else None,
-            releases=len(snap.releases), items=len(snap.items), links=snap.links,
-            late_releases=[f"{r.name} is {r.late_by} working days late"
-                           for r in snap.releases.values() if r.late_by > 0],
+            releases=len(snap.releases),
+            items=len(snap.items),
+            links=snap.links,
+            late_releases=[
+                f"{r.name} is {r.late_by} working days late"
+                for r in snap.releases.values()
+                if r.late_by > 0
+            ],
         )
 
     def releases(self) -> list[ReleaseRow]:
@@ -272,8 +467,11 @@ class PlanService:
     def items(self, release_id: int | None = None) -> list[ItemRow]:
         """Items in outline order (each parent before its children), one release or all."""
         snap = self._snap
-        ids = (snap.outline.get(release_id, []) if release_id is not None
-               else [i for rid in snap.releases for i in snap.outline[rid]])
+        ids = (
+            snap.outline.get(release_id, [])
+            if release_id is not None
+            else [i for rid in snap.releases for i in snap.outline[rid]]
+        )
         return [snap.items[i] for i in ids]
 
     def children(self, release_id: int, parent_id: int | None) -> list[ItemRow]:
@@ -295,22 +493,35 @@ class PlanService:
 
     # -- editing ---------------------------------------------------------------------------
 
-    def _commit(self, reason: str, action: Callable[[Session], set[int]],
-                structural: bool = False) -> None:
-        """Run one user action, reschedule inside the same transaction, then notify."""
+    def _commit(
+        self,
+        reason: str,
+        action: Callable[[Session], set[int]],
+        structural: bool = False,
+        links_changed: bool = False,
+    ) -> None:
+        """Run one user action, reschedule inside the same transaction, then notify.
+
+        `structural` edits (items added, removed, re-keyed) rebuild the whole snapshot; the
+        others refresh only the touched rows and whatever the new schedule moved.
+        """
         before = self._snap
         try:
             with self.store.transaction(reason=reason) as session:
                 touched = action(session)
                 session.flush()
-                snapshot = _build_snapshot(session)
-                snapshot.stored_dates = before.stored_dates | {
-                    k: v for k, v in snapshot.stored_dates.items() if k not in before.stored_dates
-                }
+                if structural:
+                    snapshot = _build_snapshot(session)
+                else:
+                    snapshot = _refresh_snapshot(session, before, touched, links_changed)
                 _store_schedule(session, snapshot)
         except IntegrityError as exc:
             raise ValidationError(_integrity_message(exc)) from None
-        moved = {i for i, row in snapshot.items.items() if before.items.get(i) != row}
+        moved = (
+            set()
+            if structural
+            else {i for i, row in snapshot.items.items() if before.items.get(i) is not row}
+        )
         self._snapshot = snapshot
         releases = {snapshot.items[i].release_id for i in moved | touched if i in snapshot.items}
         change = PlanChange(frozenset(releases), frozenset(moved | touched), structural)
@@ -330,8 +541,9 @@ class PlanService:
             if current.kind == "milestone" and value != 0:
                 raise ValidationError(f"{current.key} is a milestone: its duration stays 0")
             if current.kind == "phase":
-                raise ValidationError(f"{current.key} is a phase: its duration comes from its "
-                                      "items")
+                raise ValidationError(
+                    f"{current.key} is a phase: its duration comes from its items"
+                )
         if field_name == "percent_complete" and not 0 <= value <= 100:
             raise ValidationError(f"{current.key}: percent complete must be 0 to 100")
         if field_name == "key" and value != current.key and value in self._snap.key_to_id:
@@ -342,7 +554,10 @@ class PlanService:
             setattr(item, field_name, value)
             return {item_id}
 
-        self._commit(reason or f"Edit {field_name} of {current.key}", apply)
+        # A new key changes the text of every successor's predecessor list.
+        self._commit(
+            reason or f"Edit {field_name} of {current.key}", apply, structural=field_name == "key"
+        )
         return old
 
     def set_predecessors(self, item_id: int, text: str, reason: str = "") -> str:
@@ -375,17 +590,22 @@ class PlanService:
             for pred_id, spec in wanted.items():
                 dep = by_pred.get(pred_id)
                 if dep is None:
-                    session.add(Dependency(predecessor_id=pred_id, successor_id=item_id,
-                                           type=spec.type, lag=spec.lag))
+                    session.add(
+                        Dependency(
+                            predecessor_id=pred_id,
+                            successor_id=item_id,
+                            type=spec.type,
+                            lag=spec.lag,
+                        )
+                    )
                 elif (dep.type, dep.lag) != (spec.type, spec.lag):
                     dep.type, dep.lag = spec.type, spec.lag
             return {item_id}
 
-        self._commit(reason or f"Edit predecessors of {current.key}", apply)
+        self._commit(reason or f"Edit predecessors of {current.key}", apply, links_changed=True)
         return old
 
-    def update_release(self, release_id: int, field_name: str, value: Any,
-                       reason: str = "") -> Any:
+    def update_release(self, release_id: int, field_name: str, value: Any, reason: str = "") -> Any:
         value = _check_value(field_name, value, EDITABLE_RELEASE_FIELDS)
         current = self.release(release_id)
         if field_name == "status" and value not in RELEASE_STATUSES:
@@ -403,8 +623,13 @@ class PlanService:
                 listener(change)
         return old
 
-    def create_release(self, name: str, version: str = "", start_date: dt.date | None = None,
-                       target_date: dt.date | None = None) -> int:
+    def create_release(
+        self,
+        name: str,
+        version: str = "",
+        start_date: dt.date | None = None,
+        target_date: dt.date | None = None,
+    ) -> int:
         """Add an empty release; returns its id."""
         name = name.strip()
         if not name:
@@ -412,15 +637,21 @@ class PlanService:
         if any(r.name.casefold() == name.casefold() for r in self._snap.releases.values()):
             raise ValidationError(f"There is already a release named '{name}'")
         if start_date and target_date and target_date < start_date:
-            raise ValidationError(f"{name}: the target date {target_date} is before the start "
-                                  f"date {start_date}")
+            raise ValidationError(
+                f"{name}: the target date {target_date} is before the start date {start_date}"
+            )
         new_id = 0
 
         def apply(session: Session) -> set[int]:
             nonlocal new_id
             position = (session.scalar(select(func.max(Release.position))) or 0) + 1
-            release = Release(name=name, version=version.strip(), start_date=start_date,
-                              target_date=target_date, position=position)
+            release = Release(
+                name=name,
+                version=version.strip(),
+                start_date=start_date,
+                target_date=target_date,
+                position=position,
+            )
             session.add(release)
             session.flush()
             new_id = release.id
@@ -433,8 +664,10 @@ class PlanService:
         """Delete a release that holds no work items (items are deleted one by one first)."""
         release = self.release(release_id)
         if release.item_count:
-            raise ValidationError(f"{release.name} still holds {release.item_count} work items; "
-                                  "delete or move them first")
+            raise ValidationError(
+                f"{release.name} still holds {release.item_count} work items; "
+                "delete or move them first"
+            )
 
         def apply(session: Session) -> set[int]:
             session.delete(session.get_one(Release, release_id))
@@ -442,17 +675,25 @@ class PlanService:
 
         self._commit(reason or f"Delete release {release.name}", apply, structural=True)
 
-    def create_item(self, release_id: int, kind: str, name: str, parent_id: int | None = None,
-                    after_id: int | None = None, duration: int | None = None,
-                    key: str | None = None) -> int:
+    def create_item(
+        self,
+        release_id: int,
+        kind: str,
+        name: str,
+        parent_id: int | None = None,
+        after_id: int | None = None,
+        duration: int | None = None,
+        key: str | None = None,
+    ) -> int:
         """Add a task, milestone or phase under `parent_id`, after `after_id` (else last)."""
         if kind not in ITEM_KINDS:
             raise ValidationError(f"kind must be one of {', '.join(ITEM_KINDS)}")
         if not name.strip():
             raise ValidationError("A work item needs a name")
         if parent_id is not None and self.item(parent_id).kind != "phase":
-            raise ValidationError(f"{self.item(parent_id).key} is not a phase; only phases "
-                                  "hold items")
+            raise ValidationError(
+                f"{self.item(parent_id).key} is not a phase; only phases hold items"
+            )
         if key is not None and key in self._snap.key_to_id:
             raise ValidationError(f"The key '{key}' is already used by another item")
         release = self.release(release_id)
@@ -461,13 +702,16 @@ class PlanService:
         def apply(session: Session) -> set[int]:
             nonlocal new_id
             siblings = session.scalars(
-                select(WorkItem).where(WorkItem.release_id == release_id,
-                                       WorkItem.parent_id.is_(parent_id)
-                                       if parent_id is None else
-                                       WorkItem.parent_id == parent_id)
+                select(WorkItem)
+                .where(
+                    WorkItem.release_id == release_id,
+                    WorkItem.parent_id.is_(parent_id)
+                    if parent_id is None
+                    else WorkItem.parent_id == parent_id,
+                )
                 .order_by(WorkItem.position, WorkItem.id)
             ).all()
-            position = (max((s.position for s in siblings), default=-1) + 1)
+            position = max((s.position for s in siblings), default=-1) + 1
             if after_id is not None:
                 after = next((s for s in siblings if s.id == after_id), None)
                 if after is not None:
@@ -476,8 +720,12 @@ class PlanService:
                         if s.position >= position:
                             s.position += 1
             item = WorkItem(
-                release_id=release_id, parent_id=parent_id, kind=kind, name=name.strip(),
-                key=key or self._next_key(session, release), position=position,
+                release_id=release_id,
+                parent_id=parent_id,
+                kind=kind,
+                name=name.strip(),
+                key=key or self._next_key(session, release),
+                position=position,
                 duration=0 if kind != "task" else (duration if duration is not None else 1),
             )
             session.add(item)
@@ -508,18 +756,24 @@ class PlanService:
             ids = [item_id]
             frontier = [item_id]
             while frontier:
-                frontier = list(session.scalars(
-                    select(WorkItem.id).where(WorkItem.parent_id.in_(frontier))))
+                frontier = list(
+                    session.scalars(select(WorkItem.id).where(WorkItem.parent_id.in_(frontier)))
+                )
                 ids.extend(frontier)
             columns = [c.key for c in WorkItem.__mapper__.column_attrs]
             rows = session.scalars(select(WorkItem).where(WorkItem.id.in_(ids))).all()
             order = {i: n for n, i in enumerate(ids)}
-            items = [{c: getattr(r, c) for c in columns}
-                     for r in sorted(rows, key=lambda r: order[r.id])]
-            deps = session.scalars(select(Dependency).where(
-                Dependency.predecessor_id.in_(ids) | Dependency.successor_id.in_(ids))).all()
-            links = [{c.key: getattr(d, c.key) for c in Dependency.__mapper__.column_attrs}
-                     for d in deps]
+            items = [
+                {c: getattr(r, c) for c in columns} for r in sorted(rows, key=lambda r: order[r.id])
+            ]
+            deps = session.scalars(
+                select(Dependency).where(
+                    Dependency.predecessor_id.in_(ids) | Dependency.successor_id.in_(ids)
+                )
+            ).all()
+            links = [
+                {c.key: getattr(d, c.key) for c in Dependency.__mapper__.column_attrs} for d in deps
+            ]
             captured = DeletedItem(items, links)
             for dep in deps:
                 session.delete(dep)

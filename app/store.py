@@ -60,8 +60,9 @@ class PlanLock:
     def holder(self) -> LockHolder | None:
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
-            return LockHolder(str(data["user"]), str(data["host"]), int(data["pid"]),
-                              str(data["since"]))
+            return LockHolder(
+                str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"])
+            )
         except FileNotFoundError:
             return None
         except (OSError, ValueError, KeyError, TypeError):
@@ -91,12 +92,15 @@ class PlanLock:
                     continue
                 return holder or LockHolder("unknown", "unknown", 0, "unknown")
             with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump({
-                    "user": audit.default_actor(),
-                    "host": socket.gethostname(),
-                    "pid": os.getpid(),
-                    "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                }, f)
+                json.dump(
+                    {
+                        "user": audit.default_actor(),
+                        "host": socket.gethostname(),
+                        "pid": os.getpid(),
+                        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+                    },
+                    f,
+                )
             self.held = True
             return None
         return self.holder()
@@ -119,8 +123,7 @@ def _check_header(path: Path) -> None:
         raise PlanOpenError(f"{path} is not a Gantry plan (it is not an SQLite database).")
     app_id = int.from_bytes(header[68:72], "big")
     if app_id != APPLICATION_ID:
-        raise PlanOpenError(f"{path} is not a Gantry plan (an SQLite database of another "
-                            "program).")
+        raise PlanOpenError(f"{path} is not a Gantry plan (an SQLite database of another program).")
 
 
 def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
@@ -144,18 +147,24 @@ def _inspect_file(path: Path) -> str:
         try:
             result = conn.execute("PRAGMA quick_check").fetchone()
             if result is None or result[0] != "ok":
-                raise PlanOpenError(f"{path} is damaged ({result[0] if result else 'unknown'}); "
-                                    "restore it from a backup.")
+                raise PlanOpenError(
+                    f"{path} is damaged ({result[0] if result else 'unknown'}); "
+                    "restore it from a backup."
+                )
             has_version = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
             ).fetchone()
-            row = conn.execute("SELECT version_num FROM alembic_version").fetchone() \
-                if has_version else None
+            row = (
+                conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                if has_version
+                else None
+            )
         finally:
             conn.close()
     except sqlite3.DatabaseError as exc:
-        raise PlanOpenError(f"{path} is damaged or truncated ({exc}); restore it from a "
-                            "backup.") from None
+        raise PlanOpenError(
+            f"{path} is damaged or truncated ({exc}); restore it from a backup."
+        ) from None
     if row is None:
         raise PlanOpenError(f"{path} is not a complete Gantry plan (it has no schema version).")
     return str(row[0])
@@ -176,8 +185,15 @@ def backup_copy(source: sqlite3.Connection, target: Path) -> None:
 class PlanStore:
     """One open plan file: sessions, transactions and the lock."""
 
-    def __init__(self, path: Path, engine: Engine, read_only: bool, lock: PlanLock | None,
-                 locked_by: LockHolder | None, actor: str) -> None:
+    def __init__(
+        self,
+        path: Path,
+        engine: Engine,
+        read_only: bool,
+        lock: PlanLock | None,
+        locked_by: LockHolder | None,
+        actor: str,
+    ) -> None:
         self.path = path
         self.engine = engine
         self.read_only = read_only
@@ -189,8 +205,14 @@ class PlanStore:
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, read_only: bool = False, create: bool = False,
-             actor: str | None = None) -> PlanStore:
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        create: bool = False,
+        actor: str | None = None,
+    ) -> PlanStore:
         """Open a plan; a held lock makes it read-only, `create` makes a missing file."""
         path = Path(path)
         actor = actor or audit.default_actor()
@@ -211,12 +233,14 @@ class PlanStore:
             if revision not in schema.known_revisions():
                 raise PlanOpenError(
                     f"{path} was written by a newer Gantry (schema {revision}); this version "
-                    f"reads up to schema {schema.head_revision()}. Nothing was changed.")
+                    f"reads up to schema {schema.head_revision()}. Nothing was changed."
+                )
             if revision != schema.head_revision():
                 if read_only:
                     raise PlanOpenError(
                         f"{path} needs an upgrade to schema {schema.head_revision()} but is "
-                        "open read-only; open it in Gantry with write access first.")
+                        "open read-only; open it in Gantry with write access first."
+                    )
                 cls._upgrade(path, revision)
         except BaseException:
             if lock is not None:
@@ -227,8 +251,11 @@ class PlanStore:
 
     @staticmethod
     def _engine(path: Path, read_only: bool) -> Engine:
-        engine = create_engine("sqlite://", creator=lambda: _connect(path, read_only),
-                               poolclass=NullPool if read_only else None)
+        engine = create_engine(
+            "sqlite://",
+            creator=lambda: _connect(path, read_only),
+            poolclass=NullPool if read_only else None,
+        )
 
         # pysqlite's implicit transactions would start too late; begin explicitly so that
         # every session transaction is one SQLite transaction.
@@ -274,7 +301,10 @@ class PlanStore:
     @staticmethod
     def _upgrade(path: Path, revision: str) -> None:
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-        backup = path.with_name(f"{path.stem}.before-{schema.head_revision()}-{stamp}{path.suffix}.bak")
+        # Named after the schema it holds, so a user can tell which Gantry reads it.
+        backup = path.with_name(
+            f"{path.stem}.before-upgrade-from-{revision}-{stamp}{path.suffix}.bak"
+        )
         source = _connect(path, read_only=True)
         try:
             backup_copy(source, backup)

@@ -1,4 +1,4 @@
-"""Calendar entries: holidays, freezes, blackouts and change windows, plan-wide or per environment."""
+"""Calendar entries: holidays, freezes, blackouts and change windows (plan-wide or per env)."""
 
 import datetime as dt
 

@@ -20,8 +20,10 @@ class Release(Base):
     __tablename__ = "releases"
     __table_args__ = (
         one_of("status", RELEASE_STATUSES),
-        CheckConstraint("target_date IS NULL OR start_date IS NULL OR target_date >= start_date",
-                        name="target_after_start"),
+        CheckConstraint(
+            "target_date IS NULL OR start_date IS NULL OR target_date >= start_date",
+            name="target_after_start",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

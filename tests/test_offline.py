@@ -11,8 +11,21 @@ import pytest
 from tests.conftest import NetworkAccessError
 
 ROOT = Path(__file__).resolve().parents[1]
-NETWORK_MODULES = {"socket", "ssl", "http", "urllib", "requests", "httpx", "aiohttp", "ftplib",
-                   "smtplib", "xmlrpc", "asyncio", "websockets", "PySide6.QtNetwork"}
+NETWORK_MODULES = {
+    "socket",
+    "ssl",
+    "http",
+    "urllib",
+    "requests",
+    "httpx",
+    "aiohttp",
+    "ftplib",
+    "smtplib",
+    "xmlrpc",
+    "asyncio",
+    "websockets",
+    "PySide6.QtNetwork",
+}
 # Reading the host name for the lock file is not network access.
 ALLOWED = {("app/store.py", "socket")}
 
@@ -42,9 +55,13 @@ def test_product_code_imports_no_network_module() -> None:
 
 def test_store_uses_socket_only_for_the_host_name() -> None:
     source = (ROOT / "app" / "store.py").read_text(encoding="utf-8")
-    uses = {node.attr for node in ast.walk(ast.parse(source))
-            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
-            and node.value.id == "socket"}
+    uses = {
+        node.attr
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "socket"
+    }
     assert uses == {"gethostname"}
 
 

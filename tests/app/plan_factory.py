@@ -16,31 +16,53 @@ def make_plan(path: Path) -> PlanStore:
     """A release R1 with a phase holding A(3d) -> B(2d) -> M(milestone), and C(1d) SS A+1."""
     store = PlanStore.open(path, create=True)
     with store.transaction(reason="test plan") as session:
-        release = Release(name="R1", version="1.0", start_date=START,
-                          target_date=dt.date(2026, 1, 16))
+        release = Release(
+            name="R1", version="1.0", start_date=START, target_date=dt.date(2026, 1, 16)
+        )
         session.add(release)
         session.flush()
-        phase = WorkItem(release_id=release.id, kind="phase", key="R1-P", name="Build",
-                         duration=0, position=0)
+        phase = WorkItem(
+            release_id=release.id, kind="phase", key="R1-P", name="Build", duration=0, position=0
+        )
         session.add(phase)
         session.flush()
-        a = WorkItem(release_id=release.id, parent_id=phase.id, key="A", name="Design",
-                     duration=3, position=0)
-        b = WorkItem(release_id=release.id, parent_id=phase.id, key="B", name="Build it",
-                     duration=2, position=1)
-        c = WorkItem(release_id=release.id, parent_id=phase.id, key="C", name="Docs",
-                     duration=1, position=2)
-        m = WorkItem(release_id=release.id, key="M", name="GA", kind="milestone", duration=0,
-                     position=1)
+        a = WorkItem(
+            release_id=release.id,
+            parent_id=phase.id,
+            key="A",
+            name="Design",
+            duration=3,
+            position=0,
+        )
+        b = WorkItem(
+            release_id=release.id,
+            parent_id=phase.id,
+            key="B",
+            name="Build it",
+            duration=2,
+            position=1,
+        )
+        c = WorkItem(
+            release_id=release.id, parent_id=phase.id, key="C", name="Docs", duration=1, position=2
+        )
+        m = WorkItem(
+            release_id=release.id, key="M", name="GA", kind="milestone", duration=0, position=1
+        )
         session.add_all([a, b, c, m])
         session.flush()
-        session.add_all([
-            Dependency(predecessor_id=a.id, successor_id=b.id),
-            Dependency(predecessor_id=b.id, successor_id=m.id),
-            Dependency(predecessor_id=a.id, successor_id=c.id, type="SS", lag=1),
-            CalendarEntry(kind="holiday", name="Day off", start_date=dt.date(2026, 1, 9),
-                          end_date=dt.date(2026, 1, 9)),
-        ])
+        session.add_all(
+            [
+                Dependency(predecessor_id=a.id, successor_id=b.id),
+                Dependency(predecessor_id=b.id, successor_id=m.id),
+                Dependency(predecessor_id=a.id, successor_id=c.id, type="SS", lag=1),
+                CalendarEntry(
+                    kind="holiday",
+                    name="Day off",
+                    start_date=dt.date(2026, 1, 9),
+                    end_date=dt.date(2026, 1, 9),
+                ),
+            ]
+        )
     return store
 
 

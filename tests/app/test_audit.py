@@ -58,8 +58,9 @@ def test_sql_edit_outside_gantry_is_named(tmp_path: Path) -> None:
     conn = sqlite3.connect(path)
     conn.execute("UPDATE work_items SET duration = 9 WHERE key = 'B'")
     conn.execute("DELETE FROM dependencies WHERE type = 'SS'")
-    conn.execute("INSERT INTO components (name, owner, repository, description) "
-                 "VALUES ('rogue', '', '', '')")
+    conn.execute(
+        "INSERT INTO components (name, owner, repository, description) VALUES ('rogue', '', '', '')"
+    )
     conn.commit()
     conn.close()
     problems = _verify(path).problems
@@ -96,7 +97,11 @@ def test_derived_schedule_dates_are_not_audited(tmp_path: Path) -> None:
         service = service_for(store)
         service.update_item(service.find_item("A").id, "duration", 5)
         with store.read() as session:
-            afters = [json.loads(a) for a in session.scalars(
-                select(AuditEvent.after).where(AuditEvent.action == "update"))]
+            afters = [
+                json.loads(a)
+                for a in session.scalars(
+                    select(AuditEvent.after).where(AuditEvent.action == "update")
+                )
+            ]
     assert afters and all("scheduled_start" not in a for a in afters)
     assert _verify(path).ok

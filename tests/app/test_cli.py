@@ -38,8 +38,17 @@ def test_schedule_csv_has_the_contract_columns(plan: Path) -> None:
     rows = list(csv.reader(io.StringIO(out)))
     assert tuple(rows[0]) == SCHEDULE_COLUMNS
     by_key = {r[1]: r for r in rows[1:]}
-    assert by_key["A"] == ["R1", "A", "Design", "task", "2026-01-05", "2026-01-07", "4", "0",
-                           "false"]
+    assert by_key["A"] == [
+        "R1",
+        "A",
+        "Design",
+        "task",
+        "2026-01-05",
+        "2026-01-07",
+        "4",
+        "0",
+        "false",
+    ]
     assert by_key["M"][3:6] == ["milestone", "2026-01-12", "2026-01-12"]
     assert by_key["C"][8] == "false"
 
@@ -69,9 +78,11 @@ def test_unknown_release_exits_1(plan: Path) -> None:
 
 def test_cycle_is_reported_with_every_item(plan: Path) -> None:
     conn = sqlite3.connect(plan)
-    conn.execute("INSERT INTO dependencies (predecessor_id, successor_id, type, lag) "
-                 "SELECT m.id, a.id, 'FS', 0 FROM work_items m, work_items a "
-                 "WHERE m.key = 'M' AND a.key = 'A'")
+    conn.execute(
+        "INSERT INTO dependencies (predecessor_id, successor_id, type, lag) "
+        "SELECT m.id, a.id, 'FS', 0 FROM work_items m, work_items a "
+        "WHERE m.key = 'M' AND a.key = 'A'"
+    )
     conn.commit()
     conn.close()
     before = plan.read_bytes()
@@ -119,8 +130,9 @@ def test_demo_refuses_an_existing_file_and_a_locked_path(tmp_path: Path, plan: P
     assert code == 1 and "already exists" in err
     assert plan.read_bytes() == before
     target = tmp_path / "locked.gantry"
-    lock_path(target).write_text('{"user": "bob", "host": "elsewhere", "pid": 1, '
-                                 '"since": "2026-11-29T09:00:00"}')
+    lock_path(target).write_text(
+        '{"user": "bob", "host": "elsewhere", "pid": 1, "since": "2026-11-29T09:00:00"}'
+    )
     code, _, err = gantry("demo", target)
     assert code == 1 and "bob on elsewhere" in err
     assert not target.exists()
@@ -142,7 +154,10 @@ def test_console_entry_point_runs_headless(plan: Path) -> None:
     """`python main.py` is the same program as `gantry`, and needs no display."""
     result = subprocess.run(
         [sys.executable, str(ROOT / "main.py"), "schedule", str(plan), "--format", "csv"],
-        capture_output=True, text=True, check=False, env={"PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == ",".join(SCHEDULE_COLUMNS)

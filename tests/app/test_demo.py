@@ -59,12 +59,19 @@ def _releases(session: Session) -> dict[str, Release]:
 def test_demo_has_a_plan_of_believable_size(demo_path: Path) -> None:
     with PlanStore.open(demo_path, read_only=True) as store, store.read() as session:
         assert 80 <= _count(session, WorkItem) <= 150
-        assert [r.status for r in session.scalars(select(Release).order_by(Release.position))] \
-            == ["shipped", "in_progress", "planned"]
+        assert [r.status for r in session.scalars(select(Release).order_by(Release.position))] == [
+            "shipped",
+            "in_progress",
+            "planned",
+        ]
         kinds = Counter(session.scalars(select(WorkItem.kind)))
         assert kinds["phase"] >= 12 and kinds["milestone"] >= 12 and kinds["task"] >= 60
         assert {e.tier for e in session.scalars(select(Environment))} == {
-            "development", "test", "staging", "production"}
+            "development",
+            "test",
+            "staging",
+            "production",
+        }
         assert _count(session, Environment) == 4
         assert _count(session, Component) >= 6
         assert _count(session, ComponentDependency) >= 4
@@ -91,33 +98,46 @@ def test_demo_keys_milestones_and_links_follow_the_rules(demo_path: Path) -> Non
         assert all(i.duration == 0 for i in items.values() if i.kind == "milestone")
         assert all(items[i.parent_id].kind == "phase" for i in items.values() if i.parent_id)
         links = session.scalars(select(Dependency)).all()
-        assert not [d for d in links if "phase" in (items[d.predecessor_id].kind,
-                                                    items[d.successor_id].kind)]
+        assert not [
+            d
+            for d in links
+            if "phase" in (items[d.predecessor_id].kind, items[d.successor_id].kind)
+        ]
         types = Counter(d.type for d in links)
         assert types["FS"] > types["SS"] + types["FF"] and types["SS"] and types["FF"]
         assert any(d.lag > 0 for d in links) and any(d.lag < 0 for d in links)
-        crossing = [d for d in links
-                    if items[d.predecessor_id].release_id != items[d.successor_id].release_id]
+        crossing = [
+            d
+            for d in links
+            if items[d.predecessor_id].release_id != items[d.successor_id].release_id
+        ]
         assert crossing
-        assert all(items[d.predecessor_id].release_id < items[d.successor_id].release_id
-                   for d in crossing)
+        assert all(
+            items[d.predecessor_id].release_id < items[d.successor_id].release_id for d in crossing
+        )
 
 
 def test_demo_releases_carry_history_progress_and_baselines(demo_path: Path) -> None:
     with PlanStore.open(demo_path, read_only=True) as store, store.read() as session:
         releases = _releases(session)
-        shipped, in_flight, planned = (releases["shipped"], releases["in_progress"],
-                                       releases["planned"])
+        shipped, in_flight, planned = (
+            releases["shipped"],
+            releases["in_progress"],
+            releases["planned"],
+        )
         assert shipped.actual_date is not None and shipped.actual_date < TODAY
         for release in releases.values():
             assert release.start_date is not None and release.target_date is not None
             assert release.feature_freeze is not None and release.code_freeze is not None
-            assert release.start_date < release.feature_freeze < release.code_freeze \
+            assert (
+                release.start_date
+                < release.feature_freeze
+                < release.code_freeze
                 < release.target_date
+            )
 
         def items_of(release: Release) -> list[WorkItem]:
-            return list(session.scalars(select(WorkItem).where(
-                WorkItem.release_id == release.id)))
+            return list(session.scalars(select(WorkItem).where(WorkItem.release_id == release.id)))
 
         for item in items_of(shipped):
             assert item.status == "done" and item.percent_complete == 100
@@ -143,12 +163,19 @@ def test_demo_operations_data(demo_path: Path) -> None:
         releases = _releases(session)
         in_flight = releases["in_progress"]
         book = session.scalars(select(Runbook).where(Runbook.release_id == in_flight.id)).one()
-        steps = session.scalars(select(RunbookStep).where(RunbookStep.runbook_id == book.id)
-                                .order_by(RunbookStep.position)).all()
+        steps = session.scalars(
+            select(RunbookStep)
+            .where(RunbookStep.runbook_id == book.id)
+            .order_by(RunbookStep.position)
+        ).all()
         assert len(steps) == 25
         assert [s.section for s in steps if s.is_rollback] == ["Rollback"] * 4
-        assert {s.section for s in steps} == {"Preparation", "Deployment", "Verification",
-                                              "Rollback"}
+        assert {s.section for s in steps} == {
+            "Preparation",
+            "Deployment",
+            "Verification",
+            "Rollback",
+        }
         assert all(s.owner_role and s.duration_minutes > 0 and s.instructions for s in steps)
 
         outcomes = Counter(session.scalars(select(Deployment.outcome)))
@@ -158,19 +185,27 @@ def test_demo_operations_data(demo_path: Path) -> None:
         calendar = Counter(session.scalars(select(CalendarEntry.kind)))
         assert calendar["holiday"] >= 20 and calendar["freeze"] and calendar["blackout"]
         assert calendar["change_window"]
-        holiday_names = set(session.scalars(select(CalendarEntry.name)
-                                            .where(CalendarEntry.kind == "holiday")))
+        holiday_names = set(
+            session.scalars(select(CalendarEntry.name).where(CalendarEntry.kind == "holiday"))
+        )
         assert "Independence Day" in holiday_names
 
         templates = session.scalars(select(Checklist).where(Checklist.is_template)).all()
         assert {"go_no_go", "readiness"} <= {c.kind for c in templates}
-        go = session.scalars(select(Checklist).where(Checklist.release_id == in_flight.id,
-                                                     Checklist.kind == "go_no_go")).one()
-        answers = Counter(session.scalars(select(ChecklistItem.status)
-                                          .where(ChecklistItem.checklist_id == go.id)))
+        go = session.scalars(
+            select(Checklist).where(
+                Checklist.release_id == in_flight.id, Checklist.kind == "go_no_go"
+            )
+        ).one()
+        answers = Counter(
+            session.scalars(select(ChecklistItem.status).where(ChecklistItem.checklist_id == go.id))
+        )
         assert answers["open"] and answers["yes"]
-        assert session.scalars(select(Checklist).where(Checklist.release_id == in_flight.id,
-                                                       Checklist.kind == "readiness")).one()
+        assert session.scalars(
+            select(Checklist).where(
+                Checklist.release_id == in_flight.id, Checklist.kind == "readiness"
+            )
+        ).one()
         decided = session.scalars(select(Approval).where(Approval.decision != "pending")).all()
         assert decided and all(a.decided_at and a.meaning and a.role for a in decided)
 
@@ -213,19 +248,24 @@ def test_demo_defaults_to_today_and_refuses_a_plan_with_releases(tmp_path: Path)
 
 
 @pytest.mark.parametrize("today", [dt.date(2026, 12, 1), dt.date(2027, 6, 28)])
-def test_demo_keeps_deployments_out_of_freezes_and_blackouts(tmp_path: Path,
-                                                              today: dt.date) -> None:
+def test_demo_keeps_deployments_out_of_freezes_and_blackouts(
+    tmp_path: Path, today: dt.date
+) -> None:
     path = tmp_path / "freeze.gantry"
     with PlanStore.open(path, create=True) as store:
         build_demo(store, today)
         with store.read() as session:
-            closed = session.scalars(select(CalendarEntry).where(
-                CalendarEntry.kind.in_(("freeze", "blackout")))).all()
+            closed = session.scalars(
+                select(CalendarEntry).where(CalendarEntry.kind.in_(("freeze", "blackout")))
+            ).all()
             for deployment in session.scalars(select(Deployment)):
                 day = deployment.window_start.date()
-                assert not [w.name for w in closed
-                            if w.start_date <= day <= w.end_date
-                            and w.environment_id in (None, deployment.environment_id)]
+                assert not [
+                    w.name
+                    for w in closed
+                    if w.start_date <= day <= w.end_date
+                    and w.environment_id in (None, deployment.environment_id)
+                ]
                 assert (deployment.outcome == "planned") == (day >= today)
 
 
@@ -245,8 +285,9 @@ def test_synthetic_plan_has_the_asked_shape(tmp_path: Path) -> None:
         assert all(i.duration == 0 for i in items.values() if i.kind == "milestone")
         children = Counter(i.parent_id for i in items.values() if i.parent_id is not None)
         assert all(10 <= n <= 40 for n in children.values())
-        links = session.execute(select(Dependency.predecessor_id, Dependency.successor_id,
-                                       Dependency.type)).all()
+        links = session.execute(
+            select(Dependency.predecessor_id, Dependency.successor_id, Dependency.type)
+        ).all()
         assert 1.7 <= len(links) / len(items) <= 2.3
         assert Counter(t for _, _, t in links).most_common(1)[0][0] == "FS"
         assert not [p for p, s, _ in links if "phase" in (items[p].kind, items[s].kind)]
@@ -273,8 +314,9 @@ def test_synthetic_plan_spreads_over_releases_and_links_across_them(tmp_path: Pa
             assert len(sizes) >= 2 and sum(sizes.values()) == 5_300
             assert all(1_000 <= n <= 5_000 for n in sizes.values())
             release_of = dict(session.execute(select(WorkItem.id, WorkItem.release_id)).all())
-            links = session.execute(select(Dependency.predecessor_id,
-                                           Dependency.successor_id)).all()
+            links = session.execute(
+                select(Dependency.predecessor_id, Dependency.successor_id)
+            ).all()
             assert any(release_of[p] != release_of[s] for p, s in links)
         with pytest.raises(ValidationError):
             build_synthetic(store, 10)
@@ -285,9 +327,18 @@ def test_synthetic_plan_is_deterministic_for_a_seed(tmp_path: Path) -> None:
         with PlanStore.open(path, create=True) as store:
             build_synthetic(store, 120, seed=11)
             with store.read() as session:
-                return [tuple(row) for row in session.execute(
-                    select(WorkItem.key, WorkItem.kind, WorkItem.name, WorkItem.duration,
-                           WorkItem.parent_id).order_by(WorkItem.id))]
+                return [
+                    tuple(row)
+                    for row in session.execute(
+                        select(
+                            WorkItem.key,
+                            WorkItem.kind,
+                            WorkItem.name,
+                            WorkItem.duration,
+                            WorkItem.parent_id,
+                        ).order_by(WorkItem.id)
+                    )
+                ]
 
     assert shape(tmp_path / "a.gantry") == shape(tmp_path / "b.gantry")
 

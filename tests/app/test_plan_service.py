@@ -26,18 +26,21 @@ def plan(tmp_path: Path) -> PlanService:
 def _file_state(path: Path) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
     with PlanStore.open(path, read_only=True) as store, store.read() as session:
         items = session.execute(
-            select(WorkItem.key, WorkItem.name, WorkItem.duration, WorkItem.not_before)
-            .order_by(WorkItem.key)).all()
+            select(WorkItem.key, WorkItem.name, WorkItem.duration, WorkItem.not_before).order_by(
+                WorkItem.key
+            )
+        ).all()
         links = session.execute(
-            select(Dependency.predecessor_id, Dependency.successor_id, Dependency.type,
-                   Dependency.lag).order_by(Dependency.id)).all()
+            select(
+                Dependency.predecessor_id, Dependency.successor_id, Dependency.type, Dependency.lag
+            ).order_by(Dependency.id)
+        ).all()
     return [tuple(r) for r in items], [tuple(r) for r in links]
 
 
 def test_rows_carry_schedule_and_outline(plan: PlanService) -> None:
     rows = plan.items(plan.find_release("R1").id)
-    assert [(r.key, r.depth) for r in rows] == [("R1-P", 0), ("A", 1), ("B", 1), ("C", 1),
-                                                 ("M", 0)]
+    assert [(r.key, r.depth) for r in rows] == [("R1-P", 0), ("A", 1), ("B", 1), ("C", 1), ("M", 0)]
     a, b, m = plan.find_item("A"), plan.find_item("B"), plan.find_item("M")
     assert (a.start, a.finish) == (dt.date(2026, 1, 5), dt.date(2026, 1, 7))
     # Jan 9 is a plan holiday: B runs Thu 8 and Mon 12; the milestone shows on Mon 12.
@@ -60,8 +63,9 @@ def test_edit_persists_reschedules_and_notifies(plan: PlanService) -> None:
     items, _ = _file_state(plan.store.path)
     assert ("A", "Design", 5, None) in items
     with plan.store.read() as session:
-        assert session.scalar(select(WorkItem.scheduled_start).where(WorkItem.key == "B")) \
-            == dt.date(2026, 1, 13)
+        assert session.scalar(
+            select(WorkItem.scheduled_start).where(WorkItem.key == "B")
+        ) == dt.date(2026, 1, 13)
 
 
 def test_late_release_is_reported(plan: PlanService) -> None:
@@ -94,8 +98,7 @@ def test_predecessor_cycle_is_refused_and_plan_unchanged(plan: PlanService) -> N
         ("release_id", 2, "cannot be edited"),
     ],
 )
-def test_bad_values_are_refused(plan: PlanService, field: str, value: object,
-                                message: str) -> None:
+def test_bad_values_are_refused(plan: PlanService, field: str, value: object, message: str) -> None:
     before = _file_state(plan.store.path)
     with pytest.raises(ValidationError, match=message):
         plan.update_item(plan.find_item("A").id, field, value)
@@ -127,8 +130,14 @@ def test_not_before_constraint_moves_the_item(plan: PlanService) -> None:
 def test_create_delete_restore_round_trip(plan: PlanService) -> None:
     release = plan.find_release("R1")
     phase = plan.find_item("R1-P")
-    new_id = plan.create_item(release.id, "task", "Security review", parent_id=phase.id,
-                              after_id=plan.find_item("A").id, duration=2)
+    new_id = plan.create_item(
+        release.id,
+        "task",
+        "Security review",
+        parent_id=phase.id,
+        after_id=plan.find_item("A").id,
+        duration=2,
+    )
     new = plan.item(new_id)
     assert new.key.startswith("10-") and new.parent_id == phase.id
     assert [r.key for r in plan.children(release.id, phase.id)][:2] == ["A", new.key]

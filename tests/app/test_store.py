@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 import sqlite3
 from pathlib import Path
 
@@ -27,8 +29,10 @@ def test_create_marks_file_and_reaches_head(tmp_path: Path) -> None:
     assert not lock_path(path).exists()
     conn = sqlite3.connect(path)
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == \
-        schema.head_revision()
+    assert (
+        conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        == schema.head_revision()
+    )
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     conn.close()
 
@@ -118,9 +122,8 @@ def test_second_open_is_read_only_and_names_the_holder(tmp_path: Path) -> None:
 def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     make_plan(path).close()
-    lock_path(path).write_text(
-        '{"user": "ghost", "host": "%s", "pid": 999999999, "since": "yesterday"}'
-        % __import__("socket").gethostname())
+    ghost = {"user": "ghost", "host": socket.gethostname(), "pid": 999999999, "since": "x"}
+    lock_path(path).write_text(json.dumps(ghost))
     with PlanStore.open(path) as store:
         assert not store.read_only
 
