@@ -10,13 +10,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, event, insert, inspect, select
+from sqlalchemy import Connection, Table, event, insert, inspect, select
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapper, Session, object_session
 
 from models import AuditEvent, Base
 
 GENESIS = "0" * 64
-AUDIT_TABLE = AuditEvent.__table__
+AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
 _PENDING = "gantry_audit_pending"
 
 
@@ -191,7 +192,7 @@ def _label(entity: str, entity_id: int, values: dict[str, Any] | None) -> str:
     return f"{entity} #{entity_id}{name}"
 
 
-def _iter_events(session: Session) -> Iterator[tuple[Any, ...]]:
+def _iter_events(session: Session) -> Iterator[Row[Any]]:
     cols = AUDIT_TABLE.c
     yield from session.execute(
         select(

@@ -231,7 +231,7 @@ def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _print_table(
-    out: TextIO, records: list[tuple[object, ...]], rows: list[tuple[str, ItemRow]]
+    out: TextIO, records: Sequence[tuple[object, ...]], rows: list[tuple[str, ItemRow]]
 ) -> None:
     headers = ("Release", "Key", "Name", "Kind", "Start", "Finish", "Slack", "Free", "Crit")
     cells = []

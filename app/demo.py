@@ -1352,7 +1352,8 @@ def _write_changes(
     hotfix = plan.deploy_day(calendar.add_working_days(plan.forecast(0, "ga").finish, 6), "prod")
     shipped_gng = plan.forecast(0, "gng").finish
     recent = calendar.add_working_days(today, -1)
-    changes = [
+    ApprovalSpec = tuple[str, str, str, str, dt.datetime | None]
+    changes: list[tuple[ChangeRequest, list[ApprovalSpec]]] = [
         (
             ChangeRequest(
                 release_id=releases[0].id,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -173,7 +173,10 @@ def _schedule(
         ScheduleItem(r[0], r[4], r[3], r[6], r[1], r[2], r[7], r[11], r[12])
         for r in raw_items.values()
     ]
-    schedule_links = [ScheduleLink(p, s, t, lag) for p, s, t, lag in raw_links]
+    schedule_links = [
+        ScheduleLink(p, s, t, lag)  # type: ignore[arg-type]  # the schema's CHECK keeps t valid
+        for p, s, t, lag in raw_links
+    ]
     bounds = [ReleaseBounds(r.id, r.start_date, r.target_date) for r in release_rows]
     starts = [r.start_date for r in release_rows if r.start_date]
     try:
@@ -231,28 +234,12 @@ def _item_row(raw: _RawItem, snapshot: _Snapshot) -> ItemRow:
             d.critical,
         )
     )
+    start, finish, late_start, late_finish, total_slack, free_slack, critical = computed
     return ItemRow(
-        i,
-        rid,
-        parent,
-        snapshot.depth.get(i, 0),
-        kind,
-        key,
-        name,
-        duration,
-        nb,
-        owner,
-        status,
-        pct,
-        a_s,
-        a_f,
-        b_s,
-        b_f,
-        notes,
-        snapshot.pred_text.get(i, ""),
-        *computed,
-        (rid, i) in snapshot.children,
-    )
+        i, rid, parent, snapshot.depth.get(i, 0), kind, key, name, duration, nb, owner, status,
+        pct, a_s, a_f, b_s, b_f, notes, snapshot.pred_text.get(i, ""), start, finish,
+        late_start, late_finish, total_slack, free_slack, critical, (rid, i) in snapshot.children,
+    )  # fmt: skip
 
 
 def _release_rows(release_rows: list[Any], snapshot: _Snapshot) -> dict[int, ReleaseRow]:
@@ -376,13 +363,13 @@ def _refresh_snapshot(
 
 def _store_schedule(session: Session, snapshot: _Snapshot) -> None:
     """Keep the file's derived dates current, writing only the rows whose dates moved."""
-    changed = [
+    changed: list[dict[str, Any]] = [
         {"b_id": item_id, "b_start": row.start, "b_finish": row.finish}
         for item_id, row in snapshot.items.items()
         if snapshot.stored_dates.get(item_id) != (row.start, row.finish)
     ]
     if changed:
-        table = WorkItem.__table__
+        table: Table = WorkItem.__table__  # type: ignore[assignment]
         session.connection().execute(
             update(table)
             .where(table.c.id == bindparam("b_id"))
@@ -588,8 +575,8 @@ class PlanService:
                 if pred_id not in wanted:
                     session.delete(dep)
             for pred_id, spec in wanted.items():
-                dep = by_pred.get(pred_id)
-                if dep is None:
+                link = by_pred.get(pred_id)
+                if link is None:
                     session.add(
                         Dependency(
                             predecessor_id=pred_id,
@@ -598,8 +585,8 @@ class PlanService:
                             lag=spec.lag,
                         )
                     )
-                elif (dep.type, dep.lag) != (spec.type, spec.lag):
-                    dep.type, dep.lag = spec.type, spec.lag
+                elif (link.type, link.lag) != (spec.type, spec.lag):
+                    link.type, link.lag = spec.type, spec.lag
             return {item_id}
 
         self._commit(reason or f"Edit predecessors of {current.key}", apply, links_changed=True)
