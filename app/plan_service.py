@@ -74,6 +74,9 @@ class _Snapshot:
     result: ScheduleResult
     raw_items: dict[int, _RawItem]
     raw_links: list[_RawLink]
+    # The scheduler's inputs, kept so an edit rebuilds only the few it changed.
+    inputs: dict[int, ScheduleItem]
+    input_links: list[ScheduleLink]
     pred_text: dict[int, str]
     calendar: WorkCalendar
     stored_dates: dict[int, tuple[dt.date | None, dt.date | None]] = field(default_factory=dict)
@@ -163,26 +166,27 @@ def _read_items(session: Session, sql: str) -> list[_RawItem]:
     ]
 
 
+def _schedule_item(r: _RawItem) -> ScheduleItem:
+    return ScheduleItem(r[0], r[4], r[3], r[6], r[1], r[2], r[7], r[11], r[12])
+
+
+def _schedule_links(raw_links: list[_RawLink]) -> list[ScheduleLink]:
+    # The schema's CHECK constraint keeps the link type one of the four the engine knows.
+    return [ScheduleLink(p, s, t, lag) for p, s, t, lag in raw_links]  # type: ignore[arg-type]
+
+
 def _schedule(
-    raw_items: dict[int, _RawItem],
-    raw_links: list[_RawLink],
+    inputs: dict[int, ScheduleItem],
+    links: list[ScheduleLink],
     release_rows: list[Any],
     calendar: WorkCalendar,
 ) -> ScheduleResult:
-    schedule_items = [
-        ScheduleItem(r[0], r[4], r[3], r[6], r[1], r[2], r[7], r[11], r[12])
-        for r in raw_items.values()
-    ]
-    schedule_links = [
-        ScheduleLink(p, s, t, lag)  # type: ignore[arg-type]  # the schema's CHECK keeps t valid
-        for p, s, t, lag in raw_links
-    ]
     bounds = [ReleaseBounds(r.id, r.start_date, r.target_date) for r in release_rows]
     starts = [r.start_date for r in release_rows if r.start_date]
     try:
         return schedule(
-            schedule_items,
-            schedule_links,
+            list(inputs.values()),
+            links,
             calendar,
             bounds,
             plan_start=min(starts) if starts else None,
@@ -280,7 +284,9 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
     calendar = load_calendar(session)
     if progress:
         progress(2, 4, f"Scheduling {len(raw_items):,} items and {len(raw_links):,} links")
-    result = _schedule(raw_items, raw_links, release_rows, calendar)
+    inputs = {i: _schedule_item(r) for i, r in raw_items.items()}
+    input_links = _schedule_links(raw_links)
+    result = _schedule(inputs, input_links, release_rows, calendar)
     if progress:
         progress(3, 4, "Building views")
 
@@ -312,6 +318,8 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
         result=result,
         raw_items=raw_items,
         raw_links=raw_links,
+        inputs=inputs,
+        input_links=input_links,
         pred_text=_predecessor_texts(raw_items, raw_links),
         calendar=calendar,
         stored_dates={i: (r[16], r[17]) for i, r in raw_items.items()},
@@ -328,13 +336,19 @@ def _refresh_snapshot(
 ) -> _Snapshot:
     """The snapshot after an edit that kept the outline: re-read and rebuild only what moved."""
     raw_items = dict(before.raw_items)
+    inputs = dict(before.inputs)
     if touched:
         marks = ", ".join(str(int(i)) for i in touched)
         query = _ITEM_SQL.replace(" ORDER BY", f" WHERE id IN ({marks}) ORDER BY")
-        raw_items.update((r[0], r) for r in _read_items(session, query))
-    raw_links = plain_rows(session, _LINK_SQL) if links_changed else before.raw_links
+        for row in _read_items(session, query):
+            raw_items[row[0]] = row
+            inputs[row[0]] = _schedule_item(row)
+    raw_links, input_links = before.raw_links, before.input_links
+    if links_changed:
+        raw_links = plain_rows(session, _LINK_SQL)
+        input_links = _schedule_links(raw_links)
     release_rows = _read_releases(session)
-    result = _schedule(raw_items, raw_links, release_rows, before.calendar)
+    result = _schedule(inputs, input_links, release_rows, before.calendar)
     pred_text = _predecessor_texts(raw_items, raw_links) if links_changed else before.pred_text
     snapshot = _Snapshot(
         releases={},
@@ -346,6 +360,8 @@ def _refresh_snapshot(
         result=result,
         raw_items=raw_items,
         raw_links=raw_links,
+        inputs=inputs,
+        input_links=input_links,
         pred_text=pred_text,
         calendar=before.calendar,
         stored_dates=before.stored_dates,

@@ -606,7 +606,7 @@ def test_single_release_late_by_is_the_negative_slack(
     network: tuple[list[ScheduleItem], list[ScheduleLink], WorkCalendar], target: date
 ) -> None:
     items, links, calendar = network
-    items = [dataclasses.replace(item, release=1) for item in items]
+    items = [item._replace(release=1) for item in items]
     result = schedule(items, links, calendar, [ReleaseBounds(1, target=target)], MON)
     outcome = result.releases[1]
     assert outcome.slack is not None
