@@ -102,34 +102,38 @@ def window_open(path: Path) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--plans", type=Path, default=Path(tempfile.gettempdir()) /
-                        "gantry-bench")
+    parser.add_argument("--plans", type=Path, default=Path(tempfile.gettempdir()) / "gantry-bench")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--edits", type=int, default=5)
     parser.add_argument("--no-window", action="store_true", help="skip the GUI measurement")
     args = parser.parse_args()
     args.plans.mkdir(parents=True, exist_ok=True)
 
-    header = (f"{'items':>8} {'baseline s':>10} {'open s':>8} {'ratio':>6} {'window s':>9} "
-              f"{'ratio':>6} {'edit s (median)':>16} {'ratio':>6}")
+    header = (
+        f"{'items':>8} {'baseline s':>10} {'open s':>8} {'ratio':>6} {'window s':>9} "
+        f"{'ratio':>6} {'edit s (median)':>16} {'ratio':>6}"
+    )
     rows = []
     for size in args.sizes:
         path = plan_of(size, args.plans)
         base = best([baseline_read(path) for _ in range(args.repeat)])
         opened = best([headless_open(path) for _ in range(args.repeat)])
-        window = None if args.no_window else best(
-            [window_open(path) for _ in range(args.repeat)])
+        window = None if args.no_window else best([window_open(path) for _ in range(args.repeat)])
         edit = statistics.median(edit_latency(path, args.edits))
         rows.append((size, base, opened, window, edit))
 
     print(header)
     for size, base, opened, window, edit in rows:
         shown = f"{window:9.2f} {window / base:6.1f}" if window is not None else f"{'-':>9} {'':>6}"
-        print(f"{size:>8,} {base:10.3f} {opened:8.2f} {opened / base:6.1f} {shown} "
-              f"{edit:16.3f} {edit / base:6.1f}")
-    print("baseline = plain sqlite3 fetch of every work_items row; open = PlanStore.open + "
-          "PlanService.load (read, schedule, rows); window = MainWindow.open_plan until shown; "
-          "edit = one audited, rescheduled duration change.")
+        print(
+            f"{size:>8,} {base:10.3f} {opened:8.2f} {opened / base:6.1f} {shown} "
+            f"{edit:16.3f} {edit / base:6.1f}"
+        )
+    print(
+        "baseline = plain sqlite3 fetch of every work_items row; open = PlanStore.open + "
+        "PlanService.load (read, schedule, rows); window = MainWindow.open_plan until shown; "
+        "edit = one audited, rescheduled duration change."
+    )
 
 
 if __name__ == "__main__":
