@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from app import audit
+from app import __version__, audit
 from app.errors import GantryError
 from app.plan_data import ItemRow
 from app.plan_service import PlanService
@@ -51,7 +51,7 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gantry", description="Offline release planning.")
-    parser.add_argument("--version", action="version", version=f"gantry {_version()}")
+    parser.add_argument("--version", action="version", version=f"gantry {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="write the demo plan (or a synthetic one of N items)")
@@ -122,15 +122,6 @@ def build_parser() -> argparse.ArgumentParser:
     ver.add_argument("file", type=Path)
     ver.add_argument("--trust", action="append", type=Path, default=[])
     return parser
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("gantry")
-    except PackageNotFoundError:
-        return "dev"
 
 
 # -- subcommands ----------------------------------------------------------------------------

@@ -632,8 +632,9 @@ class PlanService:
         version: str = "",
         start_date: dt.date | None = None,
         target_date: dt.date | None = None,
+        release_id: int | None = None,
     ) -> int:
-        """Add an empty release; returns its id."""
+        """Add an empty release; returns its id (`release_id` re-creates one, for redo)."""
         name = name.strip()
         if not name:
             raise ValidationError("A release needs a name")
@@ -649,6 +650,7 @@ class PlanService:
             nonlocal new_id
             position = (session.scalar(select(func.max(Release.position))) or 0) + 1
             release = Release(
+                id=release_id,
                 name=name,
                 version=version.strip(),
                 start_date=start_date,

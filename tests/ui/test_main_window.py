@@ -1,0 +1,353 @@
+"""The main window end to end: opening, locking, Save As, errors, recent files, editing."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from app.plan_service import PlanService
+from app.store import PlanStore, lock_path
+from ui.about import about_text
+from ui.items_table_model import Column
+from ui.main_window import MainWindow
+from ui.settings import AppSettings
+
+pytestmark = pytest.mark.gui
+
+
+def test_opening_a_plan_shows_it_everywhere(window: MainWindow, demo_plan: Path, open_in) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    assert window.windowTitle() == "p — Gantry"
+    assert window.status.path_label.text() == str(demo_plan)
+    assert "114 items" in window.status.counts_label.text()
+    assert "131 links" in window.status.counts_label.text()
+    assert window.status.read_only_text() == ""
+    in_progress = window.service.find_release("Atlas 3.5")  # type: ignore[union-attr]
+    assert in_progress.status == "in_progress"  # shown first, rather than the shipped 3.4
+    assert window.items_view.release_id == in_progress.id
+    assert window.items_view.model.rowCount() == in_progress.item_count
+    assert window.properties.shown_release == in_progress.id
+    assert lock_path(demo_plan).exists()
+
+
+def test_selecting_in_the_navigator_drives_the_table_and_properties(
+    window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    service = window.service
+    assert service is not None
+    second = service.releases()[1]
+    window.navigator.select_release(second.id)
+    window.navigator.release_selected.emit(second.id)
+    assert window.items_view.release_id == second.id
+    item = service.find_item("ATL-47")
+    index = window.navigator.navigator_model.index_for_item(item)
+    window.navigator.setCurrentIndex(index)  # as a click does
+    assert window.items_view.current_item_id() == item.id
+    assert window.properties.shown_item == item.id
+    assert window.menu_actions.delete.isEnabled()
+
+
+def test_a_second_window_on_the_same_plan_is_read_only_and_names_the_holder(
+    qtbot, settings: AppSettings, reports, window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    second = MainWindow(settings, report=reports)
+    qtbot.addWidget(second)
+    open_in(second, demo_plan)
+    assert second.store is not None and second.store.read_only
+    status = second.status.read_only_text()
+    assert status.startswith("read-only — locked by ")
+    assert f"process {os.getpid()}" in status
+    assert second.windowTitle() == "p [read-only] — Gantry"
+    assert not second.menu_actions.add_task.isEnabled()
+    index = second.items_view.model.index(0, Column.NAME)
+    assert not second.items_view.model.flags(index) & Qt.ItemFlag.ItemIsEditable
+    second.close()
+    window.close()
+    assert not lock_path(demo_plan).exists()  # closing released the lock
+
+
+def test_save_as_writes_a_plan_that_opens(
+    window: MainWindow, demo_plan: Path, tmp_path: Path, open_in, settings: AppSettings
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    written = window.save_as(tmp_path / "copy")
+    assert written == tmp_path / "copy.gantry"
+    with PlanStore.open(written, read_only=True) as store:
+        assert PlanService(store).summary().items == 114
+    assert settings.recent_files()[0] == written.resolve()
+    assert window.store is not None and window.store.path == demo_plan
+
+
+def test_opening_a_foreign_file_reports_why_and_leaves_the_window_empty(
+    qtbot, window: MainWindow, tmp_path: Path, reports
+) -> None:  # type: ignore[no-untyped-def]
+    foreign = tmp_path / "notes.gantry"
+    foreign.write_text("these are not the plans you are looking for\n" * 10)
+    with qtbot.waitSignal(window.plan_failed, timeout=10000) as failed:
+        window.open_plan(foreign)
+    assert "is not a Gantry plan" in failed.args[0]
+    assert reports == [("Cannot open plan", failed.args[0])]
+    assert window.store is None
+    assert window.pages.currentWidget() is window.welcome
+    assert window.windowTitle() == "Gantry"
+
+
+def test_the_default_error_report_is_a_message_box(
+    qtbot, settings: AppSettings, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    window = MainWindow(settings)  # no injected reporter
+    qtbot.addWidget(window)
+    seen: list[str] = []
+
+    def close_box() -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox):
+            seen.append(box.text())
+            box.close()
+
+    missing = tmp_path / "gone.gantry"
+    with qtbot.waitSignal(window.plan_failed, timeout=10000):
+        window.open_plan(missing)
+
+    from PySide6.QtCore import QTimer
+
+    QTimer.singleShot(50, close_box)
+    qtbot.waitUntil(lambda: bool(seen), timeout=5000)
+    assert seen == [f"There is no plan at {missing}."]
+
+
+def test_recent_files_are_remembered_newest_first(
+    window: MainWindow,
+    demo_plan: Path,
+    demo_template: Path,
+    tmp_path: Path,
+    settings: AppSettings,
+    open_in,
+) -> None:  # type: ignore[no-untyped-def]
+    other = tmp_path / "other.gantry"
+    other.write_bytes(demo_template.read_bytes())
+    open_in(window, demo_plan)
+    open_in(window, other)
+    assert settings.recent_files()[:2] == [other.resolve(), demo_plan.resolve()]
+    assert settings.last_plan() == other.resolve()
+    assert not lock_path(demo_plan).exists()  # opening another plan closed the first
+    window._fill_recent_menu()
+    texts = [a.text() for a in window.menu_actions.recent_menu.actions()]
+    assert texts[0].startswith("&1 other.gantry") and texts[1].startswith("&2 p.gantry")
+
+
+def test_recent_files_keep_at_most_ten(settings: AppSettings, tmp_path: Path) -> None:
+    for n in range(14):
+        settings.add_recent(tmp_path / f"{n}.gantry")
+    settings.add_recent(tmp_path / "5.gantry")
+    recent = settings.recent_files()
+    assert len(recent) == 10
+    assert recent[0] == (tmp_path / "5.gantry").resolve()
+    assert recent.count((tmp_path / "5.gantry").resolve()) == 1
+
+
+def test_dropping_a_plan_file_opens_it(qtbot, window: MainWindow, demo_plan: Path) -> None:  # type: ignore[no-untyped-def]
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(demo_plan))])
+    event = QDropEvent(
+        QPoint(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    with qtbot.waitSignal(window.plan_opened, timeout=20000):
+        window.dropEvent(event)
+    assert window.store is not None and window.store.path == demo_plan
+
+
+def test_add_task_and_undo_through_the_window(window: MainWindow, demo_plan: Path, open_in) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    service = window.service
+    assert service is not None
+    item = service.find_item("ATL-2")
+    assert window.select_item(item.id)
+    before = window.items_view.model.rowCount()
+    new_id = window.add_item("task")
+    assert new_id is not None
+    assert window.items_view.model.rowCount() == before + 1
+    assert window.items_view.model.row_of(new_id) == window.items_view.model.row_of(item.id) + 1  # type: ignore[operator]
+    assert window.menu_actions.undo.isEnabled()
+    window.menu_actions.undo.trigger()
+    assert window.items_view.model.rowCount() == before
+    window.menu_actions.redo.trigger()
+    assert window.items_view.model.row_of(new_id) is not None
+
+
+def test_delete_and_undo_through_the_window(window: MainWindow, demo_plan: Path, open_in) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    service = window.service
+    assert service is not None
+    item = service.find_item("ATL-3")
+    assert window.select_item(item.id)
+    assert window.menu_actions.delete.isEnabled()
+    window.menu_actions.delete.trigger()
+    assert window.items_view.model.row_of(item.id) is None
+    assert window.history.stack().count() == 1
+    window.menu_actions.undo.trigger()
+    assert window.service.item(item.id).predecessors == item.predecessors  # type: ignore[union-attr]
+
+
+def test_properties_edits_go_through_the_undo_stack(
+    window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    service = window.service
+    assert service is not None
+    item = service.find_item("ATL-2")
+    assert window.select_item(item.id)
+    owner = window.properties.item_form.editor("owner")
+    owner.setText("Someone Else")  # type: ignore[union-attr]
+    owner.editingFinished.emit()  # type: ignore[union-attr]
+    assert service.item(item.id).owner == "Someone Else"
+    assert window.undo_stack.count() == 1
+    window.menu_actions.undo.trigger()
+    assert service.item(item.id).owner == item.owner
+    assert owner.text() == item.owner  # type: ignore[union-attr]
+
+
+def test_new_plan_creates_an_empty_plan(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.plan_opened, timeout=20000):
+        window.new_plan(tmp_path / "fresh")
+    assert (tmp_path / "fresh.gantry").exists()
+    assert window.service is not None and window.service.releases() == []
+    assert "0 items" in window.status.counts_label.text()
+    assert not window.menu_actions.add_task.isEnabled()  # no release to add it to
+    assert window.menu_actions.add_release.isEnabled()
+
+
+def test_an_empty_plan_gets_a_release_then_items(
+    qtbot,
+    window: MainWindow,  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    with qtbot.waitSignal(window.plan_opened, timeout=20000):
+        window.new_plan(tmp_path / "fresh.gantry")
+    release_id = window.add_release("Atlas 4.0", "4.0.0", None, None)
+    assert release_id is not None
+    assert window.menu_actions.add_task.isEnabled()
+    assert window.add_item("task") is not None
+    window.menu_actions.undo.trigger()
+    window.menu_actions.undo.trigger()
+    assert window.service.releases() == []  # type: ignore[union-attr]
+
+
+def test_cancelling_the_open_leaves_the_window_empty_and_the_plan_unlocked(
+    qtbot, window: MainWindow, demo_plan: Path
+) -> None:  # type: ignore[no-untyped-def]
+    window.open_plan(demo_plan)
+    loader = window._loader
+    assert loader is not None
+    assert window.pages.currentWidget() is window.loading
+    assert window._progress is not None
+    window._progress.canceled.emit()  # what its Cancel button does
+    assert not window.is_loading
+    qtbot.waitUntil(lambda: loader not in window._loaders, timeout=20000)
+    assert window.store is None
+    assert window.pages.currentWidget() is window.welcome
+    assert not lock_path(demo_plan).exists()
+
+
+def test_closing_the_window_saves_its_layout(
+    window: MainWindow, settings: AppSettings, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    window.close()
+    assert settings.window_geometry() is not None
+    assert settings.window_state() is not None
+    assert not lock_path(demo_plan).exists()
+
+
+def test_about_names_the_versions_and_the_plan(demo_plan: Path) -> None:
+    import PySide6
+    from PySide6.QtCore import qVersion
+
+    text = about_text(demo_plan)
+    assert "Gantry" in text and qVersion() in text and PySide6.__version__ in text
+    assert str(demo_plan) in text
+
+
+@pytest.fixture
+def no_windows_left() -> Iterator[None]:
+    yield
+
+
+def test_a_new_window_restores_size_and_docks(qtbot, settings: AppSettings, reports) -> None:  # type: ignore[no-untyped-def]
+    first = MainWindow(settings, report=reports)
+    qtbot.addWidget(first)
+    first.resize(720, 520)  # inside the 800x600 offscreen screen
+    first.properties_dock.hide()
+    first.close()
+    second = MainWindow(settings, report=reports)
+    qtbot.addWidget(second)
+    assert (second.width(), second.height()) == (720, 520)
+    assert second.properties_dock.isHidden()
+    assert not second.navigator_dock.isHidden()
+
+
+def test_menus_carry_the_usual_shortcuts(window: MainWindow) -> None:
+    def keys(action) -> list[str]:  # type: ignore[no-untyped-def]
+        return [k.toString() for k in action.shortcuts()]
+
+    assert keys(window.menu_actions.open) == ["Ctrl+O"]
+    assert keys(window.menu_actions.save_as) == ["Ctrl+Shift+S"]
+    assert keys(window.menu_actions.quit) == ["Ctrl+Q"]
+    assert keys(window.menu_actions.undo) == ["Ctrl+Z"]
+    assert keys(window.menu_actions.redo) == ["Ctrl+Shift+Z", "Ctrl+Y"]
+    assert keys(window.menu_actions.add_task) == ["Ins", "Ctrl+T"]
+    assert keys(window.menu_actions.add_milestone) == ["Ctrl+M"]
+    assert keys(window.menu_actions.delete) == ["Del"]
+    menus = [a.text() for a in window.menuBar().actions()]
+    assert menus == ["&File", "&Edit", "&View", "&Help"]
+    assert all(a.toolTip() for a in window.toolbar.actions() if not a.isSeparator())
+
+
+def test_typing_in_a_cell_edits_once_and_a_refusal_is_reported_once(
+    qtbot, window: MainWindow, demo_plan: Path, open_in, reports
+) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QLineEdit
+
+    open_in(window, demo_plan)
+    window.show()
+    qtbot.waitExposed(window)
+    service = window.service
+    assert service is not None
+    item = service.find_item("ATL-44")
+    assert window.select_item(item.id)
+    table = window.items_view.table
+    table.setFocus()
+
+    def type_into(column: Column, text: str) -> None:
+        index = table.currentIndex().siblingAtColumn(column)
+        table.setCurrentIndex(index)
+        table.edit(index)
+        editors = [e for e in table.viewport().findChildren(QLineEdit) if e.isVisible()]
+        assert len(editors) == 1
+        editor = editors[0]
+        editor.selectAll()
+        qtbot.keyClicks(editor, text)
+        qtbot.keyClick(editor, Qt.Key.Key_Return)
+        qtbot.waitUntil(lambda: not editor.isVisible())  # the view commits on a queued call
+        qtbot.wait(20)  # and the refusal box is deferred one turn of the event loop
+
+    type_into(Column.NAME, "Scope signed off")
+    assert service.item(item.id).name == "Scope signed off"
+    assert window.undo_stack.count() == 1
+    type_into(Column.PREDECESSORS, "ATL-47")  # ATL-47 already follows ATL-44: a cycle
+    assert len(reports) == 1 and "ATL-47" in reports[0][1]
+    assert window.undo_stack.count() == 1
+    assert service.item(item.id).predecessors == item.predecessors

@@ -1,0 +1,1 @@
+"""Gantry's desktop interface: PySide6 windows, views, item models and undo commands."""

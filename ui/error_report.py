@@ -1,0 +1,24 @@
+"""How refused actions reach the user: an injectable reporter, a message box by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+# (title, message): message is the GantryError's one user-facing sentence.
+ErrorReporter = Callable[[str, str], None]
+
+
+def message_box_reporter(parent: QWidget) -> ErrorReporter:
+    """Report errors in a warning box, shown once the current event is handled.
+
+    Deferring matters for in-place editing: a modal box opened while a cell editor commits
+    would steal its focus and make it commit (and fail) a second time.
+    """
+
+    def report(title: str, message: str) -> None:
+        QTimer.singleShot(0, parent, lambda: QMessageBox.warning(parent, title, message))
+
+    return report

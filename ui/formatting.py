@@ -1,0 +1,54 @@
+"""Display text for plan values: dates, statuses, slack, durations (locale-independent)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+# The domain's choices, read from app/ (the UI never imports models/).
+from app.plan_data import ITEM_KINDS, ITEM_STATUSES, RELEASE_STATUSES
+
+__all__ = [
+    "ITEM_KINDS",
+    "ITEM_STATUSES",
+    "RELEASE_STATUSES",
+    "format_date",
+    "format_slack",
+    "status_label",
+]
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_STATUS_LABELS = {
+    "not_started": "Not started",
+    "in_progress": "In progress",
+    "done": "Done",
+    "blocked": "Blocked",
+    "cancelled": "Cancelled",
+    "planned": "Planned",
+    "shipped": "Shipped",
+}
+
+DATE_DISPLAY_FORMAT = "dd MMM yyyy"  # Qt form of format_date, for date editors
+
+
+def format_date(value: dt.date | None) -> str:
+    """'03 Mar 2025', the same in every locale; '' for no date."""
+    if value is None:
+        return ""
+    return f"{value.day:02d} {_MONTHS[value.month - 1]} {value.year}"
+
+
+def status_label(status: str) -> str:
+    return _STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
+
+
+def format_slack(days: int | None) -> str:
+    return "" if days is None else f"{days:d}"
+
+
+def working_days(days: int) -> str:
+    """'1 working day', '3 working days'."""
+    return f"{days} working day" if abs(days) == 1 else f"{days} working days"
+
+
+def kind_label(kind: str) -> str:
+    return kind.capitalize()

@@ -1,0 +1,137 @@
+"""Editors and painting for the work-items table: spin boxes, dates, status combo, indentation."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QSpinBox,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+from typing_extensions import override
+
+from ui.date_edit import OptionalDateEdit
+from ui.formatting import ITEM_STATUSES, status_label
+from ui.items_table_model import DEPTH_ROLE, Column
+
+Index = QModelIndex | QPersistentModelIndex
+INDENT = 18  # pixels per outline level in the Name column
+PROGRESS_COLOR = QColor("#3b82f6")
+PROGRESS_TRACK = QColor("#e5e7eb")
+
+
+class ItemsDelegate(QStyledItemDelegate):
+    """Column-specific editors; the Name column is indented by outline depth."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.indent_names = True  # off while the table is sorted (depth means nothing then)
+
+    @override
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
+        column = index.column()
+        if column == Column.DURATION:
+            spin = QSpinBox(parent)
+            spin.setRange(0, 9999)
+            spin.setSuffix(" d")
+            return spin
+        if column == Column.PERCENT:
+            spin = QSpinBox(parent)
+            spin.setRange(0, 100)
+            spin.setSuffix(" %")
+            return spin
+        if column == Column.START:
+            return OptionalDateEdit(parent, empty_text="not pinned")
+        if column == Column.STATUS:
+            combo = QComboBox(parent)
+            for status in ITEM_STATUSES:
+                combo.addItem(status_label(status), status)
+            return combo
+        return super().createEditor(parent, option, index)
+
+    @override
+    def setEditorData(self, editor: QWidget, index: Index) -> None:
+        value = index.data(Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QSpinBox):
+            editor.setValue(int(value or 0))
+        elif isinstance(editor, OptionalDateEdit):
+            editor.setValue(value)
+        elif isinstance(editor, QComboBox):
+            editor.setCurrentIndex(max(0, editor.findData(value)))
+        else:
+            super().setEditorData(editor, index)
+
+    @override
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
+        if isinstance(editor, QSpinBox):
+            editor.interpretText()
+            model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, OptionalDateEdit):
+            model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, QComboBox):
+            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        else:
+            super().setModelData(editor, model, index)
+
+    @override
+    def updateEditorGeometry(
+        self, editor: QWidget, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        rect = QRect(option.rect)
+        if index.column() == Column.NAME and self.indent_names:
+            rect.setLeft(rect.left() + self._indent(index))
+        editor.setGeometry(rect)
+
+    @override
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        if index.column() == Column.NAME and self.indent_names and self._indent(index):
+            self._paint_indented(painter, option, index)
+            return
+        if index.column() == Column.PERCENT:
+            super().paint(painter, option, index)
+            self._paint_progress(painter, option, index)
+            return
+        super().paint(painter, option, index)
+
+    def _paint_indented(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: Index
+    ) -> None:
+        """Background and selection over the whole cell; icon and text moved right."""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        widget = opt.widget
+        style = widget.style() if widget is not None else QApplication.style()
+        background = QStyleOptionViewItem(opt)
+        background.text = ""
+        background.icon = QIcon()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, background, painter, widget)
+        opt.rect = QRect(opt.rect).adjusted(self._indent(index), 0, 0, 0)
+        opt.backgroundBrush = QBrush()
+        opt.state &= ~QStyle.StateFlag.State_HasFocus
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, widget)
+
+    @staticmethod
+    def _indent(index: Index) -> int:
+        depth = index.data(DEPTH_ROLE)
+        return INDENT * int(depth or 0)
+
+    @staticmethod
+    def _paint_progress(painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        try:
+            percent = int(index.data(Qt.ItemDataRole.EditRole) or 0)
+        except (TypeError, ValueError):
+            return
+        rect: QRect = option.rect
+        track = QRect(rect.left() + 4, rect.bottom() - 4, rect.width() - 8, 3)
+        painter.save()
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.fillRect(track, PROGRESS_TRACK)
+        done = QRect(track)
+        done.setWidth(round(track.width() * max(0, min(percent, 100)) / 100))
+        painter.fillRect(done, PROGRESS_COLOR)
+        painter.restore()

@@ -1,0 +1,240 @@
+"""The "Work items" tab: a release heading, the filter box and the editable items table."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.plan_service import PlanChange, PlanService
+from ui.formatting import format_date, working_days
+from ui.header_menu import install_column_menu
+from ui.items_delegate import ItemsDelegate
+from ui.items_proxy import ItemsProxyModel
+from ui.items_table_model import ITEM_ID_ROLE, Column, ItemEditing, ItemsTableModel
+from ui.resources import icon
+
+# Widths in characters of the default font ("0" advances), then a little padding.
+_WIDTHS = {
+    Column.KEY: 7,
+    Column.NAME: 34,
+    Column.KIND: 8,
+    Column.DURATION: 10,
+    Column.START: 13,
+    Column.FINISH: 11,
+    Column.PREDECESSORS: 14,
+    Column.TOTAL_SLACK: 9,
+    Column.FREE_SLACK: 9,
+    Column.CRITICAL: 8,
+    Column.OWNER: 14,
+    Column.STATUS: 11,
+    Column.PERCENT: 6,
+}
+
+
+class ItemsView(QWidget):
+    """Table of one release's items; emits the selected item's id (None for no selection)."""
+
+    item_selected = Signal(object)  # int | None
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._service: PlanService | None = None
+        self.model = ItemsTableModel(self)
+        self.proxy = ItemsProxyModel(self.model, self)
+
+        self.heading = QLabel()
+        heading_font = QFont(self.heading.font())
+        heading_font.setBold(True)
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.1)
+        self.heading.setFont(heading_font)
+        self.details = QLabel()
+        self.details.setObjectName("releaseDetails")
+        self.details.setStyleSheet("color: #6b7280")
+        self.filter_box = QLineEdit()
+        self.filter_box.setObjectName("itemsFilter")
+        self.filter_box.setPlaceholderText("Filter items…")
+        self.filter_box.setToolTip("Show only items whose key, name or owner contains this text")
+        self.filter_box.setClearButtonEnabled(True)
+        self.filter_box.addAction(icon("filter"), QLineEdit.ActionPosition.LeadingPosition)
+        self.filter_box.setMaximumWidth(280)
+        self._filter_timer = QTimer(self)
+        self._filter_timer.setSingleShot(True)
+        self._filter_timer.setInterval(150)  # re-filter 100k rows once typing pauses
+        self._filter_timer.timeout.connect(self._apply_filter)
+        self.filter_box.textChanged.connect(lambda _t: self._filter_timer.start())
+
+        self.table = QTableView()
+        self.table.setObjectName("itemsTable")
+        self.delegate = ItemsDelegate(self.table)
+        self.table.setItemDelegate(self.delegate)
+        self.table.setModel(self.proxy)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.SelectedClicked
+        )
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        vertical = self.table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        header.setStretchLastSection(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        self.table.setSortingEnabled(True)
+        header.sortIndicatorChanged.connect(self._sort_changed)
+        install_column_menu(header, always_shown=(Column.KEY, Column.NAME))
+        self.reset_column_widths()
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(10, 8, 10, 6)
+        top.setSpacing(10)
+        top.addWidget(self.heading)
+        top.addWidget(self.details, 1)
+        top.addWidget(self.filter_box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        self.setFocusProxy(self.table)
+
+    def reset_column_widths(self) -> None:
+        digit = self.fontMetrics().horizontalAdvance("0")
+        for column, chars in _WIDTHS.items():
+            self.table.setColumnWidth(column, chars * digit + 18)
+
+    # -- plan ------------------------------------------------------------------------------
+
+    def set_plan(
+        self, service: PlanService | None, editor: ItemEditing | None, release_id: int | None
+    ) -> None:
+        self._service = service
+        self.model.set_plan(service, editor, release_id)
+        self._update_heading()
+
+    def show_release(self, release_id: int | None) -> None:
+        self.model.set_release(release_id)
+        self._update_heading()
+
+    @property
+    def release_id(self) -> int | None:
+        return self.model.release_id
+
+    def apply_change(self, change: PlanChange) -> None:
+        selected = self.current_item_id()
+        service = self._service
+        if (
+            change.structural
+            and service is not None
+            and self.model.release_id is not None
+            and all(r.id != self.model.release_id for r in service.releases())
+        ):
+            # The shown release is gone (say, an undone "Add release"): show the first one.
+            releases = service.releases()
+            self.model.set_release(releases[0].id if releases else None)
+        else:
+            self.model.apply_change(change)
+        self._update_heading()
+        if change.structural and selected is not None:
+            self.select_item(selected)
+
+    def _update_heading(self) -> None:
+        service, release_id = self._service, self.model.release_id
+        if service is None:
+            self.heading.setText("")
+            self.details.setText("")
+            return
+        if not service.releases():
+            self.heading.setText("This plan has no releases yet")
+            self.details.setText("Add one with Edit › Add Release…")
+            return
+        if release_id is None:
+            self.heading.setText("All releases")
+            self.details.setText(f"{self.model.rowCount():,} items")
+            return
+        release = service.release(release_id)
+        self.heading.setText(f"{release.name}")
+        parts = [release.version] if release.version else []
+        if release.start_date or release.target_date:
+            parts.append(
+                f"{format_date(release.start_date) or '…'} → "
+                f"{format_date(release.target_date) or '…'}"
+            )
+        parts.append(f"{release.item_count:,} items")
+        if release.late_by > 0:
+            parts.append(
+                f"<span style='color:#b91c1c'><b>{working_days(release.late_by)} late</b></span>"
+            )
+        self.details.setText("  ·  ".join(parts))
+
+    # -- selection -------------------------------------------------------------------------
+
+    def current_item_id(self) -> int | None:
+        rows = self.table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        value = rows[0].data(ITEM_ID_ROLE)
+        return int(value) if value is not None else None
+
+    def select_item(self, item_id: int) -> bool:
+        """Select and show an item's row (clearing the filter if it hides the row)."""
+        row = self.model.row_of(item_id)
+        if row is None:
+            return False
+        source = self.model.index(row, Column.NAME)
+        index = self.proxy.mapFromSource(source)
+        if not index.isValid() and self.filter_box.text():
+            self.filter_box.clear()
+            self._apply_filter()
+            index = self.proxy.mapFromSource(source)
+        if not index.isValid():
+            return False
+        self.table.setCurrentIndex(index)
+        self.table.selectRow(index.row())
+        self.table.scrollTo(index, QAbstractItemView.ScrollHint.EnsureVisible)
+        return True
+
+    def edit_name(self, item_id: int) -> None:
+        if self.select_item(item_id):
+            self.table.edit(self.table.currentIndex().siblingAtColumn(Column.NAME))
+
+    def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
+        self.item_selected.emit(self.current_item_id())
+
+    def _apply_filter(self) -> None:
+        self.proxy.set_filter_text(self.filter_box.text())
+
+    def _sort_changed(self, section: int, _order: Qt.SortOrder) -> None:
+        # Outline indentation only means something in outline order.
+        self.delegate.indent_names = section < 0
+        self.table.viewport().update()
+
+    def current_source_index(self) -> QModelIndex:
+        return self.proxy.mapToSource(self.table.currentIndex())

@@ -1,0 +1,583 @@
+"""Gantry's main window: menus, toolbar, docks, and the lifecycle of the one open plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import (
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QUndoStack,
+)
+from PySide6.QtWidgets import (
+    QDialog,
+    QDockWidget,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QProgressDialog,
+    QStackedWidget,
+    QTabWidget,
+    QUndoView,
+    QWidget,
+)
+from typing_extensions import override
+
+from app.errors import GantryError
+from app.plan_service import PlanChange, PlanService
+from app.store import PLAN_SUFFIX, PlanStore
+from ui.about import show_about
+from ui.error_report import ErrorReporter, message_box_reporter
+from ui.items_view import ItemsView
+from ui.navigator_view import NavigatorView
+from ui.plan_editor import PlanEditor
+from ui.plan_events import PlanEvents
+from ui.plan_loader import PlanLoader
+from ui.properties_panel import PropertiesPanel
+from ui.release_dialog import ReleaseDialog
+from ui.resources import icon
+from ui.settings import AppSettings
+from ui.status_bar import PlanStatusBar
+from ui.welcome_page import WelcomePage
+from ui.window_actions import WindowActions
+
+FILE_FILTER = f"Gantry plans (*{PLAN_SUFFIX});;All files (*)"
+
+
+class MainWindow(QMainWindow):
+    """One window, at most one open plan; every plan edit goes through `editor`."""
+
+    plan_opened = Signal(Path)  # the plan is shown and ready
+    plan_failed = Signal(str)  # opening was refused; the message was reported
+    plan_closed = Signal()
+
+    def __init__(
+        self,
+        settings: AppSettings,
+        report: ErrorReporter | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.settings = settings
+        self.report: ErrorReporter = report if report is not None else message_box_reporter(self)
+        self.store: PlanStore | None = None
+        self.service: PlanService | None = None
+        self.editor: PlanEditor | None = None
+        self._events: PlanEvents | None = None
+        self._loader: PlanLoader | None = None
+        self._loaders: set[PlanLoader] = set()
+        self._progress: QProgressDialog | None = None
+        self.undo_stack = QUndoStack(self)
+        self.setWindowIcon(icon("gantry"))
+        self.setAcceptDrops(True)
+        self.setDockNestingEnabled(True)
+        self._build_central()
+        self._build_docks()
+        self._build_actions()
+        self.status = PlanStatusBar(self)
+        self.setStatusBar(self.status)
+        self._restore_layout()
+        self._show_plan_state()
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _build_central(self) -> None:
+        self.items_view = ItemsView()
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.items_view, icon("task"), "Work items")
+        self.welcome = WelcomePage()
+        self.loading = QLabel()
+        self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.loading.setStyleSheet("color: #6b7280; font-size: 12pt")
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.welcome)
+        self.pages.addWidget(self.loading)
+        self.pages.addWidget(self.tabs)
+        self.setCentralWidget(self.pages)
+        self.items_view.item_selected.connect(self._table_selection_changed)
+        self.welcome.new_requested.connect(self._choose_new)
+        self.welcome.open_requested.connect(self._choose_open)
+        self.welcome.recent_requested.connect(self.open_plan)
+
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+            | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+        )
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        self.navigator = NavigatorView()
+        self.navigator.release_selected.connect(self._navigator_release)
+        self.navigator.item_selected.connect(self._navigator_item)
+        self.navigator_dock = self._dock(
+            "Navigator", "navigatorDock", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.properties = PropertiesPanel()
+        self.properties_dock = self._dock(
+            "Properties", "propertiesDock", self.properties, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.history = QUndoView(self.undo_stack)
+        self.history.setEmptyLabel("<opened plan>")
+        self.history.setCleanIcon(icon("gantry"))
+        self.history_dock = self._dock(
+            "History", "historyDock", self.history, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.history_dock.hide()
+
+    def _build_actions(self) -> None:
+        acts = self.menu_actions = WindowActions(self, self.undo_stack, self.history_dock)
+        acts.new.triggered.connect(self._choose_new)
+        acts.open.triggered.connect(self._choose_open)
+        acts.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        acts.save_as.triggered.connect(self._choose_save_as)
+        acts.close.triggered.connect(self.close_plan)
+        acts.quit.triggered.connect(self.close)
+        acts.add_task.triggered.connect(lambda: self.add_item("task"))
+        acts.add_milestone.triggered.connect(lambda: self.add_item("milestone"))
+        acts.add_phase.triggered.connect(lambda: self.add_item("phase"))
+        acts.add_release.triggered.connect(self._choose_add_release)
+        acts.delete.triggered.connect(self.delete_selected_item)
+        acts.about.triggered.connect(
+            lambda: show_about(self, self.store.path if self.store else None)
+        )
+        view_menu = acts.build_menus(
+            self, [self.navigator_dock, self.properties_dock, self.history_dock]
+        )
+        self.toolbar = acts.build_toolbar(self)
+        view_menu.addSeparator()
+        view_menu.addAction(self.toolbar.toggleViewAction())
+
+    # -- settings ----------------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            available = self.screen().availableGeometry()
+            self.resize(
+                min(1400, available.width() * 9 // 10), min(850, available.height() * 9 // 10)
+            )
+        state = self.settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        else:
+            self.resizeDocks(
+                [self.navigator_dock, self.properties_dock], [250, 290], Qt.Orientation.Horizontal
+            )
+        header = self.settings.header_state("items")
+        if header is not None:
+            self.items_view.table.horizontalHeader().restoreState(header)
+
+    def save_layout(self) -> None:
+        self.settings.save_header("items", self.items_view.table.horizontalHeader().saveState())
+        self.settings.save_window(self.saveGeometry(), self.saveState())
+
+    # -- opening and closing -----------------------------------------------------------------
+
+    def open_plan(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
+        """Open (or create) a plan in the background; `plan_opened` or `plan_failed` follows."""
+        path = Path(path)
+        self._cancel_loading()
+        self.close_plan()
+        loader = PlanLoader(path, create=create, read_only=read_only, parent=self)
+        loader.progressed.connect(self._load_progress)
+        loader.loaded.connect(self._load_done)
+        loader.failed.connect(self._load_failed)
+        loader.finished.connect(lambda: self._loader_finished(loader))
+        self._loader = loader
+        self._loaders.add(loader)
+        progress = QProgressDialog(f"Opening {path.name}…", "Cancel", 0, 0, self)
+        progress.setWindowTitle("Opening plan")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setMinimumDuration(600)  # small plans open without a flash of a dialog
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.canceled.connect(self.cancel_opening)
+        self._progress = progress
+        self.status.showMessage(f"Opening {path}…")
+        self.loading.setText(f"Opening {path.name}…")
+        self.pages.setCurrentWidget(self.loading)
+        loader.start()
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loader is not None
+
+    def cancel_opening(self) -> None:
+        """The user cancelled: stop the worker, leave the window empty."""
+        if self._loader is not None:
+            self._cancel_loading()
+            self.status.showMessage("Opening cancelled", 5000)
+            self._show_plan_state()
+
+    def _cancel_loading(self) -> None:
+        if self._loader is not None:
+            self._loader.cancel()
+            self._loader = None
+        self._close_progress()
+
+    def _close_progress(self) -> None:
+        progress, self._progress = self._progress, None
+        if progress is not None:
+            progress.canceled.disconnect(self.cancel_opening)
+            progress.hide()
+            progress.deleteLater()
+
+    def _load_progress(self, step: int, total: int, message: str) -> None:
+        if self._progress is not None and self.sender() is self._loader:
+            self._progress.setMaximum(total)
+            self._progress.setValue(step)
+            self._progress.setLabelText(message)
+
+    def _loader_finished(self, loader: PlanLoader) -> None:
+        self._loaders.discard(loader)
+        if loader is not self._loader:
+            loader.discard()  # cancelled or superseded: close what it opened
+        loader.deleteLater()
+
+    def _load_done(self) -> None:
+        loader = self.sender()
+        if loader is not self._loader or self._loader is None or self._loader.is_cancelled:
+            return  # cancelled or superseded; _loader_finished closes its plan
+        result = self._loader.take()
+        self._loader = None
+        if result is None:
+            return
+        store, service = result
+        self._close_progress()
+        self.status.clearMessage()
+        self._attach(store, service)
+
+    def _load_failed(self, message: str) -> None:
+        loader = self.sender()
+        if loader is not self._loader or self._loader is None:
+            return
+        path = self._loader.path
+        self._loader = None
+        self._close_progress()
+        self.status.clearMessage()
+        if not path.exists():
+            self.settings.remove_recent(path)
+            self.welcome.set_recent(self.settings.recent_files())
+        self._show_plan_state()
+        self.report("Cannot open plan", message)
+        self.plan_failed.emit(message)
+
+    def _attach(self, store: PlanStore, service: PlanService) -> None:
+        self.store, self.service = store, service
+        self.editor = PlanEditor(service, self.undo_stack, self.report)
+        self._events = PlanEvents(service, self)
+        self._events.changed.connect(self._plan_changed)
+        first = _current_release(service)
+        self.navigator.set_plan(service)
+        self.items_view.set_plan(service, self.editor, first)
+        self.properties.set_editor(self.editor)
+        if first is not None:
+            self.navigator.select_release(first)
+            self.properties.show_release(first)
+        self.settings.add_recent(store.path)
+        self._show_plan_state()
+        self.plan_opened.emit(store.path)
+
+    def close_plan(self) -> None:
+        """Close the open plan (releasing its lock) and show the welcome page."""
+        if self.store is None:
+            return
+        self.undo_stack.clear()
+        if self._events is not None:
+            self._events.detach()
+            self._events.deleteLater()
+        self.properties.set_editor(None)
+        self.items_view.set_plan(None, None, None)
+        self.navigator.set_plan(None)
+        store = self.store
+        self.store = self.service = self.editor = None
+        self._events = None
+        store.close()
+        self._show_plan_state()
+        self.plan_closed.emit()
+
+    def _show_plan_state(self) -> None:
+        """Title, status bar, page and actions for the current plan (or none)."""
+        store, service = self.store, self.service
+        has_plan = store is not None and service is not None
+        writable = has_plan and store is not None and not store.read_only
+        if store is not None and service is not None:
+            name = store.path.stem + (" [read-only]" if store.read_only else "")
+            self.setWindowTitle(f"{name} — Gantry")
+            self.setWindowFilePath(str(store.path))
+            self.status.show_summary(service.summary())
+            self.pages.setCurrentWidget(self.tabs)
+        else:
+            self.setWindowTitle("Gantry")
+            self.setWindowFilePath("")
+            self.status.show_summary(None)
+            self.welcome.set_recent(self.settings.recent_files())
+            self.pages.setCurrentWidget(self.welcome)
+        self.menu_actions.save_as.setEnabled(has_plan)
+        self.menu_actions.close.setEnabled(has_plan)
+        for action in (
+            self.menu_actions.add_task,
+            self.menu_actions.add_milestone,
+            self.menu_actions.add_phase,
+        ):
+            action.setEnabled(writable and bool(service and service.releases()))
+        self.menu_actions.add_release.setEnabled(writable)
+        self._update_delete_action()
+
+    def _update_delete_action(self) -> None:
+        writable = self.store is not None and not self.store.read_only
+        self.menu_actions.delete.setEnabled(
+            writable and self.items_view.current_item_id() is not None
+        )
+
+    # -- changes and selection ---------------------------------------------------------------
+
+    def _plan_changed(self, change: PlanChange) -> None:
+        self.items_view.apply_change(change)
+        self.navigator.apply_change(change)
+        self.properties.apply_change(change)
+        self._show_plan_state()
+
+    def _navigator_release(self, release_id: int) -> None:
+        self.items_view.show_release(release_id)
+        self.properties.show_release(release_id)
+        self._update_delete_action()
+
+    def _navigator_item(self, item_id: int, release_id: int) -> None:
+        if self.items_view.release_id not in (None, release_id):
+            self.items_view.show_release(release_id)
+        self.items_view.select_item(item_id)
+        self.properties.show_item(item_id)
+
+    def select_item(self, item_id: int) -> bool:
+        """Show an item: its release in the table and navigator, its row selected."""
+        if self.service is None:
+            return False
+        try:
+            row = self.service.item(item_id)
+        except KeyError:
+            return False
+        if self.items_view.release_id not in (None, row.release_id):
+            self.navigator.select_release(row.release_id)
+            self.items_view.show_release(row.release_id)
+        return self.items_view.select_item(item_id)
+
+    def _table_selection_changed(self, item_id: int | None) -> None:
+        if item_id is not None:
+            self.properties.show_item(item_id)
+        elif self.items_view.release_id is not None:
+            self.properties.show_release(self.items_view.release_id)
+        else:
+            self.properties.show_nothing()
+        self._update_delete_action()
+
+    # -- editing -----------------------------------------------------------------------------
+
+    def add_item(self, kind: str) -> int | None:
+        """Add a task, milestone or phase after the selected item (inside a selected phase)."""
+        if self.editor is None or self.service is None:
+            return None
+        current = self.items_view.current_item_id()
+        parent_id: int | None = None
+        after_id: int | None = None
+        release_id = self.items_view.release_id
+        if current is not None:
+            row = self.service.item(current)
+            release_id = row.release_id
+            if row.kind == "phase" and kind != "phase":
+                parent_id = row.id
+            else:
+                parent_id, after_id = row.parent_id, row.id
+        if release_id is None:
+            releases = self.service.releases()
+            if not releases:
+                self.report(
+                    "Cannot add item",
+                    "The plan has no release yet: add a release first (Edit > Add Release…).",
+                )
+                return None
+            release_id = releases[0].id
+        name = {"task": "New task", "milestone": "New milestone"}.get(kind, "New phase")
+        new_id = self.editor.add_item(release_id, kind, name, parent_id, after_id)
+        if new_id is not None:
+            if self.items_view.release_id not in (None, release_id):
+                self.navigator.select_release(release_id)
+                self.items_view.show_release(release_id)
+            self.items_view.edit_name(new_id)
+        return new_id
+
+    def delete_selected_item(self) -> bool:
+        if self.editor is None:
+            return False
+        item_id = self.items_view.current_item_id()
+        if item_id is None:
+            return False
+        row = self.items_view.table.currentIndex().row()
+        if not self.editor.delete_item(item_id):
+            return False
+        count = self.items_view.proxy.rowCount()
+        if count:
+            self.items_view.table.selectRow(min(row, count - 1))
+        return True
+
+    def add_release(
+        self,
+        name: str,
+        version: str = "",
+        start_date: dt.date | None = None,
+        target_date: dt.date | None = None,
+    ) -> int | None:
+        if self.editor is None:
+            return None
+        release_id = self.editor.add_release(name, version, start_date, target_date)
+        if release_id is not None:
+            self.navigator.select_release(release_id)
+            self._navigator_release(release_id)
+        return release_id
+
+    def _choose_add_release(self) -> None:
+        dialog = ReleaseDialog(self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            value = dialog.value()
+            self.add_release(value.name, value.version, value.start_date, value.target_date)
+
+    # -- files -------------------------------------------------------------------------------
+
+    def _start_dir(self) -> str:
+        if self.store is not None:
+            return str(self.store.path.parent)
+        recent = self.settings.recent_files()
+        return str(recent[0].parent) if recent else str(Path.home())
+
+    def _choose_open(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open plan", self._start_dir(), FILE_FILTER)
+        if path:
+            self.open_plan(Path(path))
+
+    def _choose_new(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "New plan",
+            str(Path(self._start_dir()) / f"Untitled{PLAN_SUFFIX}"),
+            FILE_FILTER,
+            options=QFileDialog.Option.DontConfirmOverwrite,
+        )
+        if path:
+            self.new_plan(Path(path))
+
+    def new_plan(self, path: Path) -> None:
+        """Create an empty plan file and open it."""
+        if path.suffix != PLAN_SUFFIX:
+            path = path.with_name(path.name + PLAN_SUFFIX)
+        if path.exists():
+            self.report(
+                "Cannot create plan", f"{path} already exists; choose another name or open it."
+            )
+            return
+        self.open_plan(path, create=True)
+
+    def _choose_save_as(self) -> None:
+        if self.store is None:
+            return
+        suggested = self.store.path.with_name(f"{self.store.path.stem} copy{PLAN_SUFFIX}")
+        path, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(suggested), FILE_FILTER)
+        if path:
+            self.save_as(Path(path))
+
+    def save_as(self, path: Path) -> Path | None:
+        """Copy the open plan to `path` (the window keeps the plan it has open)."""
+        if self.store is None:
+            return None
+        if path.suffix != PLAN_SUFFIX:
+            path = path.with_name(path.name + PLAN_SUFFIX)
+        try:
+            written = self.store.save_as(path)
+        except GantryError as exc:
+            self.report("Save As failed", str(exc))
+            return None
+        self.settings.add_recent(written)
+        self.status.showMessage(f"Saved a copy as {written}", 8000)
+        return written
+
+    def _fill_recent_menu(self) -> None:
+        self.menu_actions.recent_menu.clear()
+        recent = self.settings.recent_files()
+        for n, path in enumerate(recent, start=1):
+            action = self.menu_actions.recent_menu.addAction(
+                f"&{n % 10} {path.name}  —  {path.parent}"
+            )
+            action.setToolTip(str(path))
+            action.setEnabled(path.is_file())
+            action.triggered.connect(lambda _c=False, p=path: self.open_plan(p))
+        if not recent:
+            self.menu_actions.recent_menu.addAction("No recent plans").setEnabled(False)
+        self.menu_actions.recent_menu.addSeparator()
+        clear = self.menu_actions.recent_menu.addAction("Clear Recent Plans")
+        clear.setEnabled(bool(recent))
+        clear.triggered.connect(self._clear_recent)
+
+    def _clear_recent(self) -> None:
+        self.settings.clear_recent()
+        self.welcome.set_recent([])
+
+    # -- Qt events ---------------------------------------------------------------------------
+
+    @staticmethod
+    def _dropped_plan(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        mime = event.mimeData()
+        if not mime.hasUrls():
+            return None
+        for url in mime.urls():
+            if url.isLocalFile() and url.toLocalFile().endswith(PLAN_SUFFIX):
+                return Path(url.toLocalFile())
+        return None
+
+    @override
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self._dropped_plan(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    @override
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = self._dropped_plan(event)
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_plan(path)
+
+    @override
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self._cancel_loading()
+        for loader in list(self._loaders):
+            loader.wait()
+            loader.discard()
+        self.close_plan()
+        event.accept()
+
+
+def _current_release(service: PlanService) -> int | None:
+    """The release to show first: the one in progress, else the next planned, else the first."""
+    releases = service.releases()
+    for status in ("in_progress", "planned"):
+        for release in releases:
+            if release.status == status:
+                return release.id
+    return releases[0].id if releases else None

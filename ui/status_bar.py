@@ -1,0 +1,86 @@
+"""The main window's status bar: plan path, counts, read-only lock holder, late releases."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+
+from app.plan_data import PlanSummary
+from ui.resources import icon
+
+
+class _IconLabel(QWidget):
+    """An icon followed by text, hidden while it has nothing to say."""
+
+    def __init__(self, icon_name: str, object_name: str) -> None:
+        super().__init__()
+        self.setObjectName(object_name)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 0, 6, 0)
+        layout.setSpacing(4)
+        self.icon = QLabel()
+        self.icon.setPixmap(icon(icon_name).pixmap(14, 14))
+        self.label = QLabel()
+        layout.addWidget(self.icon)
+        layout.addWidget(self.label)
+        self.setVisible(False)
+
+    def set_text(self, text: str, tooltip: str = "") -> None:
+        self.label.setText(text)
+        self.setToolTip(tooltip or text)
+        self.setVisible(bool(text))
+
+
+class PlanStatusBar(QStatusBar):
+    """Permanent plan facts on the status bar; transient messages still show on the left."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path_label = QLabel()
+        self.path_label.setObjectName("planPath")
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("planCounts")
+        self.read_only = _IconLabel("lock", "readOnly")
+        self.read_only.label.setStyleSheet("color: #92400e; font-weight: 600")
+        self.late = _IconLabel("warning", "lateReleases")
+        self.late.label.setStyleSheet("color: #b91c1c; font-weight: 600")
+        self.addWidget(self.path_label, 1)
+        self.addPermanentWidget(self.late)
+        self.addPermanentWidget(self.read_only)
+        self.addPermanentWidget(self.counts_label)
+        self.show_summary(None)
+
+    def show_summary(self, summary: PlanSummary | None) -> None:
+        if summary is None:
+            self.path_label.setText("No plan open")
+            self.path_label.setToolTip("")
+            self.counts_label.setText("")
+            self.read_only.set_text("")
+            self.late.set_text("")
+            return
+        self.path_label.setText(summary.path)
+        self.path_label.setToolTip(f"Plan file: {summary.path}")
+        self.counts_label.setText(
+            f"{summary.releases:,} releases · {summary.items:,} items · {summary.links:,} links"
+        )
+        if summary.read_only:
+            holder = f" — locked by {summary.locked_by}" if summary.locked_by else ""
+            self.read_only.set_text(
+                f"read-only{holder}",
+                "Another Gantry holds this plan; you can read it but not change it."
+                if summary.locked_by
+                else "This plan is open read-only.",
+            )
+        else:
+            self.read_only.set_text("")
+        late = summary.late_releases
+        if late:
+            text = late[0] if len(late) == 1 else f"{len(late)} releases are late"
+            self.late.set_text(text, "\n".join(late))
+        else:
+            self.late.set_text("")
+
+    def read_only_text(self) -> str:
+        return self.read_only.label.text() if not self.read_only.isHidden() else ""
+
+    def late_text(self) -> str:
+        return self.late.label.text() if not self.late.isHidden() else ""
