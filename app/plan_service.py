@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
-from app.links import LinkSpec, parse_predecessors
+from app.links import parse_predecessors
 from app.plan_data import (
     EDITABLE_ITEM_FIELDS,
     EDITABLE_RELEASE_FIELDS,
@@ -46,6 +46,9 @@ _ITEM_SQL = (
     "scheduled_start, scheduled_finish FROM work_items ORDER BY release_id, position, id"
 )
 _LINK_SQL = "SELECT predecessor_id, successor_id, type, lag FROM dependencies"
+_PLACEMENT_SQL = (
+    "SELECT id, release_id, parent_id FROM work_items ORDER BY release_id, position, id"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,10 +199,12 @@ def _schedule(
 
 
 def _predecessor_texts(raw_items: dict[int, _RawItem], raw_links: list[_RawLink]) -> dict[int, str]:
+    """Each item's predecessors as MS Project text (the form LinkSpec.text writes)."""
     preds: dict[int, list[str]] = defaultdict(list)
     for p, s, t, lag in raw_links:
         key = raw_items[p][4]
-        preds[s].append(LinkSpec(key, t, lag).text() if lag or t != "FS" else key)
+        # Inlined LinkSpec.text(): this runs for every link of a 100,000-item plan.
+        preds[s].append(f"{key}{t}{lag:+d}" if lag else (key + t if t != "FS" else key))
     return {item_id: "; ".join(texts) for item_id, texts in preds.items()}
 
 
@@ -268,6 +273,36 @@ def _release_rows(release_rows: list[Any], snapshot: _Snapshot) -> dict[int, Rel
     return releases
 
 
+_Children = dict[tuple[int, int | None], list[int]]
+
+
+def _outline(
+    release_rows: list[Any], placed: Iterable[tuple[int, int, int | None]]
+) -> tuple[_Children, dict[int, list[int]], dict[int, int]]:
+    """Children per (release, parent), each release's outline order and each item's depth.
+
+    `placed` gives (id, release id, parent id) in position order.
+    """
+    children: _Children = defaultdict(list)
+    for item_id, release_id, parent_id in placed:
+        children[(release_id, parent_id)].append(item_id)
+    depth: dict[int, int] = {}
+    outline: dict[int, list[int]] = {}
+    for release in release_rows:
+        order: list[int] = []
+        stack = list(reversed(children.get((release.id, None), [])))
+        depth.update(dict.fromkeys(stack, 0))
+        while stack:
+            item_id = stack.pop()
+            order.append(item_id)
+            kids = children.get((release.id, item_id))
+            if kids:
+                depth.update(dict.fromkeys(kids, depth[item_id] + 1))
+                stack.extend(reversed(kids))
+        outline[release.id] = order
+    return dict(children), outline, depth
+
+
 def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snapshot:
     """Read the whole plan as plain tuples (no ORM objects) and schedule it.
 
@@ -290,29 +325,12 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
     if progress:
         progress(3, 4, "Building views")
 
-    children: dict[tuple[int, int | None], list[int]] = defaultdict(list)
-    for r in raw_items.values():
-        children[(r[1], r[2])].append(r[0])
-    depth: dict[int, int] = {}
-    outline: dict[int, list[int]] = {}
-    for release in release_rows:
-        order: list[int] = []
-        stack = list(reversed(children.get((release.id, None), [])))
-        depth.update(dict.fromkeys(stack, 0))
-        while stack:
-            item_id = stack.pop()
-            order.append(item_id)
-            kids = children.get((release.id, item_id))
-            if kids:
-                depth.update(dict.fromkeys(kids, depth[item_id] + 1))
-                stack.extend(reversed(kids))
-        outline[release.id] = order
-
+    children, outline, depth = _outline(release_rows, (r[:3] for r in raw_items.values()))
     snapshot = _Snapshot(
         releases={},
         items={},
         outline=outline,
-        children=dict(children),
+        children=children,
         depth=depth,
         key_to_id={r[4]: r[0] for r in raw_items.values()},
         result=result,
@@ -332,11 +350,27 @@ def _build_snapshot(session: Session, progress: Progress | None = None) -> _Snap
 
 
 def _refresh_snapshot(
-    session: Session, before: _Snapshot, touched: set[int], links_changed: bool
+    session: Session,
+    before: _Snapshot,
+    touched: set[int],
+    links_changed: bool,
+    outline_changed: bool,
 ) -> _Snapshot:
-    """The snapshot after an edit that kept the outline: re-read and rebuild only what moved."""
+    """The snapshot after an edit: re-read and rebuild only what the edit and the new
+    schedule changed. Items added or removed re-read the outline (ids and parents only)."""
     raw_items = dict(before.raw_items)
     inputs = dict(before.inputs)
+    touched = set(touched)
+    release_rows = _read_releases(session)
+    children, outline, depth = before.children, before.outline, before.depth
+    if outline_changed:
+        placed: list[tuple[int, int, int | None]] = plain_rows(session, _PLACEMENT_SQL)
+        present = {p[0] for p in placed}
+        for gone in raw_items.keys() - present:
+            del raw_items[gone], inputs[gone]
+        touched |= present - raw_items.keys()
+        touched |= {p[0] for p in placed if p[0] in raw_items and raw_items[p[0]][1:3] != p[1:]}
+        children, outline, depth = _outline(release_rows, placed)
     if touched:
         marks = ", ".join(str(int(i)) for i in touched)
         query = _ITEM_SQL.replace(" ORDER BY", f" WHERE id IN ({marks}) ORDER BY")
@@ -347,16 +381,20 @@ def _refresh_snapshot(
     if links_changed:
         raw_links = plain_rows(session, _LINK_SQL)
         input_links = _schedule_links(raw_links)
-    release_rows = _read_releases(session)
     result = _schedule(inputs, input_links, release_rows, before.calendar)
-    pred_text = _predecessor_texts(raw_items, raw_links) if links_changed else before.pred_text
+    keys_changed = outline_changed or any(
+        before.raw_items.get(i, (None,) * 5)[4] != raw_items[i][4] for i in touched
+    )
+    pred_text = before.pred_text
+    if links_changed or keys_changed:
+        pred_text = _predecessor_texts(raw_items, raw_links)
     snapshot = _Snapshot(
         releases={},
-        items=dict(before.items),
-        outline=before.outline,
-        children=before.children,
-        depth=before.depth,
-        key_to_id=before.key_to_id,
+        items={i: row for i, row in before.items.items() if i in raw_items},
+        outline=outline,
+        children=children,
+        depth=depth,
+        key_to_id=({r[4]: r[0] for r in raw_items.values()} if keys_changed else before.key_to_id),
         result=result,
         raw_items=raw_items,
         raw_links=raw_links,
@@ -364,13 +402,23 @@ def _refresh_snapshot(
         input_links=input_links,
         pred_text=pred_text,
         calendar=before.calendar,
-        stored_dates=before.stored_dates,
+        stored_dates={i: d for i, d in before.stored_dates.items() if i in raw_items},
     )
+    for item_id in touched:
+        snapshot.stored_dates.setdefault(item_id, raw_items[item_id][16:18])
     old_dates = before.result.items
     rebuild = set(touched)
     rebuild.update(i for i, d in result.items.items() if old_dates.get(i) != d)
-    if links_changed:
+    if pred_text is not before.pred_text:
         rebuild.update(i for i in raw_items if pred_text.get(i) != before.pred_text.get(i))
+    if outline_changed:
+        old = before.items
+        rebuild.update(
+            i
+            for i, r in raw_items.items()
+            if i in old
+            and (old[i].depth != depth.get(i, 0) or old[i].has_children != ((r[1], i) in children))
+        )
     for item_id in rebuild:
         snapshot.items[item_id] = _item_row(raw_items[item_id], snapshot)
     snapshot.releases = _release_rows(release_rows, snapshot)
@@ -505,18 +553,15 @@ class PlanService:
     ) -> None:
         """Run one user action, reschedule inside the same transaction, then notify.
 
-        `structural` edits (items added, removed, re-keyed) rebuild the whole snapshot; the
-        others refresh only the touched rows and whatever the new schedule moved.
+        `action` returns the ids of the items it changed. `structural` edits add or remove
+        items (views rebuild rather than update); `links_changed` edits touch dependencies.
         """
         before = self._snap
         try:
             with self.store.transaction(reason=reason) as session:
                 touched = action(session)
                 session.flush()
-                if structural:
-                    snapshot = _build_snapshot(session)
-                else:
-                    snapshot = _refresh_snapshot(session, before, touched, links_changed)
+                snapshot = _refresh_snapshot(session, before, touched, links_changed, structural)
                 _store_schedule(session, snapshot)
         except IntegrityError as exc:
             raise ValidationError(_integrity_message(exc)) from None
@@ -557,10 +602,7 @@ class PlanService:
             setattr(item, field_name, value)
             return {item_id}
 
-        # A new key changes the text of every successor's predecessor list.
-        self._commit(
-            reason or f"Edit {field_name} of {current.key}", apply, structural=field_name == "key"
-        )
+        self._commit(reason or f"Edit {field_name} of {current.key}", apply)
         return old
 
     def set_predecessors(self, item_id: int, text: str, reason: str = "") -> str:
@@ -706,6 +748,7 @@ class PlanService:
 
         def apply(session: Session) -> set[int]:
             nonlocal new_id
+            shifted: set[int] = set()
             siblings = session.scalars(
                 select(WorkItem)
                 .where(
@@ -724,6 +767,7 @@ class PlanService:
                     for s in siblings:
                         if s.position >= position:
                             s.position += 1
+                            shifted.add(s.id)
             item = WorkItem(
                 release_id=release_id,
                 parent_id=parent_id,
@@ -736,7 +780,7 @@ class PlanService:
             session.add(item)
             session.flush()
             new_id = item.id
-            return {item.id}
+            return {item.id} | shifted
 
         self._commit(f"Add {kind} '{name.strip()}' to {release.name}", apply, structural=True)
         return new_id
@@ -789,7 +833,12 @@ class PlanService:
                 session.flush()
             return set()
 
-        self._commit(reason or f"Delete {current.key} '{current.name}'", apply, structural=True)
+        self._commit(
+            reason or f"Delete {current.key} '{current.name}'",
+            apply,
+            structural=True,
+            links_changed=True,
+        )
         assert captured is not None
         return captured
 
@@ -805,7 +854,9 @@ class PlanService:
                 session.add(Dependency(**values))
             return {int(v["id"]) for v in deleted.items}  # type: ignore[call-overload]
 
-        self._commit(reason or f"Restore {first['key']}", apply, structural=True)
+        self._commit(
+            reason or f"Restore {first['key']}", apply, structural=True, links_changed=True
+        )
 
 
 def _integrity_message(exc: IntegrityError) -> str:

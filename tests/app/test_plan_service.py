@@ -185,3 +185,40 @@ def test_create_and_delete_release(plan: PlanService) -> None:
         plan.delete_release(plan.find_release("R1").id)
     plan.delete_release(new_id)
     assert [r.name for r in plan.releases()] == ["R1"]
+
+
+def test_refreshed_snapshot_equals_a_fresh_load_after_many_edits(tmp_path: Path) -> None:
+    """Edits refresh the snapshot incrementally; the result must be what a reopen shows."""
+    from app.demo import build_demo
+
+    store = PlanStore.open(tmp_path / "demo.gantry", create=True)
+    build_demo(store, today=dt.date(2026, 11, 2))
+    service = service_for(store)
+    release = service.find_release("Atlas 3.5")
+    items = service.items(release.id)
+    task = next(i for i in items if i.kind == "task" and i.parent_id is not None)
+    other = next(i for i in items if i.kind == "task" and i.id != task.id)
+    phase = service.item(task.parent_id)  # type: ignore[arg-type]
+    service.update_item(task.id, "duration", task.duration + 4)
+    service.update_item(task.id, "key", "ATL-RENAMED")
+    new_id = service.create_item(
+        release.id, "task", "Late addition", parent_id=phase.id, after_id=task.id, duration=3
+    )
+    service.set_predecessors(new_id, f"ATL-RENAMED; {other.key}SS+1")
+    new_phase = service.create_item(release.id, "phase", "Follow-up", parent_id=phase.id)
+    service.create_item(release.id, "task", "Inside the new phase", parent_id=new_phase)
+    assert service.item(new_phase).has_children
+    deleted = service.delete_item(phase.id)
+    service.restore_item(deleted)
+    service.update_release(release.id, "target_date", dt.date(2026, 12, 1))
+
+    fresh = PlanService(store)
+    fresh.load()
+    assert service.releases() == fresh.releases()
+    assert service.items() == fresh.items()
+    assert service.critical_path() == fresh.critical_path()
+    assert service.find_item("ATL-RENAMED").id == task.id
+    with store.read() as session:
+        stored = dict(session.execute(select(WorkItem.id, WorkItem.scheduled_finish)).all())
+    assert stored == {row.id: row.finish for row in fresh.items()}
+    store.close()
