@@ -43,7 +43,11 @@ class LockHolder:
     since: str
 
     def describe(self) -> str:
-        return f"{self.user} on {self.host} (process {self.pid}) since {self.since}"
+        try:
+            since = dt.datetime.fromisoformat(self.since).strftime("%d %b %Y %H:%M")
+        except ValueError:  # a lock file written by hand or by something else
+            since = self.since
+        return f"{self.user} on {self.host} (process {self.pid}) since {since}"
 
 
 def lock_path(plan: Path) -> Path:

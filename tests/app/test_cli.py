@@ -134,7 +134,7 @@ def test_demo_refuses_an_existing_file_and_a_locked_path(tmp_path: Path, plan: P
         '{"user": "bob", "host": "elsewhere", "pid": 1, "since": "2026-11-29T09:00:00"}'
     )
     code, _, err = gantry("demo", target)
-    assert code == 1 and "bob on elsewhere" in err
+    assert code == 1 and "bob on elsewhere (process 1) since 29 Nov 2026 09:00" in err
     assert not target.exists()
 
 
