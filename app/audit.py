@@ -292,6 +292,39 @@ def verify(session: Session) -> AuditReport:
     return AuditReport(events=count, head=head, problems=problems)
 
 
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    """One recorded change to one entity, newest first in a history."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    changes: list[tuple[str, Any, Any]]  # (field, before, after); all fields on create/delete
+    reason: str
+
+
+def history(session: Session, entity: str, entity_id: int, limit: int = 50) -> list[HistoryEntry]:
+    """The trail of one entity (uses the (entity, entity_id) index of revision 0002)."""
+    cols = AUDIT_TABLE.c
+    rows = session.execute(
+        select(cols.at, cols.actor, cols.action, cols.before, cols.after, cols.reason)
+        .where(cols.entity == entity, cols.entity_id == entity_id)
+        .order_by(cols.id.desc())
+        .limit(limit)
+    )
+    entries = []
+    for at, actor, action, before, after, reason in rows:
+        old = json.loads(before) if before else {}
+        new = json.loads(after) if after else {}
+        changes = [
+            (field, old.get(field), new.get(field))
+            for field in sorted(old.keys() | new.keys())
+            if field != "id"
+        ]
+        entries.append(HistoryEntry(dt.datetime.fromisoformat(at), actor, action, changes, reason))
+    return entries
+
+
 def chain_head(session: Session) -> str:
     return (
         session.execute(

@@ -12,6 +12,7 @@ from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.errors import ValidationError
 from app.links import parse_predecessors
 from app.plan_data import (
@@ -538,6 +539,11 @@ class PlanService:
             raise ValidationError(f"No work item with key '{key}'")
         return self._snap.items[item_id]
 
+    def item_history(self, item_id: int, limit: int = 50) -> list[audit.HistoryEntry]:
+        """Who changed this work item, when, how and why; newest first."""
+        with self.store.read() as session:
+            return audit.history(session, WorkItem.__tablename__, item_id, limit)
+
     def critical_path(self) -> list[ItemRow]:
         snap = self._snap
         return [snap.items[i] for i in snap.result.critical_path]
@@ -546,7 +552,7 @@ class PlanService:
 
     def _commit(
         self,
-        reason: str,
+        reason: str,  # the user's "why", if any; before/after values already say "what"
         action: Callable[[Session], set[int]],
         structural: bool = False,
         links_changed: bool = False,
@@ -602,7 +608,7 @@ class PlanService:
             setattr(item, field_name, value)
             return {item_id}
 
-        self._commit(reason or f"Edit {field_name} of {current.key}", apply)
+        self._commit(reason, apply)
         return old
 
     def set_predecessors(self, item_id: int, text: str, reason: str = "") -> str:
@@ -647,7 +653,7 @@ class PlanService:
                     link.type, link.lag = spec.type, spec.lag
             return {item_id}
 
-        self._commit(reason or f"Edit predecessors of {current.key}", apply, links_changed=True)
+        self._commit(reason, apply, links_changed=True)
         return old
 
     def update_release(self, release_id: int, field_name: str, value: Any, reason: str = "") -> Any:
@@ -661,7 +667,7 @@ class PlanService:
             setattr(session.get_one(Release, release_id), field_name, value)
             return set()
 
-        self._commit(reason or f"Edit {field_name} of release {current.name}", apply)
+        self._commit(reason, apply)
         if self.listeners:
             change = PlanChange(frozenset({release_id}), frozenset(), False)
             for listener in list(self.listeners):

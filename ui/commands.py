@@ -29,15 +29,23 @@ class PlanCommand(QUndoCommand):
         self.service = service
         self._report = report
         self._applied = False
+        self._applied_once = False
 
     def apply(self) -> None:
         """Make the edit for the first time; raises GantryError when it is refused."""
         with busy_cursor():
             self._do()
-        self._applied = True
+        self._applied = self._applied_once = True
 
     def _do(self) -> None:
         raise NotImplementedError
+
+    def redo_reason(self) -> str:
+        """The audit reason of a redo; a first application gives none (the user's own edit)."""
+        return f"Redo: {self.text()}" if self._applied_once else ""
+
+    def undo_reason(self) -> str:
+        return f"Undo: {self.text()}"
 
     def _undo(self) -> None:
         raise NotImplementedError
@@ -80,11 +88,11 @@ class EditItemField(PlanCommand):
 
     @override
     def _do(self) -> None:
-        self.service.update_item(self.item_id, self.field, self.new)
+        self.service.update_item(self.item_id, self.field, self.new, reason=self.redo_reason())
 
     @override
     def _undo(self) -> None:
-        self.service.update_item(self.item_id, self.field, self.old)
+        self.service.update_item(self.item_id, self.field, self.old, reason=self.undo_reason())
 
 
 class EditPredecessors(PlanCommand):
@@ -99,11 +107,11 @@ class EditPredecessors(PlanCommand):
 
     @override
     def _do(self) -> None:
-        self.service.set_predecessors(self.item_id, self.new)
+        self.service.set_predecessors(self.item_id, self.new, reason=self.redo_reason())
 
     @override
     def _undo(self) -> None:
-        self.service.set_predecessors(self.item_id, self.old)
+        self.service.set_predecessors(self.item_id, self.old, reason=self.undo_reason())
 
 
 class EditReleaseField(PlanCommand):
@@ -124,11 +132,15 @@ class EditReleaseField(PlanCommand):
 
     @override
     def _do(self) -> None:
-        self.service.update_release(self.release_id, self.field, self.new)
+        self.service.update_release(
+            self.release_id, self.field, self.new, reason=self.redo_reason()
+        )
 
     @override
     def _undo(self) -> None:
-        self.service.update_release(self.release_id, self.field, self.old)
+        self.service.update_release(
+            self.release_id, self.field, self.old, reason=self.undo_reason()
+        )
 
 
 class AddItem(PlanCommand):

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
+from collections.abc import Sequence
 
 # The domain's choices, read from app/ (the UI never imports models/).
+from app.audit import HistoryEntry
 from app.plan_data import ITEM_KINDS, ITEM_STATUSES, RELEASE_STATUSES
 
 __all__ = [
@@ -52,3 +55,35 @@ def working_days(days: int) -> str:
 
 def kind_label(kind: str) -> str:
     return kind.capitalize()
+
+
+def format_moment(value: dt.datetime) -> str:
+    """'29 Nov 2026 14:02' in the local time zone."""
+    local = value.astimezone()
+    return f"{format_date(local.date())} {local:%H:%M}"
+
+
+def _shown(value: object) -> str:
+    return "—" if value in (None, "") else str(value)
+
+
+def history_html(entries: Sequence[HistoryEntry]) -> str:
+    """Recent changes of one item as rich text: when, who, what changed and why."""
+    if not entries:
+        return '<span style="color:#6b7280">No recorded changes.</span>'
+    parts = []
+    for entry in entries:
+        head = f"<b>{format_moment(entry.at)}</b> · {html.escape(entry.actor)}"
+        if entry.action == "create":
+            what = "created"
+        elif entry.action == "delete":
+            what = "deleted"
+        else:
+            what = "; ".join(
+                f"{html.escape(field.replace('_', ' '))}: {html.escape(_shown(old))} → "
+                f"{html.escape(_shown(new))}"
+                for field, old, new in entry.changes
+            )
+        why = f' <i style="color:#6b7280">({html.escape(entry.reason)})</i>' if entry.reason else ""
+        parts.append(f"{head}<br>{what}{why}")
+    return "<br><br>".join(parts)

@@ -29,11 +29,14 @@ from ui.formatting import (
     ITEM_STATUSES,
     RELEASE_STATUSES,
     format_date,
+    history_html,
     kind_label,
     status_label,
     working_days,
 )
 from ui.plan_editor import PlanEditor
+
+HISTORY_SHOWN = 8  # the latest changes; the whole trail is for `gantry audit` and the record
 
 EditorWidget = QLineEdit | QSpinBox | OptionalDateEdit | QComboBox | QPlainTextEdit
 _W = TypeVar("_W", QLineEdit, QSpinBox, OptionalDateEdit, QComboBox, "NotesEdit")
@@ -122,6 +125,16 @@ class _Form(QWidget):
         value.setToolTip(tip)
         self._values[name] = value
         self.form.addRow(label, value)
+        return value
+
+    def block_field(self, name: str) -> QLabel:
+        """A read-only value that spans the form's width (rich text)."""
+        value = QLabel()
+        value.setWordWrap(True)
+        value.setTextFormat(Qt.TextFormat.RichText)
+        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._values[name] = value
+        self.form.addRow(value)
         return value
 
     def _add(self, field: str, label: str, widget: _W, tip: str) -> _W:
@@ -226,6 +239,8 @@ class PropertiesPanel(QScrollArea):
         form.value_field("free_slack", "Free slack")
         form.value_field("critical", "Critical")
         form.value_field("baseline", "Baseline")
+        form.section("History")
+        form.block_field("history")
         return form
 
     def _build_release_form(self) -> _Form:
@@ -337,6 +352,9 @@ class PropertiesPanel(QScrollArea):
             "baseline": f"{format_date(row.baseline_start)} – {format_date(row.baseline_finish)}"
             if row.baseline_start
             else "not set",
+            "history": history_html(self._editor.service.item_history(row.id, HISTORY_SHOWN))
+            if self._editor
+            else "",
         }
         form.fill(values, shown, read_only)
         # Duration belongs to tasks; a phase's predecessors belong to its items.

@@ -105,3 +105,17 @@ def test_derived_schedule_dates_are_not_audited(tmp_path: Path) -> None:
             ]
     assert afters and all("scheduled_start" not in a for a in afters)
     assert _verify(path).ok
+
+
+def test_item_history_is_newest_first_with_field_changes(tmp_path: Path) -> None:
+    with make_plan(tmp_path / "p.gantry") as store:
+        service = service_for(store)
+        item_id = service.find_item("A").id
+        service.update_item(item_id, "duration", 4, reason="estimate revised")
+        service.update_item(item_id, "owner", "dana")
+        entries = service.item_history(item_id)
+    assert [e.action for e in entries] == ["update", "update", "create"]
+    assert entries[0].changes == [("owner", "", "dana")]
+    assert (entries[1].changes, entries[1].reason) == ([("duration", 3, 4)], "estimate revised")
+    assert ("name", None, "Design") in entries[2].changes
+    assert entries[0].at >= entries[1].at and entries[0].at.tzinfo is not None

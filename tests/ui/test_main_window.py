@@ -220,6 +220,24 @@ def test_properties_edits_go_through_the_undo_stack(
     assert owner.text() == item.owner  # type: ignore[union-attr]
 
 
+def test_properties_show_the_items_recent_history(
+    window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    service = window.service
+    assert service is not None
+    item = service.find_item("ATL-2")
+    assert window.select_item(item.id)
+    history = window.properties.item_form._values["history"]
+    assert "created" in history.text() and "owner" not in history.text()
+    owner = window.properties.item_form.editor("owner")
+    owner.setText("Dana <QA>")  # type: ignore[union-attr]
+    owner.editingFinished.emit()  # type: ignore[union-attr]
+    assert f"owner: {item.owner} → Dana &lt;QA&gt;" in history.text()
+    window.menu_actions.undo.trigger()
+    assert "(Undo: " in history.text()
+
+
 def test_new_plan_creates_an_empty_plan(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(window.plan_opened, timeout=20000):
         window.new_plan(tmp_path / "fresh")
