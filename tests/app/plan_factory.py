@@ -70,3 +70,25 @@ def service_for(store: PlanStore) -> PlanService:
     service = PlanService(store)
     service.load()
     return service
+
+
+def make_flat_plan(path: Path, count: int) -> PlanStore:
+    """One release "Big" holding `count` top-level tasks B-1..B-count, chained in pairs."""
+    store = PlanStore.open(path, create=True)
+    with store.transaction(reason="flat test plan") as session:
+        release = Release(name="Big", version="9.0", start_date=START)
+        session.add(release)
+        session.flush()
+        items = [
+            WorkItem(
+                release_id=release.id, key=f"B-{n}", name=f"Task number {n}", duration=1, position=n
+            )
+            for n in range(1, count + 1)
+        ]
+        session.add_all(items)
+        session.flush()
+        session.add_all(
+            Dependency(predecessor_id=a.id, successor_id=b.id)
+            for a, b in zip(items[::2], items[1::2], strict=False)
+        )
+    return store

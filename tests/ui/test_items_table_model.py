@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from PySide6.QtGui import QFont, QUndoStack
 from app.plan_data import ItemRow
 from app.plan_service import PlanService
 from app.store import PlanStore
+from tests.app.plan_factory import make_flat_plan, make_plan
 from ui.items_proxy import ItemsProxyModel
 from ui.items_table_model import (
     ITEM_ID_ROLE,
@@ -169,41 +169,37 @@ def test_read_only_plans_are_not_editable(demo_plan: Path) -> None:
         assert not model.flags(model.index(0, Column.NAME)) & Qt.ItemFlag.ItemIsEditable
 
 
-def test_negative_slack_is_highlighted() -> None:
-    service = _FakeService([_row(1, total_slack=-3, free_slack=0)])
-    model = ItemsTableModel()
-    model.set_plan(service, None, None)  # type: ignore[arg-type]
-    total = model.index(0, Column.TOTAL_SLACK)
-    assert total.data() == "-3"
-    assert total.data(Qt.ItemDataRole.BackgroundRole).color() == NEGATIVE_BACKGROUND
-    assert model.index(0, Column.FREE_SLACK).data(Qt.ItemDataRole.BackgroundRole) is None
+def test_negative_slack_is_highlighted(tmp_path: Path) -> None:
+    with make_plan(tmp_path / "late.gantry") as store:
+        service = PlanService(store)
+        service.update_item(service.find_item("A").id, "duration", 12)  # past the target
+        model = ItemsTableModel()
+        model.set_plan(service, None, service.find_release("R1").id)
+        row = model.row_of(service.find_item("A").id)
+        assert row is not None
+        total = model.index(row, Column.TOTAL_SLACK)
+        assert int(total.data()) < 0
+        assert total.data(Qt.ItemDataRole.BackgroundRole).color() == NEGATIVE_BACKGROUND
+        on_time = model.row_of(service.find_item("C").id)
+        assert int(model.index(on_time, Column.TOTAL_SLACK).data()) >= 0
+        assert model.index(on_time, Column.TOTAL_SLACK).data(Qt.ItemDataRole.BackgroundRole) is None
 
 
-def test_a_hundred_thousand_rows_load_and_filter_quickly() -> None:
-    rows = [_row(n, key=f"K-{n}", name=f"Task number {n}") for n in range(1, 100_001)]
-    service = _FakeService(rows)
-    model = ItemsTableModel()
-    started = time.perf_counter()
-    model.set_plan(service, None, None)  # type: ignore[arg-type]
-    for n in range(40):  # what a screenful of rows asks for
-        for column in Column:
-            model.index(n, column).data()
-    shown = time.perf_counter() - started
-    assert model.rowCount() == 100_000
-    assert shown < 1.5, f"showing 100,000 rows took {shown:.2f}s"
-    proxy = ItemsProxyModel(model)
-    started = time.perf_counter()
-    proxy.set_filter_text("Number 9999")
-    filtered = time.perf_counter() - started
-    assert proxy.rowCount() == 11  # 9999 and 99990..99999
-    assert proxy.index(0, 0).data(ITEM_ID_ROLE) == 9999
-    assert filtered < 2.0, f"filtering 100,000 rows took {filtered:.2f}s"
-    proxy.set_filter_text("")
-    started = time.perf_counter()
-    proxy.sort(Column.NAME, Qt.SortOrder.DescendingOrder)
-    ordered = time.perf_counter() - started
-    assert proxy.index(0, Column.NAME).data() == "Task number 100000"  # numbers sort as such
-    assert ordered < 3.0, f"sorting 100,000 rows took {ordered:.2f}s"
+def test_thousands_of_rows_filter_and_sort_naturally(tmp_path: Path) -> None:
+    """Speed at 100,000 rows is measured in bench/; here: the same paths on a real plan."""
+    with make_flat_plan(tmp_path / "big.gantry", 3_000) as store:
+        service = PlanService(store)
+        model = ItemsTableModel()
+        model.set_plan(service, None, service.find_release("Big").id)
+        assert model.rowCount() == 3_000
+        proxy = ItemsProxyModel(model)
+        proxy.set_filter_text("Number 299")
+        assert proxy.rowCount() == 11  # 299 and 2990..2999
+        assert proxy.index(0, Column.KEY).data() == "B-299"
+        proxy.set_filter_text("")
+        proxy.sort(Column.NAME, Qt.SortOrder.DescendingOrder)
+        assert proxy.index(0, Column.NAME).data() == "Task number 3000"  # numbers sort as such
+        assert proxy.index(1, Column.NAME).data() == "Task number 2999"
 
 
 def test_sorting_keeps_the_selection_and_column_minus_one_restores_the_outline(
@@ -221,51 +217,3 @@ def test_sorting_keeps_the_selection_and_column_minus_one_restores_the_outline(
     assert keys == sorted(keys, key=lambda k: int(k.split("-")[1]))  # ATL-9 before ATL-10
     model.sort(-1)
     assert [model.index(n, Column.KEY).data() for n in range(model.rowCount())] == outline
-
-
-# -- a stand-in service for size tests (the model only reads rows) ------------------------------
-
-
-_DEFAULTS: dict[str, object] = {
-    "release_id": 1,
-    "parent_id": None,
-    "depth": 0,
-    "kind": "task",
-    "duration": 3,
-    "not_before": None,
-    "owner": "Ana",
-    "status": "not_started",
-    "percent_complete": 0,
-    "actual_start": None,
-    "actual_finish": None,
-    "baseline_start": None,
-    "baseline_finish": None,
-    "notes": "",
-    "predecessors": "",
-    "start": dt.date(2026, 1, 5),
-    "finish": dt.date(2026, 1, 7),
-    "late_start": dt.date(2026, 1, 5),
-    "late_finish": dt.date(2026, 1, 7),
-    "total_slack": 0,
-    "free_slack": 0,
-    "critical": True,
-    "has_children": False,
-}
-
-
-def _row(item_id: int, **changes: object) -> ItemRow:
-    values = {"key": f"T-{item_id}", "name": f"Task {item_id}", **_DEFAULTS, **changes}
-    return ItemRow(id=item_id, **values)  # type: ignore[arg-type]
-
-
-class _FakeStore:
-    read_only = True
-
-
-class _FakeService:
-    def __init__(self, rows: list[ItemRow]) -> None:
-        self.rows = rows
-        self.store = _FakeStore()
-
-    def items(self, release_id: int | None = None) -> list[ItemRow]:
-        return self.rows
