@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__, audit
+from app.demo import build_demo, build_synthetic
 from app.errors import GantryError
 from app.plan_data import ItemRow
 from app.plan_service import PlanService
@@ -128,8 +129,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
-    from app.demo import build_demo, build_synthetic
-
     plan: Path = args.plan
     if plan.exists():
         raise GantryError(f"{plan} already exists; give the demo a new file name.")
@@ -140,18 +139,35 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
             if args.size is None:
                 build_demo(store)
             else:
-                build_synthetic(store, args.size)
+                build_synthetic(store, args.size, progress=_progress_line("Writing work items"))
         except BaseException:
             store.close()
             plan.unlink(missing_ok=True)
             raise
         summary = PlanService(store).summary()
     print(
-        f"Wrote {plan}: {summary.releases} releases, {summary.items} work items, "
-        f"{summary.links} dependencies.",
+        f"Wrote {plan}: {_count(summary.releases, 'release')}, "
+        f"{_count(summary.items, 'work item')}, "
+        f"{_count(summary.links, 'dependency', 'dependencies')}.",
         file=out,
     )
     return EXIT_OK
+
+
+def _count(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else many or one + 's'}"
+
+
+def _progress_line(label: str) -> Callable[[int, int], None] | None:
+    """A progress line on a terminal's stderr (nothing when output goes to a file or CI)."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {done:,} of {total:,}", end=end, file=sys.stderr, flush=True)
+
+    return show
 
 
 def _cell(value: object) -> str:
