@@ -34,7 +34,7 @@ from app.scheduling.engine import (
     schedule,
 )
 from app.store import DateParser, PlanStore, plain_rows
-from models import CalendarEntry, Dependency, Release, WorkItem
+from models import Base, CalendarEntry, Dependency, Release, WorkItem
 from models.release import RELEASE_STATUSES
 from models.work import ITEM_KINDS, ITEM_STATUSES
 
@@ -723,6 +723,11 @@ class PlanService:
             )
 
         def apply(session: Session) -> set[int]:
+            held = _release_contents(session, release_id)
+            if held:
+                raise ValidationError(
+                    f"{release.name} still holds {', '.join(held)}; delete or move them first"
+                )
             session.delete(session.get_one(Release, release_id))
             return set()
 
@@ -863,6 +868,19 @@ class PlanService:
         self._commit(
             reason or f"Restore {first['key']}", apply, structural=True, links_changed=True
         )
+
+
+def _release_contents(session: Session, release_id: int) -> list[str]:
+    """What still refers to a release, as '3 deployments', for a refusal that says why."""
+    held = []
+    for table in Base.metadata.sorted_tables:
+        column = table.c.get("release_id")
+        if column is None or table is WorkItem.__table__:
+            continue
+        count = session.scalar(select(func.count()).select_from(table).where(column == release_id))
+        if count:
+            held.append(f"{count} {table.name.replace('_', ' ')}")
+    return held
 
 
 def _integrity_message(exc: IntegrityError) -> str:

@@ -222,3 +222,23 @@ def test_refreshed_snapshot_equals_a_fresh_load_after_many_edits(tmp_path: Path)
         stored = dict(session.execute(select(WorkItem.id, WorkItem.scheduled_finish)).all())
     assert stored == {row.id: row.finish for row in fresh.items()}
     store.close()
+
+
+def test_a_release_with_records_is_not_deleted_and_says_what_it_holds(
+    plan: PlanService,
+) -> None:
+    from models import Risk
+
+    new_id = plan.create_release("R2")
+    with plan.store.transaction() as session:
+        session.add_all(
+            [
+                Risk(release_id=new_id, key="RK-1", title="Vendor slips"),
+                Risk(release_id=new_id, key="RK-2", title="Key person away"),
+            ]
+        )
+    before = _file_state(plan.store.path)
+    with pytest.raises(ValidationError, match="R2 still holds 2 risks; delete or move them"):
+        plan.delete_release(new_id)
+    assert _file_state(plan.store.path) == before
+    assert [r.name for r in plan.releases()] == ["R1", "R2"]
