@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event, select
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -25,6 +25,7 @@ from models import PlanSetting
 APPLICATION_ID = 0x474E5452
 PLAN_SUFFIX = ".gantry"
 SQLITE_HEADER = b"SQLite format 3\x00"
+_WRITE_OPTION = "gantry_write"
 
 audit.install()
 
@@ -205,6 +206,9 @@ class PlanStore:
         self.actor = actor
         self._lock = lock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
+        )
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -267,9 +271,12 @@ class PlanStore:
         def _no_implicit(dbapi_conn: sqlite3.Connection, _record: object) -> None:
             dbapi_conn.isolation_level = None
 
+        # A write transaction takes SQLite's write lock up front (BEGIN IMMEDIATE), so two
+        # writers wait for each other instead of failing half way; reads stay shared.
         @event.listens_for(engine, "begin")
-        def _begin(conn: object) -> None:
-            conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")  # type: ignore[attr-defined]
+        def _begin(conn: Connection) -> None:
+            write = conn.get_execution_options().get(_WRITE_OPTION, False)
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
         return engine
 
@@ -337,7 +344,7 @@ class PlanStore:
         if self.read_only:
             holder = f" ({self.locked_by.describe()} holds it)" if self.locked_by else ""
             raise ReadOnlyPlanError(f"{self.path} is open read-only{holder}; nothing was changed.")
-        with self._sessions() as session:
+        with self._write_sessions() as session:
             session.info["actor"] = actor or self.actor
             session.info["reason"] = reason
             with session.begin():

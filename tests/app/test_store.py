@@ -159,3 +159,21 @@ def test_save_as_copies_the_plan(tmp_path: Path) -> None:
             store.save_as(path)
     with PlanStore.open(target, read_only=True) as copy, copy.read() as session:
         assert sorted(session.scalars(select(WorkItem.key))) == ["A", "B", "C", "M", "R1-P"]
+
+
+def test_reading_takes_no_write_lock_but_a_transaction_does(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    store = make_plan(path)
+    other = sqlite3.connect(path, timeout=0)
+    try:
+        with store.read() as session:
+            session.scalars(select(WorkItem)).all()
+            other.execute("BEGIN IMMEDIATE")  # another writer may go ahead during a read
+            other.rollback()
+        with store.transaction() as session:
+            session.scalars(select(WorkItem)).all()
+            with pytest.raises(sqlite3.OperationalError, match="locked"):
+                other.execute("BEGIN IMMEDIATE")
+    finally:
+        other.close()
+        store.close()
