@@ -600,8 +600,8 @@ class PlanService:
                 )
         if field_name == "percent_complete" and not 0 <= value <= 100:
             raise ValidationError(f"{current.key}: percent complete must be 0 to 100")
-        if field_name == "key" and value != current.key and value in self._snap.key_to_id:
-            raise ValidationError(f"The key '{value}' is already used by another item")
+        if field_name == "key" and value != current.key:
+            self._check_new_key(value)
 
         def apply(session: Session) -> set[int]:
             item = session.get_one(WorkItem, item_id)
@@ -752,8 +752,8 @@ class PlanService:
             raise ValidationError(
                 f"{self.item(parent_id).key} is not a phase; only phases hold items"
             )
-        if key is not None and key in self._snap.key_to_id:
-            raise ValidationError(f"The key '{key}' is already used by another item")
+        if key is not None:
+            self._check_new_key(key)
         release = self.release(release_id)
         new_id = 0
 
@@ -795,6 +795,13 @@ class PlanService:
 
         self._commit(f"Add {kind} '{name.strip()}' to {release.name}", apply, structural=True)
         return new_id
+
+    def _check_new_key(self, key: str) -> None:
+        # Predecessor lists are split on ';' and ',' and read MS Project forms after the key.
+        if any(ch in key for ch in ";,") or key != "".join(key.split()):
+            raise ValidationError(f"The key '{key}' may not contain spaces, ';' or ','")
+        if key in self._snap.key_to_id:
+            raise ValidationError(f"The key '{key}' is already used by another item")
 
     @staticmethod
     def _next_key(session: Session, release: ReleaseRow) -> str:

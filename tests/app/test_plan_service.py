@@ -94,6 +94,8 @@ def test_predecessor_cycle_is_refused_and_plan_unchanged(plan: PlanService) -> N
         ("percent_complete", 140, "0 to 100"),
         ("status", "maybe", "status must be"),
         ("key", "B", "already used"),
+        ("key", "A;B", "may not contain"),
+        ("key", "A 1", "may not contain"),
         ("not_before", "tomorrow", "must be a date"),
         ("release_id", 2, "cannot be edited"),
     ],
