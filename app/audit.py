@@ -323,12 +323,3 @@ def history(session: Session, entity: str, entity_id: int, limit: int = 50) -> l
         ]
         entries.append(HistoryEntry(dt.datetime.fromisoformat(at), actor, action, changes, reason))
     return entries
-
-
-def chain_head(session: Session) -> str:
-    return (
-        session.execute(
-            select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-        ).scalar_one_or_none()
-        or GENESIS
-    )

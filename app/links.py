@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.errors import ValidationError
@@ -56,7 +56,3 @@ def parse_predecessors(text: str, is_key: Callable[[str], bool]) -> list[LinkSpe
             raise ValidationError(f"'{spec.key}' is listed twice as a predecessor")
         seen.add(spec.key)
     return specs
-
-
-def format_predecessors(specs: Iterable[LinkSpec]) -> str:
-    return "; ".join(spec.text() for spec in specs)

@@ -6,10 +6,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from models.release import RELEASE_STATUSES
-from models.work import ITEM_KINDS, ITEM_STATUSES, LINK_TYPES
+from models.work import ITEM_KINDS, ITEM_STATUSES
 
 # The domain's choices, for views that offer them (the UI never imports models/).
-__all__ = ["ITEM_KINDS", "ITEM_STATUSES", "LINK_TYPES", "RELEASE_STATUSES"]
+__all__ = ["ITEM_KINDS", "ITEM_STATUSES", "RELEASE_STATUSES"]
 
 # Fields of a work item a user edits in place, with the type each takes.
 EDITABLE_ITEM_FIELDS: dict[str, type] = {

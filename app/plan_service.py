@@ -901,14 +901,3 @@ def _integrity_message(exc: IntegrityError) -> str:
     if "FOREIGN KEY" in text:
         return "That refers to something that does not exist in the plan"
     return text
-
-
-def parse_date(text: str) -> dt.date | None:
-    """ISO dates from an editor or the command line; empty text clears the date."""
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise ValidationError(f"'{text}' is not a date (use YYYY-MM-DD)") from None

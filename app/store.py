@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
@@ -349,11 +349,6 @@ class PlanStore:
             session.info["reason"] = reason
             with session.begin():
                 yield session
-
-    def setting(self, key: str, default: str = "") -> str:
-        with self.read() as session:
-            value = session.scalar(select(PlanSetting.value).where(PlanSetting.key == key))
-        return default if value is None else value
 
     def save_as(self, target: str | Path) -> Path:
         """Copy the plan to a new file with the backup API; the open plan stays this one."""

@@ -24,10 +24,6 @@ class ItemsProxyModel(QSortFilterProxyModel):
             self._needle = needle
             self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
-    @property
-    def filter_text(self) -> str:
-        return self._needle
-
     @override
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex

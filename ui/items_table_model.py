@@ -205,9 +205,6 @@ class ItemsTableModel(QAbstractTableModel):
     def row_of(self, item_id: int) -> int | None:
         return self._row_of.get(item_id)
 
-    def item_at(self, row: int) -> ItemRow:
-        return self._rows[row]
-
     # -- Qt model --------------------------------------------------------------------------
 
     @override

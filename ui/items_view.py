@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QItemSelection,
-    QModelIndex,
     Qt,
     QTimer,
     Signal,
@@ -235,6 +234,3 @@ class ItemsView(QWidget):
         # Outline indentation only means something in outline order.
         self.delegate.indent_names = section < 0
         self.table.viewport().update()
-
-    def current_source_index(self) -> QModelIndex:
-        return self.proxy.mapToSource(self.table.currentIndex())

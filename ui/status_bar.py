@@ -81,6 +81,3 @@ class PlanStatusBar(QStatusBar):
 
     def read_only_text(self) -> str:
         return self.read_only.label.text() if not self.read_only.isHidden() else ""
-
-    def late_text(self) -> str:
-        return self.late.label.text() if not self.late.isHidden() else ""
