@@ -14,14 +14,17 @@ STYLE_SHEET = RESOURCES_DIR / "style.qss"
 
 @cache
 def icon(name: str) -> QIcon:
-    """An icon from resources/icons/NAME.svg (an empty icon if the file is missing)."""
+    """An icon from resources/icons/NAME.svg.
+
+    A missing file is an error, not a blank button: resources/ lives beside the packages
+    (Gantry installs editable), and tests that build the window then catch a missing icon.
+    """
     path = ICONS_DIR / f"{name}.svg"
-    return QIcon(str(path)) if path.is_file() else QIcon()
+    if not path.is_file():
+        raise FileNotFoundError(f"Gantry's icon {path} is missing; reinstall Gantry.")
+    return QIcon(str(path))
 
 
 def style_sheet() -> str:
-    """The application style sheet, or "" when there is none."""
-    try:
-        return STYLE_SHEET.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        return ""
+    """The application style sheet (resources/style.qss)."""
+    return STYLE_SHEET.read_text(encoding="utf-8")
