@@ -1,0 +1,818 @@
+"""The demo plan's operational records: checklists, runbooks, changes, risks, notes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from sqlalchemy.orm import Session
+
+from app.demo.recipe import CAB_CHAIR, SECURITY_OFFICER, TEAM, THEMES, DemoPlan, at_time
+from models import (
+    Approval,
+    ChangeRequest,
+    Checklist,
+    ChecklistItem,
+    Environment,
+    Release,
+    ReleaseNote,
+    Risk,
+    Runbook,
+    RunbookStep,
+)
+
+GO_NO_GO: tuple[tuple[str, str], ...] = (
+    ("All release-blocking defects are closed or formally waived", "QA lead"),
+    ("Regression and performance test results are signed off", "QA lead"),
+    ("Security review passed with no open high or critical findings", "Tech lead"),
+    ("Production runbook reviewed and dry-run in staging", "SRE"),
+    ("Rollback tested in staging within the change window", "SRE"),
+    ("Change request approved by the change advisory board", "Release manager"),
+    ("Release notes and customer communications approved", "Product manager"),
+    ("Support briefed and the hypercare rota staffed", "Product manager"),
+    ("Dashboards and alerts cover the new features", "SRE"),
+    ("Database migrations reviewed and timed against production-size data", "Tech lead"),
+)
+READINESS: tuple[tuple[str, str], ...] = (
+    ("On-call schedule covers the release week", "SRE"),
+    ("Capacity headroom of 30% confirmed for the new services", "SRE"),
+    ("Backups verified by a test restore this month", "SRE"),
+    ("Feature flags default to off for the new features", "Tech lead"),
+    ("Support knowledge-base articles published", "Product manager"),
+    ("Customer success has the pilot customer list", "Product manager"),
+    ("Third-party identity providers' test tenants are available", "Tech lead"),
+    ("Status page incident template prepared", "Release manager"),
+)
+POST_RELEASE: tuple[tuple[str, str], ...] = (
+    ("Error rates back to baseline within 48 hours", "SRE"),
+    ("No customer-reported regressions left open", "QA lead"),
+    ("Failed staging dry run reviewed; migration guideline updated", "Tech lead"),
+    ("Release metrics recorded (lead time, change failure rate)", "Release manager"),
+)
+
+
+ROLE_PEOPLE = {
+    "QA lead": TEAM["qa"],
+    "Tech lead": TEAM["tl"],
+    "SRE": TEAM["sre"],
+    "Release manager": TEAM["rm"],
+    "Product manager": TEAM["pm"],
+}
+
+
+# status, when, comment
+_Answer = tuple[str, dt.datetime, str]
+
+
+def _checklist(
+    release: Release | None,
+    kind: str,
+    name: str,
+    entries: Sequence[tuple[str, str]],
+    answers: dict[int, _Answer] | None = None,
+) -> tuple[Checklist, list[ChecklistItem]]:
+    """A checklist (a template when `release` is None) and its items, some answered."""
+    checklist = Checklist(
+        release_id=release.id if release else None,
+        is_template=release is None,
+        kind=kind,
+        name=name,
+    )
+    items = []
+    for position, (text, role) in enumerate(entries):
+        item = ChecklistItem(position=position, text=text, owner_role=role)
+        if answers and position in answers:
+            item.status, item.checked_at, item.comment = answers[position]
+            item.checked_by = ROLE_PEOPLE[role]
+        items.append(item)
+    return checklist, items
+
+
+def write_checklists(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
+    shipped_gng = plan.forecast(0, "gng").finish
+    review = at_time(plan.calendar.add_working_days(shipped_gng, 8), 11)
+    # The release in flight had its first checks answered over the last few days.
+    day = plan.calendar.add_working_days(plan.today, -2)
+    lists = [
+        _checklist(None, "go_no_go", "Go/No-Go", GO_NO_GO),
+        _checklist(None, "readiness", "Operational readiness", READINESS),
+        _checklist(None, "post_release", "Post-release review", POST_RELEASE),
+        _checklist(
+            releases[0],
+            "go_no_go",
+            "Go/No-Go: Atlas 3.4",
+            GO_NO_GO,
+            {i: ("yes", at_time(shipped_gng, 15, 5 * i), "") for i in range(len(GO_NO_GO))},
+        ),
+        _checklist(
+            releases[0],
+            "post_release",
+            "Post-release review: Atlas 3.4",
+            POST_RELEASE,
+            {i: ("yes", review, "") for i in range(len(POST_RELEASE))},
+        ),
+        _checklist(
+            releases[1],
+            "go_no_go",
+            "Go/No-Go: Atlas 3.5",
+            GO_NO_GO,
+            {
+                0: (
+                    "no",
+                    at_time(day, 9, 30),
+                    "Two P1 defects open against SAML sign-in; fixes are in review.",
+                ),
+                2: (
+                    "yes",
+                    at_time(day, 10, 5),
+                    "Penetration test: two low findings, both accepted.",
+                ),
+                6: ("yes", at_time(day, 11, 40), "Notes approved by product and legal."),
+                9: ("yes", at_time(day, 14, 15), "Batch 1 runs 11 minutes on a production copy."),
+            },
+        ),
+        _checklist(
+            releases[1],
+            "readiness",
+            "Operational readiness: Atlas 3.5",
+            READINESS,
+            {
+                0: ("yes", at_time(day, 14), ""),
+                1: ("yes", at_time(day, 14, 20), "Load test at 1.5x peak: 41% headroom."),
+                2: (
+                    "yes",
+                    at_time(day, 15),
+                    "Test restore of last month's snapshot took 37 minutes.",
+                ),
+                3: ("not_applicable", at_time(day, 15, 5), "SSO is opt-in per organisation."),
+            },
+        ),
+    ]
+    session.add_all(checklist for checklist, _ in lists)
+    session.flush()
+    for checklist, items in lists:
+        for item in items:
+            item.checklist_id = checklist.id
+        session.add_all(items)
+
+
+# section, title, owner role, minutes, instructions, verification, rollback
+RUNBOOK: tuple[tuple[str, str, str, int, str, str, str], ...] = (
+    (
+        "Preparation",
+        "Confirm change request approval",
+        "Release manager",
+        5,
+        "Open the change request and check every approval is recorded as approved.",
+        "All approvals show 'approved' with a name and time.",
+        "Stop: do not start without an approved change.",
+    ),
+    (
+        "Preparation",
+        "Announce the maintenance window",
+        "Release manager",
+        5,
+        "Post the start notice on the status page and in #atlas-releases.",
+        "Status page shows 'Scheduled maintenance in progress'.",
+        "Post a cancellation notice.",
+    ),
+    (
+        "Preparation",
+        "Freeze merges to the release branch",
+        "Tech lead",
+        5,
+        "Enable branch protection 'release-freeze' on release/x.y.",
+        "A test push to the branch is rejected.",
+        "Remove the branch protection rule.",
+    ),
+    (
+        "Preparation",
+        "Take a database snapshot",
+        "SRE",
+        15,
+        "Run `atlasctl db snapshot --all --tag pre-release` and wait for completion.",
+        "Snapshot list shows all 4 databases tagged pre-release, status available.",
+        "None needed; snapshots are kept 14 days.",
+    ),
+    (
+        "Preparation",
+        "Scale up the worker pool",
+        "SRE",
+        10,
+        "Set the migration worker pool to 12 replicas to speed up backfills.",
+        "`kubectl get deploy migration-worker` shows 12/12 ready.",
+        "Scale the worker pool back to 4 replicas.",
+    ),
+    (
+        "Preparation",
+        "Open the release bridge call",
+        "Release manager",
+        5,
+        "Start the bridge and check the SRE, DBA, QA and support leads have joined.",
+        "Roll call complete.",
+        "",
+    ),
+    (
+        "Deployment",
+        "Enable maintenance mode for admin APIs",
+        "SRE",
+        2,
+        "Run `atlasctl maintenance on --scope admin`.",
+        "Admin API returns 503 with the maintenance message; public API still serves.",
+        "Run `atlasctl maintenance off --scope admin`.",
+    ),
+    (
+        "Deployment",
+        "Apply database migrations (batch 1)",
+        "DBA",
+        15,
+        "Run `atlasctl migrate --batch 1` against the primary.",
+        "Migration log ends with 'batch 1 complete'; no lock waits above 5 s.",
+        "Run `atlasctl migrate --down --batch 1`.",
+    ),
+    (
+        "Deployment",
+        "Apply database migrations (batch 2)",
+        "DBA",
+        15,
+        "Run `atlasctl migrate --batch 2`; watch replication lag on the dashboard.",
+        "Replica lag below 2 s after the batch.",
+        "Run `atlasctl migrate --down --batch 2`.",
+    ),
+    (
+        "Deployment",
+        "Deploy identity-service",
+        "SRE",
+        8,
+        "Promote the release image with `atlasctl deploy identity-service --canary 10`.",
+        "Canary error rate at or below baseline for 5 minutes.",
+        "Run `atlasctl rollback identity-service`.",
+    ),
+    (
+        "Deployment",
+        "Deploy data-pipeline",
+        "SRE",
+        8,
+        "Run `atlasctl deploy data-pipeline`.",
+        "Ingestion lag back under 30 s.",
+        "Run `atlasctl rollback data-pipeline`.",
+    ),
+    (
+        "Deployment",
+        "Deploy billing-service",
+        "SRE",
+        8,
+        "Run `atlasctl deploy billing-service`.",
+        "Invoice preview for the test organisation renders.",
+        "Run `atlasctl rollback billing-service`.",
+    ),
+    (
+        "Deployment",
+        "Deploy api-gateway",
+        "SRE",
+        8,
+        "Run `atlasctl deploy api-gateway --canary 10`, then promote to 100%.",
+        "p95 latency within 10% of last week's.",
+        "Run `atlasctl rollback api-gateway`.",
+    ),
+    (
+        "Deployment",
+        "Deploy web-app",
+        "SRE",
+        5,
+        "Run `atlasctl deploy web-app` and purge the CDN cache.",
+        "The footer shows the new version.",
+        "Run `atlasctl rollback web-app` and purge the CDN cache.",
+    ),
+    (
+        "Deployment",
+        "Publish the mobile app release",
+        "Tech lead",
+        10,
+        "Release the approved builds in App Store Connect and Google Play (phased 10%).",
+        "Both stores list the new version as available.",
+        "Halt the phased rollout in both stores.",
+    ),
+    (
+        "Deployment",
+        "Disable maintenance mode",
+        "SRE",
+        2,
+        "Run `atlasctl maintenance off --scope admin`.",
+        "Admin API answers 200 on /health.",
+        "Re-enable maintenance mode.",
+    ),
+    (
+        "Verification",
+        "Run the production smoke test suite",
+        "QA lead",
+        15,
+        "Start the 'prod-smoke' pipeline and watch it to the end.",
+        "All 64 smoke tests pass.",
+        "Go to the Rollback section.",
+    ),
+    (
+        "Verification",
+        "Sign in with SAML on the pilot tenant",
+        "QA lead",
+        5,
+        "Sign in to the pilot tenant through its identity provider.",
+        "Sign-in succeeds and an audit log entry 'user.login.saml' appears.",
+        "Disable SSO for the pilot tenant.",
+    ),
+    (
+        "Verification",
+        "Check dashboards and alerts",
+        "SRE",
+        10,
+        "Review the release dashboard: error rates, latency, queue depth.",
+        "No alert fired; error rate at or below baseline.",
+        "Go to the Rollback section.",
+    ),
+    (
+        "Verification",
+        "Confirm with support",
+        "Product manager",
+        5,
+        "Ask the support lead whether any tickets mention the release.",
+        "No release-related tickets.",
+        "",
+    ),
+    (
+        "Verification",
+        "Close the maintenance window",
+        "Release manager",
+        5,
+        "Post the completion notice on the status page and close the change request.",
+        "Status page shows all systems operational.",
+        "",
+    ),
+    (
+        "Rollback",
+        "Decide to roll back",
+        "Release manager",
+        5,
+        "Roll back when verification fails and no fix is possible within 20 minutes.",
+        "Decision and reason written in the bridge log.",
+        "",
+    ),
+    (
+        "Rollback",
+        "Roll back the services",
+        "SRE",
+        15,
+        "Run `atlasctl rollback --release current` (reverse order of deployment).",
+        "All services report the previous version.",
+        "",
+    ),
+    (
+        "Rollback",
+        "Revert the database migrations",
+        "DBA",
+        20,
+        "Run `atlasctl migrate --down --batch 2` then `--batch 1`; restore the snapshot only "
+        "if a down migration fails.",
+        "Schema version equals the pre-release version.",
+        "",
+    ),
+    (
+        "Rollback",
+        "Announce the rollback",
+        "Release manager",
+        5,
+        "Update the status page and the change request with the outcome.",
+        "Change request records 'rolled back' with the reason.",
+        "",
+    ),
+)
+
+
+def write_runbooks(
+    session: Session,
+    plan: DemoPlan,
+    releases: Sequence[Release],
+    environments: dict[str, Environment],
+) -> None:
+    people = {
+        "Release manager": TEAM["rm"],
+        "Tech lead": TEAM["tl"],
+        "SRE": TEAM["sre"],
+        "DBA": TEAM["be1"],
+        "QA lead": TEAM["qa"],
+        "Product manager": TEAM["pm"],
+    }
+    books = [
+        Runbook(
+            release_id=releases[i].id,
+            environment_id=environments["prod"].id,
+            name=f"Atlas {THEMES[i].version} production deployment",
+        )
+        for i in (0, 1)
+    ]
+    session.add_all(books)
+    session.flush()
+    clock = at_time(plan.prod_day(0), 19)
+    for position, (
+        section,
+        title,
+        role,
+        minutes,
+        instructions,
+        verification,
+        rollback,
+    ) in enumerate(RUNBOOK):
+        is_rollback = section == "Rollback"
+        for book in books:
+            step = RunbookStep(
+                runbook_id=book.id,
+                section=section,
+                position=position,
+                title=title,
+                owner_role=role,
+                duration_minutes=minutes,
+                instructions=instructions,
+                verification=verification,
+                rollback=rollback,
+                is_rollback=is_rollback,
+            )
+            if book is books[0]:
+                # The shipped release's run: every step done in order, no rollback needed.
+                if is_rollback:
+                    step.outcome = "skipped"
+                else:
+                    step.started_at = clock
+                    clock += dt.timedelta(minutes=minutes + (3 if position % 4 == 1 else 0))
+                    step.finished_at = clock
+                    step.executed_by = people[role]
+                    step.outcome = "done"
+            session.add(step)
+
+
+def write_changes(
+    session: Session,
+    plan: DemoPlan,
+    releases: Sequence[Release],
+    environments: dict[str, Environment],
+) -> None:
+    calendar, today = plan.calendar, plan.today
+    prod = environments["prod"].id
+
+    def window(release: int) -> tuple[dt.datetime, dt.datetime]:
+        day = plan.prod_day(release)
+        return at_time(day, 19), at_time(day, 22)
+
+    hotfix = plan.deploy_day(calendar.add_working_days(plan.forecast(0, "ga").finish, 6), "prod")
+    shipped_gng = plan.forecast(0, "gng").finish
+    recent = calendar.add_working_days(today, -1)
+    ApprovalSpec = tuple[str, str, str, str, dt.datetime | None]
+    changes: list[tuple[ChangeRequest, list[ApprovalSpec]]] = [
+        (
+            ChangeRequest(
+                release_id=releases[0].id,
+                key="CHG-2041",
+                category="normal",
+                title="Deploy Atlas 3.4 to production",
+                status="closed",
+                risk_level="medium",
+                requested_by=TEAM["rm"],
+                environment_id=prod,
+                description="Usage-based billing; 3 database migrations.",
+                window_start=window(0)[0],
+                window_end=window(0)[1],
+            ),
+            [
+                (
+                    TEAM["tl"],
+                    "Tech lead",
+                    "approved",
+                    "Technical review complete",
+                    at_time(shipped_gng, 11),
+                ),
+                (
+                    CAB_CHAIR,
+                    "Change advisory board chair",
+                    "approved",
+                    "Approved for production deployment",
+                    at_time(shipped_gng, 16),
+                ),
+                (
+                    TEAM["pm"],
+                    "Product owner",
+                    "approved",
+                    "Business risk accepted",
+                    at_time(shipped_gng, 16, 30),
+                ),
+            ],
+        ),
+        (
+            ChangeRequest(
+                release_id=releases[0].id,
+                key="CHG-2047",
+                category="emergency",
+                title="Hotfix 3.4.1: rounding of usage charges",
+                status="implemented",
+                risk_level="low",
+                requested_by=TEAM["be1"],
+                environment_id=prod,
+                description="Usage charges were rounded per event instead of per invoice line.",
+                window_start=at_time(hotfix, 19),
+                window_end=at_time(hotfix, 20),
+            ),
+            [
+                (
+                    CAB_CHAIR,
+                    "Change advisory board chair",
+                    "approved",
+                    "Emergency change approved",
+                    at_time(hotfix, 14, 45),
+                )
+            ],
+        ),
+        (
+            ChangeRequest(
+                release_id=releases[1].id,
+                key="CHG-2063",
+                category="normal",
+                title="Deploy Atlas 3.5 to production",
+                status="submitted",
+                risk_level="high",
+                requested_by=TEAM["rm"],
+                environment_id=prod,
+                description="Single sign-on and audit logs; sign-in path changes for every user.",
+                window_start=window(1)[0],
+                window_end=window(1)[1],
+            ),
+            [
+                (
+                    TEAM["tl"],
+                    "Tech lead",
+                    "approved",
+                    "Technical review complete",
+                    at_time(recent, 10, 15),
+                ),
+                (
+                    SECURITY_OFFICER,
+                    "Security officer",
+                    "pending",
+                    "Security review of the identity changes",
+                    None,
+                ),
+                (
+                    CAB_CHAIR,
+                    "Change advisory board chair",
+                    "pending",
+                    "Approved for production deployment",
+                    None,
+                ),
+            ],
+        ),
+        (
+            ChangeRequest(
+                release_id=releases[1].id,
+                key="CHG-2064",
+                category="standard",
+                title="Enable SAML for three pilot customers",
+                status="draft",
+                risk_level="low",
+                requested_by=TEAM["pm"],
+                environment_id=prod,
+            ),
+            [],
+        ),
+        (
+            ChangeRequest(
+                release_id=releases[2].id,
+                key="CHG-2070",
+                category="normal",
+                title="Provision database replicas in eu-west",
+                status="draft",
+                risk_level="medium",
+                requested_by=TEAM["sre"],
+                environment_id=prod,
+            ),
+            [],
+        ),
+    ]
+    session.add_all(change for change, _ in changes)
+    session.flush()
+    for change, approvals in changes:
+        session.add_all(
+            Approval(
+                change_request_id=change.id,
+                approver=who,
+                role=role,
+                decision=decision,
+                meaning=meaning,
+                decided_at=at,
+                comment="Reviewed in the CAB meeting." if at and who == CAB_CHAIR else "",
+            )
+            for who, role, decision, meaning, at in approvals
+        )
+
+
+def write_risks(session: Session, releases: Sequence[Release]) -> None:
+    # release index (None: the whole plan), title, likelihood, impact, mitigation, owner, status
+    risks: tuple[tuple[int | None, str, int, int, str, str, str], ...] = (
+        (
+            0,
+            "Usage backfill slower than estimated on production data",
+            3,
+            3,
+            "Backfill in monthly batches outside business hours.",
+            "be2",
+            "closed",
+        ),
+        (
+            1,
+            "Customer identity providers behave differently from our test tenants",
+            4,
+            4,
+            "Pilot with three customers behind a feature flag before general availability.",
+            "be2",
+            "mitigating",
+        ),
+        (
+            1,
+            "Audit log volume exceeds the storage estimate",
+            3,
+            3,
+            "Tiered retention: 90 days hot, then object storage.",
+            "be1",
+            "open",
+        ),
+        (
+            1,
+            "Tech lead on leave for a week during hardening",
+            2,
+            4,
+            "Security review handed to the backend engineers with a written checklist.",
+            "tl",
+            "accepted",
+        ),
+        (
+            1,
+            "Release-blocking defects in SAML sign-in delay Go/No-Go",
+            3,
+            5,
+            "Daily defect triage; fallback is to ship SSO disabled by default.",
+            "qa",
+            "open",
+        ),
+        (
+            2,
+            "Replication lag to eu-west exceeds the 5 s SLA",
+            3,
+            5,
+            "Load test with production-size data before committing the GA date.",
+            "sre",
+            "open",
+        ),
+        (
+            2,
+            "Offline sync conflicts lose user edits",
+            2,
+            5,
+            "Conflict resolution keeps both versions until the user picks one.",
+            "fe",
+            "open",
+        ),
+        (
+            None,
+            "One SRE approves and runs every production change",
+            3,
+            3,
+            "Train a second engineer on the runbooks; pair on the next two releases.",
+            "rm",
+            "mitigating",
+        ),
+    )
+    session.add_all(
+        Risk(
+            release_id=releases[i].id if i is not None else None,
+            key=f"RISK-{n}",
+            title=title,
+            likelihood=likelihood,
+            impact=impact,
+            mitigation=mitigation,
+            owner=TEAM[owner],
+            status=status,
+        )
+        for n, (i, title, likelihood, impact, mitigation, owner, status) in enumerate(risks, 1)
+    )
+
+
+def write_notes(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
+    # release index, category, title, body, item ref or ""
+    notes: tuple[tuple[int, str, str, str, str], ...] = (
+        (
+            0,
+            "feature",
+            "Usage-based billing",
+            "Charge for API calls, storage and seats with tiered prices.",
+            "b3",
+        ),
+        (
+            0,
+            "feature",
+            "Usage dashboard",
+            "See this month's usage and projected charges at a glance.",
+            "f1",
+        ),
+        (
+            0,
+            "improvement",
+            "Faster invoices",
+            "Invoices for large organisations are generated three times faster.",
+            "b4",
+        ),
+        (
+            0,
+            "fix",
+            "No more duplicated tax lines",
+            "Invoices with several tax regions no longer repeat a line.",
+            "",
+        ),
+        (
+            0,
+            "security",
+            "TLS library updated",
+            "The API gateway uses the latest patch release of its TLS library.",
+            "",
+        ),
+        (
+            0,
+            "known_issue",
+            "Usage charts can lag",
+            "Charts may be up to 15 minutes behind real usage.",
+            "",
+        ),
+        (
+            1,
+            "feature",
+            "Single sign-on with SAML and OIDC",
+            "Sign in through Okta, Entra ID or any SAML 2.0 identity provider.",
+            "b1",
+        ),
+        (
+            1,
+            "feature",
+            "Audit log",
+            "Search and export who did what, and when, across your organisation.",
+            "f2",
+        ),
+        (
+            1,
+            "feature",
+            "Automatic user provisioning (SCIM)",
+            "Create and deactivate users from your identity provider.",
+            "b3",
+        ),
+        (
+            1,
+            "fix",
+            "Exports keep the organisation's time zone",
+            "CSV exports no longer convert timestamps to UTC.",
+            "",
+        ),
+        (
+            1,
+            "breaking",
+            "API keys need scopes",
+            "API keys created before 2023 without scopes stop working; re-issue them.",
+            "",
+        ),
+        (
+            1,
+            "known_issue",
+            "SCIM deprovisioning for Google Workspace",
+            "Not supported yet; deactivate those users by hand.",
+            "",
+        ),
+        (
+            2,
+            "feature",
+            "EU data residency",
+            "Keep your organisation's data in the EU region.",
+            "b3",
+        ),
+        (
+            2,
+            "feature",
+            "Offline mode on mobile",
+            "Work without a connection; changes sync when you are back online.",
+            "f1",
+        ),
+    )
+    positions = [0] * len(releases)
+    for i, category, title, body, ref in notes:
+        session.add(
+            ReleaseNote(
+                release_id=releases[i].id,
+                category=category,
+                title=title,
+                body=body,
+                position=positions[i],
+                work_item_id=plan.row(i, ref).id if ref else None,
+            )
+        )
+        positions[i] += 1
