@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, event, insert, inspect, select
+from sqlalchemy import Connection, Table, and_, event, insert, inspect, or_, select
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapper, Session, object_session
 
-from models import AuditEvent, Base
+from models import AuditEvent, Base, WorkItem
 
 GENESIS = "0" * 64
 AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
@@ -56,12 +56,13 @@ def event_hash(
     before: str | None,
     after: str | None,
     reason: str,
+    subject_id: int | None = None,
 ) -> str:
-    payload = json.dumps(
-        [prev_hash, at, actor, action, entity, entity_id, before, after, reason],
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
+    fields: list[Any] = [prev_hash, at, actor, action, entity, entity_id, before, after, reason]
+    # Events from before revision 0003 have no subject; their hashes must stay valid.
+    if subject_id is not None:
+        fields.append(subject_id)
+    payload = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -76,8 +77,11 @@ def _queue(
     session = object_session(target)
     if session is None:  # pragma: no cover - mapper events always fire inside a session flush
         return
+    values = after or before or {}
+    subject_field = getattr(target, "__audit_subject__", None)
+    subject = values.get(subject_field) if subject_field else None
     session.info.setdefault(_PENDING, []).append(
-        (action, target.__tablename__, (after or before or {})["id"], before, after)
+        (action, target.__tablename__, values["id"], subject, before, after)
     )
 
 
@@ -103,6 +107,9 @@ def _after_update(mapper: Mapper[Any], _conn: Connection, target: Base) -> None:
             before[key], after[key] = old, new
     if after:
         before["id"] = after["id"] = state.dict["id"]
+        for key in getattr(target, "__audit_context__", ()):
+            before.setdefault(key, getattr(target, key))
+            after.setdefault(key, getattr(target, key))
         _queue(target, "update", before, after)
 
 
@@ -127,9 +134,11 @@ def _after_flush(session: Session, _context: object) -> None:
     reason = session.info.get("reason") or ""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
     rows = []
-    for action, entity, entity_id, before, after in pending:
+    for action, entity, entity_id, subject, before, after in pending:
         before_s, after_s = dump(before), dump(after)
-        digest = event_hash(head, at, actor, action, entity, entity_id, before_s, after_s, reason)
+        digest = event_hash(
+            head, at, actor, action, entity, entity_id, before_s, after_s, reason, subject
+        )
         rows.append(
             {
                 "at": at,
@@ -137,6 +146,7 @@ def _after_flush(session: Session, _context: object) -> None:
                 "action": action,
                 "entity": entity,
                 "entity_id": entity_id,
+                "subject_id": subject,
                 "before": before_s,
                 "after": after_s,
                 "reason": reason,
@@ -205,6 +215,7 @@ def _iter_events(session: Session) -> Iterator[Row[Any]]:
             cols.before,
             cols.after,
             cols.reason,
+            cols.subject_id,
             cols.prev_hash,
             cols.hash,
         ).order_by(cols.id)
@@ -228,6 +239,7 @@ def verify(session: Session) -> AuditReport:
         before,
         after,
         reason,
+        subject,
         prev,
         digest,
     ) in _iter_events(session):
@@ -240,7 +252,9 @@ def verify(session: Session) -> AuditReport:
                 )
                 chain_broken = True
             elif (
-                event_hash(prev, at, actor, action, entity, entity_id, before, after, reason)
+                event_hash(
+                    prev, at, actor, action, entity, entity_id, before, after, reason, subject
+                )
                 != digest
             ):
                 problems.append(
@@ -299,21 +313,31 @@ class HistoryEntry:
     at: dt.datetime
     actor: str
     action: str
+    entity: str  # e.g. "work_items", or "dependencies" for a link of the item
     changes: list[tuple[str, Any, Any]]  # (field, before, after); all fields on create/delete
     reason: str
 
 
-def history(session: Session, entity: str, entity_id: int, limit: int = 50) -> list[HistoryEntry]:
-    """The trail of one entity (uses the (entity, entity_id) index of revision 0002)."""
+def item_history(session: Session, item_id: int, limit: int = 50) -> list[HistoryEntry]:
+    """Everything recorded about one work item: its own changes and its links' changes.
+
+    Events of the item itself are found by (entity, entity_id) (revision 0002's index, which
+    also covers events written before revision 0003); its links' events by subject_id.
+    """
     cols = AUDIT_TABLE.c
     rows = session.execute(
-        select(cols.at, cols.actor, cols.action, cols.before, cols.after, cols.reason)
-        .where(cols.entity == entity, cols.entity_id == entity_id)
+        select(cols.at, cols.actor, cols.action, cols.entity, cols.before, cols.after, cols.reason)
+        .where(
+            or_(
+                and_(cols.entity == WorkItem.__tablename__, cols.entity_id == item_id),
+                cols.subject_id == item_id,
+            )
+        )
         .order_by(cols.id.desc())
         .limit(limit)
     )
     entries = []
-    for at, actor, action, before, after, reason in rows:
+    for at, actor, action, entity, before, after, reason in rows:
         old = json.loads(before) if before else {}
         new = json.loads(after) if after else {}
         changes = [
@@ -321,5 +345,7 @@ def history(session: Session, entity: str, entity_id: int, limit: int = 50) -> l
             for field in sorted(old.keys() | new.keys())
             if field != "id"
         ]
-        entries.append(HistoryEntry(dt.datetime.fromisoformat(at), actor, action, changes, reason))
+        entries.append(
+            HistoryEntry(dt.datetime.fromisoformat(at), actor, action, entity, changes, reason)
+        )
     return entries

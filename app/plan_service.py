@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.errors import ValidationError
-from app.links import parse_predecessors
+from app.links import LinkSpec, parse_predecessors
 from app.plan_data import (
     EDITABLE_ITEM_FIELDS,
     EDITABLE_RELEASE_FIELDS,
@@ -540,9 +541,30 @@ class PlanService:
         return self._snap.items[item_id]
 
     def item_history(self, item_id: int, limit: int = 50) -> list[audit.HistoryEntry]:
-        """Who changed this work item, when, how and why; newest first."""
+        """Who changed this work item or its predecessors, when, how and why; newest first.
+
+        A link's event reads as one "predecessor" change in MS Project form, e.g.
+        ("predecessor", None, "ATL-44SS+2") for an added link.
+        """
         with self.store.read() as session:
-            return audit.history(session, WorkItem.__tablename__, item_id, limit)
+            entries = audit.item_history(session, item_id, limit)
+        return [self._readable(e) if e.entity == "dependencies" else e for e in entries]
+
+    def _readable(self, entry: audit.HistoryEntry) -> audit.HistoryEntry:
+        # Link updates carry the whole link (Dependency.__audit_context__), creates and
+        # deletes carry it on one side.
+        before = {f: old for f, old, _new in entry.changes}
+        after = {f: new for f, _old, new in entry.changes}
+
+        def text(values: dict[str, Any]) -> str | None:
+            pred = values.get("predecessor_id")
+            if pred is None:
+                return None
+            row = self._snap.items.get(pred)
+            key = row.key if row else f"#{pred}"  # a predecessor deleted since
+            return LinkSpec(key, values.get("type") or "FS", values.get("lag") or 0).text()
+
+        return dataclasses.replace(entry, changes=[("predecessor", text(before), text(after))])
 
     def critical_path(self) -> list[ItemRow]:
         snap = self._snap

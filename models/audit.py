@@ -24,6 +24,10 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(10))
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[int] = mapped_column(Integer)
+    # The work item an event is about (the item itself, or a link's successor), so an item's
+    # history shows its dependency changes too. NULL for events written before revision 0003
+    # and for entities that concern no single item; hashed only when set.
+    subject_id: Mapped[int | None] = mapped_column(Integer, index=True)
     before: Mapped[str | None] = mapped_column(Text)
     after: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text, default="")

@@ -20,6 +20,7 @@ LINK_TYPES = ("FS", "SS", "FF", "SF")
 
 class WorkItem(Base):
     __tablename__ = "work_items"
+    __audit_subject__ = "id"  # the audit trail files its events under the item itself
     __table_args__ = (
         one_of("kind", ITEM_KINDS),
         one_of("status", ITEM_STATUSES),
@@ -78,6 +79,9 @@ class WorkItem(Base):
 
 class Dependency(Base):
     __tablename__ = "dependencies"
+    __audit_subject__ = "successor_id"  # a link's changes show in its successor's history
+    # An update records these even when unchanged, so it reads as "A-3FS -> A-3SS+2".
+    __audit_context__ = ("predecessor_id", "successor_id", "type", "lag")
     __table_args__ = (
         one_of("type", LINK_TYPES),
         UniqueConstraint("predecessor_id", "successor_id"),

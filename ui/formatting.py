@@ -67,6 +67,15 @@ def _shown(value: object) -> str:
     return "—" if value in (None, "") else str(value)
 
 
+def _change_text(field: str, old: object, new: object) -> str:
+    label = html.escape(field.replace("_", " "))
+    if field == "predecessor" and old is None:
+        return f"{label} added: {html.escape(_shown(new))}"
+    if field == "predecessor" and new is None:
+        return f"{label} removed: {html.escape(_shown(old))}"
+    return f"{label}: {html.escape(_shown(old))} → {html.escape(_shown(new))}"
+
+
 def history_html(entries: Sequence[HistoryEntry]) -> str:
     """Recent changes of one item as rich text: when, who, what changed and why."""
     if not entries:
@@ -74,16 +83,10 @@ def history_html(entries: Sequence[HistoryEntry]) -> str:
     parts = []
     for entry in entries:
         head = f"<b>{format_moment(entry.at)}</b> · {html.escape(entry.actor)}"
-        if entry.action == "create":
-            what = "created"
-        elif entry.action == "delete":
-            what = "deleted"
+        if entry.entity == "work_items" and entry.action in ("create", "delete"):
+            what = "created" if entry.action == "create" else "deleted"
         else:
-            what = "; ".join(
-                f"{html.escape(field.replace('_', ' '))}: {html.escape(_shown(old))} → "
-                f"{html.escape(_shown(new))}"
-                for field, old, new in entry.changes
-            )
+            what = "; ".join(_change_text(field, old, new) for field, old, new in entry.changes)
         why = f' <i style="color:#6b7280">({html.escape(entry.reason)})</i>' if entry.reason else ""
         parts.append(f"{head}<br>{what}{why}")
     return "<br><br>".join(parts)

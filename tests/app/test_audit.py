@@ -69,6 +69,19 @@ def test_sql_edit_outside_gantry_is_named(tmp_path: Path) -> None:
     assert any("components #1 (rogue)" in p and "added outside" in p for p in problems)
 
 
+def test_a_changed_subject_breaks_the_chain(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "UPDATE audit_events SET subject_id = subject_id + 1 "
+        "WHERE id = (SELECT max(id) FROM audit_events WHERE entity = 'dependencies')"
+    )
+    conn.commit()
+    conn.close()
+    assert "was altered" in _verify(path).problems[0]
+
+
 def test_altered_event_breaks_the_chain(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     make_plan(path).close()
@@ -119,3 +132,18 @@ def test_item_history_is_newest_first_with_field_changes(tmp_path: Path) -> None
     assert (entries[1].changes, entries[1].reason) == ([("duration", 3, 4)], "estimate revised")
     assert ("name", None, "Design") in entries[2].changes
     assert entries[0].at >= entries[1].at and entries[0].at.tzinfo is not None
+
+
+def test_item_history_shows_predecessor_changes_in_ms_project_form(tmp_path: Path) -> None:
+    with make_plan(tmp_path / "p.gantry") as store:
+        service = service_for(store)
+        b = service.find_item("B")
+        service.set_predecessors(b.id, "ASS+2; C")  # A's link changes, C's is added
+        service.set_predecessors(b.id, "ASS+2")  # C's is removed
+        changes = [e.changes for e in service.item_history(b.id)[:3]]
+    # Newest first; the first edit's two events share a transaction, in either order.
+    assert changes[0] == [("predecessor", "C", None)]
+    assert sorted(map(str, changes[1:])) == sorted(
+        map(str, [[("predecessor", None, "C")], [("predecessor", "A", "ASS+2")]])
+    )
+    assert _verify(tmp_path / "p.gantry").ok

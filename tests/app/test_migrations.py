@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
 
-from app import schema
+from app import audit, schema
 from app.store import APPLICATION_ID, PlanStore
 from models import Base, WorkItem
 
@@ -72,3 +72,44 @@ def test_data_survives_upgrade_and_a_backup_is_made(tmp_path: Path) -> None:
     assert backup.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0001"
     assert backup.execute("SELECT name FROM work_items").fetchall() == [("Design",)]
     backup.close()
+
+
+def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path: Path) -> None:
+    """Revision 0003 adds audit_events.subject_id; older events (NULL) keep their hashes."""
+    path = tmp_path / "old.gantry"
+    _plan_at(path, "0002")
+    after = audit.dump(
+        {
+            "id": 1,
+            "name": "R1",
+            "version": "1.0",
+            "status": "planned",
+            "owner": "",
+            "description": "",
+            "position": 0,
+            "start_date": None,
+            "feature_freeze": None,
+            "code_freeze": None,
+            "target_date": None,
+            "actual_date": None,
+        }
+    )
+    at = "2026-01-05T09:00:00.000000+00:00"
+    digest = audit.event_hash(audit.GENESIS, at, "ann", "create", "releases", 1, None, after, "")
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO releases (id, name, version, status, owner, description, position) "
+        "VALUES (1, 'R1', '1.0', 'planned', '', '', 0)"
+    )
+    conn.execute(
+        "INSERT INTO audit_events (at, actor, action, entity, entity_id, before, after, "
+        "reason, prev_hash, hash) VALUES (?, 'ann', 'create', 'releases', 1, NULL, ?, '', ?, ?)",
+        (at, after, audit.GENESIS, digest),
+    )
+    conn.commit()
+    conn.close()
+
+    with PlanStore.open(path) as store, store.read() as session:
+        report = audit.verify(session)
+    assert report.ok, report.problems
+    assert report.events == 1

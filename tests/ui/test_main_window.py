@@ -236,6 +236,10 @@ def test_properties_show_the_items_recent_history(
     assert f"owner: {item.owner} → Dana &lt;QA&gt;" in history.text()
     window.menu_actions.undo.trigger()
     assert "(Undo: " in history.text()
+    predecessors = window.properties.item_form.editor("predecessors")
+    predecessors.setText("ATL-40SS+1")  # type: ignore[union-attr]
+    predecessors.editingFinished.emit()  # type: ignore[union-attr]
+    assert "predecessor added: ATL-40SS+1" in history.text()
 
 
 def test_new_plan_creates_an_empty_plan(qtbot, window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
