@@ -2,8 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
+
+
+def _has_display() -> bool:
+    """Qt aborts the process without one; on Linux say so instead (other systems have one)."""
+    if not sys.platform.startswith("linux") or os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -12,6 +20,13 @@ def main(argv: list[str] | None = None) -> int:
 
     if args and (args[0] in SUBCOMMANDS or args[0].startswith("-")):
         return run(args)
+    if not _has_display():
+        print(
+            "gantry: no display to open the window on; use a subcommand (gantry --help) "
+            "or set QT_QPA_PLATFORM=offscreen.",
+            file=sys.stderr,
+        )
+        return 2
     # Import the GUI only when needed, so headless commands work without a display.
     from ui.application import run as run_gui
 

@@ -161,3 +161,15 @@ def test_console_entry_point_runs_headless(plan: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == ",".join(SCHEDULE_COLUMNS)
+
+
+def test_the_window_without_a_display_is_a_clear_usage_error(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), str(tmp_path / "p.gantry")],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin"},
+    )
+    assert result.returncode == 2
+    assert result.stderr.startswith("gantry: no display") and "Traceback" not in result.stderr
