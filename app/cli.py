@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -298,6 +299,12 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
     except KeyboardInterrupt:
         print("gantry: interrupted; nothing was changed.", file=err)
         return 130
+    except BrokenPipeError:
+        # The reader (e.g. `| head`) stopped early: not an error. Point stdout at /dev/null so
+        # the interpreter's final flush does not complain either.
+        if out is sys.stdout:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except OSError as exc:
         print(f"gantry: {exc.strerror or exc} ({exc.filename or 'file'}).", file=err)
         return EXIT_REFUSED

@@ -6,12 +6,14 @@ import json
 import os
 import socket
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
-from app import schema
+from app import audit, schema
 from app.errors import PlanOpenError, ReadOnlyPlanError
 from app.store import APPLICATION_ID, PlanStore, lock_path
 from models import Release, WorkItem
@@ -177,3 +179,47 @@ def test_reading_takes_no_write_lock_but_a_transaction_does(tmp_path: Path) -> N
     finally:
         other.close()
         store.close()
+
+
+_KILLED_WRITER = """
+import sys, time
+from sqlalchemy import select
+from app.plan_service import PlanService
+from app.store import PlanStore
+from models import WorkItem
+
+store = PlanStore.open(sys.argv[1])
+service = PlanService(store)
+service.load()
+service.update_item(service.find_item("A").id, "name", "Committed")
+with store.transaction() as session:
+    session.scalars(select(WorkItem).where(WorkItem.key == "B")).one().name = "Uncommitted"
+    session.flush()
+    print("mid-transaction", flush=True)
+    time.sleep(60)
+"""
+
+
+def test_kill_9_keeps_committed_edits_and_drops_the_rest(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    writer = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_WRITER, str(path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    try:
+        assert writer.stdout is not None
+        assert writer.stdout.readline().strip() == "mid-transaction"
+    finally:
+        writer.kill()
+        writer.wait()
+    assert lock_path(path).exists()  # the dead writer's lock is left behind
+
+    with PlanStore.open(path) as store:  # takes over the stale lock
+        assert not store.read_only
+        with store.read() as session:
+            names = dict(session.execute(select(WorkItem.key, WorkItem.name)).all())
+            assert (names["A"], names["B"]) == ("Committed", "Build it")
+            assert audit.verify(session).ok
