@@ -97,6 +97,7 @@ class PlanSummary:
     path: str
     read_only: bool
     locked_by: str | None
+    read_only_reason: str | None  # "locked by …", "its folder cannot be written to (…)"
     releases: int
     items: int
     links: int

@@ -494,6 +494,7 @@ class PlanService:
             path=str(self.store.path),
             read_only=self.store.read_only,
             locked_by=self.store.locked_by.describe() if self.store.locked_by else None,
+            read_only_reason=self.store.read_only_reason if self.store.read_only else None,
             releases=len(snap.releases),
             items=len(snap.items),
             links=snap.links,

@@ -203,6 +203,7 @@ class PlanStore:
         self.engine = engine
         self.read_only = read_only
         self.locked_by = locked_by
+        self.unwritable: str | None = None  # why a writable open fell back to read-only
         self.actor = actor
         self._lock = lock
         self._sessions = sessionmaker(engine, expire_on_commit=False)
@@ -231,9 +232,15 @@ class PlanStore:
         _check_header(path)
         lock: PlanLock | None = None
         locked_by: LockHolder | None = None
+        unwritable: str | None = None
         if not read_only:
             lock = PlanLock(path)
-            locked_by = lock.acquire()
+            try:
+                locked_by = lock.acquire()
+            except OSError as exc:
+                # A plan on a write-protected stick or share can still be read.
+                unwritable = f"its folder cannot be written to ({exc.strerror or exc})"
+                read_only, lock = True, None
             if locked_by is not None:
                 read_only, lock = True, None
         try:
@@ -255,7 +262,9 @@ class PlanStore:
                 lock.release()
             raise
         engine = cls._engine(path, read_only)
-        return cls(path, engine, read_only, lock, locked_by, actor)
+        store = cls(path, engine, read_only, lock, locked_by, actor)
+        store.unwritable = unwritable
+        return store
 
     @staticmethod
     def _engine(path: Path, read_only: bool) -> Engine:
@@ -328,6 +337,12 @@ class PlanStore:
         finally:
             engine.dispose()
 
+    @property
+    def read_only_reason(self) -> str:
+        if self.locked_by is not None:
+            return f"locked by {self.locked_by.describe()}"
+        return self.unwritable or "opened read-only"
+
     # -- use --------------------------------------------------------------------------------
 
     @contextmanager
@@ -342,8 +357,9 @@ class PlanStore:
     def transaction(self, reason: str = "", actor: str | None = None) -> Iterator[Session]:
         """One user action: everything in it commits together, or nothing does."""
         if self.read_only:
-            holder = f" ({self.locked_by.describe()} holds it)" if self.locked_by else ""
-            raise ReadOnlyPlanError(f"{self.path} is open read-only{holder}; nothing was changed.")
+            raise ReadOnlyPlanError(
+                f"{self.path} is open read-only ({self.read_only_reason}); nothing was changed."
+            )
         with self._write_sessions() as session:
             session.info["actor"] = actor or self.actor
             session.info["reason"] = reason

@@ -63,12 +63,11 @@ class PlanStatusBar(QStatusBar):
             f"{summary.releases:,} releases · {summary.items:,} items · {summary.links:,} links"
         )
         if summary.read_only:
-            holder = f" — locked by {summary.locked_by}" if summary.locked_by else ""
             self.read_only.set_text(
-                f"read-only{holder}",
+                f"read-only — {summary.read_only_reason}",
                 "Another Gantry holds this plan; you can read it but not change it."
                 if summary.locked_by
-                else "This plan is open read-only.",
+                else "You can read this plan but not change it.",
             )
         else:
             self.read_only.set_text("")

@@ -223,3 +223,28 @@ def test_kill_9_keeps_committed_edits_and_drops_the_rest(tmp_path: Path) -> None
             names = dict(session.execute(select(WorkItem.key, WorkItem.name)).all())
             assert (names["A"], names["B"]) == ("Committed", "Build it")
             assert audit.verify(session).ok
+
+
+def test_a_plan_in_a_folder_that_cannot_be_written_opens_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Simulates a write-protected USB stick (tests run as root, where chmod does not bite)."""
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    before = path.read_bytes()
+    real_open = os.open
+
+    def refuse_lock(file: str | os.PathLike[str], flags: int, *args: int) -> int:
+        if str(file) == str(lock_path(path)):
+            raise PermissionError(13, "Read-only file system")
+        return real_open(file, flags, *args)
+
+    monkeypatch.setattr(os, "open", refuse_lock)
+    with PlanStore.open(path) as store:
+        assert store.read_only and store.locked_by is None
+        assert store.read_only_reason == "its folder cannot be written to (Read-only file system)"
+        with pytest.raises(ReadOnlyPlanError, match="cannot be written to"), store.transaction():
+            pass
+        with store.read() as session:
+            assert session.scalar(select(Release.name)) == "R1"
+    assert path.read_bytes() == before
