@@ -237,10 +237,13 @@ class MainWindow(QMainWindow):
             progress.deleteLater()
 
     def _load_progress(self, step: int, total: int, message: str) -> None:
-        if self._progress is not None and self.sender() is self._loader:
-            self._progress.setMaximum(total)
-            self._progress.setValue(step)
-            self._progress.setLabelText(message)
+        # A modal QProgressDialog runs the event loop inside setValue(), where the load may
+        # finish and close the dialog: hold on to it and label it before the value moves.
+        progress = self._progress
+        if progress is not None and self.sender() is self._loader:
+            progress.setLabelText(message)
+            progress.setMaximum(total)
+            progress.setValue(step)
 
     def _loader_finished(self, loader: PlanLoader) -> None:
         self._loaders.discard(loader)
