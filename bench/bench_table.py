@@ -73,6 +73,7 @@ def main() -> None:
         path = args.plans / f"flat-{size}.gantry"
         if not path.exists():
             make_flat_plan(path, size).close()
+        PlanStore.open(path).close()  # upgrades a plan cached by an older Gantry
         shown, filtered, scan, ordered, baseline = measure(path)
         print(
             f"{size:>8,} {shown:7.2f} {filtered:9.2f} {scan:7.3f} {filtered / scan:6.0f} "
