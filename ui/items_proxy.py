@@ -9,13 +9,21 @@ from ui.items_table_model import ItemsTableModel
 
 
 class ItemsProxyModel(QSortFilterProxyModel):
-    """Filters on key, name and owner; leaves row order to ItemsTableModel.sort()."""
+    """Filters on key, name and owner, and optionally to the critical path; leaves row order to
+    ItemsTableModel.sort()."""
 
     def __init__(self, model: ItemsTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = model
         self._needle = ""
+        self._critical_only = False
         self.setSourceModel(model)
+
+    def set_critical_only(self, on: bool) -> None:
+        if on != self._critical_only:
+            self.beginFilterChange()
+            self._critical_only = on
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def set_filter_text(self, text: str) -> None:
         needle = text.strip().casefold()
@@ -28,6 +36,8 @@ class ItemsProxyModel(QSortFilterProxyModel):
     def filterAcceptsRow(
         self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
     ) -> bool:
+        if self._critical_only and not self._model.is_critical(source_row):
+            return False
         return not self._needle or self._model.matches(source_row, self._needle)
 
     @override

@@ -176,6 +176,9 @@ class ItemsTableModel(QAbstractTableModel):
         )
         self.layoutChanged.emit()
 
+    def is_critical(self, row: int) -> bool:
+        return self._rows[row].critical
+
     def matches(self, row: int, needle: str) -> bool:
         """Whether a row's key, name or owner contains `needle` (already casefolded)."""
         item = self._rows[row]

@@ -11,6 +11,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -78,6 +79,11 @@ class ItemsView(QWidget):
         self._filter_timer.timeout.connect(self._apply_filter)
         self.filter_box.textChanged.connect(lambda _t: self._filter_timer.start())
 
+        self.critical_only = QCheckBox("Critical path only")
+        self.critical_only.setObjectName("criticalOnly")
+        self.critical_only.setToolTip("Show only items with no slack (total slack of 0 or less)")
+        self.critical_only.toggled.connect(self.proxy.set_critical_only)
+
         self.table = QTableView()
         self.table.setObjectName("itemsTable")
         self.delegate = ItemsDelegate(self.table)
@@ -116,6 +122,7 @@ class ItemsView(QWidget):
         top.setSpacing(10)
         top.addWidget(self.heading)
         top.addWidget(self.details, 1)
+        top.addWidget(self.critical_only)
         top.addWidget(self.filter_box)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -373,3 +373,21 @@ def test_typing_in_a_cell_edits_once_and_a_refusal_is_reported_once(
     assert len(reports) == 1 and "ATL-47" in reports[0][1]
     assert window.undo_stack.count() == 1
     assert service.item(item.id).predecessors == item.predecessors
+
+
+def test_critical_path_only_shows_the_items_without_slack(
+    window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    view = window.items_view
+    proxy, service = view.proxy, window.service
+    assert service is not None
+    everything = proxy.rowCount()
+    view.critical_only.click()
+    keys = [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
+    assert 0 < len(keys) < everything
+    assert all(service.find_item(key).critical for key in keys)
+    expected = [r.key for r in service.items(view.release_id) if r.critical]
+    assert keys == expected
+    view.critical_only.click()
+    assert proxy.rowCount() == everything
