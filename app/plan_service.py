@@ -125,50 +125,19 @@ def _read_releases(session: Session) -> list[Any]:
     )
 
 
+# Positions of the date columns in _ITEM_SQL: SQLite hands them back as ISO text.
+_DATE_COLUMNS = (7, 11, 12, 13, 14, 16, 17)
+
+
 def _read_items(session: Session, sql: str) -> list[_RawItem]:
     date_of = DateParser()
-    return [
-        (
-            i,
-            rid,
-            parent,
-            kind,
-            key,
-            name,
-            duration,
-            date_of(nb),
-            owner,
-            status,
-            pct,
-            date_of(a_s),
-            date_of(a_f),
-            date_of(b_s),
-            date_of(b_f),
-            notes,
-            date_of(s_s),
-            date_of(s_f),
-        )
-        for (
-            i,
-            rid,
-            parent,
-            kind,
-            key,
-            name,
-            duration,
-            nb,
-            owner,
-            status,
-            pct,
-            a_s,
-            a_f,
-            b_s,
-            b_f,
-            notes,
-            s_s,
-            s_f,
-        ) in plain_rows(session, sql)
-    ]
+    rows = []
+    for raw in plain_rows(session, sql):
+        row = list(raw)
+        for column in _DATE_COLUMNS:
+            row[column] = date_of(row[column])
+        rows.append(tuple(row))
+    return rows
 
 
 def _schedule_item(r: _RawItem) -> ScheduleItem:
@@ -211,46 +180,37 @@ def _predecessor_texts(raw_items: dict[int, _RawItem], raw_links: list[_RawLink]
 
 
 def _item_row(raw: _RawItem, snapshot: _Snapshot) -> ItemRow:
-    (
-        i,
-        rid,
-        parent,
-        kind,
-        key,
-        name,
-        duration,
-        nb,
-        owner,
-        status,
-        pct,
-        a_s,
-        a_f,
-        b_s,
-        b_f,
-        notes,
-        _s_s,
-        _s_f,
-    ) = raw
-    d = snapshot.result.items.get(i)
-    computed = (
-        (None, None, None, None, None, None, False)
-        if d is None
-        else (
-            d.start,
-            d.finish,
-            d.late_start,
-            d.late_finish,
-            d.total_slack,
-            d.free_slack,
-            d.critical,
-        )
-    )
-    start, finish, late_start, late_finish, total_slack, free_slack, critical = computed
+    """One table row from the columns of _ITEM_SQL, the outline and the computed schedule."""
+    item_id, release_id = raw[0], raw[1]
+    d = snapshot.result.items.get(item_id)
     return ItemRow(
-        i, rid, parent, snapshot.depth.get(i, 0), kind, key, name, duration, nb, owner, status,
-        pct, a_s, a_f, b_s, b_f, notes, snapshot.pred_text.get(i, ""), start, finish,
-        late_start, late_finish, total_slack, free_slack, critical, (rid, i) in snapshot.children,
-    )  # fmt: skip
+        id=item_id,
+        release_id=release_id,
+        parent_id=raw[2],
+        depth=snapshot.depth.get(item_id, 0),
+        kind=raw[3],
+        key=raw[4],
+        name=raw[5],
+        duration=raw[6],
+        not_before=raw[7],
+        owner=raw[8],
+        status=raw[9],
+        percent_complete=raw[10],
+        actual_start=raw[11],
+        actual_finish=raw[12],
+        baseline_start=raw[13],
+        baseline_finish=raw[14],
+        notes=raw[15],
+        predecessors=snapshot.pred_text.get(item_id, ""),
+        start=d.start if d else None,
+        finish=d.finish if d else None,
+        late_start=d.late_start if d else None,
+        late_finish=d.late_finish if d else None,
+        total_slack=d.total_slack if d else None,
+        free_slack=d.free_slack if d else None,
+        critical=d.critical if d else False,
+        has_children=(release_id, item_id) in snapshot.children,
+    )
 
 
 def _release_rows(release_rows: list[Any], snapshot: _Snapshot) -> dict[int, ReleaseRow]:
