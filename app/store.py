@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
-from sqlalchemy.pool import NullPool
+from sqlalchemy.pool import NullPool, StaticPool
 
 from app import audit, schema
 from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
@@ -250,30 +250,50 @@ class PlanStore:
                     f"{path} was written by a newer Gantry (schema {revision}); this version "
                     f"reads up to schema {schema.head_revision()}. Nothing was changed."
                 )
-            if revision != schema.head_revision():
-                if read_only:
-                    raise PlanOpenError(
-                        f"{path} needs an upgrade to schema {schema.head_revision()} but is "
-                        "open read-only; open it in Gantry with write access first."
-                    )
+            if revision != schema.head_revision() and not read_only:
                 cls._upgrade(path, revision)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
-        engine = cls._engine(path, read_only)
+        if revision != schema.head_revision():
+            # Reading never writes: an older plan opened read-only is upgraded in memory.
+            engine = cls._upgraded_in_memory(path)
+        else:
+            engine = cls._engine(path, read_only)
         store = cls(path, engine, read_only, lock, locked_by, actor)
         store.unwritable = unwritable
         return store
 
     @staticmethod
     def _engine(path: Path, read_only: bool) -> Engine:
-        engine = create_engine(
-            "sqlite://",
-            creator=lambda: _connect(path, read_only),
-            poolclass=NullPool if read_only else None,
+        return PlanStore._configured(
+            create_engine(
+                "sqlite://",
+                creator=lambda: _connect(path, read_only),
+                poolclass=NullPool if read_only else None,
+            )
         )
 
+    @staticmethod
+    def _upgraded_in_memory(path: Path) -> Engine:
+        """A read-only view of an older plan: a copy in memory upgraded there; file untouched."""
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        source = _connect(path, read_only=True)
+        try:
+            source.backup(memory)
+        finally:
+            source.close()
+        memory.execute("PRAGMA foreign_keys = ON")
+        engine = PlanStore._configured(
+            create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
+        )
+        with engine.begin() as conn:
+            schema.upgrade_to_head(conn)
+        return engine
+
+    @staticmethod
+    def _configured(engine: Engine) -> Engine:
         # pysqlite's implicit transactions would start too late; begin explicitly so that
         # every session transaction is one SQLite transaction.
         @event.listens_for(engine, "connect")

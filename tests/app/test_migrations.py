@@ -113,3 +113,23 @@ def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path:
         report = audit.verify(session)
     assert report.ok, report.problems
     assert report.events == 1
+
+
+def test_reading_an_older_plan_upgrades_a_copy_in_memory_only(tmp_path: Path) -> None:
+    path = tmp_path / "old.gantry"
+    _plan_at(path, "0001")
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO releases (id, name, version, status, owner, description, position) "
+        "VALUES (1, 'R1', '1.0', 'planned', 'ann', '', 0)"
+    )
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+
+    with PlanStore.open(path, read_only=True) as store, store.read() as session:
+        assert session.scalar(select(text("name")).select_from(text("releases"))) == "R1"
+        revision = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+        assert revision == schema.head_revision()  # the view is at head...
+    assert path.read_bytes() == before  # ...the file is not
+    assert list(tmp_path.iterdir()) == [path]  # no backup, no lock, no journal left
