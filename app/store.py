@@ -116,6 +116,19 @@ class PlanLock:
             self.held = False
 
 
+def take_over_lock(plan: Path, expected: LockHolder) -> None:
+    """Remove a lock the user says is left over (a Gantry that crashed on another machine).
+
+    Only the lock that was shown to the user is removed: if another Gantry has taken the plan
+    since, the user is told instead of silently overriding it.
+    """
+    lock = PlanLock(plan)
+    current = lock.holder()
+    if current is not None and current != expected:
+        raise PlanLockedError(f"{plan} is now held by {current.describe()}; nothing was changed.")
+    lock.path.unlink(missing_ok=True)
+
+
 def _check_header(path: Path) -> None:
     try:
         with path.open("rb") as f:

@@ -9,6 +9,22 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 # (title, message): message is the GantryError's one user-facing sentence.
 ErrorReporter = Callable[[str, str], None]
+# (title, question) -> whether the user said yes.
+Confirmer = Callable[[str, str], bool]
+
+
+def message_box_confirmer(parent: QWidget) -> Confirmer:
+    def confirm(title: str, question: str) -> bool:
+        answer = QMessageBox.question(
+            parent,
+            title,
+            question,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    return confirm
 
 
 def message_box_reporter(parent: QWidget) -> ErrorReporter:

@@ -28,9 +28,14 @@ from typing_extensions import override
 
 from app.errors import GantryError
 from app.plan_service import PlanChange, PlanService
-from app.store import PLAN_SUFFIX, PlanStore
+from app.store import PLAN_SUFFIX, PlanStore, take_over_lock
 from ui.about import show_about
-from ui.error_report import ErrorReporter, message_box_reporter
+from ui.error_report import (
+    Confirmer,
+    ErrorReporter,
+    message_box_confirmer,
+    message_box_reporter,
+)
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
@@ -59,11 +64,13 @@ class MainWindow(QMainWindow):
         settings: AppSettings,
         report: ErrorReporter | None = None,
         parent: QWidget | None = None,
+        confirm: Confirmer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings
         self.report: ErrorReporter = report if report is not None else message_box_reporter(self)
+        self.confirm: Confirmer = confirm if confirm is not None else message_box_confirmer(self)
         self.store: PlanStore | None = None
         self.service: PlanService | None = None
         self.editor: PlanEditor | None = None
@@ -143,6 +150,7 @@ class MainWindow(QMainWindow):
         acts.recent_menu.aboutToShow.connect(self._fill_recent_menu)
         acts.save_as.triggered.connect(self._choose_save_as)
         acts.close.triggered.connect(self.close_plan)
+        acts.take_over.triggered.connect(self.take_over_plan)
         acts.quit.triggered.connect(self.close)
         acts.add_task.triggered.connect(lambda: self.add_item("task"))
         acts.add_milestone.triggered.connect(lambda: self.add_item("milestone"))
@@ -330,6 +338,7 @@ class MainWindow(QMainWindow):
             self.status.show_summary(None)
             self.welcome.set_recent(self.settings.recent_files())
             self.pages.setCurrentWidget(self.welcome)
+        self.menu_actions.take_over.setEnabled(store is not None and store.locked_by is not None)
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         for action in (
@@ -340,6 +349,29 @@ class MainWindow(QMainWindow):
             action.setEnabled(writable and bool(service and service.releases()))
         self.menu_actions.add_release.setEnabled(writable)
         self._update_delete_action()
+
+    def take_over_plan(self) -> bool:
+        """Break a lock the user knows is stale (a Gantry that crashed on another machine)."""
+        store = self.store
+        if store is None or store.locked_by is None:
+            return False
+        holder, path = store.locked_by, store.path
+        question = (
+            f"{holder.describe()} has this plan open. Take it over only if that Gantry is "
+            "no longer running (for example it crashed, or the stick was pulled out). If it is "
+            "still running, its view of the plan will be out of date.\n\nTake over the plan?"
+        )
+        if not self.confirm("Take over plan", question):
+            return False
+        self.close_plan()
+        try:
+            take_over_lock(path, holder)
+        except GantryError as exc:
+            self.report("Cannot take over plan", str(exc))
+            self.open_plan(path)
+            return False
+        self.open_plan(path)
+        return True
 
     def _update_delete_action(self) -> None:
         writable = self.store is not None and not self.store.read_only

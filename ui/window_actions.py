@@ -45,6 +45,12 @@ class WindowActions:
             [Key("Ctrl+Shift+S")],
         )
         self.close = a(window, "&Close", "close", "Close the plan", [Key(Key.StandardKey.Close)])
+        self.take_over = a(
+            window,
+            "&Take Over Plan…",
+            "lock",
+            "Edit a plan another Gantry left locked (one that crashed or was on another machine)",
+        )
         self.quit = a(window, "&Quit", "quit", "Quit Gantry", [Key("Ctrl+Q")])
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -96,7 +102,7 @@ class WindowActions:
         file_menu.addActions([self.new, self.open])
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
-        file_menu.addActions([self.save_as, self.close])
+        file_menu.addActions([self.save_as, self.take_over, self.close])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import select
 
 from app import audit, schema
-from app.errors import PlanOpenError, ReadOnlyPlanError
-from app.store import APPLICATION_ID, PlanStore, lock_path
+from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
+from app.store import APPLICATION_ID, PlanStore, lock_path, take_over_lock
 from models import Release, WorkItem
 from tests.app.plan_factory import make_plan
 
@@ -248,3 +248,22 @@ def test_a_plan_in_a_folder_that_cannot_be_written_opens_read_only(
         with store.read() as session:
             assert session.scalar(select(Release.name)) == "R1"
     assert path.read_bytes() == before
+
+
+def test_a_lock_left_by_another_machine_can_be_taken_over(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    stale = {"user": "dana", "host": "laptop-7", "pid": 4242, "since": "2026-11-29T08:12:00"}
+    lock_path(path).write_text(json.dumps(stale))
+    with PlanStore.open(path) as store:
+        assert store.read_only and store.locked_by is not None
+        shown = store.locked_by
+    newer = {**stale, "pid": 5555}
+    lock_path(path).write_text(json.dumps(newer))  # someone else took it meanwhile
+    with pytest.raises(PlanLockedError, match="now held by dana on laptop-7 \\(process 5555\\)"):
+        take_over_lock(path, shown)
+    assert lock_path(path).exists()
+    lock_path(path).write_text(json.dumps(stale))
+    take_over_lock(path, shown)
+    with PlanStore.open(path) as store:
+        assert not store.read_only

@@ -391,3 +391,36 @@ def test_critical_path_only_shows_the_items_without_slack(
     assert keys == expected
     view.critical_only.click()
     assert proxy.rowCount() == everything
+
+
+def test_a_plan_left_locked_elsewhere_can_be_taken_over(
+    qtbot, settings: AppSettings, reports, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    asked: list[str] = []
+    answers = [False, True]
+
+    def confirm(title: str, question: str) -> bool:
+        asked.append(question)
+        return answers.pop(0)
+
+    window = MainWindow(settings, report=reports, confirm=confirm)
+    qtbot.addWidget(window)
+    lock = demo_plan.with_name(demo_plan.name + ".lock")
+    lock.write_text(
+        '{"user": "dana", "host": "laptop-7", "pid": 4242, "since": "2026-11-29T08:12"}'
+    )
+    open_in(window, demo_plan)
+    assert window.store is not None and window.store.read_only
+    assert window.menu_actions.take_over.isEnabled()
+
+    assert not window.take_over_plan()  # the user said no: still read-only, lock untouched
+    assert window.store.read_only and lock.exists()
+    assert "dana on laptop-7 (process 4242)" in asked[0]
+
+    with qtbot.waitSignal(window.plan_opened, timeout=20000):
+        assert window.take_over_plan()
+    assert window.store is not None and not window.store.read_only
+    assert not window.menu_actions.take_over.isEnabled()
+    assert window.menu_actions.add_task.isEnabled()
+    window.close()
+    assert not lock.exists()  # our own lock went away with the window
