@@ -13,8 +13,8 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import paths
+from app.demo import ensure_demo_plan
 from app.errors import GantryError
-from app.store import PlanStore
 from ui.main_window import MainWindow
 from ui.resources import icon, style_sheet
 from ui.settings import AppSettings, default_settings
@@ -36,21 +36,6 @@ def make_application(argv: list[str]) -> QApplication:
     if sheet:
         qt_app.setStyleSheet(sheet)
     return qt_app
-
-
-def ensure_demo_plan(path: Path) -> Path:
-    """Write the demo plan at `path` unless it exists; a half-written demo is removed."""
-    if path.exists():
-        return path
-    from app.demo import build_demo  # imported late: only the first run needs it
-
-    try:
-        with PlanStore.open(path, create=True) as store:
-            build_demo(store)
-    except BaseException:
-        path.unlink(missing_ok=True)
-        raise
-    return path
 
 
 def choose_plan(

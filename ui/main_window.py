@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from app import paths
+from app.demo import ensure_demo_plan
 from app.errors import GantryError
 from app.plan_service import PlanChange, PlanService
 from app.store import PLAN_SUFFIX, PlanStore, take_over_lock
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         acts.save_as.triggered.connect(self._choose_save_as)
         acts.close.triggered.connect(self.close_plan)
         acts.take_over.triggered.connect(self.take_over_plan)
+        acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
         acts.add_task.triggered.connect(lambda: self.add_item("task"))
         acts.add_milestone.triggered.connect(lambda: self.add_item("milestone"))
@@ -349,6 +352,14 @@ class MainWindow(QMainWindow):
             action.setEnabled(writable and bool(service and service.releases()))
         self.menu_actions.add_release.setEnabled(writable)
         self._update_delete_action()
+
+    def open_demo_plan(self) -> None:
+        try:
+            path = ensure_demo_plan(paths.demo_plan_path())
+        except (GantryError, OSError) as exc:
+            self.report("Cannot open the demo plan", str(exc))
+            return
+        self.open_plan(path)
 
     def take_over_plan(self) -> bool:
         """Break a lock the user knows is stale (a Gantry that crashed on another machine)."""

@@ -92,6 +92,9 @@ class WindowActions:
             "Delete the selected item with its links",
             [Key(Key.StandardKey.Delete)],
         )
+        self.open_demo = a(
+            window, "Open &Demo Plan", "gantry", "Open the demo plan (written on first use)"
+        )
         self.about = a(window, "&About Gantry", "about", "Version, Qt and plan information")
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
 
@@ -116,6 +119,8 @@ class WindowActions:
         view_menu = bar.addMenu("&View")
         view_menu.addActions([dock.toggleViewAction() for dock in docks])
         help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.open_demo)
+        help_menu.addSeparator()
         help_menu.addAction(self.about)
         return view_menu
 

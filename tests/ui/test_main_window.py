@@ -424,3 +424,13 @@ def test_a_plan_left_locked_elsewhere_can_be_taken_over(
     assert window.menu_actions.add_task.isEnabled()
     window.close()
     assert not lock.exists()  # our own lock went away with the window
+
+
+def test_help_opens_the_demo_plan_writing_it_on_first_use(
+    qtbot, window: MainWindow, gantry_home: Path
+) -> None:  # type: ignore[no-untyped-def]
+    with qtbot.waitSignal(window.plan_opened, timeout=20000):
+        window.menu_actions.open_demo.trigger()
+    assert window.store is not None
+    assert window.store.path == gantry_home / "demo.gantry"
+    assert window.service is not None and len(window.service.releases()) == 3
