@@ -561,6 +561,8 @@ class PlanService:
         )
         self._snapshot = snapshot
         releases = {snapshot.items[i].release_id for i in moved | touched if i in snapshot.items}
+        # A release whose own fields, finish or lateness changed is reported too.
+        releases |= {r for r, row in snapshot.releases.items() if before.releases.get(r) != row}
         change = PlanChange(frozenset(releases), frozenset(moved | touched), structural)
         for listener in list(self.listeners):
             listener(change)
@@ -651,10 +653,6 @@ class PlanService:
             return set()
 
         self._commit(reason, apply)
-        if self.listeners:
-            change = PlanChange(frozenset({release_id}), frozenset(), False)
-            for listener in list(self.listeners):
-                listener(change)
         return old
 
     def create_release(

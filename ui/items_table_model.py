@@ -356,24 +356,8 @@ def _display(row: ItemRow, column: int) -> str | None:
 
 
 def _edit_value(row: ItemRow, column: int) -> Any:
-    match column:
-        case Column.KEY:
-            return row.key
-        case Column.NAME:
-            return row.name
-        case Column.DURATION:
-            return row.duration
-        case Column.START:
-            return row.not_before
-        case Column.PREDECESSORS:
-            return row.predecessors
-        case Column.OWNER:
-            return row.owner
-        case Column.STATUS:
-            return row.status
-        case Column.PERCENT:
-            return row.percent_complete
-    return _display(row, column)
+    field = EDIT_FIELDS.get(Column(column))
+    return getattr(row, field) if field else _display(row, column)
 
 
 def _decoration(row: ItemRow, column: int) -> Any:

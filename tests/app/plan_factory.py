@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 from app.plan_service import PlanService
@@ -92,3 +93,14 @@ def make_flat_plan(path: Path, count: int) -> PlanStore:
             for a, b in zip(items[::2], items[1::2], strict=False)
         )
     return store
+
+
+def edit_outside_gantry(path: Path, *statements: str) -> None:
+    """Change a plan file with plain SQL, as a tool other than Gantry would."""
+    conn = sqlite3.connect(path)
+    try:
+        for statement in statements:
+            conn.execute(statement)
+        conn.commit()
+    finally:
+        conn.close()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from sqlalchemy import select
 from app import audit
 from app.store import PlanStore
 from models import AuditEvent, WorkItem
-from tests.app.plan_factory import make_plan, service_for
+from tests.app.plan_factory import edit_outside_gantry, make_plan, service_for
 
 
 def _verify(path: Path) -> audit.AuditReport:
@@ -55,14 +54,13 @@ def test_rolled_back_edit_leaves_no_event(tmp_path: Path) -> None:
 def test_sql_edit_outside_gantry_is_named(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     make_plan(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE work_items SET duration = 9 WHERE key = 'B'")
-    conn.execute("DELETE FROM dependencies WHERE type = 'SS'")
-    conn.execute(
-        "INSERT INTO components (name, owner, repository, description) VALUES ('rogue', '', '', '')"
+    edit_outside_gantry(
+        path,
+        "UPDATE work_items SET duration = 9 WHERE key = 'B'",
+        "DELETE FROM dependencies WHERE type = 'SS'",
+        "INSERT INTO components (name, owner, repository, description) "
+        "VALUES ('rogue', '', '', '')",
     )
-    conn.commit()
-    conn.close()
     problems = _verify(path).problems
     assert any("work_items #" in p and "(B)" in p and "duration" in p for p in problems)
     assert any("dependencies #" in p and "deleted outside Gantry" in p for p in problems)
@@ -72,23 +70,18 @@ def test_sql_edit_outside_gantry_is_named(tmp_path: Path) -> None:
 def test_a_changed_subject_breaks_the_chain(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     make_plan(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute(
+    edit_outside_gantry(
+        path,
         "UPDATE audit_events SET subject_id = subject_id + 1 "
-        "WHERE id = (SELECT max(id) FROM audit_events WHERE entity = 'dependencies')"
+        "WHERE id = (SELECT max(id) FROM audit_events WHERE entity = 'dependencies')",
     )
-    conn.commit()
-    conn.close()
     assert "was altered" in _verify(path).problems[0]
 
 
 def test_altered_event_breaks_the_chain(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     make_plan(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE audit_events SET actor = 'mallory' WHERE id = 3")
-    conn.commit()
-    conn.close()
+    edit_outside_gantry(path, "UPDATE audit_events SET actor = 'mallory' WHERE id = 3")
     problems = _verify(path).problems
     assert problems[0].startswith("Audit event #3")
     assert "altered" in problems[0]
@@ -97,10 +90,7 @@ def test_altered_event_breaks_the_chain(tmp_path: Path) -> None:
 def test_removed_event_is_detected(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     make_plan(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("DELETE FROM audit_events WHERE id = 2")
-    conn.commit()
-    conn.close()
+    edit_outside_gantry(path, "DELETE FROM audit_events WHERE id = 2")
     assert any("removed or reordered" in p for p in _verify(path).problems)
 
 

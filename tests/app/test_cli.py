@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 
 from app.cli import SCHEDULE_COLUMNS, run
 from app.store import lock_path
-from tests.app.plan_factory import make_plan
+from tests.app.plan_factory import edit_outside_gantry, make_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,14 +76,12 @@ def test_unknown_release_exits_1(plan: Path) -> None:
 
 
 def test_cycle_is_reported_with_every_item(plan: Path) -> None:
-    conn = sqlite3.connect(plan)
-    conn.execute(
+    edit_outside_gantry(
+        plan,
         "INSERT INTO dependencies (predecessor_id, successor_id, type, lag) "
         "SELECT m.id, a.id, 'FS', 0 FROM work_items m, work_items a "
-        "WHERE m.key = 'M' AND a.key = 'A'"
+        "WHERE m.key = 'M' AND a.key = 'A'",
     )
-    conn.commit()
-    conn.close()
     before = plan.read_bytes()
     code, _, err = gantry("schedule", plan)
     assert code == 1
@@ -100,10 +97,7 @@ def test_bad_plan_files_exit_1_untouched(tmp_path: Path, plan: Path, damage: str
     elif damage == "truncated":
         plan.write_bytes(plan.read_bytes()[:3000])
     else:
-        conn = sqlite3.connect(plan)
-        conn.execute("UPDATE alembic_version SET version_num = 'zzzz'")
-        conn.commit()
-        conn.close()
+        edit_outside_gantry(plan, "UPDATE alembic_version SET version_num = 'zzzz'")
     before = plan.read_bytes()
     for args in (("schedule", plan), ("audit", "verify", plan)):
         code, out, err = gantry(*args)
@@ -115,10 +109,7 @@ def test_bad_plan_files_exit_1_untouched(tmp_path: Path, plan: Path, damage: str
 def test_audit_verify_passes_then_names_an_outside_edit(plan: Path) -> None:
     code, out, _ = gantry("audit", "verify", plan)
     assert code == 0 and "Audit trail intact" in out
-    conn = sqlite3.connect(plan)
-    conn.execute("UPDATE work_items SET name = 'Sneaky' WHERE key = 'B'")
-    conn.commit()
-    conn.close()
+    edit_outside_gantry(plan, "UPDATE work_items SET name = 'Sneaky' WHERE key = 'B'")
     code, out, _ = gantry("audit", "verify", plan)
     assert code == 1
     assert "work_items #" in out and "(B)" in out and "'Sneaky'" in out

@@ -244,3 +244,12 @@ def test_a_release_with_records_is_not_deleted_and_says_what_it_holds(
         plan.delete_release(new_id)
     assert _file_state(plan.store.path) == before
     assert [r.name for r in plan.releases()] == ["R1", "R2"]
+
+
+def test_a_release_edit_that_moves_no_item_still_reports_the_release(plan: PlanService) -> None:
+    changes: list[PlanChange] = []
+    plan.listeners.append(changes.append)
+    release = plan.find_release("R1")
+    plan.update_release(release.id, "owner", "Priya")
+    assert len(changes) == 1
+    assert changes[0].release_ids == {release.id} and changes[0].item_ids == set()

@@ -17,7 +17,7 @@ from app import audit, schema
 from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
 from app.store import APPLICATION_ID, PlanStore, lock_path, take_over_lock
 from models import Release, WorkItem
-from tests.app.plan_factory import make_plan
+from tests.app.plan_factory import edit_outside_gantry, make_plan
 
 
 def _bytes(path: Path) -> bytes:
@@ -65,10 +65,7 @@ def test_text_file_is_not_a_plan(tmp_path: Path) -> None:
 
 def test_foreign_sqlite_database_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "other.gantry"
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE t (x)")
-    conn.commit()
-    conn.close()
+    edit_outside_gantry(path, "CREATE TABLE t (x)")
     before = _bytes(path)
     with pytest.raises(PlanOpenError, match="another program"):
         PlanStore.open(path)
@@ -90,10 +87,7 @@ def test_truncated_plan_is_refused_untouched(tmp_path: Path) -> None:
 def test_plan_from_newer_gantry_is_refused_untouched(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     make_plan(path).close()
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
-    conn.commit()
-    conn.close()
+    edit_outside_gantry(path, "UPDATE alembic_version SET version_num = '9999_future'")
     before = _bytes(path)
     with pytest.raises(PlanOpenError, match="newer Gantry"):
         PlanStore.open(path)
