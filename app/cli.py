@@ -179,16 +179,11 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def _schedule_rows(service: PlanService, release: str | None) -> list[tuple[str, ItemRow]]:
-    releases = [service.find_release(release)] if release else service.releases()
-    return [(r.name, item) for r in releases for item in service.items(r.id)]
-
-
 def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
     with PlanStore.open(args.plan, read_only=True) as store:
         service = PlanService(store)
-        rows = _schedule_rows(service, args.release)
         releases = [service.find_release(args.release)] if args.release else service.releases()
+        rows = [(r.name, item) for r in releases for item in service.items(r.id)]
     records = [
         (
             name,
