@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import datetime as dt
 import json
 import os
 import sys
@@ -59,6 +60,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="write the demo plan (or a synthetic one of N items)")
     demo.add_argument("plan", type=Path)
     demo.add_argument("--size", type=int, help="number of work items of a synthetic plan")
+    demo.add_argument(
+        "--today",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="date the demo is built around (default: today), for a reproducible demo",
+    )
 
     sched = sub.add_parser("schedule", help="print computed dates, slack and critical flags")
     sched.add_argument("plan", type=Path)
@@ -126,6 +134,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _iso_date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2027-01-31") from None
+
+
 # -- subcommands ----------------------------------------------------------------------------
 
 
@@ -138,7 +153,7 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
     with PlanStore.open(plan, create=True) as store:
         try:
             if args.size is None:
-                build_demo(store)
+                build_demo(store, args.today or dt.date.today())
             else:
                 build_synthetic(store, args.size, progress=_progress_line("Writing work items"))
         except BaseException:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import signal
 import sys
@@ -39,15 +40,19 @@ def make_application(argv: list[str]) -> QApplication:
 
 
 def choose_plan(
-    plan: Path | None, settings: AppSettings, demo: Callable[[], Path] = paths.demo_plan_path
+    plan: Path | None,
+    settings: AppSettings,
+    today: dt.date,
+    demo: Callable[[], Path] = paths.demo_plan_path,
 ) -> Path:
-    """The argument; else the last plan if it still exists; else the demo plan (made if new)."""
+    """The argument; else the last plan if it still exists; else the demo plan (made if new,
+    dated around `today`)."""
     if plan is not None:
         return plan
     last = settings.last_plan()
     if last is not None:
         return last
-    return ensure_demo_plan(demo())
+    return ensure_demo_plan(demo(), today)
 
 
 def run(plan: Path | None, argv: list[str], settings: QSettings | None = None) -> int:
@@ -57,7 +62,7 @@ def run(plan: Path | None, argv: list[str], settings: QSettings | None = None) -
     window = MainWindow(app_settings)
     window.show()
     try:
-        chosen = choose_plan(plan, app_settings)
+        chosen = choose_plan(plan, app_settings, dt.date.today())
     except GantryError as exc:
         QMessageBox.warning(window, "Cannot open plan", str(exc))
     except Exception as exc:  # e.g. the demo could not be written: still show the window

@@ -355,7 +355,7 @@ class MainWindow(QMainWindow):
 
     def open_demo_plan(self) -> None:
         try:
-            path = ensure_demo_plan(paths.demo_plan_path())
+            path = ensure_demo_plan(paths.demo_plan_path(), dt.date.today())
         except (GantryError, OSError) as exc:
             self.report("Cannot open the demo plan", str(exc))
             return
@@ -496,7 +496,7 @@ class MainWindow(QMainWindow):
         return release_id
 
     def _choose_add_release(self) -> None:
-        dialog = ReleaseDialog(self)
+        dialog = ReleaseDialog(dt.date.today(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             value = dialog.value()
             self.add_release(value.name, value.version, value.start_date, value.target_date)

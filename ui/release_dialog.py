@@ -28,7 +28,7 @@ class NewRelease:
 class ReleaseDialog(QDialog):
     """Asks for a new release's basics; validation stays in PlanService."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, today: dt.date, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add release")
         self.name = QLineEdit()
@@ -36,7 +36,7 @@ class ReleaseDialog(QDialog):
         self.version = QLineEdit()
         self.version.setPlaceholderText("e.g. 3.0.0")
         self.start = OptionalDateEdit()
-        self.start.setValue(dt.date.today())
+        self.start.setValue(today)
         self.target = OptionalDateEdit()
         form = QFormLayout()
         form.addRow("Name", self.name)

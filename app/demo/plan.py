@@ -59,9 +59,12 @@ def _next_id(session: Session) -> int:
     return (session.scalar(select(func.max(WorkItem.id))) or 0) + 1
 
 
-def build_demo(store: PlanStore, today: dt.date | None = None) -> None:
-    """Fill an empty plan with the Atlas Platform demo, dated around `today`."""
-    today = today or dt.date.today()
+def build_demo(store: PlanStore, today: dt.date) -> None:
+    """Fill an empty plan with the Atlas Platform demo, dated around `today`.
+
+    `today` is a parameter, not the clock: the CLI and the window pass the real date, tests a
+    fixed one, so the same demo (and every test built on it) comes out on any day.
+    """
     with store.transaction(reason="Demo plan") as session:
         require_empty(session)
         plan = plan_demo(today, _next_id(session))

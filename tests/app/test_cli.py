@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -12,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import SCHEDULE_COLUMNS, run
-from app.store import lock_path
+from app.plan_service import PlanService
+from app.store import PlanStore, lock_path
 from tests.app.plan_factory import edit_outside_gantry, make_plan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -164,3 +166,18 @@ def test_the_window_without_a_display_is_a_clear_usage_error(tmp_path: Path) -> 
     )
     assert result.returncode == 2
     assert result.stderr.startswith("gantry: no display") and "Traceback" not in result.stderr
+
+
+def test_demo_is_built_around_the_day_given_with_today(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "leap.gantry"
+    code, out, _ = gantry("demo", target, "--today", "2028-02-29")
+    assert code == 0 and "Wrote" in out
+    with PlanStore.open(target, read_only=True) as store:
+        releases = PlanService(store).releases()
+    in_flight = next(r for r in releases if r.status == "in_progress")
+    assert in_flight.start_date is not None
+    assert in_flight.start_date <= dt.date(2028, 2, 29) < (in_flight.finish or dt.date.min)
+    code, _, _ = gantry("demo", tmp_path / "bad.gantry", "--today", "29/02/2028")
+    assert code == 2 and "is not a date like 2027-01-31" in capsys.readouterr().err

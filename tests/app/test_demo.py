@@ -235,16 +235,19 @@ def test_demo_schedules(demo_path: Path) -> None:
         assert all(stored[row.key] == row.finish for row in service.items())
 
 
-def test_demo_defaults_to_today_and_refuses_a_plan_with_releases(tmp_path: Path) -> None:
+@pytest.mark.parametrize("today", [dt.date(2027, 12, 31), dt.date(2028, 2, 29)])
+def test_demo_is_dated_around_the_given_day_and_refuses_a_plan_with_releases(
+    tmp_path: Path, today: dt.date
+) -> None:
     path = tmp_path / "today.gantry"
     with PlanStore.open(path, create=True) as store:
-        build_demo(store)
+        build_demo(store, today)
         with pytest.raises(ValidationError, match="empty plan"):
-            build_demo(store)
+            build_demo(store, today)
         service = PlanService(store)
         in_flight = next(r for r in service.releases() if r.status == "in_progress")
         assert in_flight.start_date is not None
-        assert in_flight.start_date <= dt.date.today() < (in_flight.finish or dt.date.min)
+        assert in_flight.start_date <= today < (in_flight.finish or dt.date.min)
 
 
 @pytest.mark.parametrize("today", [dt.date(2026, 12, 1), dt.date(2027, 6, 28)])

@@ -11,16 +11,17 @@ from PySide6.QtCore import QSettings
 
 from app.demo import build_demo
 from app.store import PlanStore
+from tests.fixed_dates import DEMO_TODAY
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
 
 
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo plan, built once; tests work on copies."""
+    """The demo plan around a fixed day, built once; tests work on copies."""
     path = tmp_path_factory.mktemp("template") / "demo.gantry"
     with PlanStore.open(path, create=True) as store:
-        build_demo(store)
+        build_demo(store, DEMO_TODAY)
     return path
 
 

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app import paths
 from app.store import lock_path
+from tests.fixed_dates import DEMO_TODAY
 from ui.application import choose_plan, run
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
@@ -30,14 +31,14 @@ def plain_application() -> Iterator[None]:
 def test_the_argument_wins(settings: AppSettings, demo_plan: Path, tmp_path: Path) -> None:
     settings.add_recent(demo_plan)
     given = tmp_path / "given.gantry"
-    assert choose_plan(given, settings) == given
+    assert choose_plan(given, settings, DEMO_TODAY) == given
 
 
 def test_the_last_plan_opens_when_it_still_exists(
     settings: AppSettings, demo_plan: Path, tmp_path: Path
 ) -> None:
     settings.add_recent(demo_plan)
-    assert choose_plan(None, settings) == demo_plan.resolve()
+    assert choose_plan(None, settings, DEMO_TODAY) == demo_plan.resolve()
     demo_plan.unlink()
     assert settings.last_plan() is None
 
@@ -45,7 +46,7 @@ def test_the_last_plan_opens_when_it_still_exists(
 def test_the_first_run_writes_the_demo_plan_in_gantry_home(
     settings: AppSettings, gantry_home: Path
 ) -> None:
-    chosen = choose_plan(None, settings)
+    chosen = choose_plan(None, settings, DEMO_TODAY)
     assert chosen == paths.demo_plan_path()
     assert chosen.parent == gantry_home
     assert chosen.is_file()

@@ -341,6 +341,7 @@ def test_menus_carry_the_usual_shortcuts(window: MainWindow) -> None:
 def test_typing_in_a_cell_edits_once_and_a_refusal_is_reported_once(
     qtbot, window: MainWindow, demo_plan: Path, open_in, reports
 ) -> None:  # type: ignore[no-untyped-def]
+    import shiboken6
     from PySide6.QtWidgets import QLineEdit
 
     open_in(window, demo_plan)
@@ -363,7 +364,8 @@ def test_typing_in_a_cell_edits_once_and_a_refusal_is_reported_once(
         editor.selectAll()
         qtbot.keyClicks(editor, text)
         qtbot.keyClick(editor, Qt.Key.Key_Return)
-        qtbot.waitUntil(lambda: not editor.isVisible())  # the view commits on a queued call
+        # The view commits on a queued call and may delete the editor straight away.
+        qtbot.waitUntil(lambda: not shiboken6.isValid(editor) or not editor.isVisible())
         qtbot.wait(20)  # and the refusal box is deferred one turn of the event loop
 
     type_into(Column.NAME, "Scope signed off")
