@@ -19,6 +19,9 @@ from models import AuditEvent, Base, WorkItem
 GENESIS = "0" * 64
 AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
 _PENDING = "gantry_audit_pending"
+# (action, entity, id) of every change audited in a session's transaction so far: what the
+# unit of work announces once it commits, so that "audited" and "announced" never differ.
+CHANGES = "gantry_changes"
 
 
 def default_actor() -> str:
@@ -156,10 +159,14 @@ def _after_flush(session: Session, _context: object) -> None:
         )
         head = digest
     conn.execute(insert(AUDIT_TABLE), rows)
+    session.info.setdefault(CHANGES, []).extend(
+        (action, entity, entity_id) for action, entity, entity_id, *_ in pending
+    )
 
 
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(CHANGES, None)
 
 
 _installed = False

@@ -14,9 +14,9 @@ from typing import TextIO
 
 from app import __version__, audit
 from app.demo import build_demo, build_synthetic
-from app.errors import GantryError
+from app.errors import GantryError, ValidationError
+from app.plan import Plan
 from app.plan_data import ItemRow
-from app.plan_service import PlanService
 from app.store import PlanStore
 
 SCHEDULE_COLUMNS = (
@@ -160,7 +160,9 @@ def cmd_demo(args: argparse.Namespace, out: TextIO) -> int:
             store.close()
             plan.unlink(missing_ok=True)
             raise
-        summary = PlanService(store).summary()
+        plan_ = Plan(store)
+        plan_.load()
+        summary = plan_.summary()
     print(
         f"Wrote {plan}: {_count(summary.releases, 'release')}, "
         f"{_count(summary.items, 'work item')}, "
@@ -195,10 +197,16 @@ def _cell(value: object) -> str:
 
 
 def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
-    with PlanStore.open(args.plan, read_only=True) as store:
-        service = PlanService(store)
-        releases = [service.find_release(args.release)] if args.release else service.releases()
-        rows = [(r.name, item) for r in releases for item in service.items(r.id)]
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        releases = [plan.releases.find(args.release)] if args.release else plan.releases.rows()
+        rows = [(r.name, item) for r in releases for item in plan.work_items.rows(r.id)]
+        problems = plan.state.problems()
+    finally:
+        plan.close()
+    if problems:
+        # Dates computed around a cycle would mislead a script: refuse, naming the cycle.
+        raise ValidationError(problems)
     records = [
         (
             name,

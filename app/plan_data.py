@@ -5,37 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from models.release import RELEASE_STATUSES
-from models.work import ITEM_KINDS, ITEM_STATUSES
-
-# The domain's choices, for views that offer them (the UI never imports models/).
-__all__ = ["ITEM_KINDS", "ITEM_STATUSES", "RELEASE_STATUSES"]
-
-# Fields of a work item a user edits in place, with the type each takes.
-EDITABLE_ITEM_FIELDS: dict[str, type] = {
-    "name": str,
-    "key": str,
-    "duration": int,
-    "not_before": dt.date,
-    "owner": str,
-    "status": str,
-    "percent_complete": int,
-    "actual_start": dt.date,
-    "actual_finish": dt.date,
-    "notes": str,
-}
-EDITABLE_RELEASE_FIELDS: dict[str, type] = {
-    "name": str,
-    "version": str,
-    "status": str,
-    "owner": str,
-    "start_date": dt.date,
-    "feature_freeze": dt.date,
-    "code_freeze": dt.date,
-    "target_date": dt.date,
-    "actual_date": dt.date,
-}
-
 
 @dataclass(frozen=True, slots=True)
 class ReleaseRow:
@@ -49,6 +18,7 @@ class ReleaseRow:
     code_freeze: dt.date | None
     target_date: dt.date | None
     actual_date: dt.date | None
+    description: str
     item_count: int
     finish: dt.date | None  # scheduled finish of its last item
     late_by: int  # working days past the target, 0 when on time
@@ -78,10 +48,11 @@ class ItemRow:
     finish: dt.date | None
     late_start: dt.date | None
     late_finish: dt.date | None
-    total_slack: int | None
+    total_slack: int | None  # None until the schedule has been computed
     free_slack: int | None
     critical: bool
     has_children: bool
+    problem: str = ""  # e.g. "On a dependency cycle: A -> B -> A"
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,3 +73,5 @@ class PlanSummary:
     items: int
     links: int
     late_releases: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # cycles, unschedulable data
+    scheduling: bool = False  # a reschedule is running; dates may be a moment old

@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from app.demo import build_synthetic  # noqa: E402
-from app.plan_service import PlanService  # noqa: E402
+from app.plan import Plan  # noqa: E402
 from app.store import PlanStore  # noqa: E402
 
 
@@ -51,8 +51,7 @@ def baseline_read(path: Path) -> float:
 
 def headless_open(path: Path) -> float:
     started = time.perf_counter()
-    with PlanStore.open(path, read_only=True) as store:
-        PlanService(store).load()
+    Plan.open(path, read_only=True).close()
     return time.perf_counter() - started
 
 
@@ -61,15 +60,14 @@ def edit_latency(path: Path, edits: int) -> list[float]:
     with tempfile.TemporaryDirectory() as tmp:
         with PlanStore.open(path, read_only=True) as source:
             copy = source.save_as(Path(tmp) / "copy.gantry")
-        with PlanStore.open(copy) as store:
-            service = PlanService(store)
-            service.load()
-            tasks = [i for i in service.items() if i.kind == "task"][:edits]
-            times = []
-            for task in tasks:
-                started = time.perf_counter()
-                service.update_item(task.id, "duration", task.duration + 1)
-                times.append(time.perf_counter() - started)
+        plan = Plan.open(copy)
+        tasks = [i for i in plan.work_items.rows() if i.kind == "task"][:edits]
+        times = []
+        for task in tasks:
+            started = time.perf_counter()
+            plan.work_items.update(task.id, "duration", task.duration + 1)
+            times.append(time.perf_counter() - started)
+        plan.close()
     return times
 
 

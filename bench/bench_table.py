@@ -19,7 +19,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.plan_service import PlanService  # noqa: E402
+from app.plan import Plan  # noqa: E402
 from app.store import PlanStore  # noqa: E402
 from tests.app.plan_factory import make_flat_plan  # noqa: E402
 from ui.items_proxy import ItemsProxyModel  # noqa: E402
@@ -34,26 +34,25 @@ def timed(action: object) -> float:
 
 def measure(path: Path) -> tuple[float, float, float, float, float]:
     """Seconds to show, filter (and its scan baseline), sort (and its sorted() baseline)."""
-    with PlanStore.open(path, read_only=True) as store:
-        service = PlanService(store)
-        service.load()
-        release = service.find_release("Big").id
-        model = ItemsTableModel()
+    plan = Plan.open(path, read_only=True)
+    release = plan.releases.find("Big").id
+    model = ItemsTableModel()
 
-        def show() -> None:
-            model.set_plan(service, None, release)
-            for row in range(40):  # a screenful
-                for column in Column:
-                    model.index(row, column).data()
+    def show() -> None:
+        model.set_plan(plan, None, release)
+        for row in range(40):  # a screenful
+            for column in Column:
+                model.index(row, column).data()
 
-        shown = timed(show)
-        proxy = ItemsProxyModel(model)
-        filtered = timed(lambda: proxy.set_filter_text("number 9999"))
-        names = [row.name for row in service.items(release)]
-        scan = timed(lambda: [n for n in names if "number 9999" in n.casefold()])
-        proxy.set_filter_text("")
-        ordered = timed(lambda: proxy.sort(Column.NAME, Qt.SortOrder.DescendingOrder))
-        baseline = timed(lambda: sorted(names, reverse=True))
+    shown = timed(show)
+    proxy = ItemsProxyModel(model)
+    filtered = timed(lambda: proxy.set_filter_text("number 9999"))
+    names = [row.name for row in plan.work_items.rows(release)]
+    scan = timed(lambda: [n for n in names if "number 9999" in n.casefold()])
+    proxy.set_filter_text("")
+    ordered = timed(lambda: proxy.sort(Column.NAME, Qt.SortOrder.DescendingOrder))
+    baseline = timed(lambda: sorted(names, reverse=True))
+    plan.close()
     return shown, filtered, scan, ordered, baseline
 
 

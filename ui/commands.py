@@ -1,59 +1,74 @@
-"""Undo commands: one class per kind of edit, each calling PlanService (never snapshots)."""
+"""Undo commands: one generic field edit plus add/delete per kind, each calling app services.
+
+A command never snapshots the plan. If its undo or redo is refused (the plan changed since,
+say a key is now taken), the service has changed nothing; the command then marks itself
+obsolete, so QUndoStack drops it instead of moving its index: the stack keeps describing the
+plan as it is, and the user is told why.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 from PySide6.QtGui import QUndoCommand
 from typing_extensions import override
 
 from app.errors import GantryError
+from app.fields import FieldSet
 from app.plan_data import DeletedItem
-from app.plan_service import PlanService
+from app.records import RecordService
+from app.releases import ReleaseService
+from app.work_items import WorkItemService
 from ui.busy import busy_cursor
 from ui.error_report import ErrorReporter
 
-Value = str | int | dt.date | None
+Value = str | int | dt.date | frozenset[int] | None
+
+
+class FieldSource(Protocol):
+    """Anything whose records' fields are edited one at a time: work items, releases, plan
+    settings, calendar entries and every record service to come."""
+
+    fields: FieldSet
+
+    def label(self, record_id: int) -> str: ...
+
+    def row(self, record_id: int) -> Any: ...
+
+    def update(self, record_id: int, name: str, value: Any, reason: str = "") -> Any: ...
 
 
 class PlanCommand(QUndoCommand):
     """Applies its edit once before it is pushed, so a refused edit never reaches the stack.
 
-    QUndoStack.push() calls redo() at once; the first call is skipped because `apply()`
+    QUndoStack.push() calls redo() at once; that first call is skipped because `apply()`
     already made the change (and raised if the service refused it).
     """
 
-    def __init__(self, service: PlanService, text: str, report: ErrorReporter) -> None:
+    def __init__(self, text: str, report: ErrorReporter) -> None:
         super().__init__(text)
-        self.service = service
         self._report = report
-        self._applied = False
+        self._pushed_applied = False
         self._applied_once = False
 
     def apply(self) -> None:
         """Make the edit for the first time; raises GantryError when it is refused."""
         with busy_cursor():
-            self._do()
-        self._applied = self._applied_once = True
+            self._do("")
+        self._pushed_applied = self._applied_once = True
 
-    def _do(self) -> None:
+    def _do(self, reason: str) -> None:
         raise NotImplementedError
 
-    def redo_reason(self) -> str:
-        """The audit reason of a redo; a first application gives none (the user's own edit)."""
-        return f"Redo: {self.text()}" if self._applied_once else ""
-
-    def undo_reason(self) -> str:
-        return f"Undo: {self.text()}"
-
-    def _undo(self) -> None:
+    def _undo(self, reason: str) -> None:
         raise NotImplementedError
 
     @override
     def redo(self) -> None:
-        if self._applied:
-            self._applied = False
+        if self._pushed_applied:
+            self._pushed_applied = False
             return
         self._guarded(self._do, "Redo")
 
@@ -61,86 +76,44 @@ class PlanCommand(QUndoCommand):
     def undo(self) -> None:
         self._guarded(self._undo, "Undo")
 
-    def _guarded(self, step: Callable[[], None], verb: str) -> None:
+    def _guarded(self, step: Callable[[str], None], verb: str) -> None:
         try:
             with busy_cursor():
-                step()
+                step(f"{verb}: {self.text()}")
         except GantryError as exc:
-            # The plan may have been changed elsewhere meanwhile; say so rather than crash.
-            self._report(f"{verb} failed", f"{verb} of “{self.text()}” failed: {exc}")
+            # Nothing changed; leaving the stack's index where it is would make the stack lie
+            # about the plan (a later redo of "Add item" would add a second item).
+            self.setObsolete(True)
+            self._report(
+                f"{verb} failed",
+                f"{verb} of “{self.text()}” failed, so it was taken off the undo history: {exc}",
+            )
 
 
-class EditItemField(PlanCommand):
-    """Set one field of a work item (name, key, duration, not-before date, owner, ...)."""
+class EditField(PlanCommand):
+    """Set one field of one record of any FieldSource; undo puts the old value back."""
 
     def __init__(
         self,
-        service: PlanService,
-        item_id: int,
+        source: FieldSource,
+        record_id: int,
         field: str,
         old: Value,
         new: Value,
         report: ErrorReporter,
     ) -> None:
-        key = service.item(item_id).key
-        super().__init__(service, f"Edit {field.replace('_', ' ')} of {key}", report)
-        self.item_id, self.field, self.old, self.new = item_id, field, old, new
+        noun = source.fields[field].noun if field in source.fields else field
+        super().__init__(f"Edit {noun} of {source.label(record_id)}", report)
+        self.source, self.record_id, self.field = source, record_id, field
+        self.old, self.new = old, new
 
     @override
-    def _do(self) -> None:
-        self.service.update_item(self.item_id, self.field, self.new, reason=self.redo_reason())
+    def _do(self, reason: str) -> None:
+        self.source.update(self.record_id, self.field, self.new, reason=reason)
 
     @override
-    def _undo(self) -> None:
-        self.service.update_item(self.item_id, self.field, self.old, reason=self.undo_reason())
-
-
-class EditPredecessors(PlanCommand):
-    """Replace an item's predecessor list (MS Project text such as "A-3; A-4SS+2")."""
-
-    def __init__(
-        self, service: PlanService, item_id: int, old: str, new: str, report: ErrorReporter
-    ) -> None:
-        key = service.item(item_id).key
-        super().__init__(service, f"Edit predecessors of {key}", report)
-        self.item_id, self.old, self.new = item_id, old, new
-
-    @override
-    def _do(self) -> None:
-        self.service.set_predecessors(self.item_id, self.new, reason=self.redo_reason())
-
-    @override
-    def _undo(self) -> None:
-        self.service.set_predecessors(self.item_id, self.old, reason=self.undo_reason())
-
-
-class EditReleaseField(PlanCommand):
-    """Set one field of a release (name, status, start, freezes, target, actual date)."""
-
-    def __init__(
-        self,
-        service: PlanService,
-        release_id: int,
-        field: str,
-        old: Value,
-        new: Value,
-        report: ErrorReporter,
-    ) -> None:
-        name = service.release(release_id).name
-        super().__init__(service, f"Edit {field.replace('_', ' ')} of {name}", report)
-        self.release_id, self.field, self.old, self.new = release_id, field, old, new
-
-    @override
-    def _do(self) -> None:
-        self.service.update_release(
-            self.release_id, self.field, self.new, reason=self.redo_reason()
-        )
-
-    @override
-    def _undo(self) -> None:
-        self.service.update_release(
-            self.release_id, self.field, self.old, reason=self.undo_reason()
-        )
+    def _undo(self, reason: str) -> None:
+        self.source.update(self.record_id, self.field, self.old, reason=reason)
 
 
 class AddItem(PlanCommand):
@@ -148,7 +121,7 @@ class AddItem(PlanCommand):
 
     def __init__(
         self,
-        service: PlanService,
+        items: WorkItemService,
         release_id: int,
         kind: str,
         name: str,
@@ -156,79 +129,128 @@ class AddItem(PlanCommand):
         parent_id: int | None = None,
         after_id: int | None = None,
     ) -> None:
-        super().__init__(service, f"Add {kind} “{name}”", report)
+        super().__init__(f"Add {kind} “{name}”", report)
+        self.items = items
         self.release_id, self.kind, self.name = release_id, kind, name
         self.parent_id, self.after_id = parent_id, after_id
         self.item_id: int | None = None
         self._deleted: DeletedItem | None = None
 
     @override
-    def _do(self) -> None:
+    def _do(self, reason: str) -> None:
         if self._deleted is None:
-            self.item_id = self.service.create_item(
+            self.item_id = self.items.create(
                 self.release_id,
                 self.kind,
                 self.name,
                 parent_id=self.parent_id,
                 after_id=self.after_id,
             )
-            self.setText(f"Add {self.kind} {self.service.item(self.item_id).key}")
+            self.setText(f"Add {self.kind} {self.items.label(self.item_id)}")
         else:
             # Same id and key as the first time, so later commands on the stack still apply.
-            self.service.restore_item(self._deleted, reason=f"Redo: {self.text()}")
+            self.items.restore(self._deleted, reason=reason)
             self._deleted = None
 
     @override
-    def _undo(self) -> None:
+    def _undo(self, reason: str) -> None:
         assert self.item_id is not None
-        self._deleted = self.service.delete_item(self.item_id, reason=f"Undo: {self.text()}")
+        self._deleted = self.items.delete(self.item_id, reason=reason)
 
 
 class DeleteItem(PlanCommand):
     """Delete an item with its children and links; undo restores all of it."""
 
-    def __init__(self, service: PlanService, item_id: int, report: ErrorReporter) -> None:
-        row = service.item(item_id)
-        super().__init__(service, f"Delete {row.key} “{row.name}”", report)
+    def __init__(self, items: WorkItemService, item_id: int, report: ErrorReporter) -> None:
+        row = items.row(item_id)
+        super().__init__(f"Delete {row.key} “{row.name}”", report)
+        self.items = items
         self.item_id = item_id
         self._deleted: DeletedItem | None = None
 
     @override
-    def _do(self) -> None:
-        self._deleted = self.service.delete_item(self.item_id)
+    def _do(self, reason: str) -> None:
+        self._deleted = self.items.delete(self.item_id, reason=reason)
 
     @override
-    def _undo(self) -> None:
+    def _undo(self, reason: str) -> None:
         assert self._deleted is not None
-        self.service.restore_item(self._deleted, reason=f"Undo: {self.text()}")
+        self.items.restore(self._deleted, reason=reason)
         self._deleted = None
 
 
 class AddRelease(PlanCommand):
-    """Create an empty release; undo deletes it (a redo creates it again)."""
+    """Create an empty release; undo deletes it (a redo creates it again under its id)."""
 
     def __init__(
         self,
-        service: PlanService,
+        releases: ReleaseService,
         name: str,
         version: str,
         start_date: dt.date | None,
         target_date: dt.date | None,
         report: ErrorReporter,
     ) -> None:
-        super().__init__(service, f"Add release “{name}”", report)
+        super().__init__(f"Add release “{name}”", report)
+        self.releases = releases
         self.name, self.version = name, version
         self.start_date, self.target_date = start_date, target_date
         self.release_id: int | None = None
 
     @override
-    def _do(self) -> None:
-        # A redo re-creates the release under its first id, so later commands still find it.
-        self.release_id = self.service.create_release(
+    def _do(self, reason: str) -> None:
+        self.release_id = self.releases.create(
             self.name, self.version, self.start_date, self.target_date, self.release_id
         )
 
     @override
-    def _undo(self) -> None:
+    def _undo(self, reason: str) -> None:
         assert self.release_id is not None
-        self.service.delete_release(self.release_id, reason=f"Undo: {self.text()}")
+        self.releases.delete(self.release_id, reason=reason)
+
+
+class AddRecord(PlanCommand):
+    """Create a record of a generic record service; undo deletes it, redo restores it."""
+
+    def __init__(
+        self, records: RecordService, values: Mapping[str, Any], report: ErrorReporter
+    ) -> None:
+        super().__init__(f"Add {records.fields.noun}", report)
+        self.records = records
+        self.values = dict(values)
+        self.record_id: int | None = None
+        self._deleted: dict[str, Any] | None = None
+
+    @override
+    def _do(self, reason: str) -> None:
+        if self._deleted is None:
+            self.record_id = self.records.create(self.values, reason=reason)
+            self.setText(f"Add {self.records.fields.noun} {self.records.label(self.record_id)}")
+        else:
+            self.records.restore(self._deleted, reason=reason)
+            self._deleted = None
+
+    @override
+    def _undo(self, reason: str) -> None:
+        assert self.record_id is not None
+        self._deleted = self.records.delete(self.record_id, reason=reason)
+
+
+class DeleteRecord(PlanCommand):
+    """Delete one record of a generic record service; undo puts it back with its id."""
+
+    def __init__(self, records: RecordService, record_id: int, report: ErrorReporter) -> None:
+        super().__init__(f"Delete {records.fields.noun} {records.label(record_id)}", report)
+        self.records = records
+        self.record_id = record_id
+        self._deleted: dict[str, Any] | None = None
+
+    @override
+    def _do(self, reason: str) -> None:
+        self._deleted = self.records.delete(self.record_id, reason=reason)
+
+    @override
+    def _undo(self, reason: str) -> None:
+        assert self._deleted is not None
+        self.records.restore(self._deleted, reason=reason)
+        self._deleted = None

@@ -6,29 +6,9 @@ import datetime as dt
 import html
 from collections.abc import Sequence
 
-# The domain's choices, read from app/ (the UI never imports models/).
 from app.audit import HistoryEntry
-from app.plan_data import ITEM_KINDS, ITEM_STATUSES, RELEASE_STATUSES
-
-__all__ = [
-    "ITEM_KINDS",
-    "ITEM_STATUSES",
-    "RELEASE_STATUSES",
-    "format_date",
-    "format_slack",
-    "status_label",
-]
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_STATUS_LABELS = {
-    "not_started": "Not started",
-    "in_progress": "In progress",
-    "done": "Done",
-    "blocked": "Blocked",
-    "cancelled": "Cancelled",
-    "planned": "Planned",
-    "shipped": "Shipped",
-}
 
 DATE_DISPLAY_FORMAT = "dd MMM yyyy"  # Qt form of format_date, for date editors
 
@@ -38,10 +18,6 @@ def format_date(value: dt.date | None) -> str:
     if value is None:
         return ""
     return f"{value.day:02d} {_MONTHS[value.month - 1]} {value.year}"
-
-
-def status_label(status: str) -> str:
-    return _STATUS_LABELS.get(status, status.replace("_", " ").capitalize())
 
 
 def format_slack(days: int | None) -> str:

@@ -15,9 +15,11 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
+from app.fields import FieldKind
+from app.work_items import WORK_ITEM_FIELDS
 from ui.date_edit import OptionalDateEdit
-from ui.formatting import ITEM_STATUSES, status_label
-from ui.items_table_model import DEPTH_ROLE, Column
+from ui.field_widgets import make_editor, set_value, value_of
+from ui.items_table_model import DEPTH_ROLE, EDIT_FIELDS, Column
 
 Index = QModelIndex | QPersistentModelIndex
 INDENT = 18  # pixels per outline level in the Name column
@@ -34,47 +36,25 @@ class ItemsDelegate(QStyledItemDelegate):
 
     @override
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Index) -> QWidget:
-        column = index.column()
-        if column == Column.DURATION:
-            spin = QSpinBox(parent)
-            spin.setRange(0, 9999)
-            spin.setSuffix(" d")
-            return spin
-        if column == Column.PERCENT:
-            spin = QSpinBox(parent)
-            spin.setRange(0, 100)
-            spin.setSuffix(" %")
-            return spin
-        if column == Column.START:
-            return OptionalDateEdit(parent, empty_text="not pinned")
-        if column == Column.STATUS:
-            combo = QComboBox(parent)
-            for status in ITEM_STATUSES:
-                combo.addItem(status_label(status), status)
-            return combo
-        return super().createEditor(parent, option, index)
+        name = EDIT_FIELDS.get(Column(index.column()))
+        if name is None or WORK_ITEM_FIELDS[name].kind == FieldKind.TEXT:
+            return super().createEditor(parent, option, index)
+        editor = make_editor(WORK_ITEM_FIELDS[name], parent)
+        if isinstance(editor, QSpinBox) and name == "duration":
+            editor.setSuffix(" d")  # the column is narrow
+        return editor
 
     @override
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        value = index.data(Qt.ItemDataRole.EditRole)
-        if isinstance(editor, QSpinBox):
-            editor.setValue(int(value or 0))
-        elif isinstance(editor, OptionalDateEdit):
-            editor.setValue(value)
-        elif isinstance(editor, QComboBox):
-            editor.setCurrentIndex(max(0, editor.findData(value)))
+        if isinstance(editor, QSpinBox | QComboBox | OptionalDateEdit):
+            set_value(editor, index.data(Qt.ItemDataRole.EditRole))
         else:
             super().setEditorData(editor, index)
 
     @override
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        if isinstance(editor, QSpinBox):
-            editor.interpretText()
-            model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
-        elif isinstance(editor, OptionalDateEdit):
-            model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
-        elif isinstance(editor, QComboBox):
-            model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
+        if isinstance(editor, QSpinBox | QComboBox | OptionalDateEdit):
+            model.setData(index, value_of(editor), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
 

@@ -1,4 +1,9 @@
-"""The "Work items" table: a thin Qt model over PlanService.items(release), with role constants."""
+"""The "Work items" table: a thin Qt model over the plan's work items, with role constants.
+
+It holds item ids in display order and asks the work-item service for rows when Qt paints
+them, so a 100,000-item plan is never turned into rows all at once. Labels, tips and what may
+be edited come from the work items' field rules (app.work_items.WORK_ITEM_FIELDS).
+"""
 
 from __future__ import annotations
 
@@ -17,9 +22,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from typing_extensions import override
 
+from app.plan import Plan
 from app.plan_data import ItemRow
-from app.plan_service import PlanChange, PlanService
-from ui.formatting import format_date, format_slack, kind_label, status_label, working_days
+from app.unit_of_work import ChangeNotice
+from app.work_items import WORK_ITEM_FIELDS
+from ui.formatting import format_date, format_slack, kind_label, working_days
 from ui.resources import icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -42,44 +49,44 @@ class Column(IntEnum):
     PERCENT = 12
 
 
-HEADERS: dict[Column, str] = {
-    Column.KEY: "Key",
-    Column.NAME: "Name",
-    Column.KIND: "Kind",
-    Column.DURATION: "Duration (d)",
-    Column.START: "Start",
-    Column.FINISH: "Finish",
-    Column.PREDECESSORS: "Predecessors",
-    Column.TOTAL_SLACK: "Total slack",
-    Column.FREE_SLACK: "Free slack",
-    Column.CRITICAL: "Critical",
-    Column.OWNER: "Owner",
-    Column.STATUS: "Status",
-    Column.PERCENT: "%",
-}
-HEADER_TIPS: dict[Column, str] = {
-    Column.DURATION: "Duration in working days",
-    Column.START: "Scheduled start; edit to set a “not earlier than” date (a pin marks it)",
-    Column.FINISH: "Scheduled finish (the last working day)",
-    Column.PREDECESSORS: "Predecessors in MS Project form, e.g. “A-3; A-4SS+2”",
-    Column.TOTAL_SLACK: "Working days the item can slip without delaying the release",
-    Column.FREE_SLACK: "Working days the item can slip without delaying any successor",
-    Column.CRITICAL: "On the critical path (total slack of 0 or less)",
-    Column.PERCENT: "Percent complete",
-}
-# The ItemRow field a column edits ("predecessors" goes through set_predecessors).
-EDIT_FIELDS: dict[Column, str] = {
+# The work-item field each column shows; its label, tip and rules come from the declaration.
+FIELDS: dict[Column, str] = {
     Column.KEY: "key",
     Column.NAME: "name",
+    Column.KIND: "kind",
     Column.DURATION: "duration",
-    Column.START: "not_before",
+    Column.START: "start",
+    Column.FINISH: "finish",
     Column.PREDECESSORS: "predecessors",
+    Column.TOTAL_SLACK: "total_slack",
+    Column.FREE_SLACK: "free_slack",
     Column.OWNER: "owner",
     Column.STATUS: "status",
     Column.PERCENT: "percent_complete",
 }
+# Where a column's header is shorter than its field's label, or the column has no field.
+_SHORT_HEADERS = {Column.DURATION: "Duration (d)", Column.CRITICAL: "Critical", Column.PERCENT: "%"}
+HEADERS: dict[Column, str] = {
+    column: _SHORT_HEADERS.get(column) or WORK_ITEM_FIELDS[FIELDS[column]].label
+    for column in Column
+}
+HEADER_TIPS: dict[Column, str] = {
+    column: WORK_ITEM_FIELDS[name].tip
+    for column, name in FIELDS.items()
+    if WORK_ITEM_FIELDS[name].tip
+}
+HEADER_TIPS[Column.START] = (
+    "Scheduled start; edit to set a “not earlier than” date (a pin marks it)"
+)
+HEADER_TIPS[Column.CRITICAL] = "On the critical path (total slack of 0 or less)"
+# The field a column edits where it differs from the one it shows.
+EDIT_FIELDS: dict[Column, str] = {
+    column: name for column, name in FIELDS.items() if not WORK_ITEM_FIELDS[name].computed
+}
+EDIT_FIELDS[Column.START] = "not_before"
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
+_STATUS = WORK_ITEM_FIELDS["status"]
 _NUMERIC = {Column.DURATION, Column.TOTAL_SLACK, Column.FREE_SLACK, Column.PERCENT}
 
 _DIGITS = re.compile(r"(\d+)")
@@ -87,7 +94,6 @@ _DIGITS = re.compile(r"(\d+)")
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # int: the work item's id
 ITEM_ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # ItemRow: the whole row, for views and panels
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # a value that sorts naturally (dates, numbers)
-FILTER_ROLE = Qt.ItemDataRole.UserRole + 4  # text the filter box searches: key, name, owner
 DEPTH_ROLE = Qt.ItemDataRole.UserRole + 5  # int: outline depth, for indenting the name
 
 CRITICAL_COLOR = QColor("#b91c1c")
@@ -101,19 +107,17 @@ class ItemEditing(Protocol):
 
     def set_item_field(self, item_id: int, field: str, value: Any) -> bool: ...
 
-    def set_predecessors(self, item_id: int, text: str) -> bool: ...
-
 
 class ItemsTableModel(QAbstractTableModel):
-    """One release's work items in outline order; display strings are made on demand."""
+    """One release's work items (or all) in outline order or sorted by a column."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._service: PlanService | None = None
+        self._plan: Plan | None = None
         self._editor: ItemEditing | None = None
         self._read_only = True
         self._release_id: int | None = None
-        self._rows: list[ItemRow] = []
+        self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._sort_column = -1  # -1: outline order
         self._sort_order = Qt.SortOrder.AscendingOrder
@@ -127,12 +131,12 @@ class ItemsTableModel(QAbstractTableModel):
     # -- source ----------------------------------------------------------------------------
 
     def set_plan(
-        self, service: PlanService | None, editor: ItemEditing | None, release_id: int | None = None
+        self, plan: Plan | None, editor: ItemEditing | None, release_id: int | None = None
     ) -> None:
         """Show `release_id`'s items of a plan (all releases for None; nothing without a plan)."""
-        self._service = service
+        self._plan = plan
         self._editor = editor
-        self._read_only = service is None or editor is None or service.store.read_only
+        self._read_only = plan is None or editor is None or plan.read_only
         self._release_id = release_id
         self.reload()
 
@@ -147,19 +151,34 @@ class ItemsTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         self.beginResetModel()
-        self._rows = self._service.items(self._release_id) if self._service else []
+        self._ids = self._plan.work_items.ids(self._release_id) if self._plan else []
         self._order_rows()
         self.endResetModel()
 
+    def row_at(self, row: int) -> ItemRow:
+        assert self._plan is not None
+        return self._plan.work_items.row(self._ids[row])
+
+    def _shown(self, row: int) -> ItemRow | None:
+        """The row, or None for an item deleted a moment ago: Qt may still ask about it
+        while the deletion's notice is on its way to reload() the table."""
+        try:
+            return self.row_at(row)
+        except KeyError:
+            return None
+
+    def id_at(self, row: int) -> int:
+        return self._ids[row]
+
     def _order_rows(self) -> None:
         """Sort in Python with one key per row: fast for 100,000 rows, unlike a proxy sort."""
-        if self._sort_column >= 0:
-            column = self._sort_column
-            self._rows.sort(
-                key=lambda row: _sort_value(row, column),
+        if self._sort_column >= 0 and self._plan is not None:
+            column, rows = self._sort_column, self._plan.work_items
+            self._ids.sort(
+                key=lambda item_id: _sort_value(rows.row(item_id), column),
                 reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
             )
-        self._row_of = {row.id: n for n, row in enumerate(self._rows)}
+        self._row_of = {item_id: n for n, item_id in enumerate(self._ids)}
 
     @override
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -167,40 +186,29 @@ class ItemsTableModel(QAbstractTableModel):
         self._sort_column, self._sort_order = column, order
         self.layoutAboutToBeChanged.emit()
         persistent = self.persistentIndexList()
-        kept = [(self._rows[index.row()].id, index.column()) for index in persistent]
-        if column < 0 and self._service is not None:
-            self._rows = self._service.items(self._release_id)
+        kept = [(self._ids[index.row()], index.column()) for index in persistent]
+        if column < 0 and self._plan is not None:
+            self._ids = self._plan.work_items.ids(self._release_id)
         self._order_rows()
         self.changePersistentIndexList(
             persistent, [self.index(self._row_of[item_id], col) for item_id, col in kept]
         )
         self.layoutChanged.emit()
 
-    def is_critical(self, row: int) -> bool:
-        return self._rows[row].critical
-
     def matches(self, row: int, needle: str) -> bool:
-        """Whether a row's key, name or owner contains `needle` (already casefolded)."""
-        item = self._rows[row]
-        return (
-            needle in item.key.casefold()
-            or needle in item.name.casefold()
-            or needle in item.owner.casefold()
-        )
+        return self._plan is not None and self._plan.work_items.matches(self._ids[row], needle)
 
-    def apply_change(self, change: PlanChange) -> None:
-        """Refresh after an edit: rows in place for value edits, a reset when items came or went."""
-        if self._service is None:
+    def is_critical(self, row: int) -> bool:
+        return self._plan is not None and self._plan.state.is_critical(self._ids[row])
+
+    def apply_change(self, notice: ChangeNotice) -> None:
+        """Rows in place for value edits and new dates; a rebuild when items came or went."""
+        if self._plan is None:
             return
-        if change.structural:
+        if notice.structural("work_items") or notice.structural("releases"):
             self.reload()
             return
-        rows = []
-        for item_id in change.item_ids:
-            n = self._row_of.get(item_id)
-            if n is not None:
-                self._rows[n] = self._service.item(item_id)
-                rows.append(n)
+        rows = [n for n in map(self._row_of.get, notice.ids("work_items")) if n is not None]
         if rows:
             last = len(Column) - 1
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
@@ -212,7 +220,7 @@ class ItemsTableModel(QAbstractTableModel):
 
     @override
     def rowCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() else len(self._ids)
 
     @override
     def columnCount(self, parent: Index = NO_PARENT) -> int:
@@ -238,13 +246,11 @@ class ItemsTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        column = Column(index.column())
-        if self._read_only or column not in EDIT_FIELDS:
+        name = EDIT_FIELDS.get(Column(index.column()))
+        if self._read_only or name is None:
             return flags
-        row = self._rows[index.row()]
-        if column == Column.DURATION and row.kind != "task":
-            return flags
-        if column == Column.PREDECESSORS and row.kind == "phase":
+        row = self._shown(index.row())
+        if row is None or WORK_ITEM_FIELDS[name].why_not_editable(row) is not None:
             return flags
         return flags | Qt.ItemFlag.ItemIsEditable
 
@@ -252,7 +258,11 @@ class ItemsTableModel(QAbstractTableModel):
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
             return None
-        row = self._rows[index.row()]
+        if role == ITEM_ID_ROLE:
+            return self._ids[index.row()]
+        row = self._shown(index.row())
+        if row is None:
+            return None
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
@@ -267,6 +277,8 @@ class ItemsTableModel(QAbstractTableModel):
                 slack = row.total_slack if column == Column.TOTAL_SLACK else row.free_slack
                 if slack is not None and slack < 0:
                     return self._negative_brush
+            if row.problem and column in (Column.KEY, Column.NAME, Column.PREDECESSORS):
+                return self._negative_brush
             return self._phase_brush if row.kind == "phase" else None
         if role == Qt.ItemDataRole.DecorationRole:
             return _decoration(row, column)
@@ -276,16 +288,12 @@ class ItemsTableModel(QAbstractTableModel):
             return _ALIGN_CENTER if column == Column.CRITICAL else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return _tooltip(row, column)
-        if role == ITEM_ID_ROLE:
-            return row.id
         if role == ITEM_ROW_ROLE:
             return row
         if role == DEPTH_ROLE:
             return row.depth
         if role == SORT_ROLE:
             return _sort_value(row, column)
-        if role == FILTER_ROLE:
-            return f"{row.key}\n{row.name}\n{row.owner}"
         return None
 
     def _foreground(self, row: ItemRow, column: int) -> QBrush | None:
@@ -293,9 +301,14 @@ class ItemsTableModel(QAbstractTableModel):
             slack = row.total_slack if column == Column.TOTAL_SLACK else row.free_slack
             return self._critical_brush if slack is not None and slack < 0 else None
         if (
-            row.critical
+            (row.critical or row.problem)
             and row.kind != "phase"
-            and column in (Column.KEY, Column.NAME, Column.CRITICAL)
+            and column
+            in (
+                Column.KEY,
+                Column.NAME,
+                Column.CRITICAL,
+            )
         ):
             return self._critical_brush
         if column == Column.KIND or (column == Column.STATUS and row.status == "cancelled"):
@@ -311,17 +324,16 @@ class ItemsTableModel(QAbstractTableModel):
             or self._editor is None
         ):
             return False
-        row = self._rows[index.row()]
+        row = self._shown(index.row())
+        if row is None:
+            return False
         column = Column(index.column())
-        field = EDIT_FIELDS[column]
         try:
             converted = _convert(column, value)
         except (TypeError, ValueError):
             return False
-        if column == Column.PREDECESSORS:
-            return self._editor.set_predecessors(row.id, str(converted or ""))
-        # The service's change event updates the row (dataChanged) once the edit is committed.
-        return self._editor.set_item_field(row.id, field, converted)
+        # The unit of work's notice updates the row (dataChanged) once the edit is committed.
+        return self._editor.set_item_field(row.id, EDIT_FIELDS[column], converted)
 
 
 def _display(row: ItemRow, column: int) -> str | None:
@@ -349,7 +361,7 @@ def _display(row: ItemRow, column: int) -> str | None:
         case Column.OWNER:
             return row.owner
         case Column.STATUS:
-            return status_label(row.status)
+            return _STATUS.choice_label(row.status)
         case Column.PERCENT:
             return f"{row.percent_complete}"
     return None
@@ -362,7 +374,7 @@ def _edit_value(row: ItemRow, column: int) -> Any:
 
 def _decoration(row: ItemRow, column: int) -> Any:
     if column == Column.NAME:
-        return icon(row.kind)
+        return icon("warning" if row.problem else row.kind)
     if column == Column.START and row.not_before is not None:
         return icon("pin")
     if column == Column.CRITICAL and row.critical and row.kind != "phase":
@@ -373,17 +385,18 @@ def _decoration(row: ItemRow, column: int) -> Any:
 def _tooltip(row: ItemRow, column: int) -> str | None:
     match column:
         case Column.NAME:
-            return f"{row.key} · {row.name} ({row.kind})"
+            tip = f"{row.key} · {row.name} ({row.kind})"
+            return f"{tip}\n{row.problem}" if row.problem else tip
         case Column.START:
             if row.not_before is not None:
                 return f"Starts no earlier than {format_date(row.not_before)}"
             return "Set a “not earlier than” date to pin the start"
         case Column.PREDECESSORS:
-            return row.predecessors or "No predecessors"
+            return row.problem or row.predecessors or "No predecessors"
         case Column.TOTAL_SLACK | Column.FREE_SLACK:
             slack = row.total_slack if column == Column.TOTAL_SLACK else row.free_slack
             if slack is None:
-                return None
+                return "Being scheduled…"
             if slack < 0:
                 return f"{working_days(-slack)} late"
             return f"{working_days(slack)} of slack"

@@ -21,7 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.plan_service import PlanChange, PlanService
+from app.plan import Plan
+from app.unit_of_work import ChangeNotice
 from ui.formatting import format_date, working_days
 from ui.header_menu import install_column_menu
 from ui.items_delegate import ItemsDelegate
@@ -54,7 +55,7 @@ class ItemsView(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._service: PlanService | None = None
+        self._plan: Plan | None = None
         self.model = ItemsTableModel(self)
         self.proxy = ItemsProxyModel(self.model, self)
 
@@ -139,10 +140,10 @@ class ItemsView(QWidget):
     # -- plan ------------------------------------------------------------------------------
 
     def set_plan(
-        self, service: PlanService | None, editor: ItemEditing | None, release_id: int | None
+        self, plan: Plan | None, editor: ItemEditing | None, release_id: int | None
     ) -> None:
-        self._service = service
-        self.model.set_plan(service, editor, release_id)
+        self._plan = plan
+        self.model.set_plan(plan, editor, release_id)
         self._update_heading()
 
     def show_release(self, release_id: int | None) -> None:
@@ -153,31 +154,33 @@ class ItemsView(QWidget):
     def release_id(self) -> int | None:
         return self.model.release_id
 
-    def apply_change(self, change: PlanChange) -> None:
+    def apply_change(self, notice: ChangeNotice) -> None:
         selected = self.current_item_id()
-        service = self._service
+        plan = self._plan
+        structural = notice.structural("work_items") or notice.structural("releases")
         if (
-            change.structural
-            and service is not None
+            structural
+            and plan is not None
             and self.model.release_id is not None
-            and all(r.id != self.model.release_id for r in service.releases())
+            and self.model.release_id not in plan.state.releases
         ):
             # The shown release is gone (say, an undone "Add release"): show the first one.
-            releases = service.releases()
+            releases = plan.releases.rows()
             self.model.set_release(releases[0].id if releases else None)
         else:
-            self.model.apply_change(change)
-        self._update_heading()
-        if change.structural and selected is not None:
+            self.model.apply_change(notice)
+        if notice.touches("releases") or structural:
+            self._update_heading()
+        if structural and selected is not None:
             self.select_item(selected)
 
     def _update_heading(self) -> None:
-        service, release_id = self._service, self.model.release_id
-        if service is None:
+        plan, release_id = self._plan, self.model.release_id
+        if plan is None:
             self.heading.setText("")
             self.details.setText("")
             return
-        if not service.releases():
+        if not plan.state.releases:
             self.heading.setText("This plan has no releases yet")
             self.details.setText("Add one with Edit › Add Release…")
             return
@@ -185,7 +188,7 @@ class ItemsView(QWidget):
             self.heading.setText("All releases")
             self.details.setText(f"{self.model.rowCount():,} items")
             return
-        release = service.release(release_id)
+        release = plan.releases.row(release_id)
         self.heading.setText(f"{release.name}")
         parts = [release.version] if release.version else []
         if release.start_date or release.target_date:

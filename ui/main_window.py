@@ -29,9 +29,11 @@ from typing_extensions import override
 from app import paths
 from app.demo import ensure_demo_plan
 from app.errors import GantryError
-from app.plan_service import PlanChange, PlanService
-from app.store import PLAN_SUFFIX, PlanStore, take_over_lock
+from app.plan import Plan
+from app.store import PLAN_SUFFIX, take_over_lock
+from app.unit_of_work import ChangeNotice
 from ui.about import show_about
+from ui.busy import busy_cursor
 from ui.error_report import (
     Confirmer,
     ErrorReporter,
@@ -41,7 +43,7 @@ from ui.error_report import (
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
-from ui.plan_events import PlanEvents
+from ui.plan_events import GuiThread, PlanEvents
 from ui.plan_loader import PlanLoader
 from ui.properties_panel import PropertiesPanel
 from ui.release_dialog import ReleaseDialog
@@ -73,8 +75,8 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.report: ErrorReporter = report if report is not None else message_box_reporter(self)
         self.confirm: Confirmer = confirm if confirm is not None else message_box_confirmer(self)
-        self.store: PlanStore | None = None
-        self.service: PlanService | None = None
+        self.plan: Plan | None = None
+        self._gui_thread = GuiThread(self)
         self.editor: PlanEditor | None = None
         self._events: PlanEvents | None = None
         self._loader: PlanLoader | None = None
@@ -161,7 +163,7 @@ class MainWindow(QMainWindow):
         acts.add_release.triggered.connect(self._choose_add_release)
         acts.delete.triggered.connect(self.delete_selected_item)
         acts.about.triggered.connect(
-            lambda: show_about(self, self.store.path if self.store else None)
+            lambda: show_about(self, self.plan.path if self.plan else None)
         )
         view_menu = acts.build_menus(
             self, [self.navigator_dock, self.properties_dock, self.history_dock]
@@ -203,7 +205,9 @@ class MainWindow(QMainWindow):
         path = Path(path)
         self._cancel_loading()
         self.close_plan()
-        loader = PlanLoader(path, create=create, read_only=read_only, parent=self)
+        loader = PlanLoader(
+            path, self._gui_thread.post, create=create, read_only=read_only, parent=self
+        )
         loader.progressed.connect(self._load_progress)
         loader.loaded.connect(self._load_done)
         loader.failed.connect(self._load_failed)
@@ -270,10 +274,9 @@ class MainWindow(QMainWindow):
         self._loader = None
         if result is None:
             return
-        store, service = result
         self._close_progress()
         self.status.clearMessage()
-        self._attach(store, service)
+        self._attach(result)
 
     def _load_failed(self, message: str) -> None:
         loader = self.sender()
@@ -290,25 +293,25 @@ class MainWindow(QMainWindow):
         self.report("Cannot open plan", message)
         self.plan_failed.emit(message)
 
-    def _attach(self, store: PlanStore, service: PlanService) -> None:
-        self.store, self.service = store, service
-        self.editor = PlanEditor(service, self.undo_stack, self.report)
-        self._events = PlanEvents(service, self)
+    def _attach(self, plan: Plan) -> None:
+        self.plan = plan
+        self.editor = PlanEditor(plan, self.undo_stack, self.report)
+        self._events = PlanEvents(plan, self)
         self._events.changed.connect(self._plan_changed)
-        first = _current_release(service)
-        self.navigator.set_plan(service)
-        self.items_view.set_plan(service, self.editor, first)
+        first = _current_release(plan)
+        self.navigator.set_plan(plan)
+        self.items_view.set_plan(plan, self.editor, first)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
             self.properties.show_release(first)
-        self.settings.add_recent(store.path)
+        self.settings.add_recent(plan.path)
         self._show_plan_state()
-        self.plan_opened.emit(store.path)
+        self.plan_opened.emit(plan.path)
 
     def close_plan(self) -> None:
         """Close the open plan (releasing its lock) and show the welcome page."""
-        if self.store is None:
+        if self.plan is None:
             return
         self.undo_stack.clear()
         if self._events is not None:
@@ -317,23 +320,23 @@ class MainWindow(QMainWindow):
         self.properties.set_editor(None)
         self.items_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
-        store = self.store
-        self.store = self.service = self.editor = None
+        plan = self.plan
+        self.plan = self.editor = None
         self._events = None
-        store.close()
+        plan.close()
         self._show_plan_state()
         self.plan_closed.emit()
 
     def _show_plan_state(self) -> None:
         """Title, status bar, page and actions for the current plan (or none)."""
-        store, service = self.store, self.service
-        has_plan = store is not None and service is not None
-        writable = has_plan and store is not None and not store.read_only
-        if store is not None and service is not None:
-            name = store.path.stem + (" [read-only]" if store.read_only else "")
+        plan = self.plan
+        has_plan = plan is not None
+        writable = plan is not None and not plan.read_only
+        if plan is not None:
+            name = plan.path.stem + (" [read-only]" if plan.read_only else "")
             self.setWindowTitle(f"{name} — Gantry")
-            self.setWindowFilePath(str(store.path))
-            self.status.show_summary(service.summary())
+            self.setWindowFilePath(str(plan.path))
+            self.status.show_summary(plan.summary())
             self.pages.setCurrentWidget(self.tabs)
         else:
             self.setWindowTitle("Gantry")
@@ -341,7 +344,9 @@ class MainWindow(QMainWindow):
             self.status.show_summary(None)
             self.welcome.set_recent(self.settings.recent_files())
             self.pages.setCurrentWidget(self.welcome)
-        self.menu_actions.take_over.setEnabled(store is not None and store.locked_by is not None)
+        self.menu_actions.take_over.setEnabled(
+            plan is not None and plan.store.locked_by is not None
+        )
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         for action in (
@@ -349,7 +354,7 @@ class MainWindow(QMainWindow):
             self.menu_actions.add_milestone,
             self.menu_actions.add_phase,
         ):
-            action.setEnabled(writable and bool(service and service.releases()))
+            action.setEnabled(writable and plan is not None and bool(plan.state.releases))
         self.menu_actions.add_release.setEnabled(writable)
         self._update_delete_action()
 
@@ -363,10 +368,10 @@ class MainWindow(QMainWindow):
 
     def take_over_plan(self) -> bool:
         """Break a lock the user knows is stale (a Gantry that crashed on another machine)."""
-        store = self.store
-        if store is None or store.locked_by is None:
+        plan = self.plan
+        if plan is None or plan.store.locked_by is None:
             return False
-        holder, path = store.locked_by, store.path
+        holder, path = plan.store.locked_by, plan.path
         question = (
             f"{holder.describe()} has this plan open. Take it over only if that Gantry is "
             "no longer running (for example it crashed, or the stick was pulled out). If it is "
@@ -385,17 +390,17 @@ class MainWindow(QMainWindow):
         return True
 
     def _update_delete_action(self) -> None:
-        writable = self.store is not None and not self.store.read_only
+        writable = self.plan is not None and not self.plan.read_only
         self.menu_actions.delete.setEnabled(
             writable and self.items_view.current_item_id() is not None
         )
 
     # -- changes and selection ---------------------------------------------------------------
 
-    def _plan_changed(self, change: PlanChange) -> None:
-        self.items_view.apply_change(change)
-        self.navigator.apply_change(change)
-        self.properties.apply_change(change)
+    def _plan_changed(self, notice: ChangeNotice) -> None:
+        self.items_view.apply_change(notice)
+        self.navigator.apply_change(notice)
+        self.properties.apply_change(notice)
         self._show_plan_state()
 
     def _navigator_release(self, release_id: int) -> None:
@@ -411,10 +416,10 @@ class MainWindow(QMainWindow):
 
     def select_item(self, item_id: int) -> bool:
         """Show an item: its release in the table and navigator, its row selected."""
-        if self.service is None:
+        if self.plan is None:
             return False
         try:
-            row = self.service.item(item_id)
+            row = self.plan.work_items.row(item_id)
         except KeyError:
             return False
         if self.items_view.release_id not in (None, row.release_id):
@@ -435,21 +440,21 @@ class MainWindow(QMainWindow):
 
     def add_item(self, kind: str) -> int | None:
         """Add a task, milestone or phase after the selected item (inside a selected phase)."""
-        if self.editor is None or self.service is None:
+        if self.editor is None or self.plan is None:
             return None
         current = self.items_view.current_item_id()
         parent_id: int | None = None
         after_id: int | None = None
         release_id = self.items_view.release_id
         if current is not None:
-            row = self.service.item(current)
+            row = self.plan.work_items.row(current)
             release_id = row.release_id
             if row.kind == "phase" and kind != "phase":
                 parent_id = row.id
             else:
                 parent_id, after_id = row.parent_id, row.id
         if release_id is None:
-            releases = self.service.releases()
+            releases = self.plan.releases.rows()
             if not releases:
                 self.report(
                     "Cannot add item",
@@ -504,8 +509,8 @@ class MainWindow(QMainWindow):
     # -- files -------------------------------------------------------------------------------
 
     def _start_dir(self) -> str:
-        if self.store is not None:
-            return str(self.store.path.parent)
+        if self.plan is not None:
+            return str(self.plan.path.parent)
         recent = self.settings.recent_files()
         return str(recent[0].parent) if recent else str(Path.home())
 
@@ -537,26 +542,28 @@ class MainWindow(QMainWindow):
         self.open_plan(path, create=True)
 
     def _choose_save_as(self) -> None:
-        if self.store is None:
+        if self.plan is None:
             return
-        suggested = self.store.path.with_name(f"{self.store.path.stem} copy{PLAN_SUFFIX}")
+        suggested = self.plan.path.with_name(f"{self.plan.path.stem} copy{PLAN_SUFFIX}")
         path, _ = QFileDialog.getSaveFileName(self, "Save plan as", str(suggested), FILE_FILTER)
         if path:
             self.save_as(Path(path))
 
     def save_as(self, path: Path) -> Path | None:
-        """Copy the open plan to `path` (the window keeps the plan it has open)."""
-        if self.store is None:
+        """Copy the open plan to `path` and go on working on the copy (undo history kept)."""
+        if self.plan is None:
             return None
         if path.suffix != PLAN_SUFFIX:
             path = path.with_name(path.name + PLAN_SUFFIX)
         try:
-            written = self.store.save_as(path)
+            with busy_cursor():
+                written = self.plan.save_as(path)
         except GantryError as exc:
             self.report("Save As failed", str(exc))
             return None
         self.settings.add_recent(written)
-        self.status.showMessage(f"Saved a copy as {written}", 8000)
+        self._show_plan_state()
+        self.status.showMessage(f"Saved as {written}; you are now working on it", 8000)
         return written
 
     def _fill_recent_menu(self) -> None:
@@ -619,9 +626,9 @@ class MainWindow(QMainWindow):
         event.accept()
 
 
-def _current_release(service: PlanService) -> int | None:
+def _current_release(plan: Plan) -> int | None:
     """The release to show first: the one in progress, else the next planned, else the first."""
-    releases = service.releases()
+    releases = plan.releases.rows()
     for status in ("in_progress", "planned"):
         for release in releases:
             if release.status == status:

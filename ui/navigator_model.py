@@ -9,9 +9,12 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QBrush, QColor, QFont
 from typing_extensions import override
 
+from app.plan import Plan
 from app.plan_data import ItemRow, ReleaseRow
-from app.plan_service import PlanChange, PlanService
-from ui.formatting import status_label, working_days
+from app.releases import RELEASE_FIELDS
+from app.unit_of_work import ChangeNotice
+from app.work_items import WORK_ITEM_FIELDS
+from ui.formatting import working_days
 from ui.resources import icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -31,6 +34,8 @@ RELEASE_ID_ROLE = Qt.ItemDataRole.UserRole + 3  # the release the node belongs t
 FETCH_BATCH = 500  # children added per fetchMore, so huge releases expand instantly
 
 LATE_COLOR = QColor("#b91c1c")
+_RELEASE_STATUS = RELEASE_FIELDS["status"]
+_ITEM_STATUS = WORK_ITEM_FIELDS["status"]
 
 
 @dataclass(slots=True)
@@ -49,7 +54,7 @@ class NavigatorModel(QAbstractItemModel):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._service: PlanService | None = None
+        self._plan: Plan | None = None
         self._nodes: dict[int, _Node] = {}
         self._by_entity: dict[tuple[int, int], int] = {}
         self._next_id = 1
@@ -64,11 +69,11 @@ class NavigatorModel(QAbstractItemModel):
         self._next_id = 1
 
     @property
-    def service(self) -> PlanService | None:
-        return self._service
+    def plan(self) -> Plan | None:
+        return self._plan
 
-    def set_plan(self, service: PlanService | None) -> None:
-        self._service = service
+    def set_plan(self, plan: Plan | None) -> None:
+        self._plan = plan
         self.reload()
 
     def reload(self) -> None:
@@ -76,14 +81,15 @@ class NavigatorModel(QAbstractItemModel):
         self._reset_nodes()
         self.endResetModel()
 
-    def apply_change(self, change: PlanChange) -> None:
+    def apply_change(self, notice: ChangeNotice) -> None:
         """Names and statuses update in place; added or removed items rebuild the tree."""
-        if self._service is None:
+        if self._plan is None:
             return
-        if change.structural:
+        if notice.structural("work_items") or notice.structural("releases"):
             self.reload()
             return
-        keys = [(ITEM, i) for i in change.item_ids] + [(RELEASE, r) for r in change.release_ids]
+        keys = [(ITEM, i) for i in notice.ids("work_items")]
+        keys += [(RELEASE, r) for r in notice.ids("releases")]
         for key in keys:
             node_id = self._by_entity.get(key)
             if node_id is not None:
@@ -112,11 +118,11 @@ class NavigatorModel(QAbstractItemModel):
 
     def index_for_item(self, item: ItemRow) -> QModelIndex:
         """Fetch the item's ancestors (and enough siblings) so it has an index."""
-        if self._service is None:
+        if self._plan is None:
             return QModelIndex()
         chain = [item]
         while chain[-1].parent_id is not None:
-            chain.append(self._service.item(chain[-1].parent_id))
+            chain.append(self._plan.work_items.row(chain[-1].parent_id))
         parent = self.index_for_release(item.release_id)
         for row in reversed(chain):
             if not parent.isValid():
@@ -136,15 +142,15 @@ class NavigatorModel(QAbstractItemModel):
 
     def release_at(self, index: Index) -> ReleaseRow | None:
         node = self._node(index)
-        if self._service is None or node.kind == ROOT:
+        if self._plan is None or node.kind == ROOT:
             return None
-        return self._service.release(node.release_id)
+        return self._plan.releases.row(node.release_id)
 
     def item_at(self, index: Index) -> ItemRow | None:
         node = self._node(index)
-        if self._service is None or node.kind != ITEM:
+        if self._plan is None or node.kind != ITEM:
             return None
-        return self._service.item(node.entity_id)
+        return self._plan.work_items.row(node.entity_id)
 
     # -- Qt model --------------------------------------------------------------------------
 
@@ -175,7 +181,7 @@ class NavigatorModel(QAbstractItemModel):
 
     @override
     def hasChildren(self, parent: Index = NO_PARENT) -> bool:
-        if self._service is None:
+        if self._plan is None:
             return False
         if parent.isValid() and parent.column() != 0:
             return False
@@ -185,14 +191,14 @@ class NavigatorModel(QAbstractItemModel):
         if node.child_ids is not None:
             return False
         if node.kind == ROOT:
-            return bool(self._service.releases())
+            return bool(self._plan.releases.rows())
         if node.kind == RELEASE:
-            return self._service.release(node.entity_id).item_count > 0
-        return self._service.item(node.entity_id).has_children
+            return self._plan.releases.row(node.entity_id).item_count > 0
+        return self._plan.work_items.row(node.entity_id).has_children
 
     @override
     def canFetchMore(self, parent: Index) -> bool:
-        if self._service is None or (parent.isValid() and parent.column() != 0):
+        if self._plan is None or (parent.isValid() and parent.column() != 0):
             return False
         node = self._node(parent)
         return node.child_ids is None or len(node.children) < len(node.child_ids)
@@ -201,17 +207,19 @@ class NavigatorModel(QAbstractItemModel):
     def fetchMore(self, parent: Index) -> None:
         if not self.canFetchMore(parent):
             return
-        assert self._service is not None
+        assert self._plan is not None
         parent_id = parent.internalId() if parent.isValid() else 0
         node = self._nodes[parent_id]
         if node.child_ids is None:
             if node.kind == ROOT:
-                node.child_ids = [r.id for r in self._service.releases()]
+                node.child_ids = [r.id for r in self._plan.releases.rows()]
             elif node.kind == RELEASE:
-                node.child_ids = [i.id for i in self._service.children(node.entity_id, None)]
+                node.child_ids = [
+                    i.id for i in self._plan.work_items.children(node.entity_id, None)
+                ]
             else:
                 node.child_ids = [
-                    i.id for i in self._service.children(node.release_id, node.entity_id)
+                    i.id for i in self._plan.work_items.children(node.release_id, node.entity_id)
                 ]
         start = len(node.children)
         batch = node.child_ids[start : start + FETCH_BATCH]
@@ -250,7 +258,7 @@ class NavigatorModel(QAbstractItemModel):
 
     @override
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or self._service is None:
+        if not index.isValid() or self._plan is None:
             return None
         node = self._node(index)
         if role == NODE_KIND_ROLE:
@@ -259,9 +267,14 @@ class NavigatorModel(QAbstractItemModel):
             return node.entity_id
         if role == RELEASE_ID_ROLE:
             return node.release_id
-        if node.kind == RELEASE:
-            return self._release_data(self._service.release(node.entity_id), index.column(), role)
-        return self._item_data(self._service.item(node.entity_id), index.column(), role)
+        try:
+            if node.kind == RELEASE:
+                release = self._plan.releases.row(node.entity_id)
+                return self._release_data(release, index.column(), role)
+            item = self._plan.work_items.row(node.entity_id)
+        except KeyError:  # removed a moment ago; the notice that rebuilds the tree follows
+            return None
+        return self._item_data(item, index.column(), role)
 
     def _release_data(self, release: ReleaseRow, column: int, role: int) -> Any:
         late = release.late_by > 0
@@ -270,7 +283,11 @@ class NavigatorModel(QAbstractItemModel):
                 return release.name
             if column == KEY_COLUMN:
                 return release.version
-            return f"{release.late_by}d late" if late else status_label(release.status)
+            return (
+                f"{release.late_by}d late"
+                if late
+                else RELEASE_FIELDS["status"].choice_label(release.status)
+            )
         if role == Qt.ItemDataRole.DecorationRole and column == NAME_COLUMN:
             return icon("release-late" if late else "release")
         if role == Qt.ItemDataRole.FontRole and column == NAME_COLUMN:
@@ -279,7 +296,8 @@ class NavigatorModel(QAbstractItemModel):
             return self._late_brush
         if role == Qt.ItemDataRole.ToolTipRole:
             tip = (
-                f"{release.name} {release.version} — {status_label(release.status)}, "
+                f"{release.name} {release.version} — "
+                f"{_RELEASE_STATUS.choice_label(release.status)}, "
                 f"{release.item_count} items"
             )
             if late:
@@ -293,7 +311,7 @@ class NavigatorModel(QAbstractItemModel):
                 return item.name
             if column == KEY_COLUMN:
                 return item.key
-            return status_label(item.status)
+            return WORK_ITEM_FIELDS["status"].choice_label(item.status)
         if role == Qt.ItemDataRole.DecorationRole and column == NAME_COLUMN:
             return icon(item.kind)
         if role == Qt.ItemDataRole.FontRole and item.kind == "phase" and column == NAME_COLUMN:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QItemSelection, QModelIndex, Signal
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTreeView, QWidget
 
-from app.plan_service import PlanChange, PlanService
+from app.plan import Plan
+from app.unit_of_work import ChangeNotice
 from ui.header_menu import install_column_menu
 from ui.navigator_model import (
     ENTITY_ID_ROLE,
@@ -50,22 +51,22 @@ class NavigatorView(QTreeView):
         self.selectionModel().selectionChanged.connect(self._selection_changed)
         self._syncing = False
 
-    def set_plan(self, service: PlanService | None) -> None:
-        self.navigator_model.set_plan(service)
-        if service is not None:
+    def set_plan(self, plan: Plan | None) -> None:
+        self.navigator_model.set_plan(plan)
+        if plan is not None:
             # Releases are few: show each one's top level straight away.
             root = QModelIndex()
             self.navigator_model.fetchMore(root)
             for row in range(self.navigator_model.rowCount(root)):
                 self.expand(self.navigator_model.index(row, 0, root))
 
-    def apply_change(self, change: PlanChange) -> None:
-        if not change.structural:
-            self.navigator_model.apply_change(change)
+    def apply_change(self, notice: ChangeNotice) -> None:
+        if not (notice.structural("work_items") or notice.structural("releases")):
+            self.navigator_model.apply_change(notice)
             return
         expanded = self._expanded_entities()
         current = self._entity(self.currentIndex())
-        self.navigator_model.apply_change(change)
+        self.navigator_model.apply_change(notice)
         for kind, entity_id in expanded:
             index = self._index_for(kind, entity_id)
             if index.isValid():
@@ -80,9 +81,9 @@ class NavigatorView(QTreeView):
         if index.isValid():
             self._select_quietly(index)
 
-    def select_item(self, item_id: int, service: PlanService) -> None:
+    def select_item(self, item_id: int, plan: Plan) -> None:
         try:
-            index = self.navigator_model.index_for_item(service.item(item_id))
+            index = self.navigator_model.index_for_item(plan.work_items.row(item_id))
         except KeyError:
             return
         if index.isValid():
@@ -135,10 +136,10 @@ class NavigatorView(QTreeView):
         model = self.navigator_model
         if kind == RELEASE:
             return model.index_for_release(entity_id)
-        service = model.service
-        if service is None:
+        plan = model.plan
+        if plan is None:
             return QModelIndex()
         try:
-            return model.index_for_item(service.item(entity_id))
+            return model.index_for_item(plan.work_items.row(entity_id))
         except KeyError:
             return QModelIndex()

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
+from typing import Any
 
 from PySide6.QtGui import QUndoStack
 
 from app.errors import GantryError
-from app.plan_service import PlanService
+from app.plan import Plan
+from app.records import RecordService
 from ui.commands import (
     AddItem,
+    AddRecord,
     AddRelease,
     DeleteItem,
-    EditItemField,
-    EditPredecessors,
-    EditReleaseField,
+    DeleteRecord,
+    EditField,
+    FieldSource,
     PlanCommand,
     Value,
 )
@@ -22,20 +26,20 @@ from ui.error_report import ErrorReporter
 
 
 class PlanEditor:
-    """The widgets' single entry point for changing a plan (table, properties, menus).
+    """The widgets' single entry point for changing a plan (tables, forms, menus).
 
     A refused edit raises GantryError inside the service, which leaves the plan unchanged;
     the editor reports its message and pushes nothing.
     """
 
-    def __init__(self, service: PlanService, stack: QUndoStack, report: ErrorReporter) -> None:
-        self.service = service
+    def __init__(self, plan: Plan, stack: QUndoStack, report: ErrorReporter) -> None:
+        self.plan = plan
         self.stack = stack
         self.report = report
 
     @property
     def read_only(self) -> bool:
-        return self.service.store.read_only
+        return self.plan.read_only
 
     def _run(self, command: PlanCommand, title: str) -> bool:
         try:
@@ -46,38 +50,26 @@ class PlanEditor:
         self.stack.push(command)
         return True
 
-    def set_item_field(self, item_id: int, field: str, value: Value) -> bool:
-        if isinstance(value, str):
-            value = value.strip()
+    def set_field(self, source: FieldSource, record_id: int, field: str, value: Value) -> bool:
+        """Set one field of any record; an unchanged value pushes nothing."""
         try:
-            old = getattr(self.service.item(item_id), field)
+            old = getattr(source.row(record_id), field)
         except (KeyError, AttributeError):
-            self.report("Cannot edit", f"There is no work item field '{field}' to edit.")
+            self.report("Cannot edit", f"There is no {source.fields.noun} field '{field}'.")
             return False
-        if old == value:
+        if _same(source, field, old, value):
             return True
-        command = EditItemField(self.service, item_id, field, old, value, self.report)
+        command = EditField(source, record_id, field, old, value, self.report)
         return self._run(command, "Edit refused")
+
+    def set_item_field(self, item_id: int, field: str, value: Value) -> bool:
+        return self.set_field(self.plan.work_items, item_id, field, value)
 
     def set_predecessors(self, item_id: int, text: str) -> bool:
-        old = self.service.item(item_id).predecessors
-        if _normalise_links(old) == _normalise_links(text):
-            return True
-        command = EditPredecessors(self.service, item_id, old, text.strip(), self.report)
-        return self._run(command, "Predecessors refused")
+        return self.set_field(self.plan.work_items, item_id, "predecessors", text)
 
     def set_release_field(self, release_id: int, field: str, value: Value) -> bool:
-        if isinstance(value, str):
-            value = value.strip()
-        try:
-            old = getattr(self.service.release(release_id), field)
-        except (KeyError, AttributeError):
-            self.report("Cannot edit", f"There is no release field '{field}' to edit.")
-            return False
-        if old == value:
-            return True
-        command = EditReleaseField(self.service, release_id, field, old, value, self.report)
-        return self._run(command, "Edit refused")
+        return self.set_field(self.plan.releases, release_id, field, value)
 
     def add_item(
         self,
@@ -89,7 +81,7 @@ class PlanEditor:
     ) -> int | None:
         """Add an item; returns its id, or None when it was refused."""
         command = AddItem(
-            self.service,
+            self.plan.work_items,
             release_id,
             kind,
             name,
@@ -100,14 +92,36 @@ class PlanEditor:
         return command.item_id if self._run(command, "Cannot add item") else None
 
     def delete_item(self, item_id: int) -> bool:
-        command = DeleteItem(self.service, item_id, self.report)
+        command = DeleteItem(self.plan.work_items, item_id, self.report)
         return self._run(command, "Cannot delete item")
 
     def add_release(
         self, name: str, version: str, start_date: dt.date | None, target_date: dt.date | None
     ) -> int | None:
-        command = AddRelease(self.service, name, version, start_date, target_date, self.report)
+        command = AddRelease(
+            self.plan.releases, name, version, start_date, target_date, self.report
+        )
         return command.release_id if self._run(command, "Cannot add release") else None
+
+    def add_record(self, records: RecordService, values: Mapping[str, Any]) -> int | None:
+        command = AddRecord(records, values, self.report)
+        return (
+            command.record_id if self._run(command, f"Cannot add {records.fields.noun}") else None
+        )
+
+    def delete_record(self, records: RecordService, record_id: int) -> bool:
+        command = DeleteRecord(records, record_id, self.report)
+        return self._run(command, f"Cannot delete {records.fields.noun}")
+
+
+def _same(source: FieldSource, field: str, old: Any, new: Any) -> bool:
+    """Whether `new` would store what is there already ("  x " is "x"; "A;B" is "A; B")."""
+    if field == "predecessors":
+        return _normalise_links(str(old or "")) == _normalise_links(str(new or ""))
+    try:
+        return bool(source.fields[field].coerce(new) == old)
+    except (GantryError, KeyError):
+        return False  # let the service refuse it with its own words
 
 
 def _normalise_links(text: str) -> str:

@@ -1,17 +1,18 @@
-"""Opening a plan off the UI thread: PlanStore.open + PlanService.load in a QThread."""
+"""Opening a plan off the UI thread: Plan.open (read, index; the schedule follows) in a QThread."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, QThread, Signal
 from typing_extensions import override
 
 from app.errors import GantryError
-from app.plan_service import PlanService
-from app.store import PlanStore
+from app.plan import Plan
+from app.schedule_runs import ThreadExecutor
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class PlanLoader(QThread):
     def __init__(
         self,
         path: Path,
+        post: Callable[[Callable[[], None]], None],
         *,
         create: bool = False,
         read_only: bool = False,
@@ -43,8 +45,9 @@ class PlanLoader(QThread):
         self.path = path
         self.create = create
         self.read_only = read_only
+        self._post = post  # carries schedule results to the GUI thread
         self._cancel = threading.Event()
-        self._result: tuple[PlanStore, PlanService] | None = None
+        self._result: Plan | None = None
         self._lock = threading.Lock()
 
     def cancel(self) -> None:
@@ -55,8 +58,8 @@ class PlanLoader(QThread):
     def is_cancelled(self) -> bool:
         return self._cancel.is_set()
 
-    def take(self) -> tuple[PlanStore, PlanService] | None:
-        """The opened plan, handed over once; the caller then owns (and closes) the store."""
+    def take(self) -> Plan | None:
+        """The opened plan, handed over once; the caller then owns (and closes) it."""
         with self._lock:
             result, self._result = self._result, None
         return result
@@ -65,7 +68,7 @@ class PlanLoader(QThread):
         """Close a plan nobody took (cancelled or superseded), releasing its lock."""
         result = self.take()
         if result is not None:
-            result[0].close()
+            result.close()
 
     def _progress(self, step: int, total: int, message: str) -> None:
         if self._cancel.is_set():
@@ -74,28 +77,29 @@ class PlanLoader(QThread):
 
     @override
     def run(self) -> None:
-        store: PlanStore | None = None
         try:
             self._progress(0, 0, f"Opening {self.path.name}")
-            store = PlanStore.open(self.path, read_only=self.read_only, create=self.create)
-            service = PlanService(store)
-            service.load(self._progress)
-            if self._cancel.is_set():
-                raise _Cancelled
+            plan = Plan.open(
+                self.path,
+                read_only=self.read_only,
+                create=self.create,
+                executor=ThreadExecutor(self._post),
+                progress=self._progress,
+            )
         except _Cancelled:
-            if store is not None:
-                store.close()
             self.cancelled.emit()
+            return
         except GantryError as exc:
-            if store is not None:
-                store.close()
             self.failed.emit(str(exc))
+            return
         except Exception as exc:  # a bug or an OS error: still never crash the window
             log.exception("Opening %s failed", self.path)
-            if store is not None:
-                store.close()
             self.failed.emit(f"{self.path} could not be opened: {exc}")
-        else:
-            with self._lock:
-                self._result = (store, service)
-            self.loaded.emit()
+            return
+        if self._cancel.is_set():
+            plan.close()
+            self.cancelled.emit()
+            return
+        with self._lock:
+            self._result = plan
+        self.loaded.emit()

@@ -2,182 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFocusEvent, QFont
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QFrame,
-    QLabel,
-    QLineEdit,
-    QPlainTextEdit,
-    QScrollArea,
-    QSpinBox,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
-from typing_extensions import override
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QWidget
 
 from app.plan_data import ItemRow, ReleaseRow
-from app.plan_service import PlanChange
-from ui.date_edit import OptionalDateEdit
-from ui.formatting import (
-    ITEM_STATUSES,
-    RELEASE_STATUSES,
-    format_date,
-    history_html,
-    kind_label,
-    status_label,
-    working_days,
-)
+from app.releases import RELEASE_FIELDS
+from app.unit_of_work import ChangeNotice
+from app.work_items import WORK_ITEM_FIELDS
+from ui.field_form import FieldForm
+from ui.formatting import format_date, history_html, kind_label, working_days
 from ui.plan_editor import PlanEditor
 
 HISTORY_SHOWN = 8  # the latest changes; the whole trail is for `gantry audit` and the record
-
-EditorWidget = QLineEdit | QSpinBox | OptionalDateEdit | QComboBox | QPlainTextEdit
-_W = TypeVar("_W", QLineEdit, QSpinBox, OptionalDateEdit, QComboBox, "NotesEdit")
-
-
-class NotesEdit(QPlainTextEdit):
-    """Multi-line notes that commit when focus leaves them."""
-
-    editingFinished = Signal()  # noqa: N815  (named like QLineEdit's signal)
-
-    @override
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.editingFinished.emit()
-
-
-class _Form(QWidget):
-    """A QFormLayout of field editors and read-only values, filled from one plain row."""
-
-    def __init__(self, commit: Callable[[str, Any], bool]) -> None:
-        super().__init__()
-        self._commit = commit
-        self._editors: dict[str, EditorWidget] = {}
-        self._values: dict[str, QLabel] = {}
-        self._filling = False
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(10, 10, 10, 10)
-        self.title = QLabel()
-        title_font = QFont(self.title.font())
-        title_font.setPointSizeF(title_font.pointSizeF() * 1.2)
-        title_font.setBold(True)
-        self.title.setFont(title_font)
-        self.title.setWordWrap(True)
-        self.subtitle = QLabel()
-        self.subtitle.setStyleSheet("color: #6b7280")
-        outer.addWidget(self.title)
-        outer.addWidget(self.subtitle)
-        self.form = QFormLayout()
-        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        outer.addLayout(self.form)
-        outer.addStretch(1)
-
-    def section(self, text: str) -> None:
-        label = QLabel(text.upper())
-        label.setStyleSheet("color: #6b7280; font-size: 8pt; font-weight: 600; padding-top: 8px")
-        self.form.addRow(label)
-
-    def text_field(self, field: str, label: str, tip: str = "", placeholder: str = "") -> QLineEdit:
-        edit = QLineEdit()
-        edit.setPlaceholderText(placeholder)
-        edit.editingFinished.connect(lambda: self._changed(field, edit.text()))
-        return self._add(field, label, edit, tip)
-
-    def spin_field(
-        self, field: str, label: str, maximum: int, suffix: str, tip: str = ""
-    ) -> QSpinBox:
-        spin = QSpinBox()
-        spin.setRange(0, maximum)
-        spin.setSuffix(suffix)
-        spin.editingFinished.connect(lambda: self._changed(field, spin.value()))
-        return self._add(field, label, spin, tip)
-
-    def date_field(self, field: str, label: str, tip: str = "") -> OptionalDateEdit:
-        edit = OptionalDateEdit()
-        edit.committed.connect(lambda: self._changed(field, edit.value()))
-        return self._add(field, label, edit, tip or "Pick a date; Delete clears it")
-
-    def combo_field(self, field: str, label: str, choices: tuple[str, ...]) -> QComboBox:
-        combo = QComboBox()
-        for choice in choices:
-            combo.addItem(status_label(choice), choice)
-        combo.activated.connect(lambda _n: self._changed(field, combo.currentData()))
-        return self._add(field, label, combo, "")
-
-    def notes_field(self, field: str, label: str) -> NotesEdit:
-        notes = NotesEdit()
-        notes.setFixedHeight(72)
-        notes.setTabChangesFocus(True)
-        notes.editingFinished.connect(lambda: self._changed(field, notes.toPlainText()))
-        return self._add(field, label, notes, "Free text; saved when you leave the box")
-
-    def value_field(self, name: str, label: str, tip: str = "") -> QLabel:
-        value = QLabel()
-        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        value.setToolTip(tip)
-        self._values[name] = value
-        self.form.addRow(label, value)
-        return value
-
-    def block_field(self, name: str) -> QLabel:
-        """A read-only value that spans the form's width (rich text)."""
-        value = QLabel()
-        value.setWordWrap(True)
-        value.setTextFormat(Qt.TextFormat.RichText)
-        value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._values[name] = value
-        self.form.addRow(value)
-        return value
-
-    def _add(self, field: str, label: str, widget: _W, tip: str) -> _W:
-        widget.setToolTip(tip)
-        self._editors[field] = widget
-        self.form.addRow(label, widget)
-        return widget
-
-    def _changed(self, field: str, value: Any) -> None:
-        if not self._filling:
-            self._commit(field, value)
-
-    def fill(self, values: dict[str, Any], shown: dict[str, str], read_only: bool) -> None:
-        """Show a row's values without committing anything."""
-        self._filling = True
-        try:
-            for field, widget in self._editors.items():
-                value = values.get(field)
-                if isinstance(widget, QLineEdit):
-                    if widget.text() != (value or ""):
-                        widget.setText(value or "")
-                        widget.setCursorPosition(0)
-                    widget.setReadOnly(read_only)
-                elif isinstance(widget, QSpinBox):
-                    widget.setValue(int(value or 0))
-                    widget.setReadOnly(read_only)
-                elif isinstance(widget, OptionalDateEdit):
-                    widget.setValue(value)
-                    widget.setReadOnly(read_only)
-                elif isinstance(widget, QComboBox):
-                    widget.setCurrentIndex(max(0, widget.findData(value)))
-                    widget.setEnabled(not read_only)
-                elif isinstance(widget, QPlainTextEdit):
-                    if widget.toPlainText() != (value or ""):
-                        widget.setPlainText(value or "")
-                    widget.setReadOnly(read_only)
-            for name, label in self._values.items():
-                label.setText(shown.get(name, ""))
-        finally:
-            self._filling = False
-
-    def editor(self, field: str) -> EditorWidget:
-        return self._editors[field]
 
 
 class PropertiesPanel(QScrollArea):
@@ -201,64 +39,38 @@ class PropertiesPanel(QScrollArea):
             self._pages.addWidget(page)
         self.setWidget(self._pages)
 
-    def _build_item_form(self) -> _Form:
-        form = _Form(self._commit_item)
-        form.text_field("key", "Key", "Unique key, used in predecessor lists")
-        form.text_field("name", "Name")
-        form.value_field("kind", "Kind")
-        duration = form.spin_field(
-            "duration",
-            "Duration",
-            9999,
-            " working days",
-            "Working days; milestones have none, phases take their items' span",
-        )
-        duration.valueChanged.connect(
-            lambda days: duration.setSuffix(" working day" if days == 1 else " working days")
-        )
-        form.date_field(
-            "not_before", "Not before", "Start no earlier than this date (Delete clears it)"
-        )
-        form.text_field(
-            "predecessors",
-            "Predecessors",
-            "MS Project form: key, type and lag",
-            placeholder="e.g. A-3; A-4SS+2",
-        )
-        form.text_field("owner", "Owner")
-        form.combo_field("status", "Status", ITEM_STATUSES)
-        form.spin_field("percent_complete", "Complete", 100, " %")
-        form.date_field("actual_start", "Actual start")
-        form.date_field("actual_finish", "Actual finish")
-        form.notes_field("notes", "Notes")
+    def _build_item_form(self) -> FieldForm:
+        form = FieldForm(WORK_ITEM_FIELDS, self._commit_item)
+        for name in ("key", "name", "kind", "duration", "not_before", "predecessors", "owner"):
+            form.field(name)
+        for name in ("status", "percent_complete", "actual_start", "actual_finish", "notes"):
+            form.field(name)
+        problem = form.value("problem", "Problem", hide_empty=True)
+        problem.setStyleSheet("color: #b91c1c; font-weight: 600")
         form.section("Schedule")
-        form.value_field("start", "Start")
-        form.value_field("finish", "Finish")
-        form.value_field("late", "Late dates", "Latest start and finish that keep the target")
-        form.value_field("total_slack", "Total slack")
-        form.value_field("free_slack", "Free slack")
-        form.value_field("critical", "Critical")
-        form.value_field("baseline", "Baseline")
+        form.field("start")
+        form.field("finish")
+        form.value("late", "Late dates", "Latest start and finish that keep the target")
+        form.value("total_slack", "Total slack", WORK_ITEM_FIELDS["total_slack"].tip)
+        form.value("free_slack", "Free slack", WORK_ITEM_FIELDS["free_slack"].tip)
+        form.value("critical", "Critical")
+        form.value("baseline", "Baseline")
         form.section("History")
-        form.block_field("history")
+        form.block("history")
         return form
 
-    def _build_release_form(self) -> _Form:
-        form = _Form(self._commit_release)
-        form.text_field("name", "Name")
-        form.text_field("version", "Version")
-        form.combo_field("status", "Status", RELEASE_STATUSES)
-        form.text_field("owner", "Owner")
+    def _build_release_form(self) -> FieldForm:
+        form = FieldForm(RELEASE_FIELDS, self._commit_release)
+        for name in ("name", "version", "status", "owner"):
+            form.field(name)
         form.section("Dates")
-        form.date_field("start_date", "Start")
-        form.date_field("feature_freeze", "Feature freeze")
-        form.date_field("code_freeze", "Code freeze")
-        form.date_field("target_date", "Target")
-        form.date_field("actual_date", "Actual release")
+        for name in ("start_date", "feature_freeze", "code_freeze", "target_date", "actual_date"):
+            form.field(name)
+        form.field("description")
         form.section("Schedule")
-        form.value_field("items", "Work items")
-        form.value_field("finish", "Scheduled finish")
-        form.value_field("late", "Late by")
+        form.value("items", "Work items")
+        form.value("finish", "Scheduled finish")
+        form.value("late", "Late by")
         return form
 
     # -- what is shown ---------------------------------------------------------------------
@@ -293,11 +105,11 @@ class PropertiesPanel(QScrollArea):
     def shown_release(self) -> int | None:
         return self._release_id
 
-    def apply_change(self, change: PlanChange) -> None:
+    def apply_change(self, notice: ChangeNotice) -> None:
         if (
-            change.structural
-            or self._item_id in change.item_ids
-            or self._release_id in change.release_ids
+            self._item_id in notice.ids("work_items")
+            or self._release_id in notice.ids("releases")
+            or notice.structural("work_items")
         ):
             self.refresh()
 
@@ -308,10 +120,10 @@ class PropertiesPanel(QScrollArea):
             return
         try:
             if self._item_id is not None:
-                self._fill_item(editor.service.item(self._item_id), editor.read_only)
+                self._fill_item(editor.plan.work_items.row(self._item_id), editor.read_only)
                 self._pages.setCurrentWidget(self.item_form)
             elif self._release_id is not None:
-                self._fill_release(editor.service.release(self._release_id), editor.read_only)
+                self._fill_release(editor.plan.releases.row(self._release_id), editor.read_only)
                 self._pages.setCurrentWidget(self.release_form)
             else:
                 self.show_nothing()
@@ -322,96 +134,50 @@ class PropertiesPanel(QScrollArea):
         form = self.item_form
         form.title.setText(row.name)
         form.subtitle.setText(f"{row.key} · {kind_label(row.kind)}")
-        values = {
-            name: getattr(row, name)
-            for name in (
-                "key",
-                "name",
-                "duration",
-                "not_before",
-                "predecessors",
-                "owner",
-                "status",
-                "percent_complete",
-                "actual_start",
-                "actual_finish",
-                "notes",
-            )
-        }
-        slack = _slack_text
+        assert self._editor is not None
+        history = self._editor.plan.item_history(row.id, HISTORY_SHOWN)
         shown = {
-            "kind": kind_label(row.kind),
-            "start": format_date(row.start),
-            "finish": format_date(row.finish),
+            "problem": row.problem,
             "late": f"{format_date(row.late_start)} – {format_date(row.late_finish)}"
             if row.late_start
             else "",
-            "total_slack": slack(row.total_slack),
-            "free_slack": slack(row.free_slack),
+            "total_slack": _slack_text(row.total_slack),
+            "free_slack": _slack_text(row.free_slack),
             "critical": "Yes — on the critical path" if row.critical else "No",
             "baseline": f"{format_date(row.baseline_start)} – {format_date(row.baseline_finish)}"
             if row.baseline_start
             else "not set",
-            "history": history_html(self._editor.service.item_history(row.id, HISTORY_SHOWN))
-            if self._editor
-            else "",
+            "history": history_html(history),
         }
-        form.fill(values, shown, read_only)
-        # Duration belongs to tasks; a phase's predecessors belong to its items.
-        duration = form.editor("duration")
-        duration.setEnabled(row.kind == "task")
-        form.editor("predecessors").setEnabled(row.kind != "phase")
+        form.fill(row, read_only, shown)
 
     def _fill_release(self, row: ReleaseRow, read_only: bool) -> None:
         form = self.release_form
         form.title.setText(row.name)
         form.subtitle.setText(f"Release {row.version}".strip() if row.version else "Release")
-        values = {
-            name: getattr(row, name)
-            for name in (
-                "name",
-                "version",
-                "status",
-                "owner",
-                "start_date",
-                "feature_freeze",
-                "code_freeze",
-                "target_date",
-                "actual_date",
-            )
-        }
         shown = {
             "items": f"{row.item_count:,}",
             "finish": format_date(row.finish) or "—",
             "late": _slack_text(row.late_by) if row.late_by > 0 else "On time",
         }
-        form.fill(values, shown, read_only)
+        form.fill(row, read_only, shown)
 
     # -- edits -----------------------------------------------------------------------------
 
     def _commit_item(self, field: str, value: Any) -> bool:
         if self._editor is None or self._item_id is None or self._editor.read_only:
             return False
-        if field == "predecessors":
-            ok = self._editor.set_predecessors(self._item_id, str(value))
-        else:
-            ok = self._editor.set_item_field(self._item_id, field, value)
-        if not ok:
-            self.refresh()  # put the stored value back in the widget
-        return ok
+        return self._editor.set_item_field(self._item_id, field, value)
 
     def _commit_release(self, field: str, value: Any) -> bool:
         if self._editor is None or self._release_id is None or self._editor.read_only:
             return False
-        ok = self._editor.set_release_field(self._release_id, field, value)
-        if not ok:
-            self.refresh()
-        return ok
+        return self._editor.set_release_field(self._release_id, field, value)
 
 
 def _slack_text(days: int | None) -> str:
     if days is None:
-        return ""
+        return "being scheduled…"
     if days < 0:
         return f"{working_days(days)} (late by {-days})"
     return working_days(days)

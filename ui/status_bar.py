@@ -1,4 +1,4 @@
-"""The main window's status bar: plan path, counts, read-only lock holder, late releases."""
+"""The main window's status bar: plan path, counts, lock holder, late releases, problems."""
 
 from __future__ import annotations
 
@@ -43,7 +43,14 @@ class PlanStatusBar(QStatusBar):
         self.read_only.label.setStyleSheet("color: #92400e; font-weight: 600")
         self.late = _IconLabel("warning", "lateReleases")
         self.late.label.setStyleSheet("color: #b91c1c; font-weight: 600")
+        self.problems = _IconLabel("warning", "planProblems")
+        self.problems.label.setStyleSheet("color: #b91c1c; font-weight: 600")
+        self.scheduling = QLabel()
+        self.scheduling.setObjectName("scheduling")
+        self.scheduling.setStyleSheet("color: #6b7280")
         self.addWidget(self.path_label, 1)
+        self.addPermanentWidget(self.scheduling)
+        self.addPermanentWidget(self.problems)
         self.addPermanentWidget(self.late)
         self.addPermanentWidget(self.read_only)
         self.addPermanentWidget(self.counts_label)
@@ -56,6 +63,8 @@ class PlanStatusBar(QStatusBar):
             self.counts_label.setText("")
             self.read_only.set_text("")
             self.late.set_text("")
+            self.problems.set_text("")
+            self.scheduling.setText("")
             return
         self.path_label.setText(summary.path)
         self.path_label.setToolTip(f"Plan file: {summary.path}")
@@ -71,6 +80,13 @@ class PlanStatusBar(QStatusBar):
             )
         else:
             self.read_only.set_text("")
+        problems = summary.problems
+        if problems:
+            text = problems[0] if len(problems) == 1 else f"{len(problems)} problems in the plan"
+            self.problems.set_text(text, "\n".join(problems))
+        else:
+            self.problems.set_text("")
+        self.scheduling.setText("Rescheduling…" if summary.scheduling else "")
         late = summary.late_releases
         if late:
             text = late[0] if len(late) == 1 else f"{len(late)} releases are late"

@@ -6,7 +6,7 @@ import datetime as dt
 import sqlite3
 from pathlib import Path
 
-from app.plan_service import PlanService
+from app.plan import Plan
 from app.store import PlanStore
 from models import CalendarEntry, Dependency, Release, WorkItem
 
@@ -67,10 +67,11 @@ def make_plan(path: Path) -> PlanStore:
     return store
 
 
-def service_for(store: PlanStore) -> PlanService:
-    service = PlanService(store)
-    service.load()
-    return service
+def plan_for(store: PlanStore) -> Plan:
+    """The open plan over `store`, read and scheduled (inline, as the command line does)."""
+    plan = Plan(store)
+    plan.load()
+    return plan
 
 
 def make_flat_plan(path: Path, count: int) -> PlanStore:

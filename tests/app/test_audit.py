@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app import audit
 from app.store import PlanStore
 from models import AuditEvent, WorkItem
-from tests.app.plan_factory import edit_outside_gantry, make_plan, service_for
+from tests.app.plan_factory import edit_outside_gantry, make_plan, plan_for
 
 
 def _verify(path: Path) -> audit.AuditReport:
@@ -21,8 +21,10 @@ def _verify(path: Path) -> audit.AuditReport:
 def test_edit_is_recorded_with_before_after_actor_and_reason(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     with make_plan(path) as store:
-        service = service_for(store)
-        service.update_item(service.find_item("A").id, "name", "Design v2", reason="scope")
+        service = plan_for(store)
+        service.work_items.update(
+            service.work_items.find("A").id, "name", "Design v2", reason="scope"
+        )
         with store.read() as session:
             last = session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
     assert last is not None
@@ -97,8 +99,8 @@ def test_removed_event_is_detected(tmp_path: Path) -> None:
 def test_derived_schedule_dates_are_not_audited(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     with make_plan(path) as store:
-        service = service_for(store)
-        service.update_item(service.find_item("A").id, "duration", 5)
+        service = plan_for(store)
+        service.work_items.update(service.work_items.find("A").id, "duration", 5)
         with store.read() as session:
             afters = [
                 json.loads(a)
@@ -112,10 +114,10 @@ def test_derived_schedule_dates_are_not_audited(tmp_path: Path) -> None:
 
 def test_item_history_is_newest_first_with_field_changes(tmp_path: Path) -> None:
     with make_plan(tmp_path / "p.gantry") as store:
-        service = service_for(store)
-        item_id = service.find_item("A").id
-        service.update_item(item_id, "duration", 4, reason="estimate revised")
-        service.update_item(item_id, "owner", "dana")
+        service = plan_for(store)
+        item_id = service.work_items.find("A").id
+        service.work_items.update(item_id, "duration", 4, reason="estimate revised")
+        service.work_items.update(item_id, "owner", "dana")
         entries = service.item_history(item_id)
     assert [e.action for e in entries] == ["update", "update", "create"]
     assert entries[0].changes == [("owner", "", "dana")]
@@ -126,10 +128,10 @@ def test_item_history_is_newest_first_with_field_changes(tmp_path: Path) -> None
 
 def test_item_history_shows_predecessor_changes_in_ms_project_form(tmp_path: Path) -> None:
     with make_plan(tmp_path / "p.gantry") as store:
-        service = service_for(store)
-        b = service.find_item("B")
-        service.set_predecessors(b.id, "ASS+2; C")  # A's link changes, C's is added
-        service.set_predecessors(b.id, "ASS+2")  # C's is removed
+        service = plan_for(store)
+        b = service.work_items.find("B")
+        service.work_items.set_predecessors(b.id, "ASS+2; C")  # A's link changes, C's is added
+        service.work_items.set_predecessors(b.id, "ASS+2")  # C's is removed
         changes = [e.changes for e in service.item_history(b.id)[:3]]
     # Newest first; the first edit's two events share a transaction, in either order.
     assert changes[0] == [("predecessor", "C", None)]

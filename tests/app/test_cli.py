@@ -13,9 +13,8 @@ from pathlib import Path
 import pytest
 
 from app.cli import SCHEDULE_COLUMNS, run
-from app.plan_service import PlanService
 from app.store import PlanStore, lock_path
-from tests.app.plan_factory import edit_outside_gantry, make_plan
+from tests.app.plan_factory import edit_outside_gantry, make_plan, plan_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -175,7 +174,7 @@ def test_demo_is_built_around_the_day_given_with_today(
     code, out, _ = gantry("demo", target, "--today", "2028-02-29")
     assert code == 0 and "Wrote" in out
     with PlanStore.open(target, read_only=True) as store:
-        releases = PlanService(store).releases()
+        releases = plan_for(store).releases.rows()
     in_flight = next(r for r in releases if r.status == "in_progress")
     assert in_flight.start_date is not None
     assert in_flight.start_date <= dt.date(2028, 2, 29) < (in_flight.finish or dt.date.min)

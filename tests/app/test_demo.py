@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from app import audit
 from app.demo import build_demo, build_synthetic
 from app.errors import ValidationError
-from app.plan_service import PlanService
+from app.plan import Plan
 from app.store import PlanStore
 from models import (
     Approval,
@@ -221,9 +221,9 @@ def test_demo_audit_trail_is_complete(demo_path: Path) -> None:
 
 def test_demo_schedules(demo_path: Path) -> None:
     with PlanStore.open(demo_path) as store:
-        service = PlanService(store)
+        service = Plan(store)
         service.load()
-        releases = {r.status: r for r in service.releases()}
+        releases = {r.status: r for r in service.releases.rows()}
         in_flight = releases["in_progress"]
         assert in_flight.finish is not None and in_flight.finish > TODAY
         assert releases["shipped"].finish == releases["shipped"].actual_date
@@ -232,7 +232,7 @@ def test_demo_schedules(demo_path: Path) -> None:
         # The dates stored for other readers are the ones the scheduler computes.
         with store.read() as session:
             stored = dict(session.execute(select(WorkItem.key, WorkItem.scheduled_finish)).all())
-        assert all(stored[row.key] == row.finish for row in service.items())
+        assert all(stored[row.key] == row.finish for row in service.work_items.rows())
 
 
 @pytest.mark.parametrize("today", [dt.date(2027, 12, 31), dt.date(2028, 2, 29)])
@@ -244,8 +244,9 @@ def test_demo_is_dated_around_the_given_day_and_refuses_a_plan_with_releases(
         build_demo(store, today)
         with pytest.raises(ValidationError, match="empty plan"):
             build_demo(store, today)
-        service = PlanService(store)
-        in_flight = next(r for r in service.releases() if r.status == "in_progress")
+        service = Plan(store)
+        service.load()
+        in_flight = next(r for r in service.releases.rows() if r.status == "in_progress")
         assert in_flight.start_date is not None
         assert in_flight.start_date <= today < (in_flight.finish or dt.date.min)
 
@@ -302,7 +303,7 @@ def test_synthetic_plan_has_the_asked_shape(tmp_path: Path) -> None:
         assert audit.verify(session).ok
 
     with PlanStore.open(path) as store:
-        service = PlanService(store)
+        service = Plan(store)
         service.load()
         assert service.summary().links == len(links)
 

@@ -178,14 +178,14 @@ def test_reading_takes_no_write_lock_but_a_transaction_does(tmp_path: Path) -> N
 _KILLED_WRITER = """
 import sys, time
 from sqlalchemy import select
-from app.plan_service import PlanService
+from app.plan import Plan
 from app.store import PlanStore
 from models import WorkItem
 
 store = PlanStore.open(sys.argv[1])
-service = PlanService(store)
+service = Plan(store)
 service.load()
-service.update_item(service.find_item("A").id, "name", "Committed")
+service.work_items.update(service.work_items.find("A").id, "name", "Committed")
 with store.transaction() as session:
     session.scalars(select(WorkItem).where(WorkItem.key == "B")).one().name = "Uncommitted"
     session.flush()

@@ -71,6 +71,11 @@ def window(qtbot, settings: AppSettings, reports: Reports) -> Iterator[MainWindo
 OpenIn = Callable[[MainWindow, Path], None]
 
 
+def settle(qtbot, win: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the window's plan has its schedule (it is computed on a worker thread)."""
+    qtbot.waitUntil(lambda: win.plan is None or not win.plan.state.scheduling, timeout=20000)
+
+
 @pytest.fixture
 def open_in(qtbot) -> OpenIn:  # type: ignore[no-untyped-def]
     """open_in(window, path): open a plan and wait until the window shows it."""
@@ -78,5 +83,6 @@ def open_in(qtbot) -> OpenIn:  # type: ignore[no-untyped-def]
     def open_and_wait(win: MainWindow, path: Path) -> None:
         with qtbot.waitSignal(win.plan_opened, timeout=20000):
             win.open_plan(path)
+        settle(qtbot, win)
 
     return open_and_wait

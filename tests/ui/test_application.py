@@ -87,7 +87,7 @@ def test_run_shows_the_plan_and_releases_it_on_close(
         seen.append(window.windowTitle())
         window.close()
 
-    timer = _when(lambda: (w := _main_window()) is not None and w.store is not None, close)
+    timer = _when(lambda: (w := _main_window()) is not None and w.plan is not None, close)
     assert run(demo_plan, ["gantry"], settings=qsettings) == 0
     timer.stop()
     assert seen == ["p — Gantry"]
@@ -110,7 +110,7 @@ def test_run_reports_a_refused_plan_and_keeps_an_empty_window(
         shown.append(box.text())
         box.close()
         window = _main_window()
-        assert window is not None and window.store is None
+        assert window is not None and window.plan is None
         shown.append(window.windowTitle())
         window.close()
 

@@ -36,9 +36,9 @@ def test_cell_editors_write_through_the_model(
     open_in,
 ) -> None:
     open_in(window, demo_plan)
-    service = window.service
+    service = window.plan
     assert service is not None
-    item = service.find_item("ATL-52")
+    item = service.work_items.find("ATL-52")
     assert window.select_item(item.id)
     view = window.items_view
     delegate = view.table.itemDelegate()
@@ -57,15 +57,15 @@ def test_cell_editors_write_through_the_model(
 
     spin = edit(Column.DURATION, lambda e: e.setValue(9))
     assert isinstance(spin, QSpinBox)
-    assert service.item(item.id).duration == 9
+    assert service.work_items.row(item.id).duration == 9
     date = edit(Column.START, lambda e: e.setDate(QDate(2026, 12, 8)))
     assert isinstance(date, OptionalDateEdit)
-    assert service.item(item.id).not_before == dt.date(2026, 12, 8)
+    assert service.work_items.row(item.id).not_before == dt.date(2026, 12, 8)
     edit(Column.START, lambda e: e.clear_value())
-    assert service.item(item.id).not_before is None
+    assert service.work_items.row(item.id).not_before is None
     combo = edit(Column.STATUS, lambda e: e.setCurrentIndex(e.findData("blocked")))
     assert isinstance(combo, QComboBox)
-    assert service.item(item.id).status == "blocked"
+    assert service.work_items.row(item.id).status == "blocked"
     edit(Column.PERCENT, lambda e: e.setValue(40))
-    assert service.item(item.id).percent_complete == 40
+    assert service.work_items.row(item.id).percent_complete == 40
     assert window.undo_stack.count() == 5

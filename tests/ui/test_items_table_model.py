@@ -10,10 +10,9 @@ import pytest
 from PySide6.QtCore import QPersistentModelIndex, Qt
 from PySide6.QtGui import QFont, QUndoStack
 
+from app.plan import Plan
 from app.plan_data import ItemRow
-from app.plan_service import PlanService
-from app.store import PlanStore
-from tests.app.plan_factory import make_flat_plan, make_plan
+from tests.app.plan_factory import make_flat_plan, make_plan, plan_for
 from ui.items_proxy import ItemsProxyModel
 from ui.items_table_model import (
     ITEM_ID_ROLE,
@@ -33,31 +32,32 @@ class OpenPlan:
 
     def __init__(self, path: Path, reports: list[tuple[str, str]]) -> None:
         self.path = path
-        self.store = PlanStore.open(path)
-        self.service = PlanService(self.store)
-        self.service.load()
+        self.service = Plan.open(path)
         self.stack = QUndoStack()
         self.editor = PlanEditor(self.service, self.stack, lambda t, m: reports.append((t, m)))
         self.events = PlanEvents(self.service)
         self.model = ItemsTableModel()
         self.events.changed.connect(self.model.apply_change)
-        self.release_id = self.service.releases()[1].id
+        self.release_id = self.service.releases.rows()[1].id
         self.model.set_plan(self.service, self.editor, self.release_id)
 
     def row(self, key: str) -> int:
-        row = self.model.row_of(self.service.find_item(key).id)
+        row = self.model.row_of(self.service.work_items.find(key).id)
         assert row is not None
         return row
 
     def close(self) -> None:
         self.events.detach()
-        self.store.close()
+        self.service.close()
 
 
 def stored(path: Path, key: str) -> ItemRow:
     """The item as a fresh, read-only reader of the file sees it."""
-    with PlanStore.open(path, read_only=True) as store:
-        return PlanService(store).find_item(key)
+    plan = Plan.open(path, read_only=True)
+    try:
+        return plan.work_items.find(key)
+    finally:
+        plan.close()
 
 
 @pytest.fixture
@@ -70,13 +70,13 @@ def plan(demo_plan: Path, reports: list[tuple[str, str]]) -> Iterator[OpenPlan]:
 def test_model_passes_the_model_tester(qtmodeltester, plan: OpenPlan) -> None:  # type: ignore[no-untyped-def]
     qtmodeltester.check(plan.model)
     plan.model.set_release(None)  # every release
-    assert plan.model.rowCount() == len(plan.service.items())
+    assert plan.model.rowCount() == len(plan.service.work_items.rows())
     qtmodeltester.check(plan.model)
 
 
 def test_rows_follow_the_outline_with_phases_bold_and_milestones_marked(plan: OpenPlan) -> None:
     model = plan.model
-    items = plan.service.items(plan.release_id)
+    items = plan.service.work_items.rows(plan.release_id)
     assert [model.index(n, Column.KEY).data() for n in range(model.rowCount())] == [
         i.key for i in items
     ]
@@ -92,7 +92,7 @@ def test_rows_follow_the_outline_with_phases_bold_and_milestones_marked(plan: Op
 
 
 def test_only_fitting_cells_are_editable(plan: OpenPlan) -> None:
-    items = plan.service.items(plan.release_id)
+    items = plan.service.work_items.rows(plan.release_id)
     phase = next(n for n, i in enumerate(items) if i.kind == "phase")
     task = next(n for n, i in enumerate(items) if i.kind == "task")
     editable = Qt.ItemFlag.ItemIsEditable
@@ -149,7 +149,7 @@ def test_a_predecessor_cycle_is_refused_and_the_file_is_unchanged(
     assert plan.path.read_bytes() == before
     assert (
         plan.model.index(row, Column.PREDECESSORS).data()
-        == plan.service.find_item("ATL-44").predecessors
+        == plan.service.work_items.find("ATL-44").predecessors
     )
 
 
@@ -162,25 +162,26 @@ def test_a_refused_value_pushes_nothing(plan: OpenPlan, reports: list[tuple[str,
 
 
 def test_read_only_plans_are_not_editable(demo_plan: Path) -> None:
-    with PlanStore.open(demo_plan, read_only=True) as store:
-        service = PlanService(store)
-        model = ItemsTableModel()
-        model.set_plan(service, None, None)
-        assert not model.flags(model.index(0, Column.NAME)) & Qt.ItemFlag.ItemIsEditable
+    service = Plan.open(demo_plan, read_only=True)
+    model = ItemsTableModel()
+    model.set_plan(service, None, None)
+    assert not model.flags(model.index(0, Column.NAME)) & Qt.ItemFlag.ItemIsEditable
+    service.close()
 
 
 def test_negative_slack_is_highlighted(tmp_path: Path) -> None:
     with make_plan(tmp_path / "late.gantry") as store:
-        service = PlanService(store)
-        service.update_item(service.find_item("A").id, "duration", 12)  # past the target
+        service = plan_for(store)
+        a = service.work_items.find("A")
+        service.work_items.update(a.id, "duration", 12)  # past the target
         model = ItemsTableModel()
-        model.set_plan(service, None, service.find_release("R1").id)
-        row = model.row_of(service.find_item("A").id)
+        model.set_plan(service, None, service.releases.find("R1").id)
+        row = model.row_of(service.work_items.find("A").id)
         assert row is not None
         total = model.index(row, Column.TOTAL_SLACK)
         assert int(total.data()) < 0
         assert total.data(Qt.ItemDataRole.BackgroundRole).color() == NEGATIVE_BACKGROUND
-        on_time = model.row_of(service.find_item("C").id)
+        on_time = model.row_of(service.work_items.find("C").id)
         assert int(model.index(on_time, Column.TOTAL_SLACK).data()) >= 0
         assert model.index(on_time, Column.TOTAL_SLACK).data(Qt.ItemDataRole.BackgroundRole) is None
 
@@ -188,9 +189,9 @@ def test_negative_slack_is_highlighted(tmp_path: Path) -> None:
 def test_thousands_of_rows_filter_and_sort_naturally(tmp_path: Path) -> None:
     """Speed at 100,000 rows is measured in bench/; here: the same paths on a real plan."""
     with make_flat_plan(tmp_path / "big.gantry", 3_000) as store:
-        service = PlanService(store)
+        service = plan_for(store)
         model = ItemsTableModel()
-        model.set_plan(service, None, service.find_release("Big").id)
+        model.set_plan(service, None, service.releases.find("Big").id)
         assert model.rowCount() == 3_000
         proxy = ItemsProxyModel(model)
         proxy.set_filter_text("Number 299")
@@ -211,7 +212,7 @@ def test_sorting_keeps_the_selection_and_column_minus_one_restores_the_outline(
     model.sort(Column.START, Qt.SortOrder.DescendingOrder)
     starts = [model.index(n, Column.START).data(SORT_ROLE) for n in range(model.rowCount())]
     assert starts == sorted(starts, reverse=True)
-    assert kept.data(ITEM_ID_ROLE) == plan.service.find_item("ATL-47").id
+    assert kept.data(ITEM_ID_ROLE) == plan.service.work_items.find("ATL-47").id
     model.sort(Column.KEY)
     keys = [model.index(n, Column.KEY).data() for n in range(model.rowCount())]
     assert keys == sorted(keys, key=lambda k: int(k.split("-")[1]))  # ATL-9 before ATL-10

@@ -10,8 +10,8 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
-from app.plan_service import PlanService
-from app.store import PlanStore, lock_path
+from app.plan import Plan
+from app.store import lock_path
 from ui.about import about_text
 from ui.items_table_model import Column
 from ui.main_window import MainWindow
@@ -27,7 +27,7 @@ def test_opening_a_plan_shows_it_everywhere(window: MainWindow, demo_plan: Path,
     assert "114 items" in window.status.counts_label.text()
     assert "131 links" in window.status.counts_label.text()
     assert window.status.read_only_text() == ""
-    in_progress = window.service.find_release("Atlas 3.5")  # type: ignore[union-attr]
+    in_progress = window.plan.releases.find("Atlas 3.5")  # type: ignore[union-attr]
     assert in_progress.status == "in_progress"  # shown first, rather than the shipped 3.4
     assert window.items_view.release_id == in_progress.id
     assert window.items_view.model.rowCount() == in_progress.item_count
@@ -39,13 +39,13 @@ def test_selecting_in_the_navigator_drives_the_table_and_properties(
     window: MainWindow, demo_plan: Path, open_in
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
-    service = window.service
+    service = window.plan
     assert service is not None
-    second = service.releases()[1]
+    second = service.releases.rows()[1]
     window.navigator.select_release(second.id)
     window.navigator.release_selected.emit(second.id)
     assert window.items_view.release_id == second.id
-    item = service.find_item("ATL-47")
+    item = service.work_items.find("ATL-47")
     index = window.navigator.navigator_model.index_for_item(item)
     window.navigator.setCurrentIndex(index)  # as a click does
     assert window.items_view.current_item_id() == item.id
@@ -60,7 +60,7 @@ def test_a_second_window_on_the_same_plan_is_read_only_and_names_the_holder(
     second = MainWindow(settings, report=reports)
     qtbot.addWidget(second)
     open_in(second, demo_plan)
-    assert second.store is not None and second.store.read_only
+    assert second.plan is not None and second.plan.read_only
     status = second.status.read_only_text()
     assert status.startswith("read-only — locked by ")
     assert f"process {os.getpid()}" in status
@@ -77,12 +77,30 @@ def test_save_as_writes_a_plan_that_opens(
     window: MainWindow, demo_plan: Path, tmp_path: Path, open_in, settings: AppSettings
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None and window.editor is not None
+    item = plan.work_items.find("ATL-47")
+    assert window.editor.set_item_field(item.id, "owner", "Before the copy")
     written = window.save_as(tmp_path / "copy")
     assert written == tmp_path / "copy.gantry"
-    with PlanStore.open(written, read_only=True) as store:
-        assert PlanService(store).summary().items == 114
+    # The window goes on working on the copy, its undo history intact; the original is as it
+    # was when the copy was made, and no longer locked.
+    assert window.plan is plan and plan.path == written
+    assert window.windowTitle() == "copy — Gantry"
+    assert not lock_path(demo_plan).exists() and lock_path(written).exists()
+    assert window.editor.set_item_field(item.id, "owner", "After the copy")
+    window.undo_stack.undo()
+    window.undo_stack.undo()
+    assert plan.work_items.find("ATL-47").owner == item.owner
+    window.undo_stack.redo()
+    original = Plan.open(demo_plan, read_only=True)
+    assert original.work_items.find("ATL-47").owner == "Before the copy"
+    original.close()
+    copy = Plan.open(written, read_only=True)
+    assert copy.summary().items == 114 and copy.work_items.find("ATL-47").owner == "Before the copy"
+    assert copy.verify_audit().ok
+    copy.close()
     assert settings.recent_files()[0] == written.resolve()
-    assert window.store is not None and window.store.path == demo_plan
 
 
 def test_opening_a_foreign_file_reports_why_and_leaves_the_window_empty(
@@ -94,7 +112,7 @@ def test_opening_a_foreign_file_reports_why_and_leaves_the_window_empty(
         window.open_plan(foreign)
     assert "is not a Gantry plan" in failed.args[0]
     assert reports == [("Cannot open plan", failed.args[0])]
-    assert window.store is None
+    assert window.plan is None
     assert window.pages.currentWidget() is window.welcome
     assert window.windowTitle() == "Gantry"
 
@@ -167,14 +185,14 @@ def test_dropping_a_plan_file_opens_it(qtbot, window: MainWindow, demo_plan: Pat
     )
     with qtbot.waitSignal(window.plan_opened, timeout=20000):
         window.dropEvent(event)
-    assert window.store is not None and window.store.path == demo_plan
+    assert window.plan is not None and window.plan.path == demo_plan
 
 
 def test_add_task_and_undo_through_the_window(window: MainWindow, demo_plan: Path, open_in) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
-    service = window.service
+    service = window.plan
     assert service is not None
-    item = service.find_item("ATL-2")
+    item = service.work_items.find("ATL-2")
     assert window.select_item(item.id)
     before = window.items_view.model.rowCount()
     new_id = window.add_item("task")
@@ -190,33 +208,33 @@ def test_add_task_and_undo_through_the_window(window: MainWindow, demo_plan: Pat
 
 def test_delete_and_undo_through_the_window(window: MainWindow, demo_plan: Path, open_in) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
-    service = window.service
+    service = window.plan
     assert service is not None
-    item = service.find_item("ATL-3")
+    item = service.work_items.find("ATL-3")
     assert window.select_item(item.id)
     assert window.menu_actions.delete.isEnabled()
     window.menu_actions.delete.trigger()
     assert window.items_view.model.row_of(item.id) is None
     assert window.history.stack().count() == 1
     window.menu_actions.undo.trigger()
-    assert window.service.item(item.id).predecessors == item.predecessors  # type: ignore[union-attr]
+    assert window.plan.work_items.row(item.id).predecessors == item.predecessors  # type: ignore[union-attr]
 
 
 def test_properties_edits_go_through_the_undo_stack(
     window: MainWindow, demo_plan: Path, open_in
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
-    service = window.service
+    service = window.plan
     assert service is not None
-    item = service.find_item("ATL-2")
+    item = service.work_items.find("ATL-2")
     assert window.select_item(item.id)
     owner = window.properties.item_form.editor("owner")
     owner.setText("Someone Else")  # type: ignore[union-attr]
     owner.editingFinished.emit()  # type: ignore[union-attr]
-    assert service.item(item.id).owner == "Someone Else"
+    assert service.work_items.row(item.id).owner == "Someone Else"
     assert window.undo_stack.count() == 1
     window.menu_actions.undo.trigger()
-    assert service.item(item.id).owner == item.owner
+    assert service.work_items.row(item.id).owner == item.owner
     assert owner.text() == item.owner  # type: ignore[union-attr]
 
 
@@ -224,9 +242,9 @@ def test_properties_show_the_items_recent_history(
     window: MainWindow, demo_plan: Path, open_in
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
-    service = window.service
+    service = window.plan
     assert service is not None
-    item = service.find_item("ATL-2")
+    item = service.work_items.find("ATL-2")
     assert window.select_item(item.id)
     history = window.properties.item_form._values["history"]
     assert "created" in history.text() and "owner" not in history.text()
@@ -246,7 +264,7 @@ def test_new_plan_creates_an_empty_plan(qtbot, window: MainWindow, tmp_path: Pat
     with qtbot.waitSignal(window.plan_opened, timeout=20000):
         window.new_plan(tmp_path / "fresh")
     assert (tmp_path / "fresh.gantry").exists()
-    assert window.service is not None and window.service.releases() == []
+    assert window.plan is not None and window.plan.releases.rows() == []
     assert "0 items" in window.status.counts_label.text()
     assert not window.menu_actions.add_task.isEnabled()  # no release to add it to
     assert window.menu_actions.add_release.isEnabled()
@@ -265,7 +283,7 @@ def test_an_empty_plan_gets_a_release_then_items(
     assert window.add_item("task") is not None
     window.menu_actions.undo.trigger()
     window.menu_actions.undo.trigger()
-    assert window.service.releases() == []  # type: ignore[union-attr]
+    assert window.plan.releases.rows() == []  # type: ignore[union-attr]
 
 
 def test_cancelling_the_open_leaves_the_window_empty_and_the_plan_unlocked(
@@ -279,7 +297,7 @@ def test_cancelling_the_open_leaves_the_window_empty_and_the_plan_unlocked(
     window._progress.canceled.emit()  # what its Cancel button does
     assert not window.is_loading
     qtbot.waitUntil(lambda: loader not in window._loaders, timeout=20000)
-    assert window.store is None
+    assert window.plan is None
     assert window.pages.currentWidget() is window.welcome
     assert not lock_path(demo_plan).exists()
 
@@ -347,9 +365,9 @@ def test_typing_in_a_cell_edits_once_and_a_refusal_is_reported_once(
     open_in(window, demo_plan)
     window.show()
     qtbot.waitExposed(window)
-    service = window.service
+    service = window.plan
     assert service is not None
-    item = service.find_item("ATL-44")
+    item = service.work_items.find("ATL-44")
     assert window.select_item(item.id)
     table = window.items_view.table
     table.setFocus()
@@ -369,12 +387,12 @@ def test_typing_in_a_cell_edits_once_and_a_refusal_is_reported_once(
         qtbot.wait(20)  # and the refusal box is deferred one turn of the event loop
 
     type_into(Column.NAME, "Scope signed off")
-    assert service.item(item.id).name == "Scope signed off"
+    assert service.work_items.row(item.id).name == "Scope signed off"
     assert window.undo_stack.count() == 1
     type_into(Column.PREDECESSORS, "ATL-47")  # ATL-47 already follows ATL-44: a cycle
     assert len(reports) == 1 and "ATL-47" in reports[0][1]
     assert window.undo_stack.count() == 1
-    assert service.item(item.id).predecessors == item.predecessors
+    assert service.work_items.row(item.id).predecessors == item.predecessors
 
 
 def test_critical_path_only_shows_the_items_without_slack(
@@ -382,14 +400,14 @@ def test_critical_path_only_shows_the_items_without_slack(
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
     view = window.items_view
-    proxy, service = view.proxy, window.service
+    proxy, service = view.proxy, window.plan
     assert service is not None
     everything = proxy.rowCount()
     view.critical_only.click()
     keys = [proxy.index(row, 0).data() for row in range(proxy.rowCount())]
     assert 0 < len(keys) < everything
-    assert all(service.find_item(key).critical for key in keys)
-    expected = [r.key for r in service.items(view.release_id) if r.critical]
+    assert all(service.work_items.find(key).critical for key in keys)
+    expected = [r.key for r in service.work_items.rows(view.release_id) if r.critical]
     assert keys == expected
     view.critical_only.click()
     assert proxy.rowCount() == everything
@@ -412,16 +430,16 @@ def test_a_plan_left_locked_elsewhere_can_be_taken_over(
         '{"user": "dana", "host": "laptop-7", "pid": 4242, "since": "2026-11-29T08:12"}'
     )
     open_in(window, demo_plan)
-    assert window.store is not None and window.store.read_only
+    assert window.plan is not None and window.plan.read_only
     assert window.menu_actions.take_over.isEnabled()
 
     assert not window.take_over_plan()  # the user said no: still read-only, lock untouched
-    assert window.store.read_only and lock.exists()
+    assert window.plan.read_only and lock.exists()
     assert "dana on laptop-7 (process 4242)" in asked[0]
 
     with qtbot.waitSignal(window.plan_opened, timeout=20000):
         assert window.take_over_plan()
-    assert window.store is not None and not window.store.read_only
+    assert window.plan is not None and not window.plan.read_only
     assert not window.menu_actions.take_over.isEnabled()
     assert window.menu_actions.add_task.isEnabled()
     window.close()
@@ -433,6 +451,6 @@ def test_help_opens_the_demo_plan_writing_it_on_first_use(
 ) -> None:  # type: ignore[no-untyped-def]
     with qtbot.waitSignal(window.plan_opened, timeout=20000):
         window.menu_actions.open_demo.trigger()
-    assert window.store is not None
-    assert window.store.path == gantry_home / "demo.gantry"
-    assert window.service is not None and len(window.service.releases()) == 3
+    assert window.plan is not None
+    assert window.plan.path == gantry_home / "demo.gantry"
+    assert window.plan is not None and len(window.plan.releases.rows()) == 3

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 
-from app.plan_service import PlanChange, PlanService
-from app.store import PlanStore
-from tests.app.plan_factory import make_flat_plan, make_plan
+from app.plan import Plan
+from app.unit_of_work import notice_of
+from tests.app.plan_factory import make_flat_plan, make_plan, plan_for
 from ui.navigator_model import (
     FETCH_BATCH,
     ITEM,
@@ -25,9 +25,10 @@ ROOT = QModelIndex()
 
 
 @pytest.fixture
-def service(demo_plan: Path) -> Iterator[PlanService]:
-    with PlanStore.open(demo_plan, read_only=True) as store:
-        yield PlanService(store)
+def service(demo_plan: Path) -> Iterator[Plan]:
+    plan = Plan.open(demo_plan, read_only=True)
+    yield plan
+    plan.close()
 
 
 def expand_all(model: NavigatorModel, parent: QModelIndex = ROOT) -> int:
@@ -39,26 +40,26 @@ def expand_all(model: NavigatorModel, parent: QModelIndex = ROOT) -> int:
     return count
 
 
-def test_model_passes_the_model_tester(qtmodeltester, service: PlanService) -> None:  # type: ignore[no-untyped-def]
+def test_model_passes_the_model_tester(qtmodeltester, service: Plan) -> None:  # type: ignore[no-untyped-def]
     model = NavigatorModel()
     model.set_plan(service)
     qtmodeltester.check(model)
-    assert expand_all(model) == len(service.releases()) + len(service.items())
+    assert expand_all(model) == len(service.releases.rows()) + len(service.work_items.rows())
     qtmodeltester.check(model)
 
 
-def test_releases_on_top_then_their_outline(service: PlanService) -> None:
+def test_releases_on_top_then_their_outline(service: Plan) -> None:
     model = NavigatorModel()
     model.set_plan(service)
     model.fetchMore(ROOT)
-    releases = service.releases()
+    releases = service.releases.rows()
     assert [model.index(n, 0).data() for n in range(model.rowCount())] == [r.name for r in releases]
     first = model.index(0, 0)
     assert first.data(NODE_KIND_ROLE) == RELEASE
     assert model.index(0, 1).data() == releases[0].version
     assert model.hasChildren(first) and model.rowCount(first) == 0  # nothing fetched yet
     model.fetchMore(first)
-    top = service.children(releases[0].id, None)
+    top = service.work_items.children(releases[0].id, None)
     assert [model.index(n, 1, first).data() for n in range(model.rowCount(first))] == [
         i.key for i in top
     ]
@@ -67,10 +68,10 @@ def test_releases_on_top_then_their_outline(service: PlanService) -> None:
     assert model.hasChildren(phase)
 
 
-def test_finding_a_nested_item_fetches_its_ancestors(service: PlanService) -> None:
+def test_finding_a_nested_item_fetches_its_ancestors(service: Plan) -> None:
     model = NavigatorModel()
     model.set_plan(service)
-    deep = next(i for i in service.items() if i.depth == 2)
+    deep = next(i for i in service.work_items.rows() if i.depth == 2)
     index = model.index_for_item(deep)
     assert index.isValid()
     assert model.item_at(index) == deep
@@ -80,9 +81,10 @@ def test_finding_a_nested_item_fetches_its_ancestors(service: PlanService) -> No
 
 def test_late_releases_carry_a_badge(tmp_path: Path) -> None:
     with make_plan(tmp_path / "late.gantry") as store:
-        service = PlanService(store)
-        service.update_item(service.find_item("A").id, "duration", 12)  # past the target
-        late_by = service.find_release("R1").late_by
+        service = plan_for(store)
+        a = service.work_items.find("A")
+        service.work_items.update(a.id, "duration", 12)  # past the target
+        late_by = service.releases.find("R1").late_by
         assert late_by > 0
         model = NavigatorModel()
         model.set_plan(service)
@@ -94,7 +96,7 @@ def test_late_releases_carry_a_badge(tmp_path: Path) -> None:
 def test_big_releases_fetch_their_items_in_batches(qtmodeltester, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     with make_flat_plan(tmp_path / "big.gantry", 2 * FETCH_BATCH + 7) as store:
         model = NavigatorModel()
-        model.set_plan(PlanService(store))
+        model.set_plan(plan_for(store))
         model.fetchMore(ROOT)
         release = model.index(0, 0)
         model.fetchMore(release)
@@ -108,18 +110,16 @@ def test_big_releases_fetch_their_items_in_batches(qtmodeltester, tmp_path: Path
         qtmodeltester.check(model)
 
 
-def test_a_rename_updates_in_place_and_a_structural_change_rebuilds(
-    qtbot, service: PlanService
-) -> None:  # type: ignore[no-untyped-def]
+def test_a_rename_updates_in_place_and_a_structural_change_rebuilds(qtbot, service: Plan) -> None:  # type: ignore[no-untyped-def]
     model = NavigatorModel()
     model.set_plan(service)
-    item = service.items()[0]
+    item = service.work_items.rows()[0]
     index = model.index_for_item(item)
     with qtbot.waitSignal(model.dataChanged):
-        model.apply_change(PlanChange(frozenset(), frozenset({item.id}), False))
+        model.apply_change(notice_of([("update", "work_items", item.id)]))
     assert index.isValid()
     with qtbot.waitSignal(model.modelReset):
-        model.apply_change(PlanChange(frozenset(), frozenset(), True))
+        model.apply_change(notice_of([("create", "work_items", 10_000)]))
     assert model.rowCount() == 0  # nodes are fetched again on demand
     model.fetchMore(ROOT)
-    assert model.rowCount() == len(service.releases())
+    assert model.rowCount() == len(service.releases.rows())

@@ -1,0 +1,194 @@
+"""One open plan: its store, the unit of work, the in-memory state and the domain services.
+
+The CLI and the window both work through a Plan; main.py and the window build it, nothing
+else does (no globals). Each domain service is a module of its own on the unit of work.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from app import audit
+from app.calendar_entries import CALENDAR_ENTRIES
+from app.errors import PlanOpenError, ValidationError
+from app.fields import FieldSet
+from app.links import LinkSpec
+from app.plan_data import PlanSummary
+from app.plan_settings import SETTING_FIELDS, PlanSettings, write_setting
+from app.plan_state import PlanState, Progress
+from app.records import RecordService
+from app.releases import ReleaseService
+from app.schedule_runs import DerivedDates, Executor
+from app.store import PLAN_SUFFIX, PlanStore
+from app.unit_of_work import UnitOfWork
+from app.work_items import WorkItemService
+
+PLAN_RECORD = 0  # the plan settings are one record; this is its id for generic editors
+
+
+class PlanSettingsService:
+    """The plan's settings as one record whose fields are the registry's settings."""
+
+    fields: FieldSet = SETTING_FIELDS
+
+    def __init__(self, state: PlanState, uow: UnitOfWork) -> None:
+        self._state = state
+        self._uow = uow
+
+    @property
+    def read_only(self) -> bool:
+        return self._uow.read_only
+
+    def values(self) -> PlanSettings:
+        return self._state.settings
+
+    def row(self, _record_id: int = PLAN_RECORD) -> PlanSettings:
+        return self._state.settings
+
+    def label(self, _record_id: int = PLAN_RECORD) -> str:
+        return "plan settings"
+
+    def update(self, _record_id: int, name: str, value: Any, reason: str = "") -> Any:
+        """Set one setting; returns the old value (what undo puts back)."""
+        field = self.fields.editable(name)
+        value = field.coerce(value, "Plan settings")
+        old = self._state.settings.values[name]
+        self._uow.run(reason, lambda session: write_setting(session, name, value))
+        return old
+
+
+class Plan:
+    """An open plan. Edits go through `uow` via the services; reads come from `state`."""
+
+    def __init__(self, store: PlanStore, executor: Executor | None = None) -> None:
+        self.store = store
+        self.state = PlanState(store, executor)
+        self.uow = UnitOfWork(store, self.state)
+        self.state.publish = self.uow.publish
+        self.work_items = WorkItemService(self.state, self.uow)
+        self.releases = ReleaseService(self.state, self.uow)
+        self.settings = PlanSettingsService(self.state, self.uow)
+        self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
+
+    @classmethod
+    def open(
+        cls,
+        path: str | Path,
+        *,
+        read_only: bool = False,
+        create: bool = False,
+        executor: Executor | None = None,
+        progress: Progress | None = None,
+        actor: str | None = None,
+    ) -> Plan:
+        """Open (or create) a plan file and read it; the schedule follows via `executor`.
+
+        The plan owns `executor` from here on: it is closed with the plan, or at once when
+        the plan cannot be opened.
+        """
+        try:
+            store = PlanStore.open(path, read_only=read_only, create=create, actor=actor)
+        except BaseException:
+            if executor is not None:
+                executor.close()
+            raise
+        plan = cls(store, executor)
+        try:
+            plan.load(progress)
+        except BaseException:
+            plan.close()
+            raise
+        return plan
+
+    def load(self, progress: Progress | None = None) -> None:
+        """Read the plan, then ask for its schedule (inline, or on the executor's thread)."""
+        with self.store.read() as session:
+            self.state.load(session, progress)
+        self.state.request_schedule()
+
+    @property
+    def read_only(self) -> bool:
+        return self.store.read_only
+
+    @property
+    def path(self) -> Path:
+        return self.store.path
+
+    def summary(self) -> PlanSummary:
+        state = self.state
+        late = [
+            f"{row.name} is {row.late_by} working days late"
+            for row in self.releases.rows()
+            if row.late_by > 0
+        ]
+        return PlanSummary(
+            path=str(self.store.path),
+            read_only=self.store.read_only,
+            locked_by=self.store.locked_by.describe() if self.store.locked_by else None,
+            read_only_reason=self.store.read_only_reason if self.store.read_only else None,
+            releases=len(state.releases),
+            items=len(state.items),
+            links=len(state.links),
+            late_releases=late,
+            problems=state.problems(),
+            scheduling=state.scheduling,
+        )
+
+    def item_history(self, item_id: int, limit: int = 50) -> list[audit.HistoryEntry]:
+        """Who changed this work item or its predecessors, when, how and why; newest first.
+
+        A link's event reads as one "predecessor" change in MS Project form, e.g.
+        ("predecessor", None, "ATL-44SS+2") for an added link.
+        """
+        with self.store.read() as session:
+            entries = audit.item_history(session, item_id, limit)
+        return [self._readable(e) if e.entity == "dependencies" else e for e in entries]
+
+    def _readable(self, entry: audit.HistoryEntry) -> audit.HistoryEntry:
+        # Link updates carry the whole link (Dependency.__audit_context__), creates and
+        # deletes carry it on one side.
+        before = {f: old for f, old, _new in entry.changes}
+        after = {f: new for f, _old, new in entry.changes}
+
+        def text(values: dict[str, Any]) -> str | None:
+            pred = values.get("predecessor_id")
+            if pred is None:
+                return None
+            record = self.state.items.get(pred)
+            key = record.key if record else f"#{pred}"  # a predecessor deleted since
+            return LinkSpec(key, values.get("type") or "FS", values.get("lag") or 0).text()
+
+        return dataclasses.replace(entry, changes=[("predecessor", text(before), text(after))])
+
+    def verify_audit(self) -> audit.AuditReport:
+        with self.store.read() as session:
+            return audit.verify(session)
+
+    def save_as(self, target: str | Path) -> Path:
+        """Copy the plan to `target` and go on working on the copy, as desktop programs do.
+
+        The plan open until now is closed (its lock released) and stays as it was.
+        """
+        target = Path(target)
+        if target.suffix != PLAN_SUFFIX:
+            raise ValidationError(f"A plan file name ends in {PLAN_SUFFIX}: {target}")
+        # A background job may still be writing derived dates: let it finish first.
+        self.state.executor.drain()
+        written = self.store.save_as(target)
+        copy = PlanStore.open(written, actor=self.store.actor)
+        if copy.read_only:
+            reason = copy.read_only_reason
+            copy.close()
+            raise PlanOpenError(f"{written} was written, but cannot be edited ({reason}).")
+        old = self.store
+        self.store = self.uow.store = self.state.store = copy
+        self.state.retarget(DerivedDates(copy, self.state.stored_dates()))
+        old.close()
+        return written
+
+    def close(self) -> None:
+        self.state.close()
+        self.calendar.close()
+        self.store.close()

@@ -1,0 +1,164 @@
+"""The plan's own settings: one typed registry (key, type, default, label) that all code reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.fields import Field, FieldKind, FieldSet, parse_weekdays, weekdays_text
+from models import PlanSetting
+
+_KEY_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}$")
+DEFAULT_WORK_WEEK = frozenset({0, 1, 2, 3, 4})
+
+
+def _prefix_problem(value: str) -> str | None:
+    if _KEY_PREFIX.match(value):
+        return None
+    return f"the key prefix '{value}' must be a letter followed by up to 9 letters or digits"
+
+
+def _work_week_problem(days: frozenset[int]) -> str | None:
+    return None if days else "a work week needs at least one working day"
+
+
+@dataclass(frozen=True, slots=True)
+class Setting:
+    """One plan setting: its field rules and the value a plan without it has."""
+
+    field: Field
+    default: Any
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(Field("name", "Plan name", max_length=200, placeholder="e.g. Atlas Platform"), ""),
+    Setting(Field("description", "Description", FieldKind.MULTILINE), ""),
+    Setting(
+        Field(
+            "key_prefix",
+            "Key prefix",
+            tip="New work items get keys like PREFIX-12",
+            required=True,
+            check=_prefix_problem,
+        ),
+        "ITEM",
+    ),
+    Setting(
+        Field(
+            "work_week",
+            "Working days",
+            FieldKind.WEEKDAYS,
+            tip="Days work is scheduled on; holidays are taken out of them",
+            check=_work_week_problem,
+        ),
+        DEFAULT_WORK_WEEK,
+    ),
+    Setting(
+        Field(
+            "holiday_country",
+            "Public holidays of",
+            tip="Country code (e.g. US, DE, GB) whose public holidays the calendar offers",
+            max_length=8,
+        ),
+        "",
+    ),
+    Setting(Field("created", "Created", FieldKind.TIMESTAMP, computed=True), None),
+    Setting(
+        Field(
+            "demo_date",
+            "Demo dated around",
+            FieldKind.DATE,
+            computed=True,
+            tip="The demo plan was written around this day",
+        ),
+        None,
+    ),
+)
+SETTING_FIELDS = FieldSet("plan_settings", "plan setting", tuple(s.field for s in SETTINGS))
+_BY_KEY = {s.field.name: s for s in SETTINGS}
+
+
+def decode(key: str, text: str) -> Any:
+    """A stored setting's typed value; a value that does not parse falls back to the default."""
+    setting = _BY_KEY[key]
+    try:
+        match setting.field.kind:
+            case FieldKind.WEEKDAYS:
+                days = parse_weekdays(text)
+                return days if days else setting.default
+            case FieldKind.DATE:
+                return dt.date.fromisoformat(text)
+            case FieldKind.TIMESTAMP:
+                return dt.datetime.fromisoformat(text)
+            case FieldKind.INT:
+                return int(text)
+    except ValueError:
+        return setting.default
+    return text
+
+
+def encode(key: str, value: Any) -> str:
+    setting = _BY_KEY[key]
+    match setting.field.kind:
+        case FieldKind.WEEKDAYS:
+            return weekdays_text(value).replace(" ", "")
+        case FieldKind.DATE | FieldKind.TIMESTAMP:
+            return str(value.isoformat())
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanSettings:
+    """Every registered setting's value (the default where the plan has none)."""
+
+    values: Mapping[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        # Forms read settings like the fields of any other record.
+        try:
+            return self.values[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+    @property
+    def key_prefix(self) -> str:
+        return str(self.values["key_prefix"])
+
+    @property
+    def work_week(self) -> frozenset[int]:
+        days: frozenset[int] = self.values["work_week"]
+        return days
+
+    @property
+    def name(self) -> str:
+        return str(self.values["name"])
+
+
+def defaults() -> PlanSettings:
+    return PlanSettings(MappingProxyType({s.field.name: s.default for s in SETTINGS}))
+
+
+def read_settings(session: Session) -> PlanSettings:
+    """The plan's settings; keys Gantry does not know (a newer Gantry's) are left alone."""
+    values = {s.field.name: s.default for s in SETTINGS}
+    for key, text in session.execute(select(PlanSetting.key, PlanSetting.value)):
+        if key in _BY_KEY:
+            values[key] = decode(key, text)
+    return PlanSettings(MappingProxyType(values))
+
+
+def write_setting(session: Session, key: str, value: Any) -> None:
+    """Store one setting (already validated), adding its row when the plan has none."""
+    row = session.scalars(select(PlanSetting).where(PlanSetting.key == key)).one_or_none()
+    text = encode(key, value)
+    if row is None:
+        session.add(PlanSetting(key=key, value=text))
+    elif row.value != text:
+        row.value = text
