@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QApplication,
     QComboBox,
     QSpinBox,
@@ -15,9 +24,9 @@ from PySide6.QtWidgets import (
 )
 from typing_extensions import override
 
-from ui.date_edit import OptionalDateEdit
+from ui.date_edit import DateField
 from ui.formatting import ITEM_STATUSES, status_label
-from ui.items_table_model import DEPTH_ROLE, Column
+from ui.items_table_model import DEPTH_ROLE, ITEM_ROW_ROLE, Column
 
 Index = QModelIndex | QPersistentModelIndex
 INDENT = 18  # pixels per outline level in the Name column
@@ -46,7 +55,12 @@ class ItemsDelegate(QStyledItemDelegate):
             spin.setSuffix(" %")
             return spin
         if column == Column.START:
-            return OptionalDateEdit(parent, empty_text="not pinned")
+            field = DateField(parent, placeholder="not pinned")
+            row = index.data(ITEM_ROW_ROLE)
+            field.set_reference_date(getattr(row, "start", None))  # the calendar opens there
+            # A calendar pick or the clear button ends the edit as Enter does.
+            field.picked.connect(lambda: self._commit_and_close(field))
+            return field
         if column == Column.STATUS:
             combo = QComboBox(parent)
             for status in ITEM_STATUSES:
@@ -59,7 +73,7 @@ class ItemsDelegate(QStyledItemDelegate):
         value = index.data(Qt.ItemDataRole.EditRole)
         if isinstance(editor, QSpinBox):
             editor.setValue(int(value or 0))
-        elif isinstance(editor, OptionalDateEdit):
+        elif isinstance(editor, DateField):
             editor.setValue(value)
         elif isinstance(editor, QComboBox):
             editor.setCurrentIndex(max(0, editor.findData(value)))
@@ -71,12 +85,29 @@ class ItemsDelegate(QStyledItemDelegate):
         if isinstance(editor, QSpinBox):
             editor.interpretText()
             model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
-        elif isinstance(editor, OptionalDateEdit):
-            model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
+        elif isinstance(editor, DateField):
+            if editor.error() is None:  # text that is no date never reaches the plan
+                model.setData(index, editor.value(), Qt.ItemDataRole.EditRole)
         elif isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
+
+    def _commit_and_close(self, editor: QWidget) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Qt keeps the editor open on Enter while its text is no date; say why in red.
+        if (
+            isinstance(watched, DateField)
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            watched.mark_if_invalid()
+        return super().eventFilter(watched, event)
 
     @override
     def updateEditorGeometry(
@@ -85,6 +116,8 @@ class ItemsDelegate(QStyledItemDelegate):
         rect = QRect(option.rect)
         if index.column() == Column.NAME and self.indent_names:
             rect.setLeft(rect.left() + self._indent(index))
+        if isinstance(editor, DateField):  # wide enough for a date and its buttons
+            rect.setWidth(max(rect.width(), editor.sizeHint().width()))
         editor.setGeometry(rect)
 
     @override

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -24,7 +25,7 @@ from typing_extensions import override
 
 from app.plan_data import ItemRow, ReleaseRow
 from app.plan_service import PlanChange
-from ui.date_edit import OptionalDateEdit
+from ui.date_edit import DateField
 from ui.formatting import (
     ITEM_STATUSES,
     RELEASE_STATUSES,
@@ -38,8 +39,8 @@ from ui.plan_editor import PlanEditor
 
 HISTORY_SHOWN = 8  # the latest changes; the whole trail is for `gantry audit` and the record
 
-EditorWidget = QLineEdit | QSpinBox | OptionalDateEdit | QComboBox | QPlainTextEdit
-_W = TypeVar("_W", QLineEdit, QSpinBox, OptionalDateEdit, QComboBox, "NotesEdit")
+EditorWidget = QLineEdit | QSpinBox | DateField | QComboBox | QPlainTextEdit
+_W = TypeVar("_W", QLineEdit, QSpinBox, DateField, QComboBox, "NotesEdit")
 
 
 class NotesEdit(QPlainTextEdit):
@@ -100,10 +101,10 @@ class _Form(QWidget):
         spin.editingFinished.connect(lambda: self._changed(field, spin.value()))
         return self._add(field, label, spin, tip)
 
-    def date_field(self, field: str, label: str, tip: str = "") -> OptionalDateEdit:
-        edit = OptionalDateEdit()
+    def date_field(self, field: str, label: str, tip: str = "") -> DateField:
+        edit = DateField()
         edit.committed.connect(lambda: self._changed(field, edit.value()))
-        return self._add(field, label, edit, tip or "Pick a date; Delete clears it")
+        return self._add(field, label, edit, tip or edit.toolTip())
 
     def combo_field(self, field: str, label: str, choices: tuple[str, ...]) -> QComboBox:
         combo = QComboBox()
@@ -147,22 +148,31 @@ class _Form(QWidget):
         if not self._filling:
             self._commit(field, value)
 
-    def fill(self, values: dict[str, Any], shown: dict[str, str], read_only: bool) -> None:
-        """Show a row's values without committing anything."""
+    def fill(
+        self,
+        values: dict[str, Any],
+        shown: dict[str, str],
+        read_only: bool,
+        calendar_dates: dict[str, dt.date | None],
+    ) -> None:
+        """Show a row's values without committing anything.
+
+        `calendar_dates` says where an empty date field's calendar opens.
+        """
         self._filling = True
         try:
             for field, widget in self._editors.items():
                 value = values.get(field)
-                if isinstance(widget, QLineEdit):
+                if isinstance(widget, DateField):  # a QLineEdit too: first
+                    widget.setValue(value)
+                    widget.setReadOnly(read_only)
+                elif isinstance(widget, QLineEdit):
                     if widget.text() != (value or ""):
                         widget.setText(value or "")
                         widget.setCursorPosition(0)
                     widget.setReadOnly(read_only)
                 elif isinstance(widget, QSpinBox):
                     widget.setValue(int(value or 0))
-                    widget.setReadOnly(read_only)
-                elif isinstance(widget, OptionalDateEdit):
-                    widget.setValue(value)
                     widget.setReadOnly(read_only)
                 elif isinstance(widget, QComboBox):
                     widget.setCurrentIndex(max(0, widget.findData(value)))
@@ -173,6 +183,10 @@ class _Form(QWidget):
                     widget.setReadOnly(read_only)
             for name, label in self._values.items():
                 label.setText(shown.get(name, ""))
+            for field, date in calendar_dates.items():
+                widget = self._editors[field]
+                if isinstance(widget, DateField):
+                    widget.set_reference_date(date)
         finally:
             self._filling = False
 
@@ -217,7 +231,7 @@ class PropertiesPanel(QScrollArea):
             lambda days: duration.setSuffix(" working day" if days == 1 else " working days")
         )
         form.date_field(
-            "not_before", "Not before", "Start no earlier than this date (Delete clears it)"
+            "not_before", "Not before", "Start no earlier than this date; empty: no such limit"
         )
         form.text_field(
             "predecessors",
@@ -356,7 +370,12 @@ class PropertiesPanel(QScrollArea):
             if self._editor
             else "",
         }
-        form.fill(values, shown, read_only)
+        calendar_dates = {
+            "not_before": row.start,
+            "actual_start": row.start,
+            "actual_finish": row.finish,
+        }
+        form.fill(values, shown, read_only, calendar_dates)
         # Duration belongs to tasks; a phase's predecessors belong to its items.
         duration = form.editor("duration")
         duration.setEnabled(row.kind == "task")
@@ -385,7 +404,15 @@ class PropertiesPanel(QScrollArea):
             "finish": format_date(row.finish) or "—",
             "late": _slack_text(row.late_by) if row.late_by > 0 else "On time",
         }
-        form.fill(values, shown, read_only)
+        around = row.start_date or row.target_date
+        calendar_dates = {
+            "start_date": row.target_date,
+            "feature_freeze": around,
+            "code_freeze": around,
+            "target_date": row.start_date,
+            "actual_date": row.target_date or row.start_date,
+        }
+        form.fill(values, shown, read_only, calendar_dates)
 
     # -- edits -----------------------------------------------------------------------------
 

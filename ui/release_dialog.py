@@ -14,7 +14,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ui.date_edit import OptionalDateEdit
+from ui.date_edit import DateField
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,9 +35,9 @@ class ReleaseDialog(QDialog):
         self.name.setPlaceholderText("e.g. Aurora 3.0")
         self.version = QLineEdit()
         self.version.setPlaceholderText("e.g. 3.0.0")
-        self.start = OptionalDateEdit()
+        self.start = DateField()
         self.start.setValue(today)
-        self.target = OptionalDateEdit()
+        self.target = DateField()
         form = QFormLayout()
         form.addRow("Name", self.name)
         form.addRow("Version", self.version)
