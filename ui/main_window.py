@@ -13,7 +13,6 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -30,6 +29,7 @@ from app import paths
 from app.demo import ensure_demo_plan
 from app.errors import GantryError
 from app.plan_service import PlanChange, PlanService
+from app.release_rules import check_new_release
 from app.store import PLAN_SUFFIX, PlanStore, take_over_lock
 from ui.about import show_about
 from ui.error_report import (
@@ -44,7 +44,7 @@ from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 from ui.plan_loader import PlanLoader
 from ui.properties_panel import PropertiesPanel
-from ui.release_dialog import ReleaseDialog
+from ui.release_dialog import NewRelease, ReleaseDialog
 from ui.resources import icon
 from ui.settings import AppSettings
 from ui.status_bar import PlanStatusBar
@@ -496,10 +496,21 @@ class MainWindow(QMainWindow):
         return release_id
 
     def _choose_add_release(self) -> None:
-        dialog = ReleaseDialog(dt.date.today(), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            value = dialog.value()
-            self.add_release(value.name, value.version, value.start_date, value.target_date)
+        service = self.service
+        if service is None:
+            return
+
+        def validate(new: NewRelease) -> list[str]:
+            names = [release.name for release in service.releases()]
+            return check_new_release(new.name, new.start_date, new.target_date, names)
+
+        dialog = ReleaseDialog(dt.date.today(), validate, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._add_release_from(dialog.value()))
+        dialog.open()  # window-modal, and tests can drive it
+
+    def _add_release_from(self, value: NewRelease) -> None:
+        self.add_release(value.name, value.version, value.start_date, value.target_date)
 
     # -- files -------------------------------------------------------------------------------
 
