@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -199,10 +200,24 @@ class MainWindow(QMainWindow):
     # -- opening and closing -----------------------------------------------------------------
 
     def open_plan(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
-        """Open (or create) a plan in the background; `plan_opened` or `plan_failed` follows."""
+        """Open (or create) a plan in the background; `plan_opened` or `plan_failed` follows.
+
+        The plan that is open stays open until the new one has loaded, so a file that cannot
+        be opened (or a cancel) leaves it as it was. Asking for the plan this window already
+        edits just shows it: a second open would only find our own lock and be read-only.
+        """
         path = Path(path)
         self._cancel_loading()
-        self.close_plan()
+        if (
+            self.store is not None
+            and not self.store.read_only
+            and _same_file(self.store.path, path)
+        ):
+            self._show_plan_state()
+            self.status.showMessage(f"{path.name} is already open", 5000)
+            self.raise_()
+            self.activateWindow()
+            return
         loader = PlanLoader(path, create=create, read_only=read_only, parent=self)
         loader.progressed.connect(self._load_progress)
         loader.loaded.connect(self._load_done)
@@ -219,8 +234,9 @@ class MainWindow(QMainWindow):
         progress.canceled.connect(self.cancel_opening)
         self._progress = progress
         self.status.showMessage(f"Opening {path}…")
-        self.loading.setText(f"Opening {path.name}…")
-        self.pages.setCurrentWidget(self.loading)
+        if self.store is None:
+            self.loading.setText(f"Opening {path.name}…")
+            self.pages.setCurrentWidget(self.loading)
         loader.start()
 
     @property
@@ -228,7 +244,7 @@ class MainWindow(QMainWindow):
         return self._loader is not None
 
     def cancel_opening(self) -> None:
-        """The user cancelled: stop the worker, leave the window empty."""
+        """The user cancelled: stop the worker; the plan that was open (if any) stays."""
         if self._loader is not None:
             self._cancel_loading()
             self.status.showMessage("Opening cancelled", 5000)
@@ -273,6 +289,7 @@ class MainWindow(QMainWindow):
         store, service = result
         self._close_progress()
         self.status.clearMessage()
+        self.close_plan()  # only now that its successor is here
         self._attach(store, service)
 
     def _load_failed(self, message: str) -> None:
@@ -628,6 +645,14 @@ class MainWindow(QMainWindow):
             loader.discard()
         self.close_plan()
         event.accept()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (links and relative spellings included)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
 
 
 def _current_release(service: PlanService) -> int | None:

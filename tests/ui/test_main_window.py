@@ -436,3 +436,58 @@ def test_help_opens_the_demo_plan_writing_it_on_first_use(
     assert window.store is not None
     assert window.store.path == gantry_home / "demo.gantry"
     assert window.service is not None and len(window.service.releases()) == 3
+
+
+def test_a_file_that_cannot_be_opened_leaves_the_open_plan_as_it_was(
+    qtbot, window: MainWindow, demo_plan: Path, tmp_path: Path, open_in, reports
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    store = window.store
+    bad = tmp_path / "x.gantry"
+    bad.write_text("a shopping list, not a plan\n" * 10)
+    with qtbot.waitSignal(window.plan_failed, timeout=10000) as failed:
+        window.open_plan(bad)
+    assert reports == [("Cannot open plan", failed.args[0])]
+    assert "is not a Gantry plan" in failed.args[0]
+    assert window.store is store and store is not None and not store.read_only
+    assert lock_path(demo_plan).exists()
+    assert window.pages.currentWidget() is window.tabs
+    assert window.windowTitle() == "p — Gantry"
+    assert window.menu_actions.add_task.isEnabled()
+    assert window.service is not None
+    assert window.select_item(window.service.find_item("ATL-2").id)
+    assert window.add_item("task") is not None  # still writable
+
+
+def test_opening_the_open_plan_again_just_shows_it(
+    qtbot, window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    store = window.store
+    assert window.service is not None
+    window.select_item(window.service.find_item("ATL-2").id)
+    window.add_item("task")
+    with qtbot.assertNotEmitted(window.plan_opened, wait=200):
+        window.open_plan(demo_plan.parent / "." / demo_plan.name)
+        assert not window.is_loading
+    assert window.store is store and store is not None and not store.read_only
+    assert window.undo_stack.count() == 1  # nothing was closed or reloaded
+    assert "already open" in window.status.currentMessage()
+
+
+def test_cancelling_an_open_keeps_the_plan_that_was_open(
+    qtbot, window: MainWindow, demo_plan: Path, demo_template: Path, tmp_path: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    store = window.store
+    other = tmp_path / "other.gantry"
+    other.write_bytes(demo_template.read_bytes())
+    window.open_plan(other)
+    loader = window._loader
+    assert loader is not None and window._progress is not None
+    assert window.pages.currentWidget() is window.tabs  # the open plan stays in view
+    window._progress.canceled.emit()
+    qtbot.waitUntil(lambda: loader not in window._loaders, timeout=20000)
+    assert window.store is store and store is not None and not store.read_only
+    assert window.pages.currentWidget() is window.tabs
+    assert lock_path(demo_plan).exists() and not lock_path(other).exists()
