@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, QLocale, Qt
-from PySide6.QtWidgets import QAbstractItemView, QCalendarWidget, QLineEdit
+from PySide6.QtWidgets import QLineEdit
 
+from tests.ui.popups import POPUP, calendar_days
 from ui.date_edit import DateField
 from ui.main_window import MainWindow
 
@@ -17,17 +18,6 @@ pytestmark = pytest.mark.gui
 
 JAN_15 = dt.date(2027, 1, 15)
 Field = Callable[[str], DateField]
-
-
-# A popup calendar on the offscreen platform: Qt says it cannot raise it or grab the keyboard.
-POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
-
-
-def _days(calendar: QCalendarWidget) -> QAbstractItemView:
-    """The calendar's grid of days, which takes its keys."""
-    view = calendar.findChild(QAbstractItemView)
-    assert view is not None
-    return view
 
 
 def _short(locale: QLocale) -> str:
@@ -174,14 +164,14 @@ def test_the_calendar_opens_on_the_items_start_and_a_pick_commits(
     qtbot.waitUntil(calendar.isVisible)
     assert (calendar.yearShown(), calendar.monthShown()) == (2026, 11)
     assert calendar.selectedDate() == QDate(2026, 11, 30)
-    qtbot.keyClick(_days(calendar), Qt.Key.Key_Right)  # keyboard: the next day, then Enter
-    qtbot.keyClick(_days(calendar), Qt.Key.Key_Return)
+    qtbot.keyClick(calendar_days(calendar), Qt.Key.Key_Right)  # keyboard: the next day, then Enter
+    qtbot.keyClick(calendar_days(calendar), Qt.Key.Key_Return)
     assert not calendar.isVisible()
     assert _not_before(window, "ATL-52") == dt.date(2026, 12, 1)
     assert field.text() == "01 Dec 2026"
     field.calendar_action.trigger()  # opens on the date it holds now
     assert calendar.selectedDate() == QDate(2026, 12, 1)
-    qtbot.keyClick(_days(calendar), Qt.Key.Key_Escape)
+    qtbot.keyClick(calendar_days(calendar), Qt.Key.Key_Escape)
     assert not calendar.isVisible()
     assert _not_before(window, "ATL-52") == dt.date(2026, 12, 1)
 

@@ -7,31 +7,19 @@ import datetime as dt
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QCalendarWidget,
     QComboBox,
     QSpinBox,
     QStyleOptionViewItem,
     QWidget,
 )
 
+from tests.ui.popups import POPUP, calendar_days
 from ui.date_edit import DateField
 from ui.items_delegate import ItemsDelegate
 from ui.items_table_model import Column
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-# A popup calendar on the offscreen platform: Qt says it cannot raise it or grab the keyboard.
-POPUP = pytest.mark.qt_log_ignore("This plugin does not support (raise|grabbing the keyboard)")
-
-
-def _days(calendar: QCalendarWidget) -> QAbstractItemView:
-    """The calendar's grid of days, which takes its keys."""
-    view = calendar.findChild(QAbstractItemView)
-    assert view is not None
-    return view
 
 
 def test_cell_editors_write_through_the_model(
@@ -132,8 +120,8 @@ def test_a_calendar_pick_in_a_cell_commits_and_closes_the_editor(
     calendar = editor.calendar
     qtbot.waitUntil(calendar.isVisible)
     assert (calendar.yearShown(), calendar.monthShown()) == (2026, 11)  # the item's start
-    qtbot.keyClick(_days(calendar), Qt.Key.Key_Right)
-    qtbot.keyClick(_days(calendar), Qt.Key.Key_Return)
+    qtbot.keyClick(calendar_days(calendar), Qt.Key.Key_Right)
+    qtbot.keyClick(calendar_days(calendar), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: not editor.isVisible())
     assert window.service.find_item("ATL-52").not_before == dt.date(2026, 12, 1)  # type: ignore[union-attr]
     assert window.undo_stack.count() == 1
