@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QStackedWidget,
     QTabWidget,
-    QUndoView,
     QWidget,
 )
 from typing_extensions import override
@@ -49,10 +48,23 @@ from ui.release_dialog import NewRelease, ReleaseDialog
 from ui.resources import icon
 from ui.settings import AppSettings
 from ui.status_bar import PlanStatusBar
+from ui.undo_history import UndoHistory
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions
 
 FILE_FILTER = f"Gantry plans (*{PLAN_SUFFIX});;All files (*)"
+# Navigator and Properties at first start: narrow enough that a 1366-pixel screen still shows
+# the table's essential columns (ui/items_view.ESSENTIAL) without scrolling.
+DOCK_WIDTHS = (210, 270)
+SMALL_SCREEN_WIDTH = 1500
+
+
+def default_window_size(available: QSize) -> QSize:
+    """The window's size at first start: all of a small screen (a 1366x768 laptop has no room
+    to spare), most of a larger one (a 1920x1080 screen then shows most table columns)."""
+    if available.width() < SMALL_SCREEN_WIDTH:
+        return QSize(available)
+    return QSize(min(1800, available.width() * 9 // 10), min(1000, available.height() * 9 // 10))
 
 
 class MainWindow(QMainWindow):
@@ -138,11 +150,12 @@ class MainWindow(QMainWindow):
         self.properties_dock = self._dock(
             "Properties", "propertiesDock", self.properties, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.history = QUndoView(self.undo_stack)
-        self.history.setEmptyLabel("<opened plan>")
-        self.history.setCleanIcon(icon("gantry"))
+        self.undo_history = UndoHistory(self.undo_stack)
+        self.history = self.undo_history.view
+        # "Undo History", not "History": the Properties panel shows an item's recorded history.
+        # The object name stays, so window layouts saved by earlier versions still restore.
         self.history_dock = self._dock(
-            "History", "historyDock", self.history, Qt.DockWidgetArea.RightDockWidgetArea
+            "Undo History", "historyDock", self.undo_history, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.history_dock.hide()
 
@@ -178,23 +191,25 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            available = self.screen().availableGeometry()
-            self.resize(
-                min(1400, available.width() * 9 // 10), min(850, available.height() * 9 // 10)
-            )
+            self.resize(default_window_size(self.screen().availableGeometry().size()))
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
         else:
             self.resizeDocks(
-                [self.navigator_dock, self.properties_dock], [250, 290], Qt.Orientation.Horizontal
+                [self.navigator_dock, self.properties_dock],
+                list(DOCK_WIDTHS),
+                Qt.Orientation.Horizontal,
             )
         header = self.settings.header_state("items")
         if header is not None:
-            self.items_view.table.horizontalHeader().restoreState(header)
+            self.items_view.restore_columns(header)
 
     def save_layout(self) -> None:
-        self.settings.save_header("items", self.items_view.table.horizontalHeader().saveState())
+        if self.items_view.columns_chosen:
+            self.settings.save_header("items", self.items_view.table.horizontalHeader().saveState())
+        else:  # still the table's own layout: let it follow the window next time too
+            self.settings.clear_header("items")
         self.settings.save_window(self.saveGeometry(), self.saveState())
 
     # -- opening and closing -----------------------------------------------------------------
@@ -358,6 +373,7 @@ class MainWindow(QMainWindow):
             self.status.show_summary(None)
             self.welcome.set_recent(self.settings.recent_files())
             self.pages.setCurrentWidget(self.welcome)
+        self.undo_history.set_plan_open(has_plan)
         self.menu_actions.take_over.setEnabled(store is not None and store.locked_by is not None)
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)

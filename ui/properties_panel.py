@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QStackedWidget,
     QVBoxLayout,
@@ -98,6 +99,9 @@ class _Form(QWidget):
         spin = QSpinBox()
         spin.setRange(0, maximum)
         spin.setSuffix(suffix)
+        # A spin box insists on room for its widest text ("9999 working days"); in a narrow
+        # dock it may shrink instead of making the whole panel scroll sideways.
+        spin.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         spin.editingFinished.connect(lambda: self._changed(field, spin.value()))
         return self._add(field, label, spin, tip)
 
@@ -122,6 +126,7 @@ class _Form(QWidget):
 
     def value_field(self, name: str, label: str, tip: str = "") -> QLabel:
         value = QLabel()
+        value.setWordWrap(True)  # a long value wraps rather than widen a narrow dock
         value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         value.setToolTip(tip)
         self._values[name] = value
@@ -214,6 +219,16 @@ class PropertiesPanel(QScrollArea):
         for page in (self._empty, self.item_form, self.release_form):
             self._pages.addWidget(page)
         self.setWidget(self._pages)
+        self._show_page(self._empty)
+
+    def _show_page(self, page: QWidget) -> None:
+        # A stack is as large as its largest page; size it to the page shown, so the panel
+        # scrolls only when that page needs it (not the short hint for the item form's sake).
+        for other in (self._empty, self.item_form, self.release_form):
+            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
+        self._pages.setCurrentWidget(page)
+        self._pages.adjustSize()
 
     def _build_item_form(self) -> _Form:
         form = _Form(self._commit_item)
@@ -283,7 +298,7 @@ class PropertiesPanel(QScrollArea):
 
     def show_nothing(self) -> None:
         self._item_id = self._release_id = None
-        self._pages.setCurrentWidget(self._empty)
+        self._show_page(self._empty)
 
     def show_item(self, item_id: int | None) -> None:
         if item_id is None or self._editor is None:
@@ -323,10 +338,10 @@ class PropertiesPanel(QScrollArea):
         try:
             if self._item_id is not None:
                 self._fill_item(editor.service.item(self._item_id), editor.read_only)
-                self._pages.setCurrentWidget(self.item_form)
+                self._show_page(self.item_form)
             elif self._release_id is not None:
                 self._fill_release(editor.service.release(self._release_id), editor.read_only)
-                self._pages.setCurrentWidget(self.release_form)
+                self._show_page(self.release_form)
             else:
                 self.show_nothing()
         except KeyError:  # deleted meanwhile
