@@ -55,7 +55,7 @@ from ui.window_actions import WindowActions
 FILE_FILTER = f"Gantry plans (*{PLAN_SUFFIX});;All files (*)"
 # Navigator and Properties at first start: narrow enough that a 1366-pixel screen still shows
 # the table's essential columns (ui/items_view.ESSENTIAL) without scrolling.
-DOCK_WIDTHS = (210, 270)
+DOCK_WIDTHS = (230, 270)
 SMALL_SCREEN_WIDTH = 1500
 
 
@@ -228,7 +228,6 @@ class MainWindow(QMainWindow):
             and not self.store.read_only
             and _same_file(self.store.path, path)
         ):
-            self._show_plan_state()
             self.status.showMessage(f"{path.name} is already open", 5000)
             self.raise_()
             self.activateWindow()
