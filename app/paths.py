@@ -15,3 +15,10 @@ def data_dir() -> Path:
 
 def demo_plan_path() -> Path:
     return data_dir() / "demo.gantry"
+
+
+def log_dir() -> Path:
+    """Where the window writes what went wrong (one file a day), for the user to send."""
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path

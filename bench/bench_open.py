@@ -131,7 +131,7 @@ def main() -> None:
         )
     print(
         "baseline = plain sqlite3 fetch of every work_items row; open = PlanStore.open + "
-        "PlanService.load (read, schedule, rows); window = MainWindow.open_plan until shown; "
+        "Plan.open (read, index, schedule); window = MainWindow.open_plan until shown; "
         "edit = one audited, rescheduled duration change."
     )
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app import paths
 from app.demo import ensure_demo_plan
 from app.errors import GantryError
+from ui.crash_report import CrashReporter, crash_box
 from ui.main_window import MainWindow
 from ui.resources import icon, style_sheet
 from ui.settings import AppSettings, default_settings
@@ -60,25 +61,34 @@ def run(plan: Path | None, argv: list[str], settings: QSettings | None = None) -
     qt_app = make_application(argv)
     app_settings = AppSettings(settings if settings is not None else default_settings())
     window = MainWindow(app_settings)
-    window.show()
+    crashes = CrashReporter(
+        lambda: window.plan.path if window.plan is not None else None,
+        crash_box(window),
+        parent=window,
+    )
+    restore_hooks = crashes.install()
     try:
-        chosen = choose_plan(plan, app_settings, dt.date.today())
-    except GantryError as exc:
-        QMessageBox.warning(window, "Cannot open plan", str(exc))
-    except Exception as exc:  # e.g. the demo could not be written: still show the window
-        log.exception("Preparing the demo plan failed")
-        QMessageBox.warning(
-            window, "Cannot open plan", f"The demo plan could not be written: {exc}"
-        )
-    else:
-        window.open_plan(chosen)
-    previous = _close_on_signals(window)
-    try:
-        return qt_app.exec()
+        window.show()
+        try:
+            chosen = choose_plan(plan, app_settings, dt.date.today())
+        except GantryError as exc:
+            QMessageBox.warning(window, "Cannot open plan", str(exc))
+        except Exception as exc:  # e.g. the demo could not be written: still show the window
+            log.exception("Preparing the demo plan failed")
+            QMessageBox.warning(
+                window, "Cannot open plan", f"The demo plan could not be written: {exc}"
+            )
+        else:
+            window.open_plan(chosen)
+        previous = _close_on_signals(window)
+        try:
+            return qt_app.exec()
+        finally:
+            window.close_plan()  # also after quit() without a close event: release the lock
+            for signum, handler in previous.items():
+                signal.signal(signum, handler)
     finally:
-        window.close_plan()  # also after quit() without a close event: release the lock
-        for signum, handler in previous.items():
-            signal.signal(signum, handler)
+        restore_hooks()
 
 
 def _close_on_signals(window: MainWindow) -> dict[int, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from app.fields import Field, FieldSet
+from ui.date_edit import DateField
 from ui.field_widgets import Options, display, make_editor, on_commit, set_read_only, set_value
 from ui.field_widgets import value_of as editor_value
 
@@ -105,8 +107,15 @@ class FieldForm(QWidget):
     def shown(self, name: str) -> str:
         return self._values[name].text()
 
-    def fill(self, row: Any, read_only: bool, shown: dict[str, str] | None = None) -> None:
-        """Show a row's values without committing anything; `shown` fills value() rows."""
+    def fill(
+        self,
+        row: Any,
+        read_only: bool,
+        shown: dict[str, str] | None = None,
+        calendar_dates: dict[str, dt.date | None] | None = None,
+    ) -> None:
+        """Show a row's values without committing anything; `shown` fills value() rows and
+        `calendar_dates` says where an empty date field's calendar opens."""
         self._row = row
         self._filling = True
         try:
@@ -122,6 +131,10 @@ class FieldForm(QWidget):
                 )
             for name, text in (shown or {}).items():
                 self._values[name].setText(text)
+            for name, day in (calendar_dates or {}).items():
+                editor = self._editors[name]
+                if isinstance(editor, DateField):
+                    editor.set_reference_date(day)
             for name in self._hidden_when_empty:
                 label = self._values[name]
                 self.form.setRowVisible(label, bool(label.text()))

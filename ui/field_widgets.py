@@ -14,13 +14,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QSpinBox,
     QWidget,
 )
 from typing_extensions import override
 
 from app.fields import WEEKDAY_NAMES, Field, FieldKind
-from ui.date_edit import OptionalDateEdit
+from ui.date_edit import DateField
 from ui.formatting import format_date, format_moment
 
 Options = Sequence[tuple[Any, str]]  # (value, label) for choices and references
@@ -76,9 +77,12 @@ def make_editor(field: Field, parent: QWidget | None = None, options: Options = 
             )
             if field.unit:
                 spin.setSuffix(" %" if field.unit == "%" else f" {field.unit}")
+            # A spin box insists on room for its widest text ("9999 working days"); in a
+            # narrow dock it may shrink instead of making the whole panel scroll sideways.
+            spin.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
             return spin
         case FieldKind.DATE:
-            return OptionalDateEdit(parent)
+            return DateField(parent)
         case FieldKind.CHOICE | FieldKind.REFERENCE:
             combo = QComboBox(parent)
             for value, label in options or field.choices:
@@ -95,15 +99,15 @@ def make_editor(field: Field, parent: QWidget | None = None, options: Options = 
 
 def set_value(widget: QWidget, value: Any) -> None:
     """Show `value` in an editor made by make_editor, committing nothing."""
-    if isinstance(widget, QLineEdit):
+    if isinstance(widget, DateField):  # before QLineEdit: a DateField is one
+        widget.setValue(value)
+    elif isinstance(widget, QLineEdit):
         text = "" if value is None else str(value)
         if widget.text() != text:
             widget.setText(text)
             widget.setCursorPosition(0)
     elif isinstance(widget, QSpinBox):
         widget.setValue(int(value or 0))
-    elif isinstance(widget, OptionalDateEdit):
-        widget.setValue(value)
     elif isinstance(widget, QComboBox):
         widget.setCurrentIndex(max(0, widget.findData(value)))
     elif isinstance(widget, QPlainTextEdit):
@@ -115,12 +119,12 @@ def set_value(widget: QWidget, value: Any) -> None:
 
 def value_of(widget: QWidget) -> Any:
     """The value an editor made by make_editor holds now."""
+    if isinstance(widget, DateField):
+        return widget.value()
     if isinstance(widget, QLineEdit):
         return widget.text()
     if isinstance(widget, QSpinBox):
         widget.interpretText()
-        return widget.value()
-    if isinstance(widget, OptionalDateEdit):
         return widget.value()
     if isinstance(widget, QComboBox):
         return widget.currentData()
@@ -133,16 +137,16 @@ def value_of(widget: QWidget) -> Any:
 
 def on_commit(widget: QWidget, commit: Callable[[], None]) -> None:
     """Call `commit` when the user finishes editing (Enter, focus out, a pick, a toggle)."""
-    if isinstance(widget, QLineEdit | QSpinBox | NotesEdit | WeekdaysEdit):
-        widget.editingFinished.connect(commit)
-    elif isinstance(widget, OptionalDateEdit):
+    if isinstance(widget, DateField):  # it commits only dates, never half-typed text
         widget.committed.connect(commit)
+    elif isinstance(widget, QLineEdit | QSpinBox | NotesEdit | WeekdaysEdit):
+        widget.editingFinished.connect(commit)
     elif isinstance(widget, QComboBox):
         widget.activated.connect(lambda _n: commit())
 
 
 def set_read_only(widget: QWidget, read_only: bool) -> None:
-    if isinstance(widget, QLineEdit | QSpinBox | QPlainTextEdit | OptionalDateEdit):
+    if isinstance(widget, QLineEdit | QSpinBox | QPlainTextEdit):
         widget.setReadOnly(read_only)
     else:
         widget.setEnabled(not read_only)

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, QRect, Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPainter
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QPainter
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
     QApplication,
     QComboBox,
     QSpinBox,
@@ -17,9 +26,9 @@ from typing_extensions import override
 
 from app.fields import FieldKind
 from app.work_items import WORK_ITEM_FIELDS
-from ui.date_edit import OptionalDateEdit
+from ui.date_edit import DateField
 from ui.field_widgets import make_editor, set_value, value_of
-from ui.items_table_model import DEPTH_ROLE, EDIT_FIELDS, Column
+from ui.items_table_model import DEPTH_ROLE, EDIT_FIELDS, ITEM_ROW_ROLE, Column
 
 Index = QModelIndex | QPersistentModelIndex
 INDENT = 18  # pixels per outline level in the Name column
@@ -42,21 +51,45 @@ class ItemsDelegate(QStyledItemDelegate):
         editor = make_editor(WORK_ITEM_FIELDS[name], parent)
         if isinstance(editor, QSpinBox) and name == "duration":
             editor.setSuffix(" d")  # the column is narrow
+        if isinstance(editor, DateField):
+            editor.setPlaceholderText("not pinned")
+            row = index.data(ITEM_ROW_ROLE)
+            editor.set_reference_date(getattr(row, "start", None))  # the calendar opens there
+            # A calendar pick or the clear button ends the edit as Enter does.
+            editor.picked.connect(lambda: self._commit_and_close(editor))
         return editor
 
     @override
     def setEditorData(self, editor: QWidget, index: Index) -> None:
-        if isinstance(editor, QSpinBox | QComboBox | OptionalDateEdit):
+        if isinstance(editor, QSpinBox | QComboBox | DateField):
             set_value(editor, index.data(Qt.ItemDataRole.EditRole))
         else:
             super().setEditorData(editor, index)
 
     @override
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        if isinstance(editor, QSpinBox | QComboBox | OptionalDateEdit):
+        if isinstance(editor, DateField) and editor.error() is not None:
+            return  # text that is no date never reaches the plan
+        if isinstance(editor, QSpinBox | QComboBox | DateField):
             model.setData(index, value_of(editor), Qt.ItemDataRole.EditRole)
         else:
             super().setModelData(editor, model, index)
+
+    def _commit_and_close(self, editor: QWidget) -> None:
+        self.commitData.emit(editor)
+        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Qt keeps the editor open on Enter while its text is no date; say why in red.
+        if (
+            isinstance(watched, DateField)
+            and isinstance(event, QKeyEvent)
+            and event.type() == QEvent.Type.KeyPress
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        ):
+            watched.mark_if_invalid()
+        return super().eventFilter(watched, event)
 
     @override
     def updateEditorGeometry(
@@ -65,6 +98,8 @@ class ItemsDelegate(QStyledItemDelegate):
         rect = QRect(option.rect)
         if index.column() == Column.NAME and self.indent_names:
             rect.setLeft(rect.left() + self._indent(index))
+        if isinstance(editor, DateField):  # wide enough for a date and its buttons
+            rect.setWidth(max(rect.width(), editor.sizeHint().width()))
         editor.setGeometry(rect)
 
     @override

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
     QItemSelection,
+    QObject,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -20,6 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from typing_extensions import override
 
 from app.plan import Plan
 from app.unit_of_work import ChangeNotice
@@ -30,22 +34,47 @@ from ui.items_proxy import ItemsProxyModel
 from ui.items_table_model import ITEM_ID_ROLE, Column, ItemEditing, ItemsTableModel
 from ui.resources import icon
 
-# Widths in characters of the default font ("0" advances), then a little padding.
-_WIDTHS = {
-    Column.KEY: 7,
-    Column.NAME: 34,
-    Column.KIND: 8,
-    Column.DURATION: 10,
-    Column.START: 13,
+# Content widths in characters of the table's font ("0" advances); a column is also as wide as
+# its header. The name takes whatever room is left, between its minimum and maximum.
+_CHARS = {
+    Column.KEY: 8,
+    Column.NAME: 22,
+    Column.KIND: 9,
+    Column.DURATION: 4,
+    Column.START: 11,  # and room for the pin of a "not earlier than" date: see _ICON
     Column.FINISH: 11,
-    Column.PREDECESSORS: 14,
-    Column.TOTAL_SLACK: 9,
-    Column.FREE_SLACK: 9,
-    Column.CRITICAL: 8,
+    Column.PREDECESSORS: 12,
+    Column.TOTAL_SLACK: 4,
+    Column.FREE_SLACK: 4,
+    Column.CRITICAL: 3,
     Column.OWNER: 14,
     Column.STATUS: 11,
-    Column.PERCENT: 6,
+    Column.PERCENT: 4,
 }
+NAME_COMFORT_CHARS = 34  # optional columns come only once the name has this much room
+NAME_MAX_CHARS = 60
+# Always shown by default: what a planner reads first.
+ESSENTIAL = (
+    Column.KEY,
+    Column.NAME,
+    Column.DURATION,
+    Column.START,
+    Column.FINISH,
+    Column.PREDECESSORS,
+    Column.TOTAL_SLACK,
+)
+# Shown by default while the table has room, most useful first; the header's menu has them all.
+OPTIONAL = (
+    Column.STATUS,
+    Column.OWNER,
+    Column.PERCENT,
+    Column.FREE_SLACK,
+    Column.CRITICAL,
+    Column.KIND,
+)
+_PADDING = 14  # the header's section padding and a little air
+_ICON = 20  # an icon and its gap, in the columns that show one
+_WITH_ICON = (Column.NAME, Column.START, Column.CRITICAL)
 
 
 class ItemsView(QWidget):
@@ -114,8 +143,17 @@ class ItemsView(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         self.table.setSortingEnabled(True)
         header.sortIndicatorChanged.connect(self._sort_changed)
-        install_column_menu(header, always_shown=(Column.KEY, Column.NAME))
-        self.reset_column_widths()
+        install_column_menu(
+            header, always_shown=(Column.KEY, Column.NAME), reset=self.fit_columns_to_window
+        )
+        # Until the user sizes, moves or picks columns (or a saved layout is restored), the
+        # columns follow the table's width; afterwards they are the user's.
+        self.columns_chosen = False
+        self._fitting = False
+        header.sectionResized.connect(self._columns_changed_by_user)
+        header.sectionMoved.connect(self._columns_changed_by_user)
+        self.table.viewport().installEventFilter(self)
+        self.fit_columns()
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
 
         top = QHBoxLayout()
@@ -132,10 +170,70 @@ class ItemsView(QWidget):
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
 
-    def reset_column_widths(self) -> None:
-        digit = self.fontMetrics().horizontalAdvance("0")
-        for column, chars in _WIDTHS.items():
-            self.table.setColumnWidth(column, chars * digit + 18)
+    # -- columns ---------------------------------------------------------------------------
+
+    def restore_columns(self, state: QByteArray) -> bool:
+        """Put back the columns the user chose (a saved header state)."""
+        restored = self.table.horizontalHeader().restoreState(state)
+        self.columns_chosen = self.columns_chosen or restored
+        return restored
+
+    def fit_columns_to_window(self) -> None:
+        """Forget the user's column choices and size the columns to the table again."""
+        self.columns_chosen = False
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """The essential columns, then optional ones while they fit; the name takes the rest."""
+        header = self.table.horizontalHeader()
+        widths = self._natural_widths()
+        digit = self.table.fontMetrics().horizontalAdvance("0")
+        room = self.table.viewport().width()
+        used = sum(widths[column] for column in ESSENTIAL)
+        comfort = (NAME_COMFORT_CHARS - _CHARS[Column.NAME]) * digit
+        shown = set(ESSENTIAL)
+        for column in OPTIONAL:
+            if used + comfort + widths[column] > room:
+                break  # keep the order of importance: no less useful column jumps the queue
+            used += widths[column]
+            shown.add(column)
+        widths[Column.NAME] = min(NAME_MAX_CHARS * digit, widths[Column.NAME] + max(0, room - used))
+        self._fitting = True
+        try:
+            for column in Column:
+                header.setSectionHidden(column, column not in shown)
+                if column in shown:
+                    header.resizeSection(column, widths[column])
+        finally:
+            self._fitting = False
+
+    def _natural_widths(self) -> dict[Column, int]:
+        """Each column's width for its content and its (bold) header title, in pixels."""
+        digit = self.table.fontMetrics().horizontalAdvance("0")
+        bold = QFont(self.table.horizontalHeader().font())
+        bold.setBold(True)
+        title = QFontMetrics(bold)
+        model = self.table.model()
+        widths: dict[Column, int] = {}
+        for column, chars in _CHARS.items():
+            text = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            content = chars * digit + (_ICON if column in _WITH_ICON else 0)
+            widths[column] = max(content, title.horizontalAdvance(text)) + _PADDING
+        return widths
+
+    def _columns_changed_by_user(self, *_args: int) -> None:
+        if not self._fitting:
+            self.columns_chosen = True
+
+    @override
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (
+            watched is self.table.viewport()
+            and event.type() == QEvent.Type.Resize
+            and not self.columns_chosen
+        ):
+            self.fit_columns()
+        return super().eventFilter(watched, event)
 
     # -- plan ------------------------------------------------------------------------------
 

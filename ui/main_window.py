@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import (
     QCloseEvent,
     QDragEnterEvent,
@@ -13,7 +14,6 @@ from PySide6.QtGui import (
     QUndoStack,
 )
 from PySide6.QtWidgets import (
-    QDialog,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QProgressDialog,
     QStackedWidget,
     QTabWidget,
-    QUndoView,
     QWidget,
 )
 from typing_extensions import override
@@ -46,14 +45,27 @@ from ui.plan_editor import PlanEditor
 from ui.plan_events import GuiThread, PlanEvents
 from ui.plan_loader import PlanLoader
 from ui.properties_panel import PropertiesPanel
-from ui.release_dialog import ReleaseDialog
+from ui.release_dialog import NewRelease, ReleaseDialog
 from ui.resources import icon
 from ui.settings import AppSettings
 from ui.status_bar import PlanStatusBar
+from ui.undo_history import UndoHistory
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions
 
 FILE_FILTER = f"Gantry plans (*{PLAN_SUFFIX});;All files (*)"
+# Navigator and Properties at first start: narrow enough that a 1366-pixel screen still shows
+# the table's essential columns (ui/items_view.ESSENTIAL) without scrolling.
+DOCK_WIDTHS = (230, 270)
+SMALL_SCREEN_WIDTH = 1500
+
+
+def default_window_size(available: QSize) -> QSize:
+    """The window's size at first start: all of a small screen (a 1366x768 laptop has no room
+    to spare), most of a larger one (a 1920x1080 screen then shows most table columns)."""
+    if available.width() < SMALL_SCREEN_WIDTH:
+        return QSize(available)
+    return QSize(min(1800, available.width() * 9 // 10), min(1000, available.height() * 9 // 10))
 
 
 class MainWindow(QMainWindow):
@@ -139,11 +151,12 @@ class MainWindow(QMainWindow):
         self.properties_dock = self._dock(
             "Properties", "propertiesDock", self.properties, Qt.DockWidgetArea.RightDockWidgetArea
         )
-        self.history = QUndoView(self.undo_stack)
-        self.history.setEmptyLabel("<opened plan>")
-        self.history.setCleanIcon(icon("gantry"))
+        self.undo_history = UndoHistory(self.undo_stack)
+        self.history = self.undo_history.view
+        # "Undo History", not "History": the Properties panel shows an item's recorded history.
+        # The object name stays, so window layouts saved by earlier versions still restore.
         self.history_dock = self._dock(
-            "History", "historyDock", self.history, Qt.DockWidgetArea.RightDockWidgetArea
+            "Undo History", "historyDock", self.undo_history, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.history_dock.hide()
 
@@ -179,32 +192,43 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            available = self.screen().availableGeometry()
-            self.resize(
-                min(1400, available.width() * 9 // 10), min(850, available.height() * 9 // 10)
-            )
+            self.resize(default_window_size(self.screen().availableGeometry().size()))
         state = self.settings.window_state()
         if state is not None:
             self.restoreState(state)
         else:
             self.resizeDocks(
-                [self.navigator_dock, self.properties_dock], [250, 290], Qt.Orientation.Horizontal
+                [self.navigator_dock, self.properties_dock],
+                list(DOCK_WIDTHS),
+                Qt.Orientation.Horizontal,
             )
         header = self.settings.header_state("items")
         if header is not None:
-            self.items_view.table.horizontalHeader().restoreState(header)
+            self.items_view.restore_columns(header)
 
     def save_layout(self) -> None:
-        self.settings.save_header("items", self.items_view.table.horizontalHeader().saveState())
+        if self.items_view.columns_chosen:
+            self.settings.save_header("items", self.items_view.table.horizontalHeader().saveState())
+        else:  # still the table's own layout: let it follow the window next time too
+            self.settings.clear_header("items")
         self.settings.save_window(self.saveGeometry(), self.saveState())
 
     # -- opening and closing -----------------------------------------------------------------
 
     def open_plan(self, path: Path, *, create: bool = False, read_only: bool = False) -> None:
-        """Open (or create) a plan in the background; `plan_opened` or `plan_failed` follows."""
+        """Open (or create) a plan in the background; `plan_opened` or `plan_failed` follows.
+
+        The plan that is open stays open until the new one has loaded, so a file that cannot
+        be opened (or a cancel) leaves it as it was. Asking for the plan this window already
+        edits just shows it: a second open would only find our own lock and be read-only.
+        """
         path = Path(path)
         self._cancel_loading()
-        self.close_plan()
+        if self.plan is not None and not self.plan.read_only and _same_file(self.plan.path, path):
+            self.status.showMessage(f"{path.name} is already open", 5000)
+            self.raise_()
+            self.activateWindow()
+            return
         loader = PlanLoader(
             path, self._gui_thread.post, create=create, read_only=read_only, parent=self
         )
@@ -223,8 +247,9 @@ class MainWindow(QMainWindow):
         progress.canceled.connect(self.cancel_opening)
         self._progress = progress
         self.status.showMessage(f"Opening {path}…")
-        self.loading.setText(f"Opening {path.name}…")
-        self.pages.setCurrentWidget(self.loading)
+        if self.plan is None:
+            self.loading.setText(f"Opening {path.name}…")
+            self.pages.setCurrentWidget(self.loading)
         loader.start()
 
     @property
@@ -232,7 +257,7 @@ class MainWindow(QMainWindow):
         return self._loader is not None
 
     def cancel_opening(self) -> None:
-        """The user cancelled: stop the worker, leave the window empty."""
+        """The user cancelled: stop the worker; the plan that was open (if any) stays."""
         if self._loader is not None:
             self._cancel_loading()
             self.status.showMessage("Opening cancelled", 5000)
@@ -276,6 +301,7 @@ class MainWindow(QMainWindow):
             return
         self._close_progress()
         self.status.clearMessage()
+        self.close_plan()  # only now that its successor is here
         self._attach(result)
 
     def _load_failed(self, message: str) -> None:
@@ -344,6 +370,7 @@ class MainWindow(QMainWindow):
             self.status.show_summary(None)
             self.welcome.set_recent(self.settings.recent_files())
             self.pages.setCurrentWidget(self.welcome)
+        self.undo_history.set_plan_open(has_plan)
         self.menu_actions.take_over.setEnabled(
             plan is not None and plan.store.locked_by is not None
         )
@@ -501,10 +528,20 @@ class MainWindow(QMainWindow):
         return release_id
 
     def _choose_add_release(self) -> None:
-        dialog = ReleaseDialog(dt.date.today(), self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            value = dialog.value()
-            self.add_release(value.name, value.version, value.start_date, value.target_date)
+        plan = self.plan
+        if plan is None:
+            return
+
+        def validate(new: NewRelease) -> list[str]:
+            return plan.releases.check_new(new.name, new.version, new.start_date, new.target_date)
+
+        dialog = ReleaseDialog(dt.date.today(), validate, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._add_release_from(dialog.value()))
+        dialog.open()  # window-modal, and tests can drive it
+
+    def _add_release_from(self, value: NewRelease) -> None:
+        self.add_release(value.name, value.version, value.start_date, value.target_date)
 
     # -- files -------------------------------------------------------------------------------
 
@@ -624,6 +661,14 @@ class MainWindow(QMainWindow):
             loader.discard()
         self.close_plan()
         event.accept()
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (links and relative spellings included)."""
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return a.resolve() == b.resolve()
 
 
 def _current_release(plan: Plan) -> int | None:

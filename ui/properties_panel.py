@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedWidget, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QStackedWidget, QWidget
 
 from app.plan_data import ItemRow, ReleaseRow
 from app.releases import RELEASE_FIELDS
@@ -38,6 +38,16 @@ class PropertiesPanel(QScrollArea):
         for page in (self._empty, self.item_form, self.release_form):
             self._pages.addWidget(page)
         self.setWidget(self._pages)
+        self._show_page(self._empty)
+
+    def _show_page(self, page: QWidget) -> None:
+        # A stack is as large as its largest page; size it to the page shown, so the panel
+        # scrolls only when that page needs it (not the short hint for the item form's sake).
+        for other in (self._empty, self.item_form, self.release_form):
+            policy = QSizePolicy.Policy.Preferred if other is page else QSizePolicy.Policy.Ignored
+            other.setSizePolicy(policy, policy)
+        self._pages.setCurrentWidget(page)
+        self._pages.adjustSize()
 
     def _build_item_form(self) -> FieldForm:
         form = FieldForm(WORK_ITEM_FIELDS, self._commit_item)
@@ -81,7 +91,7 @@ class PropertiesPanel(QScrollArea):
 
     def show_nothing(self) -> None:
         self._item_id = self._release_id = None
-        self._pages.setCurrentWidget(self._empty)
+        self._show_page(self._empty)
 
     def show_item(self, item_id: int | None) -> None:
         if item_id is None or self._editor is None:
@@ -121,10 +131,10 @@ class PropertiesPanel(QScrollArea):
         try:
             if self._item_id is not None:
                 self._fill_item(editor.plan.work_items.row(self._item_id), editor.read_only)
-                self._pages.setCurrentWidget(self.item_form)
+                self._show_page(self.item_form)
             elif self._release_id is not None:
                 self._fill_release(editor.plan.releases.row(self._release_id), editor.read_only)
-                self._pages.setCurrentWidget(self.release_form)
+                self._show_page(self.release_form)
             else:
                 self.show_nothing()
         except KeyError:  # deleted meanwhile
@@ -149,7 +159,13 @@ class PropertiesPanel(QScrollArea):
             else "not set",
             "history": history_html(history),
         }
-        form.fill(row, read_only, shown)
+        # Where an empty date field's calendar opens.
+        calendar_dates = {
+            "not_before": row.start,
+            "actual_start": row.start,
+            "actual_finish": row.finish,
+        }
+        form.fill(row, read_only, shown, calendar_dates)
 
     def _fill_release(self, row: ReleaseRow, read_only: bool) -> None:
         form = self.release_form
@@ -160,7 +176,15 @@ class PropertiesPanel(QScrollArea):
             "finish": format_date(row.finish) or "—",
             "late": _slack_text(row.late_by) if row.late_by > 0 else "On time",
         }
-        form.fill(row, read_only, shown)
+        around = row.start_date or row.target_date
+        calendar_dates = {
+            "start_date": row.target_date,
+            "feature_freeze": around,
+            "code_freeze": around,
+            "target_date": row.start_date,
+            "actual_date": row.target_date or row.start_date,
+        }
+        form.fill(row, read_only, shown, calendar_dates)
 
     # -- edits -----------------------------------------------------------------------------
 

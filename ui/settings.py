@@ -74,6 +74,10 @@ class AppSettings:
     def save_header(self, name: str, state: QByteArray) -> None:
         self.store.setValue(_HEADER.format(name), state)
 
+    def clear_header(self, name: str) -> None:
+        """Forget a table's columns: it lays them out itself again."""
+        self.store.remove(_HEADER.format(name))
+
     def _bytes(self, key: str) -> QByteArray | None:
         value = self.store.value(key)
         return value if isinstance(value, QByteArray) and not value.isEmpty() else None

@@ -63,9 +63,9 @@ class WindowActions:
         self.redo.setShortcuts([Key("Ctrl+Shift+Z"), Key("Ctrl+Y")])
         self.redo.setToolTip("Redo the change you undid (Ctrl+Shift+Z)")
         self.history = history.toggleViewAction()
-        self.history.setText("&History")
+        self.history.setText("Undo &History")
         self.history.setIcon(icon("history"))
-        self.history.setToolTip("Show every change you can undo")
+        self.history.setToolTip("Show the changes you can undo, and go back to any of them")
 
         self.add_task = a(
             window,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from app import paths
 from app.store import lock_path
 from tests.fixed_dates import DEMO_TODAY
 from ui.application import choose_plan, run
+from ui.crash_report import CrashReporter
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
 
@@ -118,3 +121,24 @@ def test_run_reports_a_refused_plan_and_keeps_an_empty_window(
     assert run(foreign, ["gantry"], settings=qsettings) == 0
     timer.stop()
     assert shown == [f"{foreign} is not a Gantry plan (it is not an SQLite database).", "Gantry"]
+
+
+def test_run_reports_crashes_while_it_runs_and_puts_the_hooks_back(
+    qapp,
+    qsettings: QSettings,  # type: ignore[no-untyped-def]
+    demo_plan: Path,
+) -> None:
+    before = sys.excepthook, threading.excepthook
+    during: list[object] = []
+
+    def close() -> None:
+        during.append(getattr(sys.excepthook, "__self__", None))
+        window = _main_window()
+        assert window is not None
+        window.close()
+
+    timer = _when(lambda: (w := _main_window()) is not None and w.plan is not None, close)
+    assert run(demo_plan, ["gantry"], settings=qsettings) == 0
+    timer.stop()
+    assert len(during) == 1 and isinstance(during[0], CrashReporter)
+    assert (sys.excepthook, threading.excepthook) == before

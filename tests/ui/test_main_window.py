@@ -73,7 +73,7 @@ def test_a_second_window_on_the_same_plan_is_read_only_and_names_the_holder(
     assert not lock_path(demo_plan).exists()  # closing released the lock
 
 
-def test_save_as_writes_a_plan_that_opens(
+def test_save_as_goes_on_working_on_the_copy_with_the_undo_history(
     window: MainWindow, demo_plan: Path, tmp_path: Path, open_in, settings: AppSettings
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
@@ -97,7 +97,8 @@ def test_save_as_writes_a_plan_that_opens(
     assert original.work_items.find("ATL-47").owner == "Before the copy"
     original.close()
     copy = Plan.open(written, read_only=True)
-    assert copy.summary().items == 114 and copy.work_items.find("ATL-47").owner == "Before the copy"
+    assert copy.summary().items == 114
+    assert copy.work_items.find("ATL-47").owner == "Before the copy"
     assert copy.verify_audit().ok
     copy.close()
     assert settings.recent_files()[0] == written.resolve()
@@ -454,3 +455,58 @@ def test_help_opens_the_demo_plan_writing_it_on_first_use(
     assert window.plan is not None
     assert window.plan.path == gantry_home / "demo.gantry"
     assert window.plan is not None and len(window.plan.releases.rows()) == 3
+
+
+def test_a_file_that_cannot_be_opened_leaves_the_open_plan_as_it_was(
+    qtbot, window: MainWindow, demo_plan: Path, tmp_path: Path, open_in, reports
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    store = window.plan
+    bad = tmp_path / "x.gantry"
+    bad.write_text("a shopping list, not a plan\n" * 10)
+    with qtbot.waitSignal(window.plan_failed, timeout=10000) as failed:
+        window.open_plan(bad)
+    assert reports == [("Cannot open plan", failed.args[0])]
+    assert "is not a Gantry plan" in failed.args[0]
+    assert window.plan is store and store is not None and not store.read_only
+    assert lock_path(demo_plan).exists()
+    assert window.pages.currentWidget() is window.tabs
+    assert window.windowTitle() == "p — Gantry"
+    assert window.menu_actions.add_task.isEnabled()
+    assert window.plan is not None
+    assert window.select_item(window.plan.work_items.find("ATL-2").id)
+    assert window.add_item("task") is not None  # still writable
+
+
+def test_opening_the_open_plan_again_just_shows_it(
+    qtbot, window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    store = window.plan
+    assert window.plan is not None
+    window.select_item(window.plan.work_items.find("ATL-2").id)
+    window.add_item("task")
+    with qtbot.assertNotEmitted(window.plan_opened, wait=200):
+        window.open_plan(demo_plan.parent / "." / demo_plan.name)
+        assert not window.is_loading
+    assert window.plan is store and store is not None and not store.read_only
+    assert window.undo_stack.count() == 1  # nothing was closed or reloaded
+    assert "already open" in window.status.currentMessage()
+
+
+def test_cancelling_an_open_keeps_the_plan_that_was_open(
+    qtbot, window: MainWindow, demo_plan: Path, demo_template: Path, tmp_path: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    store = window.plan
+    other = tmp_path / "other.gantry"
+    other.write_bytes(demo_template.read_bytes())
+    window.open_plan(other)
+    loader = window._loader
+    assert loader is not None and window._progress is not None
+    assert window.pages.currentWidget() is window.tabs  # the open plan stays in view
+    window._progress.canceled.emit()
+    qtbot.waitUntil(lambda: loader not in window._loaders, timeout=20000)
+    assert window.plan is store and store is not None and not store.read_only
+    assert window.pages.currentWidget() is window.tabs
+    assert lock_path(demo_plan).exists() and not lock_path(other).exists()
