@@ -265,6 +265,8 @@ class PlanStore:
                 )
             if revision != schema.head_revision() and not read_only:
                 cls._upgrade(path, revision)
+                # The file is at head now: work on it, not on a copy in memory.
+                revision = schema.head_revision()
         except BaseException:
             if lock is not None:
                 lock.release()

@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import io
+import json
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
 
 from app import audit, schema
-from app.store import APPLICATION_ID, PlanStore
+from app.cli import run
+from app.plan_service import PlanService
+from app.store import PlanStore
 from models import Base, WorkItem
+from tests.app.plan_revisions import empty_plan_at, plan_at, revisions
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_single_head() -> None:
@@ -38,18 +48,10 @@ def test_every_revision_downgrades_and_upgrades(tmp_path: Path) -> None:
         assert schema.current_revision(conn) == schema.head_revision()
 
 
-def _plan_at(path: Path, revision: str) -> None:
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        command.upgrade(schema.alembic_config(conn), revision)
-    engine.dispose()
-
-
 def test_data_survives_upgrade_and_a_backup_is_made(tmp_path: Path) -> None:
     """The pattern every revision follows: data written at an old revision, opened at head."""
     path = tmp_path / "old.gantry"
-    _plan_at(path, "0001")
+    empty_plan_at(path, "0001")
     conn = sqlite3.connect(path)
     conn.executescript("""
         INSERT INTO releases (id, name, version, status, owner, description, position)
@@ -77,7 +79,7 @@ def test_data_survives_upgrade_and_a_backup_is_made(tmp_path: Path) -> None:
 def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path: Path) -> None:
     """Revision 0003 adds audit_events.subject_id; older events (NULL) keep their hashes."""
     path = tmp_path / "old.gantry"
-    _plan_at(path, "0002")
+    empty_plan_at(path, "0002")
     after = audit.dump(
         {
             "id": 1,
@@ -117,7 +119,7 @@ def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path:
 
 def test_reading_an_older_plan_upgrades_a_copy_in_memory_only(tmp_path: Path) -> None:
     path = tmp_path / "old.gantry"
-    _plan_at(path, "0001")
+    empty_plan_at(path, "0001")
     conn = sqlite3.connect(path)
     conn.execute(
         "INSERT INTO releases (id, name, version, status, owner, description, position) "
@@ -133,3 +135,46 @@ def test_reading_an_older_plan_upgrades_a_copy_in_memory_only(tmp_path: Path) ->
         assert revision == schema.head_revision()  # the view is at head...
     assert path.read_bytes() == before  # ...the file is not
     assert list(tmp_path.iterdir()) == [path]  # no backup, no lock, no journal left
+
+
+def _main_py(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`gantry ARGS` in a fresh process: it sees only what is on file."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("revision", revisions())
+def test_an_edit_after_the_upgrade_at_open_is_on_file(tmp_path: Path, revision: str) -> None:
+    """Issue 5 §1: a writable open that upgraded the file must then edit the file itself."""
+    path = tmp_path / "old.gantry"
+    plan_at(path, revision)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["audit", "verify", str(path)], out, err) == 0, out.getvalue() + err.getvalue()
+
+    store = PlanStore.open(path)
+    try:
+        assert not store.read_only
+        service = PlanService(store)
+        (release,) = service.releases()
+        service.update_release(release.id, "name", "New name")
+    finally:
+        store.close()
+
+    schedule = _main_py("schedule", path, "--format", "json")
+    assert schedule.returncode == 0, schedule.stderr
+    assert [r["name"] for r in json.loads(schedule.stdout)["releases"]] == ["New name"]
+    verify = _main_py("audit", "verify", path)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert verify.stdout.startswith("Audit trail intact: 8 events")  # 7 creates and the rename
+    conn = sqlite3.connect(path)
+    try:
+        on_file = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        conn.close()
+    assert on_file == schema.head_revision()
