@@ -7,13 +7,14 @@ import json
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
@@ -144,13 +145,13 @@ def _check_header(path: Path) -> None:
         raise PlanOpenError(f"{path} is not a Gantry plan (an SQLite database of another program).")
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, foreign_keys: bool = True) -> sqlite3.Connection:
     if read_only:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
-    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     # Rollback journal rather than WAL keeps a plan one single file that can be copied to a
     # USB stick; FULL sync makes a committed edit survive power loss.
     conn.execute("PRAGMA synchronous = FULL")
@@ -186,6 +187,42 @@ def _inspect_file(path: Path) -> str:
     if row is None:
         raise PlanOpenError(f"{path} is not a complete Gantry plan (it has no schema version).")
     return str(row[0])
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as a short phrase that fits inside a one-sentence message."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig  # without the SQL statement and SQLAlchemy's background link
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+class _MigrationError(Exception):
+    """A migration failed or would leave a broken link; its transaction was rolled back."""
+
+
+def _migrate(engine: Engine, version_locations: Sequence[Path]) -> None:
+    """Run Alembic to head in one write transaction, then check every foreign key.
+
+    The engine's connections have foreign keys off: a batch migration rebuilds a table by
+    copy, drop and rename, and with them on, dropping a table that others refer to fails.
+    SQLite ignores that pragma inside a transaction, so the connection sets it before BEGIN.
+    foreign_key_check then proves the rebuilt tables still join up before anything commits.
+    """
+    try:
+        with engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
+            schema.upgrade_to_head(conn, version_locations)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                table, rowid, parent, _key = broken[0]
+                raise _MigrationError(
+                    f"it would leave {len(broken)} row(s) referring to missing rows, "
+                    f"the first {table} #{rowid} to a missing {parent} row"
+                )
+    except _MigrationError:
+        raise
+    except Exception as exc:
+        raise _MigrationError(_one_line(exc)) from exc
 
 
 def backup_copy(source: sqlite3.Connection, target: Path) -> None:
@@ -234,14 +271,19 @@ class PlanStore:
         read_only: bool = False,
         create: bool = False,
         actor: str | None = None,
+        version_locations: Sequence[Path] = (),
     ) -> PlanStore:
-        """Open a plan; a held lock makes it read-only, `create` makes a missing file."""
+        """Open a plan; a held lock makes it read-only, `create` makes a missing file.
+
+        `version_locations` adds folders of Alembic revisions to the product's own (tests
+        use it to run revisions of their own).
+        """
         path = Path(path)
         actor = actor or audit.default_actor()
         if not path.exists():
             if not create:
                 raise PlanOpenError(f"There is no plan at {path}.")
-            return cls._create(path, actor)
+            return cls._create(path, actor, version_locations)
         _check_header(path)
         lock: PlanLock | None = None
         locked_by: LockHolder | None = None
@@ -258,22 +300,23 @@ class PlanStore:
                 read_only, lock = True, None
         try:
             revision = _inspect_file(path)
-            if revision not in schema.known_revisions():
+            head = schema.head_revision(version_locations)
+            if revision not in schema.known_revisions(version_locations):
                 raise PlanOpenError(
                     f"{path} was written by a newer Gantry (schema {revision}); this version "
-                    f"reads up to schema {schema.head_revision()}. Nothing was changed."
+                    f"reads up to schema {head}. Nothing was changed."
                 )
-            if revision != schema.head_revision() and not read_only:
-                cls._upgrade(path, revision)
+            if revision != head and not read_only:
+                cls._upgrade(path, revision, head, version_locations)
                 # The file is at head now: work on it, not on a copy in memory.
-                revision = schema.head_revision()
+                revision = head
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
-        if revision != schema.head_revision():
+        if revision != head:
             # Reading never writes: an older plan opened read-only is upgraded in memory.
-            engine = cls._upgraded_in_memory(path)
+            engine = cls._upgraded_in_memory(path, revision, head, version_locations)
         else:
             engine = cls._engine(path, read_only)
         store = cls(path, engine, read_only, lock, locked_by, actor)
@@ -291,7 +334,20 @@ class PlanStore:
         )
 
     @staticmethod
-    def _upgraded_in_memory(path: Path) -> Engine:
+    def _migration_engine(path: Path) -> Engine:
+        """Connections with foreign keys off, for migrations only (see _migrate)."""
+        return PlanStore._configured(
+            create_engine(
+                "sqlite://",
+                creator=lambda: _connect(path, read_only=False, foreign_keys=False),
+                poolclass=NullPool,
+            )
+        )
+
+    @staticmethod
+    def _upgraded_in_memory(
+        path: Path, revision: str, head: str, version_locations: Sequence[Path]
+    ) -> Engine:
         """A read-only view of an older plan: a copy in memory upgraded there; file untouched."""
         memory = sqlite3.connect(":memory:", check_same_thread=False)
         source = _connect(path, read_only=True)
@@ -299,12 +355,19 @@ class PlanStore:
             source.backup(memory)
         finally:
             source.close()
-        memory.execute("PRAGMA foreign_keys = ON")
+        memory.execute("PRAGMA foreign_keys = OFF")  # for the migrations, see _migrate
         engine = PlanStore._configured(
             create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
         )
-        with engine.begin() as conn:
-            schema.upgrade_to_head(conn)
+        try:
+            _migrate(engine, version_locations)
+        except _MigrationError as exc:
+            engine.dispose()
+            raise PlanOpenError(
+                f"{path} could not be upgraded from schema {revision} to {head} for reading "
+                f"({exc}); the file was left as it was."
+            ) from exc
+        memory.execute("PRAGMA foreign_keys = ON")
         return engine
 
     @staticmethod
@@ -325,7 +388,7 @@ class PlanStore:
         return engine
 
     @classmethod
-    def _create(cls, path: Path, actor: str) -> PlanStore:
+    def _create(cls, path: Path, actor: str, version_locations: Sequence[Path]) -> PlanStore:
         if path.suffix != PLAN_SUFFIX:
             raise PlanOpenError(f"A plan file name ends in {PLAN_SUFFIX}: {path}")
         if not path.parent.is_dir():
@@ -337,11 +400,18 @@ class PlanStore:
         tmp = path.with_name(path.name + ".new")
         try:
             tmp.unlink(missing_ok=True)
-            engine = cls._engine(tmp, read_only=False)
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                schema.upgrade_to_head(conn)
-            engine.dispose()
+            conn = _connect(tmp, read_only=False)
+            try:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            finally:
+                conn.close()
+            engine = cls._migration_engine(tmp)
+            try:
+                _migrate(engine, version_locations)
+            except _MigrationError as exc:
+                raise PlanOpenError(f"{path} could not be created ({exc}).") from exc
+            finally:
+                engine.dispose()
             # The plan appears under its name only once it is complete.
             os.replace(tmp, path)
         except BaseException:
@@ -354,7 +424,8 @@ class PlanStore:
         return store
 
     @staticmethod
-    def _upgrade(path: Path, revision: str) -> None:
+    def _upgrade(path: Path, revision: str, head: str, version_locations: Sequence[Path]) -> None:
+        """Upgrade the file in place after backing it up; a failure rolls every step back."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         # Named after the schema it holds, so a user can tell which Gantry reads it.
         backup = path.with_name(
@@ -365,10 +436,14 @@ class PlanStore:
             backup_copy(source, backup)
         finally:
             source.close()
-        engine = PlanStore._engine(path, read_only=False)
+        engine = PlanStore._migration_engine(path)
         try:
-            with engine.begin() as conn:
-                schema.upgrade_to_head(conn)
+            _migrate(engine, version_locations)
+        except _MigrationError as exc:
+            raise PlanOpenError(
+                f"{path} could not be upgraded from schema {revision} to {head} ({exc}); the "
+                f"file was left as it was, and {backup.name} beside it is a copy of it."
+            ) from exc
         finally:
             engine.dispose()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -17,12 +19,23 @@ from sqlalchemy import create_engine, select, text
 
 from app import audit, schema
 from app.cli import run
+from app.demo import build_demo
+from app.errors import PlanOpenError
 from app.plan_service import PlanService
-from app.store import PlanStore
+from app.store import PlanStore, lock_path
 from models import Base, WorkItem
 from tests.app.plan_revisions import empty_plan_at, plan_at, revisions
 
 ROOT = Path(__file__).resolve().parents[2]
+# Test-only revisions on top of the product's head (see the version files for what they do).
+REBUILD = Path(__file__).resolve().parent / "migrations_rebuild"
+BREAK_LINKS = Path(__file__).resolve().parent / "migrations_break_links"
+FAIL_MIDWAY = Path(__file__).resolve().parent / "migrations_fail_midway"
+LINKS = """
+    SELECT p.key, s.key, d.type, d.lag FROM dependencies d
+    JOIN work_items p ON p.id = d.predecessor_id JOIN work_items s ON s.id = d.successor_id
+"""
+PARENTS = "SELECT c.key, p.key FROM work_items c JOIN work_items p ON p.id = c.parent_id"
 
 
 def test_single_head() -> None:
@@ -178,3 +191,99 @@ def test_an_edit_after_the_upgrade_at_open_is_on_file(tmp_path: Path, revision: 
     finally:
         conn.close()
     assert on_file == schema.head_revision()
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.gantry"
+    with PlanStore.open(path, create=True) as store:
+        build_demo(store, today=dt.date(2026, 11, 2))
+    return path
+
+
+@pytest.fixture
+def demo_plan(tmp_path: Path, demo_template: Path) -> Path:
+    """A copy of the demo plan: 114 work items, 131 dependencies, phases holding items."""
+    path = tmp_path / "demo.gantry"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+def _on_file(path: Path, sql: str) -> set[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return set(conn.execute(sql).fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
+def test_a_revision_that_rebuilds_work_items_keeps_every_link(
+    demo_plan: Path, read_only: bool
+) -> None:
+    """Issue 5 §2: with foreign keys on, dropping the old work_items table failed."""
+    links, parents = _on_file(demo_plan, LINKS), _on_file(demo_plan, PARENTS)
+    assert len(links) > 100 and len(parents) > 100
+    before = demo_plan.read_bytes()
+
+    with (
+        PlanStore.open(demo_plan, read_only=read_only, version_locations=[REBUILD]) as store,
+        store.read() as session,
+    ):
+        columns = {row[1] for row in session.execute(text("PRAGMA table_info(work_items)"))}
+        assert "rebuilt" in columns
+        assert set(session.execute(text(LINKS)).tuples()) == links
+        assert set(session.execute(text(PARENTS)).tuples()) == parents
+        assert session.execute(text("PRAGMA foreign_key_check")).all() == []
+        assert session.scalar(text("PRAGMA foreign_keys")) == 1  # on again for the edits
+        assert audit.verify(session).ok
+
+    if read_only:
+        assert demo_plan.read_bytes() == before
+    else:
+        assert _on_file(demo_plan, "SELECT version_num FROM alembic_version") == {
+            ("t_rebuild_work_items",)
+        }
+        assert _on_file(demo_plan, "PRAGMA foreign_key_check") == set()
+        assert _on_file(demo_plan, LINKS) == links
+        assert len(list(demo_plan.parent.glob("demo.before-upgrade-*.gantry.bak"))) == 1
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
+@pytest.mark.parametrize(
+    ("revisions", "reason"),
+    [
+        (BREAK_LINKS, "row(s) referring to missing rows, the first dependencies #"),
+        (FAIL_MIDWAY, "no such column: no_such_column"),
+    ],
+    ids=["breaks-links", "fails-midway"],
+)
+def test_a_failed_upgrade_is_refused_and_leaves_the_file(
+    demo_plan: Path, read_only: bool, revisions: Path, reason: str
+) -> None:
+    """Both revisions rebuild work_items first: the rebuild is rolled back with the rest."""
+    before = demo_plan.read_bytes()
+    with pytest.raises(PlanOpenError) as refused:
+        PlanStore.open(demo_plan, read_only=read_only, version_locations=[revisions])
+    message = str(refused.value)
+    assert message.startswith(f"{demo_plan} could not be upgraded"), message
+    assert reason in message and "the file was left as it was" in message
+    assert "\n" not in message
+    assert demo_plan.read_bytes() == before
+    backups = sorted(demo_plan.parent.glob("demo.before-upgrade-*.gantry.bak"))
+    # No lock and no journal are left behind; only a writable open makes a backup.
+    assert sorted(demo_plan.parent.iterdir()) == sorted([demo_plan, *backups])
+    assert not lock_path(demo_plan).exists()
+    if read_only:
+        assert backups == []
+    else:
+        assert len(backups) == 1 and backups[0].name in message
+        assert _on_file(backups[0], LINKS) == _on_file(demo_plan, LINKS)
+
+
+def test_a_new_plan_is_created_through_every_revision(tmp_path: Path) -> None:
+    path = tmp_path / "new.gantry"
+    with PlanStore.open(path, create=True, version_locations=[REBUILD]) as store:
+        with store.read() as session:
+            revision = session.scalar(text("SELECT version_num FROM alembic_version"))
+        assert revision == "t_rebuild_work_items"
