@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import socket
 import sqlite3
+import time
+import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +31,8 @@ PLAN_SUFFIX = ".gantry"
 SQLITE_HEADER = b"SQLite format 3\x00"
 _WRITE_OPTION = "gantry_write"
 
+log = logging.getLogger(__name__)
+
 audit.install()
 
 
@@ -43,6 +48,9 @@ class LockHolder:
     host: str
     pid: int
     since: str
+    # Unique to one acquisition, so a Gantry removes only its own lock. Lock files written
+    # before tokens came have none ("").
+    token: str = ""
 
     def describe(self) -> str:
         try:
@@ -52,69 +60,190 @@ class LockHolder:
         return f"{self.user} on {self.host} (process {self.pid}) since {since}"
 
 
+_UNKNOWN_HOLDER = LockHolder("unknown", "unknown", 0, "unknown")
+# A takeover holds its guard for milliseconds; a guard this old was left by a crash.
+_GUARD_PATIENCE = 10.0  # seconds
+
+
 def lock_path(plan: Path) -> Path:
     return plan.with_name(plan.name + ".lock")
 
 
-class PlanLock:
-    """A lock file beside the plan (never inside it, so reading a plan never writes to it)."""
+def _new_holder() -> LockHolder:
+    return LockHolder(
+        audit.default_actor(),
+        socket.gethostname(),
+        os.getpid(),
+        dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        uuid.uuid4().hex,
+    )
 
-    def __init__(self, plan: Path) -> None:
-        self.path = lock_path(plan)
-        self.held = False
 
-    def holder(self) -> LockHolder | None:
+def _read_holder(path: Path) -> LockHolder | None:
+    """Who a lock (or takeover guard) file names; None when there is no such file."""
+    for attempt in range(3):
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             return LockHolder(
-                str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"])
+                str(data["user"]),
+                str(data["host"]),
+                int(data["pid"]),
+                str(data["since"]),
+                str(data.get("token", "")),
             )
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            # An unreadable lock file still means somebody may be writing.
-            return LockHolder("unknown", "unknown", 0, "unknown")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # A new lock file is created empty and then written: give its writer a moment.
+            if attempt < 2:
+                time.sleep(0.01)
+    # An unreadable lock file still means somebody may be writing.
+    return _UNKNOWN_HOLDER
 
-    def _is_stale(self, holder: LockHolder) -> bool:
-        if holder.host != socket.gethostname() or holder.pid <= 0:
-            return False
-        try:
-            os.kill(holder.pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
+
+def _create_exclusive(path: Path, holder: LockHolder) -> bool:
+    """Create `path` naming `holder`, unless it exists (O_EXCL: atomic, also on shares)."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
         return False
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(asdict(holder), f)
+    return True
+
+
+def _process_gone(holder: LockHolder) -> bool:
+    """True only when the holder is a process of this host that no longer runs."""
+    if holder.host != socket.gethostname() or holder.pid <= 0:
+        return False
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class PlanLock:
+    """A lock file beside the plan (never inside it, so reading a plan never writes to it).
+
+    Taking a lock is an O_EXCL create. Everything that removes or replaces a lock file (taking
+    over a stale lock, File > Take Over Plan…, releasing) first takes the takeover guard, a
+    second O_EXCL file, and checks again inside it that the lock is still the one it judged:
+    so of several Gantrys that find the same stale lock exactly one replaces it, and a Gantry
+    whose lock was taken over never removes its successor's.
+    """
+
+    def __init__(self, plan: Path) -> None:
+        self.plan = plan
+        self.path = lock_path(plan)
+        self.guard_path = plan.with_name(plan.name + ".lock.takeover")
+        self._mine: LockHolder | None = None
+
+    @property
+    def held(self) -> bool:
+        return self._mine is not None
+
+    def holder(self) -> LockHolder | None:
+        return _read_holder(self.path)
 
     def acquire(self) -> LockHolder | None:
         """Take the lock; return who holds it instead when somebody else does."""
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self.holder()
-                if holder is not None and self._is_stale(holder):
-                    self.path.unlink(missing_ok=True)
-                    continue
-                return holder or LockHolder("unknown", "unknown", 0, "unknown")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(
-                    {
-                        "user": audit.default_actor(),
-                        "host": socket.gethostname(),
-                        "pid": os.getpid(),
-                        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                    },
-                    f,
+        me = _new_holder()
+        for _ in range(3):
+            if _create_exclusive(self.path, me):
+                self._mine = me
+                return None
+            holder = self.holder()
+            if holder is None:
+                continue  # released in the meantime
+            if not _process_gone(holder):
+                return holder
+            with self._takeover_guard():
+                if self.holder() == holder:  # nobody took it over before us
+                    self._replace(me)
+                    self._mine = me
+                    return None
+            # Another Gantry took it over or released it meanwhile: look again.
+        return self.holder() or _UNKNOWN_HOLDER
+
+    def take_over(self, expected: LockHolder) -> None:
+        """Remove the lock if it is still the one `expected` names."""
+        with self._takeover_guard():
+            current = self.holder()
+            if current is not None and current != expected:
+                raise PlanLockedError(
+                    f"{self.plan} is now held by {current.describe()}; nothing was changed."
                 )
-            self.held = True
-            return None
-        return self.holder()
+            self.path.unlink(missing_ok=True)
 
     def release(self) -> None:
-        if self.held:
-            self.path.unlink(missing_ok=True)
-            self.held = False
+        """Remove the lock if it is still ours: another machine may have taken it over."""
+        mine, self._mine = self._mine, None
+        if mine is None:
+            return
+        try:
+            with self._takeover_guard():
+                current = self.holder()
+                if current is not None and current.token == mine.token:
+                    self.path.unlink()
+        except OSError:
+            # The folder went away (a stick pulled out): the lock left names this process,
+            # which reads as stale once it has ended.
+            log.warning("Could not remove the lock %s", self.path, exc_info=True)
+
+    def _replace(self, holder: LockHolder) -> None:
+        # Written aside and renamed over the old lock, so the lock file never goes missing
+        # (an O_EXCL create by a third Gantry cannot slip in) and is never half written.
+        part = self.path.with_name(f"{self.path.name}.{holder.token}")
+        part.write_text(json.dumps(asdict(holder)), encoding="utf-8")
+        os.replace(part, self.path)
+
+    @contextmanager
+    def _takeover_guard(self) -> Iterator[None]:
+        """Hold the takeover guard: one process at a time may remove or replace the lock.
+
+        A guard left by a Gantry that crashed mid-takeover is broken when its process is
+        gone from this host, when it is older than _GUARD_PATIENCE, or once we have waited
+        that long for it (file times on a share may come from a clock that is off).
+        """
+        me = _new_holder()
+        waiting_since = time.monotonic()
+        while not _create_exclusive(self.guard_path, me):
+            other = _read_holder(self.guard_path)
+            if other is None:
+                continue
+            if _process_gone(other) or self._guard_age(waiting_since) > _GUARD_PATIENCE:
+                self._break_guard(other)
+            else:
+                time.sleep(0.005)
+        try:
+            yield
+        finally:
+            current = _read_holder(self.guard_path)
+            if current is not None and current.token == me.token:
+                self.guard_path.unlink(missing_ok=True)
+
+    def _guard_age(self, waiting_since: float) -> float:
+        try:
+            age = time.time() - self.guard_path.stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+        return max(age, time.monotonic() - waiting_since)
+
+    def _break_guard(self, abandoned: LockHolder) -> None:
+        # Renamed aside first, then checked: if what moved is a guard taken since the abandoned
+        # one was broken by somebody else, it goes back where it was.
+        aside = self.guard_path.with_name(f"{self.guard_path.name}.{uuid.uuid4().hex}")
+        try:
+            os.rename(self.guard_path, aside)
+        except FileNotFoundError:
+            return
+        if _read_holder(aside) != abandoned:
+            with suppress(OSError):
+                os.link(aside, self.guard_path)
+        aside.unlink(missing_ok=True)
 
 
 def take_over_lock(plan: Path, expected: LockHolder) -> None:
@@ -123,11 +252,7 @@ def take_over_lock(plan: Path, expected: LockHolder) -> None:
     Only the lock that was shown to the user is removed: if another Gantry has taken the plan
     since, the user is told instead of silently overriding it.
     """
-    lock = PlanLock(plan)
-    current = lock.holder()
-    if current is not None and current != expected:
-        raise PlanLockedError(f"{plan} is now held by {current.describe()}; nothing was changed.")
-    lock.path.unlink(missing_ok=True)
+    PlanLock(plan).take_over(expected)
 
 
 def _check_header(path: Path) -> None:
