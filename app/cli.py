@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -302,4 +303,14 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         return EXIT_OK
     except OSError as exc:
         print(f"gantry: {exc.strerror or exc} ({exc.filename or 'file'}).", file=err)
+        return EXIT_REFUSED
+    except Exception as exc:  # a bug, or a plan holding what nobody foresaw: still one sentence
+        summary = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(
+            f"gantry {args.command}: stopped by an unexpected error ({summary[:200]}); "
+            "run it again with GANTRY_DEBUG=1 to see the details.",
+            file=err,
+        )
+        if os.environ.get("GANTRY_DEBUG") == "1":
+            traceback.print_exception(exc, file=err)
         return EXIT_REFUSED

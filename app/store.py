@@ -9,6 +9,7 @@ import os
 import socket
 import sqlite3
 import time
+import traceback
 import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -17,12 +18,18 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from app import audit, schema
-from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
+from app.errors import (
+    GantryError,
+    PlanDamagedError,
+    PlanLockedError,
+    PlanOpenError,
+    ReadOnlyPlanError,
+)
 from models import PlanSetting
 
 # "GNTR": PRAGMA application_id marks a SQLite file as a Gantry plan.
@@ -287,39 +294,112 @@ def _connect(path: Path, read_only: bool, foreign_keys: bool = True) -> sqlite3.
 def _inspect_file(path: Path) -> str:
     """Check integrity and return the schema revision, touching nothing."""
     try:
-        conn = _connect(path, read_only=True)
-        try:
-            result = conn.execute("PRAGMA quick_check").fetchone()
-            if result is None or result[0] != "ok":
-                raise PlanOpenError(
-                    f"{path} is damaged ({result[0] if result else 'unknown'}); "
-                    "restore it from a backup."
+        with _reporting_damage(path):
+            conn = _connect(path, read_only=True)
+            try:
+                # quick_check quotes what it found broken, which need not be valid UTF-8.
+                conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+                findings = [row[0] for row in conn.execute("PRAGMA quick_check")]
+                if findings != ["ok"]:
+                    raise PlanDamagedError(path, _first_finding(findings))
+                has_version = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+                ).fetchone()
+                row = (
+                    conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                    if has_version
+                    else None
                 )
-            has_version = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            ).fetchone()
-            row = (
-                conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                if has_version
-                else None
-            )
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise PlanOpenError(
-            f"{path} is damaged or truncated ({exc}); restore it from a backup."
-        ) from None
+            finally:
+                conn.close()
+    except sqlite3.DatabaseError as exc:  # not damage: the disk, or another process
+        raise PlanOpenError(f"{path} cannot be read ({_one_line(exc)}).") from exc
     if row is None:
         raise PlanOpenError(f"{path} is not a complete Gantry plan (it has no schema version).")
     return str(row[0])
+
+
+def _first_finding(findings: list[str]) -> str:
+    # quick_check's report starts with a "*** in database main ***" heading line.
+    lines = [line for f in findings for line in f.splitlines() if not line.startswith("***")]
+    return _phrase(lines[0] if lines else "quick_check failed")
+
+
+def _phrase(text: str) -> str:
+    """Text from an error or from the file, made one short printable line."""
+    text = "".join(c if c.isprintable() else " " for c in text)
+    text = " ".join(text.split())
+    return text if len(text) <= 120 else text[:119] + "…"
 
 
 def _one_line(exc: BaseException) -> str:
     """An exception as a short phrase that fits inside a one-sentence message."""
     if isinstance(exc, DBAPIError) and exc.orig is not None:
         exc = exc.orig  # without the SQL statement and SQLAlchemy's background link
-    text = " ".join(str(exc).split()) or type(exc).__name__
-    return text if len(text) <= 120 else text[:119] + "…"
+    return _phrase(str(exc)) or type(exc).__name__
+
+
+class _UnreadableValueError(ValueError):
+    """A value on file is not of the kind its column holds."""
+
+
+# SQLite result codes about the disk, memory, permissions or other processes: the file's
+# content may be fine. Constraint violations are a refused edit, not damage either.
+_NOT_DAMAGE = frozenset(
+    {
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_ABORT,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_NOMEM,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_INTERRUPT,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_CONSTRAINT,
+    }
+)
+
+
+def _damage(exc: BaseException) -> str | None:
+    """What `exc` says is wrong with the plan's content, as a short phrase; None if nothing.
+
+    Errors Gantry raises on purpose are not damage. Nor is a bare StatementError: SQLAlchemy
+    raises one while binding parameters, i.e. about values Gantry was about to write.
+    """
+    if isinstance(exc, GantryError | IntegrityError | sqlite3.IntegrityError):
+        return None
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(cause, sqlite3.DatabaseError):
+        # Python's own errors (text that is not UTF-8) carry no SQLite code.
+        code = getattr(cause, "sqlite_errorcode", None)
+        return None if code is not None and code & 0xFF in _NOT_DAMAGE else _one_line(cause)
+    if isinstance(exc, UnicodeDecodeError | json.JSONDecodeError | _UnreadableValueError):
+        return _one_line(exc)
+    if isinstance(exc, ValueError | TypeError) and _raised_by_sqlalchemy(exc):
+        return _one_line(exc)  # turning a stored value into a date, a number...
+    return None
+
+
+def _raised_by_sqlalchemy(exc: BaseException) -> bool:
+    """Whether SQLAlchemy itself raised `exc` (its innermost frame), not code it called back."""
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    return bool(frames) and str(frames[-1][0].f_globals.get("__name__", "")).startswith(
+        "sqlalchemy."
+    )
+
+
+@contextmanager
+def _reporting_damage(path: Path) -> Iterator[None]:
+    """Turn what a damaged file makes SQLite, SQLAlchemy or a decoder raise into one sentence."""
+    try:
+        yield
+    except Exception as exc:
+        detail = _damage(exc)
+        if detail is None:
+            raise
+        raise PlanDamagedError(path, detail) from exc
 
 
 class _MigrationError(Exception):
@@ -424,26 +504,27 @@ class PlanStore:
             if locked_by is not None:
                 read_only, lock = True, None
         try:
-            revision = _inspect_file(path)
-            head = schema.head_revision(version_locations)
-            if revision not in schema.known_revisions(version_locations):
-                raise PlanOpenError(
-                    f"{path} was written by a newer Gantry (schema {revision}); this version "
-                    f"reads up to schema {head}. Nothing was changed."
-                )
-            if revision != head and not read_only:
-                cls._upgrade(path, revision, head, version_locations)
-                # The file is at head now: work on it, not on a copy in memory.
-                revision = head
+            with _reporting_damage(path):
+                revision = _inspect_file(path)
+                head = schema.head_revision(version_locations)
+                if revision not in schema.known_revisions(version_locations):
+                    raise PlanOpenError(
+                        f"{path} was written by a newer Gantry (schema {revision}); this "
+                        f"version reads up to schema {head}. Nothing was changed."
+                    )
+                if revision != head and not read_only:
+                    cls._upgrade(path, revision, head, version_locations)
+                    # The file is at head now: work on it, not on a copy in memory.
+                    revision = head
+                if revision != head:
+                    # Reading never writes: an older plan opened read-only is upgraded in memory.
+                    engine = cls._upgraded_in_memory(path, revision, head, version_locations)
+                else:
+                    engine = cls._engine(path, read_only)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
-        if revision != head:
-            # Reading never writes: an older plan opened read-only is upgraded in memory.
-            engine = cls._upgraded_in_memory(path, revision, head, version_locations)
-        else:
-            engine = cls._engine(path, read_only)
         store = cls(path, engine, read_only, lock, locked_by, actor)
         store.unwritable = unwritable
         return store
@@ -583,7 +664,7 @@ class PlanStore:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session that only reads; one consistent snapshot of the plan."""
-        with self._sessions() as session:
+        with _reporting_damage(self.path), self._sessions() as session:
             session.info["read_view"] = True
             with session.begin():
                 yield session
@@ -595,7 +676,7 @@ class PlanStore:
             raise ReadOnlyPlanError(
                 f"{self.path} is open read-only ({self.read_only_reason}); nothing was changed."
             )
-        with self._write_sessions() as session:
+        with _reporting_damage(self.path), self._write_sessions() as session:
             session.info["actor"] = actor or self.actor
             session.info["reason"] = reason
             with session.begin():
@@ -652,6 +733,9 @@ class DateParser:
         try:
             return self._seen[value]
         except KeyError:
-            parsed = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+            try:
+                parsed = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+            except (TypeError, ValueError) as exc:
+                raise _UnreadableValueError(f"{value!r} is not a date") from exc
             self._seen[value] = parsed
             return parsed

@@ -94,7 +94,9 @@ class PlanLoader(QThread):
             log.exception("Opening %s failed", self.path)
             if store is not None:
                 store.close()
-            self.failed.emit(f"{self.path} could not be opened: {exc}")
+            # One sentence like every other refusal; the log above has the traceback.
+            summary = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            self.failed.emit(f"{self.path} could not be opened ({summary}).")
         else:
             with self._lock:
                 self._result = (store, service)

@@ -106,6 +106,22 @@ def test_bad_plan_files_exit_1_untouched(tmp_path: Path, plan: Path, damage: str
         assert plan.read_bytes() == before
 
 
+def test_an_unexpected_error_is_one_sentence_with_the_details_on_request(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A duration written as text outside Gantry: SQLite keeps it, the scheduler trips on it.
+    edit_outside_gantry(plan, "UPDATE work_items SET duration = 'abc' WHERE key = 'A'")
+    code, out, err = gantry("schedule", plan)
+    assert (code, out) == (1, "")
+    assert err.startswith("gantry schedule: stopped by an unexpected error (TypeError: ")
+    assert err.endswith("; run it again with GANTRY_DEBUG=1 to see the details.\n")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    monkeypatch.setenv("GANTRY_DEBUG", "1")
+    code, _, err = gantry("schedule", plan)
+    assert code == 1
+    assert "Traceback (most recent call last)" in err and "app/scheduling" in err
+
+
 def test_audit_verify_passes_then_names_an_outside_edit(plan: Path) -> None:
     code, out, _ = gantry("audit", "verify", plan)
     assert code == 0 and "Audit trail intact" in out

@@ -13,9 +13,17 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, schema
-from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
+from app.errors import (
+    PlanDamagedError,
+    PlanLockedError,
+    PlanOpenError,
+    ReadOnlyPlanError,
+    ValidationError,
+)
+from app.plan_service import PlanService
 from app.store import APPLICATION_ID, PlanLock, PlanStore, lock_path, take_over_lock
 from models import Release, WorkItem
 from tests.app.lock_race import Outcome, race
@@ -379,3 +387,57 @@ def test_of_several_gantrys_finding_a_stale_lock_exactly_one_takes_it(tmp_path: 
             if racer.is_alive():
                 racer.kill()
     assert [racer.exitcode for racer in racers] == [0] * RACERS
+
+
+@pytest.mark.parametrize(
+    ("damage", "detail"),
+    [
+        ("UPDATE releases SET start_date = '1st Jan'", "Invalid isoformat string: '1st Jan'"),
+        ("UPDATE work_items SET not_before = 'later' WHERE key = 'A'", "'later' is not a date"),
+        (
+            "UPDATE work_items SET name = CAST(x'ff41' AS TEXT) WHERE key = 'B'",
+            "Could not decode to UTF-8 column 'name'",
+        ),
+    ],
+    ids=["release-date", "item-date", "not-utf8"],
+)
+def test_values_a_damaged_plan_holds_are_reported_as_damage(
+    tmp_path: Path, damage: str, detail: str
+) -> None:
+    """Found while reading, in a read view or in an edit: one sentence naming the file."""
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    edit_outside_gantry(path, damage)
+    before = _bytes(path)
+    with PlanStore.open(path) as store:
+        with pytest.raises(PlanDamagedError) as refused:
+            PlanService(store).load()
+        message = str(refused.value)
+        assert message.startswith(f"{path} is damaged and cannot be read (")
+        assert detail in message and "restore it from a backup" in message
+        assert "\n" not in message
+        with pytest.raises(PlanDamagedError), store.transaction() as session:
+            session.scalars(select(Release)).all()
+            session.scalars(select(WorkItem)).all()
+            session.scalars(select(WorkItem.name)).all()
+            raise AssertionError("a damaged value was read without complaint")
+    assert _bytes(path) == before
+
+
+def test_errors_raised_on_purpose_inside_reads_and_edits_pass_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    with make_plan(path) as store:
+        refusal = ValidationError("no")
+        with pytest.raises(ValidationError) as raised, store.read():
+            raise refusal
+        assert raised.value is refusal
+        with pytest.raises(ValidationError) as raised, store.transaction():
+            raise refusal
+        assert raised.value is refusal
+        with pytest.raises(ValueError, match="user cancelled") as plain, store.transaction():
+            raise ValueError("user cancelled")
+        assert type(plain.value) is ValueError
+        # A constraint violation is a refused edit (PlanService words it), not damage.
+        with pytest.raises(IntegrityError), store.transaction() as session:
+            session.add(Release(name="R1", version="2.0"))
+            session.flush()
