@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import difflib
 import json
 import os
 import sys
@@ -17,7 +18,7 @@ from app.demo import build_demo, build_synthetic
 from app.errors import GantryError
 from app.plan_data import ItemRow
 from app.plan_service import PlanService
-from app.store import PlanStore
+from app.store import PLAN_SUFFIX, PlanStore
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -272,10 +273,36 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 
 
+def unknown_word(word: str) -> str | None:
+    """The usage error for a first argument that is neither a subcommand nor can be a plan.
+
+    A word that names an existing file, ends in .gantry or holds a path separator may be a
+    plan (the window says if it is not); any other word is a mistyped command.
+    """
+    separators = [s for s in ("/", os.sep, os.altsep) if s]
+    if (
+        word in SUBCOMMANDS
+        or word.startswith("-")
+        or word.endswith(PLAN_SUFFIX)
+        or any(s in word for s in separators)
+        or Path(word).exists()
+    ):
+        return None
+    message = f"gantry: '{word}' is not a command or a plan file"
+    nearest = difflib.get_close_matches(word, sorted(SUBCOMMANDS), n=1)
+    if nearest:
+        message += f"; did you mean '{nearest[0]}'?"
+    return f"{message} (gantry --help lists the commands)"
+
+
 def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one subcommand; errors become one sentence on stderr and exit code 1."""
     out = out or sys.stdout
     err = err or sys.stderr
+    mistyped = unknown_word(argv[0]) if argv else None
+    if mistyped:
+        print(mistyped, file=err)
+        return EXIT_USAGE
     try:
         args = build_parser().parse_args(list(argv))
     except SystemExit as exc:

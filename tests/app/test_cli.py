@@ -13,6 +13,7 @@ import pytest
 
 from app.cli import SCHEDULE_COLUMNS, run
 from app.store import lock_path
+from main import main
 from tests.app.plan_factory import edit_outside_gantry, make_plan
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -180,3 +181,46 @@ def test_the_window_without_a_display_is_a_clear_usage_error(tmp_path: Path) -> 
     )
     assert result.returncode == 2
     assert result.stderr.startswith("gantry: no display") and "Traceback" not in result.stderr
+
+
+HELP = "(gantry --help lists the commands)"
+
+
+@pytest.mark.parametrize(
+    ("word", "message"),
+    [
+        ("shedule", f"'shedule' is not a command or a plan file; did you mean 'schedule'? {HELP}"),
+        ("audi", f"'audi' is not a command or a plan file; did you mean 'audit'? {HELP}"),
+        ("frobnicate", f"'frobnicate' is not a command or a plan file {HELP}"),
+    ],
+    ids=["shedule", "audi", "frobnicate"],
+)
+def test_an_unknown_word_is_a_usage_error_naming_the_nearest_command(
+    word: str, message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 5 §5: `gantry frobnicate` was taken for a plan path and opened the window."""
+    for variable in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(variable, raising=False)  # a word taken for a plan fails, not hangs
+    assert main([word, "plan.gantry"]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", f"gantry: {message}\n")
+
+
+def test_a_word_that_can_be_a_plan_still_opens_the_window(tmp_path: Path) -> None:
+    """Only words that cannot be a plan are refused: these reach the GUI (no display here)."""
+    existing = tmp_path / "frobnicate"
+    existing.write_text("not a plan, but a file the user named")
+    for word in ("shedule", "notes.gantry", "plans/shedule", str(existing)):
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), word],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        assert result.returncode == 2, result.stderr
+        if word == "shedule":
+            assert result.stderr.startswith("gantry: 'shedule' is not a command or a plan file")
+        else:
+            assert result.stderr.startswith("gantry: no display"), (word, result.stderr)
