@@ -148,10 +148,6 @@ class PlanLock:
         self.guard_path = plan.with_name(plan.name + ".lock.takeover")
         self._mine: LockHolder | None = None
 
-    @property
-    def held(self) -> bool:
-        return self._mine is not None
-
     def holder(self) -> LockHolder | None:
         return _read_holder(self.path)
 
@@ -204,8 +200,12 @@ class PlanLock:
         # Written aside and renamed over the old lock, so the lock file never goes missing
         # (an O_EXCL create by a third Gantry cannot slip in) and is never half written.
         part = self.path.with_name(f"{self.path.name}.{holder.token}")
-        part.write_text(json.dumps(asdict(holder)), encoding="utf-8")
-        os.replace(part, self.path)
+        try:
+            part.write_text(json.dumps(asdict(holder)), encoding="utf-8")
+            os.replace(part, self.path)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
 
     @contextmanager
     def _takeover_guard(self) -> Iterator[None]:
@@ -216,11 +216,14 @@ class PlanLock:
         that long for it (file times on a share may come from a clock that is off).
         """
         me = _new_holder()
+        waited_for: LockHolder | None = None
         waiting_since = time.monotonic()
         while not _create_exclusive(self.guard_path, me):
             other = _read_holder(self.guard_path)
             if other is None:
                 continue
+            if other != waited_for:  # another takeover's guard: wait for this one afresh
+                waited_for, waiting_since = other, time.monotonic()
             if _process_gone(other) or self._guard_age(waiting_since) > _GUARD_PATIENCE:
                 self._break_guard(other)
             else:
