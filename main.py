@@ -16,9 +16,10 @@ def _has_display() -> bool:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    from app.cli import SUBCOMMANDS, run
+    from app.cli import SUBCOMMANDS, run, unknown_word
 
-    if args and (args[0] in SUBCOMMANDS or args[0].startswith("-")):
+    # A word that cannot be a plan is a mistyped command: run() says which one was meant.
+    if args and (args[0] in SUBCOMMANDS or args[0].startswith("-") or unknown_word(args[0])):
         return run(args)
     if not _has_display():
         print(

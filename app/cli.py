@@ -5,9 +5,11 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import difflib
 import json
 import os
 import sys
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
@@ -17,7 +19,7 @@ from app.demo import build_demo, build_synthetic
 from app.errors import GantryError, ValidationError
 from app.plan import Plan
 from app.plan_data import ItemRow
-from app.store import PlanStore
+from app.store import PLAN_SUFFIX, PlanStore
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -294,10 +296,36 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 
 
+def unknown_word(word: str) -> str | None:
+    """The usage error for a first argument that is neither a subcommand nor can be a plan.
+
+    A word that names an existing file, ends in .gantry or holds a path separator may be a
+    plan (the window says if it is not); any other word is a mistyped command.
+    """
+    separators = [s for s in ("/", os.sep, os.altsep) if s]
+    if (
+        word in SUBCOMMANDS
+        or word.startswith("-")
+        or word.endswith(PLAN_SUFFIX)
+        or any(s in word for s in separators)
+        or Path(word).exists()
+    ):
+        return None
+    message = f"gantry: '{word}' is not a command or a plan file"
+    nearest = difflib.get_close_matches(word, sorted(SUBCOMMANDS), n=1)
+    if nearest:
+        message += f"; did you mean '{nearest[0]}'?"
+    return f"{message} (gantry --help lists the commands)"
+
+
 def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Run one subcommand; errors become one sentence on stderr and exit code 1."""
     out = out or sys.stdout
     err = err or sys.stderr
+    mistyped = unknown_word(argv[0]) if argv else None
+    if mistyped:
+        print(mistyped, file=err)
+        return EXIT_USAGE
     try:
         args = build_parser().parse_args(list(argv))
     except SystemExit as exc:
@@ -325,4 +353,14 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         return EXIT_OK
     except OSError as exc:
         print(f"gantry: {exc.strerror or exc} ({exc.filename or 'file'}).", file=err)
+        return EXIT_REFUSED
+    except Exception as exc:  # a bug, or a plan holding what nobody foresaw: still one sentence
+        summary = " ".join(f"{type(exc).__name__}: {exc}".split())
+        print(
+            f"gantry {args.command}: stopped by an unexpected error ({summary[:200]}); "
+            "run it again with GANTRY_DEBUG=1 to see the details.",
+            file=err,
+        )
+        if os.environ.get("GANTRY_DEBUG") == "1":
+            traceback.print_exception(exc, file=err)
         return EXIT_REFUSED

@@ -1,5 +1,7 @@
 """Errors that reach the user as one clear sentence (the CLI prints them and exits 1)."""
 
+from pathlib import Path
+
 
 class GantryError(Exception):
     """Input refused; the message says what and where, and nothing was changed."""
@@ -7,6 +9,18 @@ class GantryError(Exception):
 
 class PlanOpenError(GantryError):
     """The plan file cannot be opened as asked (missing, foreign, corrupt, too new)."""
+
+
+class PlanDamagedError(PlanOpenError):
+    """The plan file is damaged: SQLite, or Gantry decoding a value, cannot read what it holds."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = path
+        self.detail = detail
+        super().__init__(
+            f"{path} is damaged and cannot be read ({detail}); restore it from a backup: "
+            "one of its .before-upgrade copies beside it, or another copy of the plan."
+        )
 
 
 class PlanLockedError(GantryError):

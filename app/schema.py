@@ -1,5 +1,7 @@
 """Alembic driven from code: the plan file's schema revision, and upgrades to the newest one."""
 
+import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from alembic import command
@@ -13,31 +15,47 @@ import migrations
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
 
 
-def alembic_config(connection: Connection | None = None) -> Config:
+def _option(value: str) -> str:
+    # Alembic keeps options in a ConfigParser, where "%" starts an interpolation.
+    return value.replace("%", "%%")
+
+
+def alembic_config(
+    connection: Connection | None = None, version_locations: Sequence[Path] = ()
+) -> Config:
+    """The product's migrations, plus revisions in `version_locations` (tests add their own)."""
     config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.set_main_option("script_location", _option(str(MIGRATIONS_DIR)))
+    if version_locations:
+        # Setting version_locations replaces the default versions folder, so name it too.
+        folders = [MIGRATIONS_DIR / "versions", *version_locations]
+        config.set_main_option("path_separator", "os")  # Alembic 1.16 and later
+        config.set_main_option("version_path_separator", "os")  # before 1.16
+        config.set_main_option(
+            "version_locations", _option(os.pathsep.join(str(f) for f in folders))
+        )
     if connection is not None:
         config.attributes["connection"] = connection
     return config
 
 
-def script_directory() -> ScriptDirectory:
-    return ScriptDirectory.from_config(alembic_config())
+def script_directory(version_locations: Sequence[Path] = ()) -> ScriptDirectory:
+    return ScriptDirectory.from_config(alembic_config(version_locations=version_locations))
 
 
-def head_revision() -> str:
-    head = script_directory().get_current_head()
+def head_revision(version_locations: Sequence[Path] = ()) -> str:
+    head = script_directory(version_locations).get_current_head()
     assert head is not None, "the migrations folder has no revision"
     return head
 
 
-def known_revisions() -> set[str]:
-    return {rev.revision for rev in script_directory().walk_revisions()}
+def known_revisions(version_locations: Sequence[Path] = ()) -> set[str]:
+    return {rev.revision for rev in script_directory(version_locations).walk_revisions()}
 
 
 def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_to_head(connection: Connection) -> None:
-    command.upgrade(alembic_config(connection), "head")
+def upgrade_to_head(connection: Connection, version_locations: Sequence[Path] = ()) -> None:
+    command.upgrade(alembic_config(connection, version_locations), "head")

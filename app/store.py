@@ -4,21 +4,32 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import os
 import socket
 import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+import time
+import traceback
+import uuid
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
 
 from app import audit, schema
-from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
+from app.errors import (
+    GantryError,
+    PlanDamagedError,
+    PlanLockedError,
+    PlanOpenError,
+    ReadOnlyPlanError,
+)
 from models import PlanSetting
 
 # "GNTR": PRAGMA application_id marks a SQLite file as a Gantry plan.
@@ -26,6 +37,8 @@ APPLICATION_ID = 0x474E5452
 PLAN_SUFFIX = ".gantry"
 SQLITE_HEADER = b"SQLite format 3\x00"
 _WRITE_OPTION = "gantry_write"
+
+log = logging.getLogger(__name__)
 
 audit.install()
 
@@ -42,6 +55,9 @@ class LockHolder:
     host: str
     pid: int
     since: str
+    # Unique to one acquisition, so a Gantry removes only its own lock. Lock files written
+    # before tokens came have none ("").
+    token: str = ""
 
     def describe(self) -> str:
         try:
@@ -51,69 +67,193 @@ class LockHolder:
         return f"{self.user} on {self.host} (process {self.pid}) since {since}"
 
 
+_UNKNOWN_HOLDER = LockHolder("unknown", "unknown", 0, "unknown")
+# A takeover holds its guard for milliseconds; a guard this old was left by a crash.
+_GUARD_PATIENCE = 10.0  # seconds
+
+
 def lock_path(plan: Path) -> Path:
     return plan.with_name(plan.name + ".lock")
 
 
-class PlanLock:
-    """A lock file beside the plan (never inside it, so reading a plan never writes to it)."""
+def _new_holder() -> LockHolder:
+    return LockHolder(
+        audit.default_actor(),
+        socket.gethostname(),
+        os.getpid(),
+        dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+        uuid.uuid4().hex,
+    )
 
-    def __init__(self, plan: Path) -> None:
-        self.path = lock_path(plan)
-        self.held = False
 
-    def holder(self) -> LockHolder | None:
+def _read_holder(path: Path) -> LockHolder | None:
+    """Who a lock (or takeover guard) file names; None when there is no such file."""
+    for attempt in range(3):
         try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
+            data = json.loads(path.read_text(encoding="utf-8"))
             return LockHolder(
-                str(data["user"]), str(data["host"]), int(data["pid"]), str(data["since"])
+                str(data["user"]),
+                str(data["host"]),
+                int(data["pid"]),
+                str(data["since"]),
+                str(data.get("token", "")),
             )
         except FileNotFoundError:
             return None
-        except (OSError, ValueError, KeyError, TypeError):
-            # An unreadable lock file still means somebody may be writing.
-            return LockHolder("unknown", "unknown", 0, "unknown")
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            # A new lock file is created empty and then written: give its writer a moment.
+            if attempt < 2:
+                time.sleep(0.01)
+    # An unreadable lock file still means somebody may be writing.
+    return _UNKNOWN_HOLDER
 
-    def _is_stale(self, holder: LockHolder) -> bool:
-        if holder.host != socket.gethostname() or holder.pid <= 0:
-            return False
-        try:
-            os.kill(holder.pid, 0)
-        except ProcessLookupError:
-            return True
-        except PermissionError:
-            return False
+
+def _create_exclusive(path: Path, holder: LockHolder) -> bool:
+    """Create `path` naming `holder`, unless it exists (O_EXCL: atomic, also on shares)."""
+    try:
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+    except FileExistsError:
         return False
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        json.dump(asdict(holder), f)
+    return True
+
+
+def _process_gone(holder: LockHolder) -> bool:
+    """True only when the holder is a process of this host that no longer runs."""
+    if holder.host != socket.gethostname() or holder.pid <= 0:
+        return False
+    try:
+        os.kill(holder.pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    return False
+
+
+class PlanLock:
+    """A lock file beside the plan (never inside it, so reading a plan never writes to it).
+
+    Taking a lock is an O_EXCL create. Everything that removes or replaces a lock file (taking
+    over a stale lock, File > Take Over Plan…, releasing) first takes the takeover guard, a
+    second O_EXCL file, and checks again inside it that the lock is still the one it judged:
+    so of several Gantrys that find the same stale lock exactly one replaces it, and a Gantry
+    whose lock was taken over never removes its successor's.
+    """
+
+    def __init__(self, plan: Path) -> None:
+        self.plan = plan
+        self.path = lock_path(plan)
+        self.guard_path = plan.with_name(plan.name + ".lock.takeover")
+        self._mine: LockHolder | None = None
+
+    def holder(self) -> LockHolder | None:
+        return _read_holder(self.path)
 
     def acquire(self) -> LockHolder | None:
         """Take the lock; return who holds it instead when somebody else does."""
-        for _ in range(2):
-            try:
-                fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            except FileExistsError:
-                holder = self.holder()
-                if holder is not None and self._is_stale(holder):
-                    self.path.unlink(missing_ok=True)
-                    continue
-                return holder or LockHolder("unknown", "unknown", 0, "unknown")
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                json.dump(
-                    {
-                        "user": audit.default_actor(),
-                        "host": socket.gethostname(),
-                        "pid": os.getpid(),
-                        "since": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-                    },
-                    f,
+        me = _new_holder()
+        for _ in range(3):
+            if _create_exclusive(self.path, me):
+                self._mine = me
+                return None
+            holder = self.holder()
+            if holder is None:
+                continue  # released in the meantime
+            if not _process_gone(holder):
+                return holder
+            with self._takeover_guard():
+                if self.holder() == holder:  # nobody took it over before us
+                    self._replace(me)
+                    self._mine = me
+                    return None
+            # Another Gantry took it over or released it meanwhile: look again.
+        return self.holder() or _UNKNOWN_HOLDER
+
+    def take_over(self, expected: LockHolder) -> None:
+        """Remove the lock if it is still the one `expected` names."""
+        with self._takeover_guard():
+            current = self.holder()
+            if current is not None and current != expected:
+                raise PlanLockedError(
+                    f"{self.plan} is now held by {current.describe()}; nothing was changed."
                 )
-            self.held = True
-            return None
-        return self.holder()
+            self.path.unlink(missing_ok=True)
 
     def release(self) -> None:
-        if self.held:
-            self.path.unlink(missing_ok=True)
-            self.held = False
+        """Remove the lock if it is still ours: another machine may have taken it over."""
+        mine, self._mine = self._mine, None
+        if mine is None:
+            return
+        try:
+            with self._takeover_guard():
+                current = self.holder()
+                if current is not None and current.token == mine.token:
+                    self.path.unlink()
+        except OSError:
+            # The folder went away (a stick pulled out): the lock left names this process,
+            # which reads as stale once it has ended.
+            log.warning("Could not remove the lock %s", self.path, exc_info=True)
+
+    def _replace(self, holder: LockHolder) -> None:
+        # Written aside and renamed over the old lock, so the lock file never goes missing
+        # (an O_EXCL create by a third Gantry cannot slip in) and is never half written.
+        part = self.path.with_name(f"{self.path.name}.{holder.token}")
+        try:
+            part.write_text(json.dumps(asdict(holder)), encoding="utf-8")
+            os.replace(part, self.path)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+
+    @contextmanager
+    def _takeover_guard(self) -> Iterator[None]:
+        """Hold the takeover guard: one process at a time may remove or replace the lock.
+
+        A guard left by a Gantry that crashed mid-takeover is broken when its process is
+        gone from this host, when it is older than _GUARD_PATIENCE, or once we have waited
+        that long for it (file times on a share may come from a clock that is off).
+        """
+        me = _new_holder()
+        waited_for: LockHolder | None = None
+        waiting_since = time.monotonic()
+        while not _create_exclusive(self.guard_path, me):
+            other = _read_holder(self.guard_path)
+            if other is None:
+                continue
+            if other != waited_for:  # another takeover's guard: wait for this one afresh
+                waited_for, waiting_since = other, time.monotonic()
+            if _process_gone(other) or self._guard_age(waiting_since) > _GUARD_PATIENCE:
+                self._break_guard(other)
+            else:
+                time.sleep(0.005)
+        try:
+            yield
+        finally:
+            current = _read_holder(self.guard_path)
+            if current is not None and current.token == me.token:
+                self.guard_path.unlink(missing_ok=True)
+
+    def _guard_age(self, waiting_since: float) -> float:
+        try:
+            age = time.time() - self.guard_path.stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
+        return max(age, time.monotonic() - waiting_since)
+
+    def _break_guard(self, abandoned: LockHolder) -> None:
+        # Renamed aside first, then checked: if what moved is a guard taken since the abandoned
+        # one was broken by somebody else, it goes back where it was.
+        aside = self.guard_path.with_name(f"{self.guard_path.name}.{uuid.uuid4().hex}")
+        try:
+            os.rename(self.guard_path, aside)
+        except FileNotFoundError:
+            return
+        if _read_holder(aside) != abandoned:
+            with suppress(OSError):
+                os.link(aside, self.guard_path)
+        aside.unlink(missing_ok=True)
 
 
 def take_over_lock(plan: Path, expected: LockHolder) -> None:
@@ -122,11 +262,7 @@ def take_over_lock(plan: Path, expected: LockHolder) -> None:
     Only the lock that was shown to the user is removed: if another Gantry has taken the plan
     since, the user is told instead of silently overriding it.
     """
-    lock = PlanLock(plan)
-    current = lock.holder()
-    if current is not None and current != expected:
-        raise PlanLockedError(f"{plan} is now held by {current.describe()}; nothing was changed.")
-    lock.path.unlink(missing_ok=True)
+    PlanLock(plan).take_over(expected)
 
 
 def _check_header(path: Path) -> None:
@@ -144,13 +280,13 @@ def _check_header(path: Path) -> None:
         raise PlanOpenError(f"{path} is not a Gantry plan (an SQLite database of another program).")
 
 
-def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
+def _connect(path: Path, read_only: bool, foreign_keys: bool = True) -> sqlite3.Connection:
     if read_only:
         uri = f"{path.resolve().as_uri()}?mode=ro"
         conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
     else:
         conn = sqlite3.connect(path, check_same_thread=False)
-    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
     # Rollback journal rather than WAL keeps a plan one single file that can be copied to a
     # USB stick; FULL sync makes a committed edit survive power loss.
     conn.execute("PRAGMA synchronous = FULL")
@@ -161,31 +297,140 @@ def _connect(path: Path, read_only: bool) -> sqlite3.Connection:
 def _inspect_file(path: Path) -> str:
     """Check integrity and return the schema revision, touching nothing."""
     try:
-        conn = _connect(path, read_only=True)
-        try:
-            result = conn.execute("PRAGMA quick_check").fetchone()
-            if result is None or result[0] != "ok":
-                raise PlanOpenError(
-                    f"{path} is damaged ({result[0] if result else 'unknown'}); "
-                    "restore it from a backup."
+        with _reporting_damage(path):
+            conn = _connect(path, read_only=True)
+            try:
+                # quick_check quotes what it found broken, which need not be valid UTF-8.
+                conn.text_factory = lambda raw: raw.decode("utf-8", "replace")
+                findings = [row[0] for row in conn.execute("PRAGMA quick_check")]
+                if findings != ["ok"]:
+                    raise PlanDamagedError(path, _first_finding(findings))
+                has_version = conn.execute(
+                    "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
+                ).fetchone()
+                row = (
+                    conn.execute("SELECT version_num FROM alembic_version").fetchone()
+                    if has_version
+                    else None
                 )
-            has_version = conn.execute(
-                "SELECT 1 FROM sqlite_master WHERE type='table' AND name='alembic_version'"
-            ).fetchone()
-            row = (
-                conn.execute("SELECT version_num FROM alembic_version").fetchone()
-                if has_version
-                else None
-            )
-        finally:
-            conn.close()
-    except sqlite3.DatabaseError as exc:
-        raise PlanOpenError(
-            f"{path} is damaged or truncated ({exc}); restore it from a backup."
-        ) from None
+            finally:
+                conn.close()
+    except sqlite3.DatabaseError as exc:  # not damage: the disk, or another process
+        raise PlanOpenError(f"{path} cannot be read ({_one_line(exc)}).") from exc
     if row is None:
         raise PlanOpenError(f"{path} is not a complete Gantry plan (it has no schema version).")
     return str(row[0])
+
+
+def _first_finding(findings: list[str]) -> str:
+    # quick_check's report starts with a "*** in database main ***" heading line.
+    lines = [line for f in findings for line in f.splitlines() if not line.startswith("***")]
+    return _phrase(lines[0] if lines else "quick_check failed")
+
+
+def _phrase(text: str) -> str:
+    """Text from an error or from the file, made one short printable line."""
+    text = "".join(c if c.isprintable() else " " for c in text)
+    text = " ".join(text.split())
+    return text if len(text) <= 120 else text[:119] + "…"
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as a short phrase that fits inside a one-sentence message."""
+    if isinstance(exc, DBAPIError) and exc.orig is not None:
+        exc = exc.orig  # without the SQL statement and SQLAlchemy's background link
+    return _phrase(str(exc)) or type(exc).__name__
+
+
+class _UnreadableValueError(ValueError):
+    """A value on file is not of the kind its column holds."""
+
+
+# SQLite result codes about the disk, memory, permissions or other processes: the file's
+# content may be fine. Constraint violations are a refused edit, not damage either.
+_NOT_DAMAGE = frozenset(
+    {
+        sqlite3.SQLITE_PERM,
+        sqlite3.SQLITE_ABORT,
+        sqlite3.SQLITE_BUSY,
+        sqlite3.SQLITE_LOCKED,
+        sqlite3.SQLITE_NOMEM,
+        sqlite3.SQLITE_READONLY,
+        sqlite3.SQLITE_INTERRUPT,
+        sqlite3.SQLITE_IOERR,
+        sqlite3.SQLITE_FULL,
+        sqlite3.SQLITE_CANTOPEN,
+        sqlite3.SQLITE_CONSTRAINT,
+    }
+)
+
+
+def _damage(exc: BaseException) -> str | None:
+    """What `exc` says is wrong with the plan's content, as a short phrase; None if nothing.
+
+    Errors Gantry raises on purpose are not damage. Nor is a bare StatementError: SQLAlchemy
+    raises one while binding parameters, i.e. about values Gantry was about to write.
+    """
+    if isinstance(exc, GantryError | IntegrityError | sqlite3.IntegrityError):
+        return None
+    cause = exc.orig if isinstance(exc, DBAPIError) else exc
+    if isinstance(cause, sqlite3.DatabaseError):
+        # Python's own errors (text that is not UTF-8) carry no SQLite code.
+        code = getattr(cause, "sqlite_errorcode", None)
+        return None if code is not None and code & 0xFF in _NOT_DAMAGE else _one_line(cause)
+    if isinstance(exc, UnicodeDecodeError | json.JSONDecodeError | _UnreadableValueError):
+        return _one_line(exc)
+    if isinstance(exc, ValueError | TypeError) and _raised_by_sqlalchemy(exc):
+        return _one_line(exc)  # turning a stored value into a date, a number...
+    return None
+
+
+def _raised_by_sqlalchemy(exc: BaseException) -> bool:
+    """Whether SQLAlchemy itself raised `exc` (its innermost frame), not code it called back."""
+    frames = list(traceback.walk_tb(exc.__traceback__))
+    return bool(frames) and str(frames[-1][0].f_globals.get("__name__", "")).startswith(
+        "sqlalchemy."
+    )
+
+
+@contextmanager
+def _reporting_damage(path: Path) -> Iterator[None]:
+    """Turn what a damaged file makes SQLite, SQLAlchemy or a decoder raise into one sentence."""
+    try:
+        yield
+    except Exception as exc:
+        detail = _damage(exc)
+        if detail is None:
+            raise
+        raise PlanDamagedError(path, detail) from exc
+
+
+class _MigrationError(Exception):
+    """A migration failed or would leave a broken link; its transaction was rolled back."""
+
+
+def _migrate(engine: Engine, version_locations: Sequence[Path]) -> None:
+    """Run Alembic to head in one write transaction, then check every foreign key.
+
+    The engine's connections have foreign keys off: a batch migration rebuilds a table by
+    copy, drop and rename, and with them on, dropping a table that others refer to fails.
+    SQLite ignores that pragma inside a transaction, so the connection sets it before BEGIN.
+    foreign_key_check then proves the rebuilt tables still join up before anything commits.
+    """
+    try:
+        with engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
+            schema.upgrade_to_head(conn, version_locations)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if broken:
+                table, rowid, parent, _key = broken[0]
+                raise _MigrationError(
+                    f"it would leave {len(broken)} row(s) referring to missing rows, "
+                    f"the first {table} #{rowid} to a missing {parent} row"
+                )
+    except _MigrationError:
+        raise
+    except Exception as exc:
+        raise _MigrationError(_one_line(exc)) from exc
 
 
 def backup_copy(source: sqlite3.Connection, target: Path) -> None:
@@ -234,14 +479,19 @@ class PlanStore:
         read_only: bool = False,
         create: bool = False,
         actor: str | None = None,
+        version_locations: Sequence[Path] = (),
     ) -> PlanStore:
-        """Open a plan; a held lock makes it read-only, `create` makes a missing file."""
+        """Open a plan; a held lock makes it read-only, `create` makes a missing file.
+
+        `version_locations` adds folders of Alembic revisions to the product's own (tests
+        use it to run revisions of their own).
+        """
         path = Path(path)
         actor = actor or audit.default_actor()
         if not path.exists():
             if not create:
                 raise PlanOpenError(f"There is no plan at {path}.")
-            return cls._create(path, actor)
+            return cls._create(path, actor, version_locations)
         _check_header(path)
         lock: PlanLock | None = None
         locked_by: LockHolder | None = None
@@ -257,23 +507,27 @@ class PlanStore:
             if locked_by is not None:
                 read_only, lock = True, None
         try:
-            revision = _inspect_file(path)
-            if revision not in schema.known_revisions():
-                raise PlanOpenError(
-                    f"{path} was written by a newer Gantry (schema {revision}); this version "
-                    f"reads up to schema {schema.head_revision()}. Nothing was changed."
-                )
-            if revision != schema.head_revision() and not read_only:
-                cls._upgrade(path, revision)
+            with _reporting_damage(path):
+                revision = _inspect_file(path)
+                head = schema.head_revision(version_locations)
+                if revision not in schema.known_revisions(version_locations):
+                    raise PlanOpenError(
+                        f"{path} was written by a newer Gantry (schema {revision}); this "
+                        f"version reads up to schema {head}. Nothing was changed."
+                    )
+                if revision != head and not read_only:
+                    cls._upgrade(path, revision, head, version_locations)
+                    # The file is at head now: work on it, not on a copy in memory.
+                    revision = head
+                if revision != head:
+                    # Reading never writes: an older plan opened read-only is upgraded in memory.
+                    engine = cls._upgraded_in_memory(path, revision, head, version_locations)
+                else:
+                    engine = cls._engine(path, read_only)
         except BaseException:
             if lock is not None:
                 lock.release()
             raise
-        if revision != schema.head_revision():
-            # Reading never writes: an older plan opened read-only is upgraded in memory.
-            engine = cls._upgraded_in_memory(path)
-        else:
-            engine = cls._engine(path, read_only)
         store = cls(path, engine, read_only, lock, locked_by, actor)
         store.unwritable = unwritable
         return store
@@ -289,7 +543,20 @@ class PlanStore:
         )
 
     @staticmethod
-    def _upgraded_in_memory(path: Path) -> Engine:
+    def _migration_engine(path: Path) -> Engine:
+        """Connections with foreign keys off, for migrations only (see _migrate)."""
+        return PlanStore._configured(
+            create_engine(
+                "sqlite://",
+                creator=lambda: _connect(path, read_only=False, foreign_keys=False),
+                poolclass=NullPool,
+            )
+        )
+
+    @staticmethod
+    def _upgraded_in_memory(
+        path: Path, revision: str, head: str, version_locations: Sequence[Path]
+    ) -> Engine:
         """A read-only view of an older plan: a copy in memory upgraded there; file untouched."""
         memory = sqlite3.connect(":memory:", check_same_thread=False)
         source = _connect(path, read_only=True)
@@ -297,12 +564,19 @@ class PlanStore:
             source.backup(memory)
         finally:
             source.close()
-        memory.execute("PRAGMA foreign_keys = ON")
+        memory.execute("PRAGMA foreign_keys = OFF")  # for the migrations, see _migrate
         engine = PlanStore._configured(
             create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
         )
-        with engine.begin() as conn:
-            schema.upgrade_to_head(conn)
+        try:
+            _migrate(engine, version_locations)
+        except _MigrationError as exc:
+            engine.dispose()
+            raise PlanOpenError(
+                f"{path} could not be upgraded from schema {revision} to {head} for reading "
+                f"({exc}); the file was left as it was."
+            ) from exc
+        memory.execute("PRAGMA foreign_keys = ON")
         return engine
 
     @staticmethod
@@ -323,7 +597,7 @@ class PlanStore:
         return engine
 
     @classmethod
-    def _create(cls, path: Path, actor: str) -> PlanStore:
+    def _create(cls, path: Path, actor: str, version_locations: Sequence[Path]) -> PlanStore:
         if path.suffix != PLAN_SUFFIX:
             raise PlanOpenError(f"A plan file name ends in {PLAN_SUFFIX}: {path}")
         if not path.parent.is_dir():
@@ -335,11 +609,18 @@ class PlanStore:
         tmp = path.with_name(path.name + ".new")
         try:
             tmp.unlink(missing_ok=True)
-            engine = cls._engine(tmp, read_only=False)
-            with engine.begin() as conn:
-                conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-                schema.upgrade_to_head(conn)
-            engine.dispose()
+            conn = _connect(tmp, read_only=False)
+            try:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
+            finally:
+                conn.close()
+            engine = cls._migration_engine(tmp)
+            try:
+                _migrate(engine, version_locations)
+            except _MigrationError as exc:
+                raise PlanOpenError(f"{path} could not be created ({exc}).") from exc
+            finally:
+                engine.dispose()
             # The plan appears under its name only once it is complete.
             os.replace(tmp, path)
         except BaseException:
@@ -352,7 +633,8 @@ class PlanStore:
         return store
 
     @staticmethod
-    def _upgrade(path: Path, revision: str) -> None:
+    def _upgrade(path: Path, revision: str, head: str, version_locations: Sequence[Path]) -> None:
+        """Upgrade the file in place after backing it up; a failure rolls every step back."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         # Named after the schema it holds, so a user can tell which Gantry reads it.
         backup = path.with_name(
@@ -363,10 +645,14 @@ class PlanStore:
             backup_copy(source, backup)
         finally:
             source.close()
-        engine = PlanStore._engine(path, read_only=False)
+        engine = PlanStore._migration_engine(path)
         try:
-            with engine.begin() as conn:
-                schema.upgrade_to_head(conn)
+            _migrate(engine, version_locations)
+        except _MigrationError as exc:
+            raise PlanOpenError(
+                f"{path} could not be upgraded from schema {revision} to {head} ({exc}); the "
+                f"file was left as it was, and {backup.name} beside it is a copy of it."
+            ) from exc
         finally:
             engine.dispose()
 
@@ -381,7 +667,7 @@ class PlanStore:
     @contextmanager
     def read(self) -> Iterator[Session]:
         """A session that only reads; one consistent snapshot of the plan."""
-        with self._sessions() as session:
+        with _reporting_damage(self.path), self._sessions() as session:
             session.info["read_view"] = True
             with session.begin():
                 yield session
@@ -393,7 +679,7 @@ class PlanStore:
             raise ReadOnlyPlanError(
                 f"{self.path} is open read-only ({self.read_only_reason}); nothing was changed."
             )
-        with self._write_sessions() as session:
+        with _reporting_damage(self.path), self._write_sessions() as session:
             session.info["actor"] = actor or self.actor
             session.info["reason"] = reason
             with session.begin():
@@ -450,6 +736,9 @@ class DateParser:
         try:
             return self._seen[value]
         except KeyError:
-            parsed = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+            try:
+                parsed = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+            except (TypeError, ValueError) as exc:
+                raise _UnreadableValueError(f"{value!r} is not a date") from exc
             self._seen[value] = parsed
             return parsed

@@ -94,7 +94,9 @@ class PlanLoader(QThread):
             return
         except Exception as exc:  # a bug or an OS error: still never crash the window
             log.exception("Opening %s failed", self.path)
-            self.failed.emit(f"{self.path} could not be opened: {exc}")
+            # One sentence like every other refusal; the log above has the traceback.
+            summary = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            self.failed.emit(f"{self.path} could not be opened ({summary}).")
             return
         if self._cancel.is_set():
             plan.close()

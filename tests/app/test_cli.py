@@ -14,6 +14,7 @@ import pytest
 
 from app.cli import SCHEDULE_COLUMNS, run
 from app.store import PlanStore, lock_path
+from main import main
 from tests.app.plan_factory import edit_outside_gantry, make_plan, plan_for
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -107,6 +108,30 @@ def test_bad_plan_files_exit_1_untouched(tmp_path: Path, plan: Path, damage: str
         assert plan.read_bytes() == before
 
 
+def test_an_unexpected_error_is_one_sentence_with_the_details_on_request(
+    plan: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An outline position written as text outside Gantry: SQLite keeps it, ordering trips.
+    edit_outside_gantry(plan, "UPDATE work_items SET position = 'abc' WHERE key = 'A'")
+    code, out, err = gantry("schedule", plan)
+    assert (code, out) == (1, "")
+    assert err.startswith("gantry schedule: stopped by an unexpected error (TypeError: ")
+    assert err.endswith("; run it again with GANTRY_DEBUG=1 to see the details.\n")
+    assert err.count("\n") == 1 and "Traceback" not in err
+    monkeypatch.setenv("GANTRY_DEBUG", "1")
+    code, _, err = gantry("schedule", plan)
+    assert code == 1
+    assert "Traceback (most recent call last)" in err and "app/plan_state" in err
+
+
+def test_data_the_scheduler_cannot_use_is_one_sentence(plan: Path) -> None:
+    # A duration written as text outside Gantry: the scheduler trips on it, and says so.
+    edit_outside_gantry(plan, "UPDATE work_items SET duration = 'abc' WHERE key = 'A'")
+    code, out, err = gantry("schedule", plan)
+    assert (code, out) == (1, "")
+    assert err.startswith("gantry: Scheduling failed: ") and err.count("\n") == 1
+
+
 def test_audit_verify_passes_then_names_an_outside_edit(plan: Path) -> None:
     code, out, _ = gantry("audit", "verify", plan)
     assert code == 0 and "Audit trail intact" in out
@@ -180,3 +205,46 @@ def test_demo_is_built_around_the_day_given_with_today(
     assert in_flight.start_date <= dt.date(2028, 2, 29) < (in_flight.finish or dt.date.min)
     code, _, _ = gantry("demo", tmp_path / "bad.gantry", "--today", "29/02/2028")
     assert code == 2 and "is not a date like 2027-01-31" in capsys.readouterr().err
+
+
+HELP = "(gantry --help lists the commands)"
+
+
+@pytest.mark.parametrize(
+    ("word", "message"),
+    [
+        ("shedule", f"'shedule' is not a command or a plan file; did you mean 'schedule'? {HELP}"),
+        ("audi", f"'audi' is not a command or a plan file; did you mean 'audit'? {HELP}"),
+        ("frobnicate", f"'frobnicate' is not a command or a plan file {HELP}"),
+    ],
+    ids=["shedule", "audi", "frobnicate"],
+)
+def test_an_unknown_word_is_a_usage_error_naming_the_nearest_command(
+    word: str, message: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 5 §5: `gantry frobnicate` was taken for a plan path and opened the window."""
+    for variable in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(variable, raising=False)  # a word taken for a plan fails, not hangs
+    assert main([word, "plan.gantry"]) == 2
+    captured = capsys.readouterr()
+    assert (captured.out, captured.err) == ("", f"gantry: {message}\n")
+
+
+def test_a_word_that_can_be_a_plan_still_opens_the_window(tmp_path: Path) -> None:
+    """Only words that cannot be a plan are refused: these reach the GUI (no display here)."""
+    existing = tmp_path / "frobnicate"
+    existing.write_text("not a plan, but a file the user named")
+    for word in ("shedule", "notes.gantry", "plans/shedule", str(existing)):
+        result = subprocess.run(
+            [sys.executable, str(ROOT / "main.py"), word],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+            env={"PATH": "/usr/bin:/bin"},
+        )
+        assert result.returncode == 2, result.stderr
+        if word == "shedule":
+            assert result.stderr.startswith("gantry: 'shedule' is not a command or a plan file")
+        else:
+            assert result.stderr.startswith("gantry: no display"), (word, result.stderr)

@@ -2,17 +2,40 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
+import json
+import shutil
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
+import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import create_engine, select, text
 
 from app import audit, schema
-from app.store import APPLICATION_ID, PlanStore
+from app.cli import run
+from app.demo import build_demo
+from app.errors import PlanOpenError
+from app.plan import Plan
+from app.store import PlanStore, lock_path
 from models import Base, WorkItem
+from tests.app.plan_revisions import empty_plan_at, plan_at, revisions
+
+ROOT = Path(__file__).resolve().parents[2]
+# Test-only revisions on top of the product's head (see the version files for what they do).
+REBUILD = Path(__file__).resolve().parent / "migrations_rebuild"
+BREAK_LINKS = Path(__file__).resolve().parent / "migrations_break_links"
+FAIL_MIDWAY = Path(__file__).resolve().parent / "migrations_fail_midway"
+LINKS = """
+    SELECT p.key, s.key, d.type, d.lag FROM dependencies d
+    JOIN work_items p ON p.id = d.predecessor_id JOIN work_items s ON s.id = d.successor_id
+"""
+PARENTS = "SELECT c.key, p.key FROM work_items c JOIN work_items p ON p.id = c.parent_id"
 
 
 def test_single_head() -> None:
@@ -38,18 +61,10 @@ def test_every_revision_downgrades_and_upgrades(tmp_path: Path) -> None:
         assert schema.current_revision(conn) == schema.head_revision()
 
 
-def _plan_at(path: Path, revision: str) -> None:
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        command.upgrade(schema.alembic_config(conn), revision)
-    engine.dispose()
-
-
 def test_data_survives_upgrade_and_a_backup_is_made(tmp_path: Path) -> None:
     """The pattern every revision follows: data written at an old revision, opened at head."""
     path = tmp_path / "old.gantry"
-    _plan_at(path, "0001")
+    empty_plan_at(path, "0001")
     conn = sqlite3.connect(path)
     conn.executescript("""
         INSERT INTO releases (id, name, version, status, owner, description, position)
@@ -77,7 +92,7 @@ def test_data_survives_upgrade_and_a_backup_is_made(tmp_path: Path) -> None:
 def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path: Path) -> None:
     """Revision 0003 adds audit_events.subject_id; older events (NULL) keep their hashes."""
     path = tmp_path / "old.gantry"
-    _plan_at(path, "0002")
+    empty_plan_at(path, "0002")
     after = audit.dump(
         {
             "id": 1,
@@ -117,7 +132,7 @@ def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path:
 
 def test_reading_an_older_plan_upgrades_a_copy_in_memory_only(tmp_path: Path) -> None:
     path = tmp_path / "old.gantry"
-    _plan_at(path, "0001")
+    empty_plan_at(path, "0001")
     conn = sqlite3.connect(path)
     conn.execute(
         "INSERT INTO releases (id, name, version, status, owner, description, position) "
@@ -133,3 +148,141 @@ def test_reading_an_older_plan_upgrades_a_copy_in_memory_only(tmp_path: Path) ->
         assert revision == schema.head_revision()  # the view is at head...
     assert path.read_bytes() == before  # ...the file is not
     assert list(tmp_path.iterdir()) == [path]  # no backup, no lock, no journal left
+
+
+def _main_py(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`gantry ARGS` in a fresh process: it sees only what is on file."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=ROOT,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("revision", revisions())
+def test_an_edit_after_the_upgrade_at_open_is_on_file(tmp_path: Path, revision: str) -> None:
+    """Issue 5 §1: a writable open that upgraded the file must then edit the file itself."""
+    path = tmp_path / "old.gantry"
+    plan_at(path, revision)
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["audit", "verify", str(path)], out, err) == 0, out.getvalue() + err.getvalue()
+
+    plan = Plan.open(path)
+    try:
+        assert not plan.read_only
+        (release,) = plan.releases.rows()
+        plan.releases.update(release.id, "name", "New name")
+    finally:
+        plan.close()
+
+    schedule = _main_py("schedule", path, "--format", "json")
+    assert schedule.returncode == 0, schedule.stderr
+    assert [r["name"] for r in json.loads(schedule.stdout)["releases"]] == ["New name"]
+    verify = _main_py("audit", "verify", path)
+    assert verify.returncode == 0, verify.stdout + verify.stderr
+    assert verify.stdout.startswith("Audit trail intact: 8 events")  # 7 creates and the rename
+    conn = sqlite3.connect(path)
+    try:
+        on_file = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    finally:
+        conn.close()
+    assert on_file == schema.head_revision()
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.gantry"
+    with PlanStore.open(path, create=True) as store:
+        build_demo(store, today=dt.date(2026, 11, 2))
+    return path
+
+
+@pytest.fixture
+def demo_plan(tmp_path: Path, demo_template: Path) -> Path:
+    """A copy of the demo plan: 114 work items, 131 dependencies, phases holding items."""
+    path = tmp_path / "demo.gantry"
+    shutil.copyfile(demo_template, path)
+    return path
+
+
+def _on_file(path: Path, sql: str) -> set[tuple[object, ...]]:
+    conn = sqlite3.connect(path)
+    try:
+        return set(conn.execute(sql).fetchall())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
+def test_a_revision_that_rebuilds_work_items_keeps_every_link(
+    demo_plan: Path, read_only: bool
+) -> None:
+    """Issue 5 §2: with foreign keys on, dropping the old work_items table failed."""
+    links, parents = _on_file(demo_plan, LINKS), _on_file(demo_plan, PARENTS)
+    assert len(links) > 100 and len(parents) > 100
+    before = demo_plan.read_bytes()
+
+    with (
+        PlanStore.open(demo_plan, read_only=read_only, version_locations=[REBUILD]) as store,
+        store.read() as session,
+    ):
+        columns = {row[1] for row in session.execute(text("PRAGMA table_info(work_items)"))}
+        assert "rebuilt" in columns
+        assert set(session.execute(text(LINKS)).tuples()) == links
+        assert set(session.execute(text(PARENTS)).tuples()) == parents
+        assert session.execute(text("PRAGMA foreign_key_check")).all() == []
+        assert session.scalar(text("PRAGMA foreign_keys")) == 1  # on again for the edits
+        assert audit.verify(session).ok
+
+    if read_only:
+        assert demo_plan.read_bytes() == before
+    else:
+        assert _on_file(demo_plan, "SELECT version_num FROM alembic_version") == {
+            ("t_rebuild_work_items",)
+        }
+        assert _on_file(demo_plan, "PRAGMA foreign_key_check") == set()
+        assert _on_file(demo_plan, LINKS) == links
+        assert len(list(demo_plan.parent.glob("demo.before-upgrade-*.gantry.bak"))) == 1
+
+
+@pytest.mark.parametrize("read_only", [False, True], ids=["writable", "read-only"])
+@pytest.mark.parametrize(
+    ("revisions", "reason"),
+    [
+        (BREAK_LINKS, "row(s) referring to missing rows, the first dependencies #"),
+        (FAIL_MIDWAY, "no such column: no_such_column"),
+    ],
+    ids=["breaks-links", "fails-midway"],
+)
+def test_a_failed_upgrade_is_refused_and_leaves_the_file(
+    demo_plan: Path, read_only: bool, revisions: Path, reason: str
+) -> None:
+    """Both revisions rebuild work_items first: the rebuild is rolled back with the rest."""
+    before = demo_plan.read_bytes()
+    with pytest.raises(PlanOpenError) as refused:
+        PlanStore.open(demo_plan, read_only=read_only, version_locations=[revisions])
+    message = str(refused.value)
+    assert message.startswith(f"{demo_plan} could not be upgraded"), message
+    assert reason in message and "the file was left as it was" in message
+    assert "\n" not in message
+    assert demo_plan.read_bytes() == before
+    backups = sorted(demo_plan.parent.glob("demo.before-upgrade-*.gantry.bak"))
+    # No lock and no journal are left behind; only a writable open makes a backup.
+    assert sorted(demo_plan.parent.iterdir()) == sorted([demo_plan, *backups])
+    assert not lock_path(demo_plan).exists()
+    if read_only:
+        assert backups == []
+    else:
+        assert len(backups) == 1 and backups[0].name in message
+        assert _on_file(backups[0], LINKS) == _on_file(demo_plan, LINKS)
+
+
+def test_a_new_plan_is_created_through_every_revision(tmp_path: Path) -> None:
+    path = tmp_path / "new.gantry"
+    with PlanStore.open(path, create=True, version_locations=[REBUILD]) as store:
+        with store.read() as session:
+            revision = session.scalar(text("SELECT version_num FROM alembic_version"))
+        assert revision == "t_rebuild_work_items"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import socket
 import sqlite3
@@ -12,11 +13,20 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from app import audit, schema
-from app.errors import PlanLockedError, PlanOpenError, ReadOnlyPlanError
-from app.store import APPLICATION_ID, PlanStore, lock_path, take_over_lock
+from app.errors import (
+    PlanDamagedError,
+    PlanLockedError,
+    PlanOpenError,
+    ReadOnlyPlanError,
+    ValidationError,
+)
+from app.plan import Plan
+from app.store import APPLICATION_ID, PlanLock, PlanStore, lock_path, take_over_lock
 from models import Release, WorkItem
+from tests.app.lock_race import Outcome, race
 from tests.app.plan_factory import edit_outside_gantry, make_plan
 
 
@@ -261,3 +271,173 @@ def test_a_lock_left_by_another_machine_can_be_taken_over(tmp_path: Path) -> Non
     take_over_lock(path, shown)
     with PlanStore.open(path) as store:
         assert not store.read_only
+
+
+def test_closing_after_a_takeover_leaves_the_new_holders_lock(tmp_path: Path) -> None:
+    """Issue 5 §3: the first Gantry's close must not free the lock of the one that took over."""
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    first = PlanStore.open(path)
+    assert not first.read_only
+    shown = PlanLock(path).holder()
+    assert shown is not None
+    take_over_lock(path, shown)  # File > Take Over Plan… on another machine...
+    theirs = {
+        "user": "dana",
+        "host": "laptop-7",
+        "pid": 4242,
+        "since": "2026-11-29T08:12:00+01:00",
+        "token": "dana-on-laptop-7",
+    }
+    lock_path(path).write_text(json.dumps(theirs))  # ...whose Gantry then opened the plan
+    first.close()
+    assert json.loads(lock_path(path).read_text()) == theirs
+
+    second = PlanStore.open(path)  # the same on this machine: a takeover, then an open
+    assert second.read_only
+    assert second.locked_by is not None and second.locked_by.token == "dana-on-laptop-7"
+    take_over_lock(path, second.locked_by)
+    second.close()
+    third = PlanStore.open(path)
+    assert not third.read_only
+    mine = PlanLock(path).holder()
+    second.close()  # closing twice, or closing a read-only store, changes nothing
+    assert PlanLock(path).holder() == mine
+    third.close()
+    assert not lock_path(path).exists()
+
+
+def test_a_lock_without_a_token_from_an_older_gantry_is_still_read(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    old = {"user": "bob", "host": "elsewhere", "pid": 7, "since": "2026-11-29T09:00:00"}
+    lock_path(path).write_text(json.dumps(old))
+    with PlanStore.open(path) as store:
+        assert store.read_only and store.locked_by is not None
+        assert store.locked_by.describe() == "bob on elsewhere (process 7) since 29 Nov 2026 09:00"
+        assert store.locked_by.token == ""
+    assert json.loads(lock_path(path).read_text()) == old
+
+
+@pytest.mark.parametrize("left_by", ["dead-process", "old-file-from-another-host"])
+def test_a_takeover_guard_left_by_a_crash_does_not_wedge_the_plan(
+    tmp_path: Path, left_by: str
+) -> None:
+    """A Gantry that crashed inside a takeover leaves its guard file; the next one breaks it."""
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    guard = path.with_name(path.name + ".lock.takeover")
+    host, pid = (socket.gethostname(), 999999999) if left_by == "dead-process" else ("pc-2", 7)
+    crashed = {"user": "ghost", "host": host, "pid": pid, "since": "x", "token": "crashed"}
+    ghost = {**crashed, "host": socket.gethostname(), "pid": 999999998, "token": "ghost"}
+
+    def crash_mid_takeover(lock: dict[str, object]) -> None:
+        guard.write_text(json.dumps(crashed))
+        day_ago = guard.stat().st_mtime - 86400
+        os.utime(guard, (day_ago, day_ago))
+        lock_path(path).write_text(json.dumps(lock))
+
+    crash_mid_takeover(ghost)
+    with PlanStore.open(path) as store:  # the stale lock is taken over through the guard
+        assert not store.read_only
+        assert not guard.exists()
+    crash_mid_takeover({**ghost, "host": "laptop-7"})  # a lock only the user can call stale
+    with PlanStore.open(path) as store:
+        assert store.read_only and store.locked_by is not None
+        take_over_lock(path, store.locked_by)  # File > Take Over Plan… uses the same guard
+    assert not lock_path(path).exists() and not guard.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.gantry"]
+
+
+RACERS, ROUNDS = 6, 4
+
+
+def test_of_several_gantrys_finding_a_stale_lock_exactly_one_takes_it(tmp_path: Path) -> None:
+    """Real processes that start together against a lock naming a dead process on this host."""
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    ctx = multiprocessing.get_context("spawn")
+    barrier = ctx.Barrier(RACERS + 1, timeout=120)
+    outcomes: multiprocessing.Queue[Outcome] = ctx.Queue()
+    racers = [
+        ctx.Process(target=race, args=(str(path), ROUNDS, barrier, outcomes)) for _ in range(RACERS)
+    ]
+    for racer in racers:
+        racer.start()
+    try:
+        for number in range(ROUNDS):
+            ghost = {"user": "ghost", "host": socket.gethostname(), "pid": 999999999 - number}
+            lock_path(path).write_text(json.dumps({**ghost, "since": "x", "token": "ghost"}))
+            barrier.wait()  # go
+            barrier.wait()  # all have opened
+            seen = [outcomes.get(timeout=60) for _ in range(RACERS)]
+            writers = [pid for n, pid, read_only, _ in seen if n == number and not read_only]
+            assert len(writers) == 1, seen
+            assert [holder for *_, read_only, holder in seen if read_only] == writers * (
+                RACERS - 1
+            ), seen
+            barrier.wait()  # all have closed
+            assert not lock_path(path).exists()
+    except BaseException:
+        barrier.abort()  # the racers stop waiting for a round that will not come
+        raise
+    finally:
+        for racer in racers:
+            racer.join(timeout=60)
+            if racer.is_alive():
+                racer.kill()
+    assert [racer.exitcode for racer in racers] == [0] * RACERS
+
+
+@pytest.mark.parametrize(
+    ("damage", "detail"),
+    [
+        ("UPDATE releases SET start_date = '1st Jan'", "'1st Jan' is not a date"),
+        ("UPDATE work_items SET not_before = 'later' WHERE key = 'A'", "'later' is not a date"),
+        (
+            "UPDATE work_items SET name = CAST(x'ff41' AS TEXT) WHERE key = 'B'",
+            "Could not decode to UTF-8 column 'name'",
+        ),
+    ],
+    ids=["release-date", "item-date", "not-utf8"],
+)
+def test_values_a_damaged_plan_holds_are_reported_as_damage(
+    tmp_path: Path, damage: str, detail: str
+) -> None:
+    """Found while reading, in a read view or in an edit: one sentence naming the file."""
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    edit_outside_gantry(path, damage)
+    before = _bytes(path)
+    with PlanStore.open(path) as store:
+        with pytest.raises(PlanDamagedError) as refused:
+            Plan(store).load()
+        message = str(refused.value)
+        assert message.startswith(f"{path} is damaged and cannot be read (")
+        assert detail in message and "restore it from a backup" in message
+        assert "\n" not in message
+        with pytest.raises(PlanDamagedError), store.transaction() as session:
+            session.scalars(select(Release)).all()
+            session.scalars(select(WorkItem)).all()
+            session.scalars(select(WorkItem.name)).all()
+            raise AssertionError("a damaged value was read without complaint")
+    assert _bytes(path) == before
+
+
+def test_errors_raised_on_purpose_inside_reads_and_edits_pass_unchanged(tmp_path: Path) -> None:
+    path = tmp_path / "p.gantry"
+    with make_plan(path) as store:
+        refusal = ValidationError("no")
+        with pytest.raises(ValidationError) as raised, store.read():
+            raise refusal
+        assert raised.value is refusal
+        with pytest.raises(ValidationError) as raised, store.transaction():
+            raise refusal
+        assert raised.value is refusal
+        with pytest.raises(ValueError, match="user cancelled") as plain, store.transaction():
+            raise ValueError("user cancelled")
+        assert type(plain.value) is ValueError
+        # A constraint violation is a refused edit (the unit of work words it), not damage.
+        with pytest.raises(IntegrityError), store.transaction() as session:
+            session.add(Release(name="R1", version="2.0"))
+            session.flush()
