@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Table, and_, event, insert, inspect, or_, select
 from sqlalchemy.engine import Row
-from sqlalchemy.orm import Mapper, Session, object_session
+from sqlalchemy.orm import Mapper, Session, object_session, sessionmaker
 
 from models import AuditEvent, Base, WorkItem
 
@@ -22,6 +22,8 @@ _PENDING = "gantry_audit_pending"
 # (action, entity, id) of every change audited in a session's transaction so far: what the
 # unit of work announces once it commits, so that "audited" and "announced" never differ.
 CHANGES = "gantry_changes"
+# Set in the info of the sessions whose changes are recorded: a store's write sessions.
+AUDITED = "gantry_audited"
 
 
 def default_actor() -> str:
@@ -78,8 +80,8 @@ def _queue(
     target: Base, action: str, before: dict[str, Any] | None, after: dict[str, Any] | None
 ) -> None:
     session = object_session(target)
-    if session is None:  # pragma: no cover - mapper events always fire inside a session flush
-        return
+    if session is None or not session.info.get(AUDITED):
+        return  # a session that is not one of a plan store's write sessions
     values = after or before or {}
     subject_field = getattr(target, "__audit_subject__", None)
     subject = values.get(subject_field) if subject_field else None
@@ -173,16 +175,27 @@ _installed = False
 
 
 def install() -> None:
-    """Record every ORM change to plan data; idempotent, called by app.store at import."""
+    """Hook the models' mapper events (idempotent). They act only in audited sessions."""
     global _installed
     if _installed:
         return
     event.listen(Base, "after_insert", _after_insert, propagate=True)
     event.listen(Base, "after_update", _after_update, propagate=True)
     event.listen(Base, "before_delete", _before_delete, propagate=True)
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "after_soft_rollback", lambda s, _t: _after_rollback(s))
     _installed = True
+
+
+def audited_sessions(bind: Any, **options: Any) -> sessionmaker[Session]:
+    """A session factory whose every flush appends its changes to the trail.
+
+    The listeners belong to this factory alone (a plan store's write sessions), so another
+    program's sessions over the same models are left alone.
+    """
+    install()
+    factory = sessionmaker(bind, info={AUDITED: True}, **options)
+    event.listen(factory, "after_flush", _after_flush)
+    event.listen(factory, "after_soft_rollback", lambda s, _t: _after_rollback(s))
+    return factory
 
 
 # -- verification -----------------------------------------------------------------------------

@@ -40,12 +40,9 @@ _WRITE_OPTION = "gantry_write"
 
 log = logging.getLogger(__name__)
 
-audit.install()
 
-
-@event.listens_for(Session, "before_flush")
 def _refuse_writes_in_read_views(session: Session, _ctx: object, _instances: object) -> None:
-    if session.info.get("read_view") and (session.new or session.dirty or session.deleted):
+    if session.new or session.dirty or session.deleted:
         raise ReadOnlyPlanError("A read-only view of the plan tried to change it.")
 
 
@@ -464,8 +461,10 @@ class PlanStore:
         self.unwritable: str | None = None  # why a writable open fell back to read-only
         self.actor = actor
         self._lock = lock
+        # Listeners hang on these two factories, not on every Session in the process.
         self._sessions = sessionmaker(engine, expire_on_commit=False)
-        self._write_sessions = sessionmaker(
+        event.listen(self._sessions, "before_flush", _refuse_writes_in_read_views)
+        self._write_sessions = audit.audited_sessions(
             engine.execution_options(**{_WRITE_OPTION: True}), expire_on_commit=False
         )
 
@@ -668,7 +667,6 @@ class PlanStore:
     def read(self) -> Iterator[Session]:
         """A session that only reads; one consistent snapshot of the plan."""
         with _reporting_damage(self.path), self._sessions() as session:
-            session.info["read_view"] = True
             with session.begin():
                 yield session
 

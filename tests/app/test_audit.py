@@ -139,3 +139,25 @@ def test_item_history_shows_predecessor_changes_in_ms_project_form(tmp_path: Pat
         map(str, [[("predecessor", None, "C")], [("predecessor", "A", "ASS+2")]])
     )
     assert _verify(tmp_path / "p.gantry").ok
+
+
+def test_only_a_stores_write_sessions_are_audited(tmp_path: Path) -> None:
+    """Another program's session over the same models records nothing and is not refused."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    engine = create_engine(f"sqlite:///{path}")
+    with Session(engine) as session, session.begin():
+        count = session.query(AuditEvent).count()
+        item = session.scalars(select(WorkItem).where(WorkItem.key == "A")).one()
+        item.name = "Changed by another program"
+    with Session(engine) as session:
+        assert session.query(AuditEvent).count() == count
+    engine.dispose()
+    problems = _verify(path).problems
+    assert problems == [
+        "work_items #2 (A): name is 'Changed by another program' in the file but the audit "
+        "trail says 'Design': it was changed outside Gantry."
+    ]
