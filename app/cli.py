@@ -277,7 +277,7 @@ def _print_table(
 
 
 def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
-    with PlanStore.open(args.plan, read_only=True) as store, store.read() as session:
+    with PlanStore.open(args.plan, read_only=True) as store, store.snapshot() as session:
         report = audit.verify(session)
     if report.ok:
         print(f"Audit trail intact: {report.events} events, head {report.head}.", file=out)

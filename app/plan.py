@@ -163,7 +163,9 @@ class Plan:
         return dataclasses.replace(entry, changes=[("predecessor", text(before), text(after))])
 
     def verify_audit(self) -> audit.AuditReport:
-        with self.store.read() as session:
+        """Recompute the audit chain and compare the data with it, on a copy of the plan
+        (safe to run on any thread while the plan is being edited)."""
+        with self.store.snapshot() as session:
             return audit.verify(session)
 
     def save_as(self, target: str | Path) -> Path:

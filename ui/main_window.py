@@ -26,12 +26,14 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from app import paths
+from app.audit import AuditReport
 from app.demo import ensure_demo_plan
 from app.errors import GantryError
 from app.plan import Plan
 from app.store import PLAN_SUFFIX, take_over_lock
 from app.unit_of_work import ChangeNotice
 from ui.about import show_about
+from ui.audit_check import AuditCheck
 from ui.busy import busy_cursor
 from ui.error_report import (
     Confirmer,
@@ -89,6 +91,9 @@ class MainWindow(QMainWindow):
         self.confirm: Confirmer = confirm if confirm is not None else message_box_confirmer(self)
         self.plan: Plan | None = None
         self._gui_thread = GuiThread(self)
+        self._audit_check = AuditCheck(self)
+        self._audit_check.checked.connect(self._audit_checked)
+        self._audit_asked = False  # the user asked (File › Verify Audit Trail…): show the report
         self.editor: PlanEditor | None = None
         self._events: PlanEvents | None = None
         self._loader: PlanLoader | None = None
@@ -168,6 +173,7 @@ class MainWindow(QMainWindow):
         acts.save_as.triggered.connect(self._choose_save_as)
         acts.close.triggered.connect(self.close_plan)
         acts.take_over.triggered.connect(self.take_over_plan)
+        acts.verify_audit.triggered.connect(self.verify_audit)
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
         acts.add_task.triggered.connect(lambda: self.add_item("task"))
@@ -333,6 +339,7 @@ class MainWindow(QMainWindow):
             self.properties.show_release(first)
         self.settings.add_recent(plan.path)
         self._show_plan_state()
+        self._audit_check.start(plan)  # a broken trail is shown, and work goes on
         self.plan_opened.emit(plan.path)
 
     def close_plan(self) -> None:
@@ -350,6 +357,7 @@ class MainWindow(QMainWindow):
         self.plan = self.editor = None
         self._events = None
         plan.close()
+        self.status.show_audit([])
         self._show_plan_state()
         self.plan_closed.emit()
 
@@ -375,6 +383,7 @@ class MainWindow(QMainWindow):
             plan is not None and plan.store.locked_by is not None
         )
         self.menu_actions.save_as.setEnabled(has_plan)
+        self.menu_actions.verify_audit.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         for action in (
             self.menu_actions.add_task,
@@ -415,6 +424,37 @@ class MainWindow(QMainWindow):
             return False
         self.open_plan(path)
         return True
+
+    def verify_audit(self) -> None:
+        """Check the trail again and show the whole report when it is in."""
+        if self.plan is None:
+            return
+        self._audit_asked = True
+        self.status.showMessage("Verifying the audit trail…")
+        self._audit_check.start(self.plan)
+
+    def _audit_checked(self, plan: Plan, report: AuditReport) -> None:
+        if plan is not self.plan:
+            return  # a plan closed meanwhile
+        self.status.show_audit(report.problems)
+        if not self._audit_asked:
+            return
+        self._audit_asked = False
+        if report.ok:
+            self.status.showMessage(
+                f"Audit trail intact: {report.events:,} events, unaltered, and the plan's data "
+                f"is what they say (head {report.head[:12]}…)",
+                15000,
+            )
+        else:
+            self.status.clearMessage()
+            self.report(
+                "Audit trail broken",
+                f"{len(report.problems)} problem(s) in the audit trail of {plan.path.name}:\n\n"
+                + "\n".join(f"• {p}" for p in report.problems[:50])
+                + ("\n…" if len(report.problems) > 50 else "")
+                + "\n\nGantry keeps recording every change after them.",
+            )
 
     def _update_delete_action(self) -> None:
         writable = self.plan is not None and not self.plan.read_only

@@ -45,12 +45,15 @@ class PlanStatusBar(QStatusBar):
         self.late.label.setStyleSheet("color: #b91c1c; font-weight: 600")
         self.problems = _IconLabel("warning", "planProblems")
         self.problems.label.setStyleSheet("color: #b91c1c; font-weight: 600")
+        self.audit = _IconLabel("warning", "auditProblems")
+        self.audit.label.setStyleSheet("color: #b91c1c; font-weight: 600")
         self.scheduling = QLabel()
         self.scheduling.setObjectName("scheduling")
         self.scheduling.setStyleSheet("color: #6b7280")
         self.addWidget(self.path_label, 1)
         self.addPermanentWidget(self.scheduling)
         self.addPermanentWidget(self.problems)
+        self.addPermanentWidget(self.audit)
         self.addPermanentWidget(self.late)
         self.addPermanentWidget(self.read_only)
         self.addPermanentWidget(self.counts_label)
@@ -64,6 +67,7 @@ class PlanStatusBar(QStatusBar):
             self.read_only.set_text("")
             self.late.set_text("")
             self.problems.set_text("")
+            self.audit.set_text("")
             self.scheduling.setText("")
             return
         self.path_label.setText(summary.path)
@@ -96,3 +100,21 @@ class PlanStatusBar(QStatusBar):
 
     def read_only_text(self) -> str:
         return self.read_only.label.text() if not self.read_only.isHidden() else ""
+
+    def show_audit(self, problems: list[str]) -> None:
+        """Warn that the audit trail does not verify; work goes on (the trail keeps growing)."""
+        if not problems:
+            self.audit.set_text("")
+            return
+        text = (
+            "Audit trail broken" if len(problems) == 1 else f"Audit trail: {len(problems)} problems"
+        )
+        details = "\n".join(problems[:20]) + ("\n…" if len(problems) > 20 else "")
+        self.audit.set_text(
+            text,
+            f"{details}\n\nGantry keeps recording every change. File › Verify Audit Trail… "
+            "shows the whole report.",
+        )
+
+    def audit_text(self) -> str:
+        return self.audit.label.text() if not self.audit.isHidden() else ""

@@ -45,6 +45,12 @@ class WindowActions:
             [Key("Ctrl+Shift+S")],
         )
         self.close = a(window, "&Close", "close", "Close the plan", [Key(Key.StandardKey.Close)])
+        self.verify_audit = a(
+            window,
+            "&Verify Audit Trail…",
+            "history",
+            "Recompute the audit trail's hash chain and compare the plan's data with it",
+        )
         self.take_over = a(
             window,
             "&Take Over Plan…",
@@ -106,6 +112,8 @@ class WindowActions:
         file_menu.addMenu(self.recent_menu)
         file_menu.addSeparator()
         file_menu.addActions([self.save_as, self.take_over, self.close])
+        file_menu.addSeparator()
+        file_menu.addAction(self.verify_audit)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 

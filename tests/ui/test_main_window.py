@@ -12,6 +12,8 @@ from PySide6.QtGui import QDropEvent
 
 from app.plan import Plan
 from app.store import lock_path
+from tests.app.plan_factory import edit_outside_gantry
+from tests.ui.conftest import settle
 from ui.about import about_text
 from ui.items_table_model import Column
 from ui.main_window import MainWindow
@@ -510,3 +512,68 @@ def test_cancelling_an_open_keeps_the_plan_that_was_open(
     assert window.plan is store and store is not None and not store.read_only
     assert window.pages.currentWidget() is window.tabs
     assert lock_path(demo_plan).exists() and not lock_path(other).exists()
+
+
+def test_a_plan_with_a_broken_audit_trail_opens_warns_and_keeps_recording(
+    qtbot, window: MainWindow, demo_plan: Path, open_in, reports
+) -> None:  # type: ignore[no-untyped-def]
+    edit_outside_gantry(demo_plan, "UPDATE audit_events SET actor = 'mallory' WHERE id = 5")
+    open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None and not plan.read_only
+    qtbot.waitUntil(lambda: window.status.audit_text() != "", timeout=20000)
+    assert window.status.audit_text() == "Audit trail broken"
+    assert "Audit event #5" in window.status.audit.toolTip()
+    assert reports == []  # a warning in the status bar, not a box in the way
+    # Work goes on and is recorded after the altered event.
+    assert window.editor is not None
+    item = plan.work_items.find("ATL-47")
+    assert window.editor.set_item_field(item.id, "owner", "Priya")
+    assert plan.item_history(item.id)[0].changes[0][2] == "Priya"
+    window.menu_actions.verify_audit.trigger()
+    qtbot.waitUntil(lambda: bool(reports), timeout=20000)
+    assert reports[0][0] == "Audit trail broken" and "Audit event #5" in reports[0][1]
+
+
+def test_verify_audit_trail_reports_an_intact_trail_in_the_status_bar(
+    qtbot, window: MainWindow, demo_plan: Path, open_in, reports
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    window.menu_actions.verify_audit.trigger()
+    qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Audit trail intact"))
+    assert window.status.audit_text() == "" and reports == []
+
+
+def test_a_plan_with_a_dependency_cycle_opens_marked_and_the_user_can_repair_it(
+    qtbot, window: MainWindow, demo_plan: Path, open_in, reports
+) -> None:  # type: ignore[no-untyped-def]
+    """ATL-47 follows ATL-44; a link ATL-47 -> ATL-44 made outside Gantry closes a loop."""
+    edit_outside_gantry(
+        demo_plan,
+        "INSERT INTO dependencies (predecessor_id, successor_id, type, lag) "
+        "SELECT a.id, b.id, 'FS', 0 FROM work_items a, work_items b "
+        "WHERE a.key = 'ATL-47' AND b.key = 'ATL-44'",
+    )
+    open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None and not plan.read_only
+    assert window.status.problems.label.text().startswith("Dependency cycle: ATL-44 -> ")
+    looped = plan.work_items.find("ATL-44")
+    assert looped.problem.startswith("On a dependency cycle: ATL-44 -> ")
+    model = window.items_view.model
+    assert window.select_item(looped.id)
+    row = model.row_of(looped.id)
+    assert row is not None
+    name = model.index(row, Column.NAME)
+    assert "On a dependency cycle" in name.data(Qt.ItemDataRole.ToolTipRole)
+    assert name.data(Qt.ItemDataRole.BackgroundRole) is not None
+    # The rest of the plan is scheduled; removing the closing link repairs it.
+    assert plan.work_items.find("ATL-100").finish is not None
+    assert model.setData(model.index(row, Column.PREDECESSORS), "")
+    settle(qtbot, window)
+    assert window.status.problems.label.text() == ""
+    assert plan.work_items.find("ATL-44").problem == "" and reports == []
+    # Gantry makes no cycles: undoing the repair is refused, said, and leaves the stack.
+    window.undo_stack.undo()
+    assert reports and "Dependency cycle: ATL-44 -> ATL-47 -> ATL-44" in reports[0][1]
+    assert plan.work_items.find("ATL-44").problem == "" and window.undo_stack.count() == 0
