@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     aud_sub = aud.add_subparsers(dest="audit_command", required=True, parser_class=_Parser)
     verify = aud_sub.add_parser("verify", help="recompute the hash chain, compare with data")
     verify.add_argument("plan", type=Path)
+    verify.add_argument("--format", choices=("text", "json"), default="text")
 
     imp = sub.add_parser("import", help="import a spreadsheet (not available yet)")
     imp.add_argument("plan", type=Path)
@@ -279,6 +280,14 @@ def _print_table(
 def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
     with PlanStore.open(args.plan, read_only=True) as store, store.snapshot() as session:
         report = audit.verify(session)
+    if args.format == "json":
+        json.dump(
+            {"events": report.events, "head": report.head, "problems": report.problems},
+            out,
+            ensure_ascii=False,
+        )
+        out.write("\n")
+        return EXIT_OK if report.ok else EXIT_REFUSED
     if report.ok:
         print(f"Audit trail intact: {report.events} events, head {report.head}.", file=out)
         return EXIT_OK

@@ -694,7 +694,10 @@ class PlanStore:
         memory = sqlite3.connect(":memory:", check_same_thread=False)
         raw = self.engine.raw_connection()
         try:
-            raw.driver_connection.backup(memory, pages=256)  # type: ignore[union-attr]
+            # A pause after each step lets a writer in: it need not wait for the whole copy.
+            raw.driver_connection.backup(  # type: ignore[union-attr]
+                memory, pages=256, progress=lambda *_: time.sleep(0.002)
+            )
         finally:
             raw.close()
         engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)

@@ -153,8 +153,16 @@ class WorkItemService:
     def rows(self, release_id: int | None = None) -> list[ItemRow]:
         return [self._state.row(i) for i in self.ids(release_id)]
 
+    def child_ids(self, release_id: int, parent_id: int | None) -> list[int]:
+        """Ids of a release's top-level items (parent None) or a phase's items, in order."""
+        return list(self._state.children.get((release_id, parent_id), ()))
+
     def children(self, release_id: int, parent_id: int | None) -> list[ItemRow]:
-        return [self._state.row(i) for i in self._state.children.get((release_id, parent_id), [])]
+        return [self._state.row(i) for i in self.child_ids(release_id, parent_id)]
+
+    def has_children(self, item_id: int) -> bool:
+        record = self._state.items[item_id]
+        return (record.release_id, item_id) in self._state.children
 
     def find(self, key: str) -> ItemRow:
         item_id = self._state.key_to_id.get(key)

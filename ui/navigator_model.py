@@ -88,16 +88,26 @@ class NavigatorModel(QAbstractItemModel):
         if notice.structural("work_items") or notice.structural("releases"):
             self.reload()
             return
-        keys = [(ITEM, i) for i in notice.ids("work_items")]
-        keys += [(RELEASE, r) for r in notice.ids("releases")]
-        for key in keys:
-            node_id = self._by_entity.get(key)
-            if node_id is not None:
-                node = self._nodes[node_id]
-                parent = self._index_of(node.parent)
-                self.dataChanged.emit(
-                    self.index(node.row, 0, parent), self.index(node.row, len(HEADERS) - 1, parent)
-                )
+        # One dataChanged per parent, spanning the changed rows: a schedule notice can name
+        # every item of a 100,000-item plan, of which only the fetched ones have nodes.
+        changed = [(ITEM, i) for i in notice.ids("work_items")]
+        changed += [(RELEASE, r) for r in notice.ids("releases")]
+        if len(changed) > len(self._by_entity):
+            wanted = set(changed)
+            node_ids = [n for key, n in self._by_entity.items() if key in wanted]
+        else:
+            node_ids = [n for n in map(self._by_entity.get, changed) if n is not None]
+        rows: dict[int, list[int]] = {}
+        for node_id in node_ids:
+            node = self._nodes[node_id]
+            rows.setdefault(node.parent, []).append(node.row)
+        last = len(HEADERS) - 1
+        for parent_id, changed_rows in rows.items():
+            parent = self._index_of(parent_id)
+            self.dataChanged.emit(
+                self.index(min(changed_rows), 0, parent),
+                self.index(max(changed_rows), last, parent),
+            )
 
     # -- lookup ----------------------------------------------------------------------------
 
@@ -194,7 +204,7 @@ class NavigatorModel(QAbstractItemModel):
             return bool(self._plan.releases.rows())
         if node.kind == RELEASE:
             return self._plan.releases.row(node.entity_id).item_count > 0
-        return self._plan.work_items.row(node.entity_id).has_children
+        return self._plan.work_items.has_children(node.entity_id)
 
     @override
     def canFetchMore(self, parent: Index) -> bool:
@@ -214,13 +224,9 @@ class NavigatorModel(QAbstractItemModel):
             if node.kind == ROOT:
                 node.child_ids = [r.id for r in self._plan.releases.rows()]
             elif node.kind == RELEASE:
-                node.child_ids = [
-                    i.id for i in self._plan.work_items.children(node.entity_id, None)
-                ]
+                node.child_ids = self._plan.work_items.child_ids(node.entity_id, None)
             else:
-                node.child_ids = [
-                    i.id for i in self._plan.work_items.children(node.release_id, node.entity_id)
-                ]
+                node.child_ids = self._plan.work_items.child_ids(node.release_id, node.entity_id)
         start = len(node.children)
         batch = node.child_ids[start : start + FETCH_BATCH]
         if not batch:

@@ -20,6 +20,8 @@ from ui.navigator_model import (
     NavigatorModel,
 )
 
+EXPAND_ALL = 400  # top-level rows of all releases together that open at once
+
 
 class NavigatorView(QTreeView):
     """Releases and their outlines; tells the window what the user picked."""
@@ -53,14 +55,24 @@ class NavigatorView(QTreeView):
 
     def set_plan(self, plan: Plan | None) -> None:
         self.navigator_model.set_plan(plan)
-        if plan is not None:
-            # Releases are few: show each one's top level straight away.
-            root = QModelIndex()
-            self.navigator_model.fetchMore(root)
+        if plan is None:
+            return
+        root = QModelIndex()
+        self.navigator_model.fetchMore(root)
+        releases = plan.releases.rows()
+        # Show every release's top level when that is a screenful or so; on a big plan only
+        # the release being worked on opens (select_release), as laying out thousands of
+        # rows the user did not ask for would hold the window up.
+        if sum(len(plan.work_items.child_ids(r.id, None)) for r in releases) <= EXPAND_ALL:
             for row in range(self.navigator_model.rowCount(root)):
                 self.expand(self.navigator_model.index(row, 0, root))
 
     def apply_change(self, notice: ChangeNotice) -> None:
+        if notice.derived and not notice.structural("releases"):
+            # New dates and slack: the model keeps no values, so a repaint shows them. A
+            # dataChanged over thousands of fetched rows would make the tree re-measure each.
+            self.viewport().update()
+            return
         if not (notice.structural("work_items") or notice.structural("releases")):
             self.navigator_model.apply_change(notice)
             return
@@ -79,6 +91,7 @@ class NavigatorView(QTreeView):
     def select_release(self, release_id: int) -> None:
         index = self.navigator_model.index_for_release(release_id)
         if index.isValid():
+            self.expand(index)
             self._select_quietly(index)
 
     def select_item(self, item_id: int, plan: Plan) -> None:
