@@ -45,6 +45,7 @@ from ui.plan_editor import PlanEditor
 from ui.plan_events import GuiThread, PlanEvents
 from ui.plan_loader import PlanLoader
 from ui.properties_panel import PropertiesPanel
+from ui.records_view import CALENDAR_PAGE, RecordsView
 from ui.release_dialog import NewRelease, ReleaseDialog
 from ui.resources import icon
 from ui.settings import AppSettings
@@ -114,6 +115,10 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.items_view, icon("task"), "Work items")
+        self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
+        self.tabs.addTab(self.calendar_view, icon("calendar"), "Calendar")
+        # Delete Item acts on the Work items tab only; the Calendar page has its own Delete.
+        self.tabs.currentChanged.connect(lambda _n: self._update_delete_action())
         self.welcome = WelcomePage()
         self.loading = QLabel()
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -327,6 +332,7 @@ class MainWindow(QMainWindow):
         first = _current_release(plan)
         self.navigator.set_plan(plan)
         self.items_view.set_plan(plan, self.editor, first)
+        self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -345,6 +351,7 @@ class MainWindow(QMainWindow):
             self._events.deleteLater()
         self.properties.set_editor(None)
         self.items_view.set_plan(None, None, None)
+        self.calendar_view.set_source(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -419,7 +426,9 @@ class MainWindow(QMainWindow):
     def _update_delete_action(self) -> None:
         writable = self.plan is not None and not self.plan.read_only
         self.menu_actions.delete.setEnabled(
-            writable and self.items_view.current_item_id() is not None
+            writable
+            and self.tabs.currentWidget() is self.items_view
+            and self.items_view.current_item_id() is not None
         )
 
     # -- changes and selection ---------------------------------------------------------------
