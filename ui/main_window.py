@@ -44,6 +44,7 @@ from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
 from ui.plan_events import GuiThread, PlanEvents
 from ui.plan_loader import PlanLoader
+from ui.plan_settings_dialog import show_plan_settings
 from ui.properties_panel import PropertiesPanel
 from ui.records_view import CALENDAR_PAGE, RecordsView
 from ui.release_dialog import NewRelease, ReleaseDialog
@@ -173,6 +174,7 @@ class MainWindow(QMainWindow):
         acts.save_as.triggered.connect(self._choose_save_as)
         acts.close.triggered.connect(self.close_plan)
         acts.take_over.triggered.connect(self.take_over_plan)
+        acts.plan_settings.triggered.connect(self.open_plan_settings)
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
         acts.add_task.triggered.connect(lambda: self.add_item("task"))
@@ -383,6 +385,7 @@ class MainWindow(QMainWindow):
         )
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
+        self.menu_actions.plan_settings.setEnabled(has_plan)
         for action in (
             self.menu_actions.add_task,
             self.menu_actions.add_milestone,
@@ -535,6 +538,10 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(release_id)
             self._navigator_release(release_id)
         return release_id
+
+    def open_plan_settings(self) -> None:
+        if self.editor is not None and self._events is not None:
+            show_plan_settings(self, self.editor, self._events, self.plan_closed)
 
     def _choose_add_release(self) -> None:
         plan = self.plan
