@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from typing_extensions import override
 
 from app.fields import Field, FieldKind, FieldSet
@@ -25,6 +26,8 @@ Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()  # the default parent argument (a shared invalid index)
 
 RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # int: the record's id
+# field name -> stored value -> colour of the swatch shown before the value (say, per kind)
+Markers = Mapping[str, Mapping[Any, str]]
 
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _DIGITS = re.compile(r"(\d+)")
@@ -52,11 +55,19 @@ class RecordTableModel(QAbstractTableModel):
     sorted by a column. Labels, tips, display and what may be edited come from the fields."""
 
     def __init__(
-        self, fields: FieldSet, columns: Sequence[str], parent: QObject | None = None
+        self,
+        fields: FieldSet,
+        columns: Sequence[str],
+        parent: QObject | None = None,
+        markers: Markers | None = None,
     ) -> None:
         super().__init__(parent)
         self.fields = fields
         self.columns: tuple[Field, ...] = tuple(fields[name] for name in columns)
+        self._markers = {
+            name: {value: _marker(QColor(color)) for value, color in colors.items()}
+            for name, colors in (markers or {}).items()
+        }
         self._source: RecordSource | None = None
         self._editor: RecordEditing | None = None
         self._ids: list[int] = []
@@ -228,9 +239,15 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.EditRole:
             return field.value_of(row)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return field.why_not_editable(row)
+            # Why a cell cannot be edited, else the whole of a text the column may cut short.
+            why_not = field.why_not_editable(row)
+            if why_not is None and field.kind in (FieldKind.TEXT, FieldKind.MULTILINE):
+                return field.value_of(row) or None
+            return why_not
         if role == Qt.ItemDataRole.TextAlignmentRole and field.kind == FieldKind.INT:
             return _ALIGN_RIGHT
+        if role == Qt.ItemDataRole.DecorationRole and field.name in self._markers:
+            return self._markers[field.name].get(field.value_of(row))
         return None
 
     @override
@@ -259,6 +276,19 @@ def record_model_of(index: Index) -> tuple[RecordTableModel, QModelIndex]:
     if not isinstance(model, RecordTableModel):
         raise TypeError(f"not an index of a records table: {index!r}")
     return model, source_index
+
+
+def _marker(color: QColor) -> QIcon:
+    """A small rounded swatch that tells values apart at a glance."""
+    pixmap = QPixmap(12, 12)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(color.darker(120))
+    painter.setBrush(color)
+    painter.drawRoundedRect(1, 1, 10, 10, 3, 3)
+    painter.end()
+    return QIcon(pixmap)
 
 
 def _natural(text: str) -> tuple[str | int, ...]:

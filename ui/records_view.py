@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -45,14 +45,15 @@ from ui.header_menu import install_column_menu
 from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 from ui.record_delegate import RecordDelegate
-from ui.record_table_model import RECORD_ID_ROLE, RecordTableModel
+from ui.record_table_model import RECORD_ID_ROLE, Markers, RecordTableModel
 from ui.resources import icon
 
 _PADDING = 18  # a header section's padding and a little air
-FORM_WIDTH = 300  # the form beside the table, at first
+_ICON = 22  # a marker swatch and its gap
+FORM_WIDTH = 270  # the form beside the table, at first
 
 
-@dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True)
 class RecordPage:
     """How one record type shows as a page: the declaration a coming editor adds."""
 
@@ -62,6 +63,7 @@ class RecordPage:
     new_record: Callable[[dt.date], Mapping[str, Any]]  # what Add creates, given today
     empty_text: str
     add_icon: str = "new"
+    markers: Markers = dataclasses.field(default_factory=dict)  # colour swatches, e.g. per kind
     edit_first: str = "name"  # the field Add opens for typing
 
 
@@ -95,7 +97,7 @@ class RecordsView(QWidget):
         self._connection: QMetaObject.Connection | None = None
         self._record_id: int | None = None
         noun = page.fields.noun
-        self.model = RecordTableModel(page.fields, page.columns, self)
+        self.model = RecordTableModel(page.fields, page.columns, self, page.markers)
         self.proxy = RecordsFilter(self.model, self)
 
         self.add_action = QAction(icon(page.add_icon), f"Add {noun.title()}", self)
@@ -235,6 +237,8 @@ class RecordsView(QWidget):
             else:
                 samples = ["0" * 16]
             content = max((text.horizontalAdvance(s) for s in samples), default=0)
+            if field.name in self.page.markers:
+                content += _ICON
             header.resizeSection(
                 column, max(content, title.horizontalAdvance(field.label)) + _PADDING
             )
@@ -412,4 +416,13 @@ CALENDAR_PAGE = RecordPage(
     empty_text="No holidays, freezes, blackouts or change windows yet.\n"
     "Add one with Add: plan-wide holidays move the schedule.",
     add_icon="calendar",
+    # Not worked (green), no changes (blue), nothing at all (red), changes allowed (amber).
+    markers={
+        "kind": {
+            "holiday": "#22c55e",
+            "freeze": "#3b82f6",
+            "blackout": "#ef4444",
+            "change_window": "#f59e0b",
+        }
+    },
 )

@@ -105,6 +105,9 @@ def test_cells_show_labels_and_the_apps_dates_and_edit_raw_values(calendar: Open
     assert calendar.cell(close.id, APPLIES_TO, edit) == close.environment_id
     assert calendar.cell(christmas.id, APPLIES_TO, edit) is None
     assert calendar.cell(christmas.id, NAME, RECORD_ID_ROLE) == christmas.id
+    tip = Qt.ItemDataRole.ToolTipRole
+    assert calendar.cell(close.id, NAME, tip) == "Q1 2026 financial close"  # if cut short
+    assert calendar.cell(close.id, FROM, tip) is None
 
 
 def test_headers_and_their_tips_come_from_the_fields(calendar: OpenCalendar) -> None:

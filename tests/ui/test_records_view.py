@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QIcon, QUndoStack
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QLineEdit
 
 from app.plan import Plan
@@ -237,3 +237,17 @@ def test_a_new_environment_is_offered_in_the_form(page: Page) -> None:
     assert isinstance(applies, QComboBox)
     assert "qa" in [applies.itemText(n) for n in range(applies.count())]
     assert applies.currentText() == "Whole plan"  # the selected entry is still shown
+
+
+def test_each_kind_has_its_colour_swatch(page: Page) -> None:
+    model = page.view.model
+    kinds = {
+        model.index(row, 0).data(Qt.ItemDataRole.EditRole): model.index(row, 0).data(
+            Qt.ItemDataRole.DecorationRole
+        )
+        for row in range(model.rowCount())
+    }
+    assert set(kinds) == {"holiday", "freeze", "blackout", "change_window"}
+    assert all(isinstance(swatch, QIcon) and not swatch.isNull() for swatch in kinds.values())
+    assert len({swatch.cacheKey() for swatch in kinds.values()}) == 4
+    assert model.index(0, NAME).data(Qt.ItemDataRole.DecorationRole) is None
