@@ -46,7 +46,9 @@ from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
 from ui.plan_events import GuiThread, PlanEvents
 from ui.plan_loader import PlanLoader
+from ui.plan_settings_dialog import show_plan_settings
 from ui.properties_panel import PropertiesPanel
+from ui.records_view import CALENDAR_PAGE, RecordsView
 from ui.release_dialog import NewRelease, ReleaseDialog
 from ui.resources import icon
 from ui.settings import AppSettings
@@ -119,6 +121,10 @@ class MainWindow(QMainWindow):
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.items_view, icon("task"), "Work items")
+        self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
+        self.tabs.addTab(self.calendar_view, icon("calendar"), "Calendar")
+        # Delete Item acts on the Work items tab only; the Calendar page has its own Delete.
+        self.tabs.currentChanged.connect(lambda _n: self._update_delete_action())
         self.welcome = WelcomePage()
         self.loading = QLabel()
         self.loading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -173,6 +179,7 @@ class MainWindow(QMainWindow):
         acts.save_as.triggered.connect(self._choose_save_as)
         acts.close.triggered.connect(self.close_plan)
         acts.take_over.triggered.connect(self.take_over_plan)
+        acts.plan_settings.triggered.connect(self.open_plan_settings)
         acts.verify_audit.triggered.connect(self.verify_audit)
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
@@ -333,6 +340,7 @@ class MainWindow(QMainWindow):
         first = _current_release(plan)
         self.navigator.set_plan(plan)
         self.items_view.set_plan(plan, self.editor, first)
+        self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -352,6 +360,7 @@ class MainWindow(QMainWindow):
             self._events.deleteLater()
         self.properties.set_editor(None)
         self.items_view.set_plan(None, None, None)
+        self.calendar_view.set_source(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -385,6 +394,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.verify_audit.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
+        self.menu_actions.plan_settings.setEnabled(has_plan)
         for action in (
             self.menu_actions.add_task,
             self.menu_actions.add_milestone,
@@ -459,7 +469,9 @@ class MainWindow(QMainWindow):
     def _update_delete_action(self) -> None:
         writable = self.plan is not None and not self.plan.read_only
         self.menu_actions.delete.setEnabled(
-            writable and self.items_view.current_item_id() is not None
+            writable
+            and self.tabs.currentWidget() is self.items_view
+            and self.items_view.current_item_id() is not None
         )
 
     # -- changes and selection ---------------------------------------------------------------
@@ -566,6 +578,10 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(release_id)
             self._navigator_release(release_id)
         return release_id
+
+    def open_plan_settings(self) -> None:
+        if self.editor is not None and self._events is not None:
+            show_plan_settings(self, self.editor, self._events, self.plan_closed)
 
     def _choose_add_release(self) -> None:
         plan = self.plan

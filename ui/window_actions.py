@@ -18,7 +18,7 @@ def _action(
     tip: str,
     shortcuts: list[QKeySequence] | None = None,
 ) -> QAction:
-    action = QAction(icon(icon_name), text, parent)
+    action = QAction(icon(icon_name), text, parent) if icon_name else QAction(text, parent)
     if shortcuts:
         action.setShortcuts(shortcuts)
         keys = ", ".join(s.toString(QKeySequence.SequenceFormat.NativeText) for s in shortcuts)
@@ -56,6 +56,12 @@ class WindowActions:
             "&Take Over Plan…",
             "lock",
             "Edit a plan another Gantry left locked (one that crashed or was on another machine)",
+        )
+        self.plan_settings = a(
+            window,
+            "Plan &Settings…",
+            "",
+            "Name, key prefix, working days and holidays of this plan",
         )
         self.quit = a(window, "&Quit", "quit", "Quit Gantry", [Key("Ctrl+Q")])
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -113,6 +119,7 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addActions([self.save_as, self.take_over, self.close])
         file_menu.addSeparator()
+        file_menu.addAction(self.plan_settings)
         file_menu.addAction(self.verify_audit)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
