@@ -521,6 +521,8 @@ class MainWindow(QMainWindow):
         """Add a task, milestone or phase after the selected item (inside a selected phase)."""
         if self.editor is None or self.plan is None:
             return None
+        # The shortcut may come from another tab: show the items where the new one appears.
+        self.tabs.setCurrentWidget(self.items_view)
         current = self.items_view.current_item_id()
         parent_id: int | None = None
         after_id: int | None = None

@@ -121,3 +121,14 @@ def test_a_read_only_plan_shows_the_calendar_for_reading(
     assert not view.model.flags(view.model.index(0, 1)) & Qt.ItemFlag.ItemIsEditable
     assert view.filter_box.isEnabled()
     second.close()
+
+
+def test_adding_a_task_from_the_calendar_tab_shows_it_among_the_work_items(
+    window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    window.tabs.setCurrentWidget(window.calendar_view)
+    new_id = window.add_item("task")
+    assert new_id is not None
+    assert window.tabs.currentWidget() is window.items_view
+    assert window.items_view.current_item_id() == new_id
