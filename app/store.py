@@ -8,6 +8,7 @@ import logging
 import os
 import socket
 import sqlite3
+import threading
 import time
 import traceback
 import uuid
@@ -39,6 +40,12 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 _WRITE_OPTION = "gantry_write"
 
 log = logging.getLogger(__name__)
+
+
+def _pause(seconds: float) -> None:
+    """Sleep. Not time.sleep: under libfaketime (CI runs the suite on other dates) its
+    clock_nanosleep call fails with EINVAL, while a timed wait behaves."""
+    threading.Event().wait(seconds)
 
 
 def _refuse_writes_in_read_views(session: Session, _ctx: object, _instances: object) -> None:
@@ -100,7 +107,7 @@ def _read_holder(path: Path) -> LockHolder | None:
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             # A new lock file is created empty and then written: give its writer a moment.
             if attempt < 2:
-                time.sleep(0.01)
+                _pause(0.01)
     # An unreadable lock file still means somebody may be writing.
     return _UNKNOWN_HOLDER
 
@@ -209,8 +216,9 @@ class PlanLock:
         """Hold the takeover guard: one process at a time may remove or replace the lock.
 
         A guard left by a Gantry that crashed mid-takeover is broken when its process is
-        gone from this host, when it is older than _GUARD_PATIENCE, or once we have waited
-        that long for it (file times on a share may come from a clock that is off).
+        gone from this host, or once we have waited _GUARD_PATIENCE for it. Not by the file's
+        age: a clock ahead of the one that stamped it (another machine's, on a share) would
+        break a guard that is being held right now.
         """
         me = _new_holder()
         waited_for: LockHolder | None = None
@@ -221,23 +229,16 @@ class PlanLock:
                 continue
             if other != waited_for:  # another takeover's guard: wait for this one afresh
                 waited_for, waiting_since = other, time.monotonic()
-            if _process_gone(other) or self._guard_age(waiting_since) > _GUARD_PATIENCE:
+            if _process_gone(other) or time.monotonic() - waiting_since > _GUARD_PATIENCE:
                 self._break_guard(other)
             else:
-                time.sleep(0.005)
+                _pause(0.005)
         try:
             yield
         finally:
             current = _read_holder(self.guard_path)
             if current is not None and current.token == me.token:
                 self.guard_path.unlink(missing_ok=True)
-
-    def _guard_age(self, waiting_since: float) -> float:
-        try:
-            age = time.time() - self.guard_path.stat().st_mtime
-        except FileNotFoundError:
-            return 0.0
-        return max(age, time.monotonic() - waiting_since)
 
     def _break_guard(self, abandoned: LockHolder) -> None:
         # Renamed aside first, then checked: if what moved is a guard taken since the abandoned
@@ -696,7 +697,7 @@ class PlanStore:
         try:
             # A pause after each step lets a writer in: it need not wait for the whole copy.
             raw.driver_connection.backup(  # type: ignore[union-attr]
-                memory, pages=256, progress=lambda *_: time.sleep(0.002)
+                memory, pages=256, progress=lambda *_: _pause(0.002)
             )
         finally:
             raw.close()
