@@ -471,11 +471,10 @@ def _schedule(
             late_by,
         )
 
-    # Sorted by moment, 2 * index + time of day, where a task starts at the start of its
-    # first day; a stable sort of a topological order keeps a milestone ahead of what it
-    # releases at the same moment.
+    # In order of the first day each shows on; a stable sort of a topological order keeps a
+    # milestone ahead of what it releases on the same day.
     path = [u for u in order if critical[u] and not phase[u]]
-    path.sort(key=lambda u: 2 * est[u] + 1 - point[u] + tod[u])
+    path.sort(key=first_day.__getitem__)
     return ScheduleResult(result, outcomes, [items[u].id for u in path])
 
 
