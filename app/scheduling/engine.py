@@ -110,7 +110,9 @@ def schedule(
     """Schedule every item as early as its constraints allow and derive late dates and slack.
 
     Time is counted in working-day indices of ``calendar``: a task of duration d occupies
-    [s, s + d) and a milestone is the point m, shown on the working day that ends at m.
+    [s, s + d) and a milestone is the moment m between days m - 1 and m. It keeps the time of
+    day of what places it, the end of day m - 1 after a finish or the start of day m after a
+    start, and shows on that day (see ARCHITECTURE.md, "Scheduling semantics").
     Raises ScheduleInputError for malformed input and CycleError for dependency cycles.
     """
     # The passes allocate about a million small containers and create no reference cycles;
@@ -161,7 +163,13 @@ def _schedule(
     dur = [0] * n
     est = [base] * n  # lower bound of the start, raised by predecessors in the forward pass
     pin: list[int | None] = [None] * n
-    point = [0] * n  # 1 for milestones: they show on the day before their index
+    point = [0] * n  # 1 for milestones and zero-length tasks
+    # A point's time of day at its index m: 0 for the end of day m - 1, 1 for the start of day
+    # m (tasks keep 0). Every point is bounded by the plan or release start, which is a start,
+    # so it begins at 1 until a finish places it at a later index.
+    tod = [0] * n
+    points: list[int] = []
+    pinned_tod: dict[int, int] = {}
     phase = [False] * n
     release_of: list[int | None] = [None] * n
     members: dict[int | None, list[int]] = {}  # release id -> leaf items
@@ -198,7 +206,8 @@ def _schedule(
         is_point = kind == "milestone" or d == 0
         if is_point:
             d = 0
-            point[i] = 1
+            point[i] = tod[i] = 1
+            points.append(i)
         group = members.get(release)
         if group is None:
             members[release] = [i]
@@ -211,14 +220,17 @@ def _schedule(
                 lower = bound
         not_before = item.not_before
         if not_before is not None:
-            # A milestone pinned to a date sits at the end of that date.
-            bound = on_or_before(not_before) + 1 if is_point else on_or_after(not_before)
+            # A start on or after a date, for a milestone too: the start of the first working
+            # day from it on.
+            bound = on_or_after(not_before)
             if bound > lower:
                 lower = bound
         est[i] = lower
         started, finished = item.actual_start, item.actual_finish
         if started is not None or finished is not None:
-            d = _pin_actuals(item, started, finished, d, is_point, calendar, pin, i)
+            pin[i], d, when = _pin_actuals(item, started, finished, d, is_point, calendar)
+            if is_point:
+                pinned_tod[i] = when
         dur[i] = d
 
     # A phase with children is rolled up from them. A childless one still gets dates: it is
@@ -237,7 +249,13 @@ def _schedule(
     # Durations are fixed by now, so every link type reduces to a difference constraint
     # between starts: start(v) - start(u) >= c, with c = lag + d(u) if the link leaves u's
     # finish, - d(v) if it reaches v's finish. Both passes then only add and compare.
+    # Links into points live apart with the time of day they carry, so the hot loop over links
+    # into tasks never looks at one: 0 from a task's finish, 1 from its start, and 0 from a
+    # point, whose own time of day is added once the forward pass knows it.
     out: list[list[tuple[int, int]]] = [[] for _ in range(n)]
+    # Few items lead into points: the rest share one empty list, never appended to.
+    nothing: list[tuple[int, int, int]] = []
+    into_point = [nothing] * n
     indegree = [0] * n
     get = index.get
     for pred_id, succ_id, link_type, lag in map(_LINK_FIELDS, links):
@@ -246,18 +264,27 @@ def _schedule(
         if u is None or v is None or phase[u] or phase[v]:
             raise _link_error(items, index, pred_id, succ_id)
         if link_type == "FS":
-            out[u].append((v, lag + dur[u]))
+            c = lag + dur[u]
         elif link_type == "SS":
-            out[u].append((v, lag))
+            c = lag
         elif link_type == "FF":
-            out[u].append((v, lag + dur[u] - dur[v]))
+            c = lag + dur[u] - dur[v]
         elif link_type == "SF":
-            out[u].append((v, lag - dur[v]))
+            c = lag - dur[v]
         else:
             raise ScheduleInputError(
                 f"Link {items[u].key} -> {items[v].key} has unknown type {link_type!r}"
             )
         indegree[v] += 1
+        if not point[v]:
+            out[u].append((v, c))
+            continue
+        carried = 0 if point[u] or link_type in ("FS", "FF") else 1
+        ahead = into_point[u]
+        if ahead:
+            ahead.append((v, c, carried))
+        else:
+            into_point[u] = [(v, c, carried)]
 
     # Kahn's algorithm fused with the forward pass: a node is final once its last predecessor
     # has pushed into it. Appending to the list being iterated is the queue.
@@ -269,6 +296,7 @@ def _schedule(
             s = est[u]
         else:
             est[u] = s
+            tod[u] = pinned_tod.get(u, 0)
         for v, c in out[u]:
             x = s + c
             if x > est[v]:
@@ -277,26 +305,55 @@ def _schedule(
             indegree[v] = k
             if not k:
                 push(v)
+        ahead = into_point[u]
+        if ahead:
+            f = tod[u]
+            for v, c, g in ahead:
+                # Moments compare as (index, time of day): at one index the start of the day
+                # is the later time, so it wins.
+                x = s + c
+                g += f
+                m = est[v]
+                if x > m or (x == m and g > tod[v]):
+                    est[v] = x
+                    tod[v] = g
+                k = indegree[v] - 1
+                indegree[v] = k
+                if not k:
+                    push(v)
     if len(order) != len(network):
         stuck = [i for i in network if indegree[i]]
-        raise CycleError(_find_cycles(items, stuck, out))
-    eft = list(map(add, est, dur))
+        raise CycleError(_find_cycles(items, stuck, out, into_point))
 
-    # Late finishes start from the release's target, else from its latest early finish.
-    overall_end = max((max(map(eft.__getitem__, g)) for g in members.values()), default=base)
+    # One past the last day each item shows on: a task's end; for a point its index, plus one
+    # when it sits at the start of that day. Releases end, and are late, by what shows.
+    reach = list(map(add, est, dur))
+    starting = [i for i in points if tod[i]]
+    for i in starting:
+        reach[i] += 1
+
+    # Late finishes start from the end of the release's target day, else of the last day
+    # its items show on.
+    overall_end = max((max(map(reach.__getitem__, g)) for g in members.values()), default=base)
     release_end: dict[int | None, int] = {None: overall_end}
     for release in set(release_of):
         if release is not None:
             target = release_target.get(release)
             if target is None:
                 group = members.get(release)
-                target = max(map(eft.__getitem__, group)) if group else overall_end
+                target = max(map(reach.__getitem__, group)) if group else overall_end
             release_end[release] = target
     late_bound = list(map(sub, map(release_end.__getitem__, release_of), dur))
 
     # Backward pass, computing free slack on the way: the latest start of u that leaves
-    # every successor's early start where it is.
+    # every successor's early start where it is. A point's latest moment that delays nothing
+    # is kept exactly, as (lst, late_tod) compared as in the forward pass: a task after it
+    # allows up to the start of a day, the release up to the end of its last day, a point
+    # after it what that point allows. Its own late date keeps the time of day of its early
+    # date, so a critical milestone shows on one day early and late: it lies a day before
+    # lst when that time of day is later than late_tod.
     lst = [0] * n
+    late_tod = [0] * n
     total = [0] * n
     free = [0] * n
     for u in reversed(order):
@@ -309,7 +366,34 @@ def _schedule(
             x = est[v] - c
             if x < keep:
                 keep = x
-        lst[u] = ls
+        ahead = into_point[u]
+        if point[u]:
+            when = 1 if ls < bound else 0
+            f = tod[u]
+            for v, c, _ in ahead:
+                x = lst[v] - c
+                if x < ls or (x == ls and late_tod[v] < when):
+                    ls = x
+                    when = late_tod[v]
+                # Reaching v's index at a later time of day than v keeps would move v on
+                # the chart, so the link then allows one working day less.
+                x = est[v] - c - (f > tod[v])
+                if x < keep:
+                    keep = x
+            lst[u] = ls
+            late_tod[u] = when
+            if f > when:
+                ls -= 1
+        else:
+            if ahead:
+                for v, c, g in ahead:
+                    x = lst[v] - c - (g > late_tod[v])
+                    if x < ls:
+                        ls = x
+                    x = est[v] - c - (g > tod[v])
+                    if x < keep:
+                        keep = x
+            lst[u] = ls
         s = est[u]
         ts = ls - s
         total[u] = ts
@@ -318,14 +402,20 @@ def _schedule(
             free[u] = ts if ts < fs else fs
         else:
             free[u] = 0 if fs < 0 else (ts if fs > ts else fs)
-    lft = list(map(add, lst, dur))
 
-    # Displayed days: a task shows [s, e - 1]; a milestone at m shows on day m - 1.
+    # Displayed days: a task shows [s, s + d - 1]; a point at m on day m - 1, or on day m
+    # when it sits at the start of that day.
     before = (-1).__add__
     first_day = list(map(sub, est, point))
-    last_day = list(map(before, eft))
+    last_day = list(map(before, reach))
     late_first = list(map(sub, lst, point))
-    late_last = list(map(before, lft))
+    late_last = list(map(before, map(add, lst, dur)))
+    for i in starting:
+        first_day[i] += 1
+        # Its own late moment, at the start of a day, lies at lst only if that is allowed.
+        if late_tod[i]:
+            late_first[i] += 1
+            late_last[i] += 1
     critical = list(map((0).__ge__, total))
     for i in empty_phases:
         last_day[i] = first_day[i]
@@ -370,7 +460,7 @@ def _schedule(
         if not group:
             outcomes[release] = ReleaseOutcome(release, None, target_date, None, 0)
             continue
-        end = max(map(eft.__getitem__, group))
+        end = max(map(reach.__getitem__, group))
         target_end = release_target.get(release)
         late_by = 0 if target_end is None or end <= target_end else end - target_end
         outcomes[release] = ReleaseOutcome(
@@ -381,9 +471,10 @@ def _schedule(
             late_by,
         )
 
-    # A stable sort of a topological order keeps a milestone ahead of what it releases.
+    # In order of the first day each shows on; a stable sort of a topological order keeps a
+    # milestone ahead of what it releases on the same day.
     path = [u for u in order if critical[u] and not phase[u]]
-    path.sort(key=est.__getitem__)
+    path.sort(key=first_day.__getitem__)
     return ScheduleResult(result, outcomes, [items[u].id for u in path])
 
 
@@ -394,30 +485,28 @@ def _pin_actuals(
     duration: int,
     is_point: bool,
     calendar: WorkCalendar,
-    pin: list[int | None],
-    i: int,
-) -> int:
-    """Pin item ``i`` to its recorded dates; returns the duration they imply."""
+) -> tuple[int, int, int]:
+    """The start index, duration and (for a point) time of day that recorded dates imply."""
     if is_point:
-        when = finished if finished is not None else started
-        assert when is not None
-        pin[i] = calendar.index_on_or_before(when) + 1
-        return 0
+        # A milestone reached on a recorded finish day sits at the end of that day. With only
+        # a start recorded it is placed like any start, at the beginning of the day (as in MS
+        # Project, where an actual start on a milestone is also its actual finish).
+        if finished is not None:
+            return calendar.index_on_or_before(finished) + 1, 0, 0
+        assert started is not None
+        return calendar.index_on_or_after(started), 0, 1
     if finished is None:
         assert started is not None
-        pin[i] = calendar.index_on_or_after(started)
-        return duration
+        return calendar.index_on_or_after(started), duration, 0
     end = calendar.index_on_or_before(finished) + 1
     if started is None:
         # Finished without a recorded start: it took its planned duration.
-        pin[i] = end - duration
-        return duration
+        return end - duration, duration, 0
     if finished < started:
         raise ScheduleInputError(f"{item.key} finished ({finished}) before it started ({started})")
     # Work done only on non-working days still counts as one working day.
     start = min(calendar.index_on_or_after(started), end - 1)
-    pin[i] = start
-    return end - start
+    return start, end - start, 0
 
 
 def _link_error(
@@ -462,6 +551,7 @@ def _find_cycles(
     items: Sequence[ScheduleItem],
     stuck: list[int],
     out: list[list[tuple[int, int]]],
+    into_point: list[list[tuple[int, int, int]]],
 ) -> list[list[str]]:
     """Keys along cycles that together cover every item lying on some dependency cycle."""
     # Only the error path pays for networkx; the nodes Kahn's algorithm could not release are
@@ -472,7 +562,7 @@ def _find_cycles(
     graph.add_nodes_from(stuck)
     members = set(stuck)
     for u in stuck:
-        for v, _ in out[u]:
+        for v, *_ in (*out[u], *into_point[u]):
             if v in members:
                 graph.add_edge(u, v)
     cycles: list[list[str]] = []

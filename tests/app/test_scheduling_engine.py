@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import gc
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 import networkx as nx
@@ -40,6 +40,13 @@ def task(item_id: int, duration: int, **fields: object) -> ScheduleItem:
 
 def milestone(item_id: int, **fields: object) -> ScheduleItem:
     return ScheduleItem(item_id, f"A-{item_id}", "milestone", 0, **fields)  # type: ignore[arg-type]
+
+
+def zero_task(item_id: int, **fields: object) -> ScheduleItem:
+    return task(item_id, 0, **fields)
+
+
+PointFactory = Callable[..., ScheduleItem]
 
 
 def phase(item_id: int, **fields: object) -> ScheduleItem:
@@ -169,8 +176,36 @@ def test_milestone_after_a_task_finishing_monday_shows_monday_and_releases_tuesd
     assert result.critical_path == [1, 2, 3]
 
 
-def test_milestone_with_nothing_before_it_sits_at_the_end_of_the_previous_working_day() -> None:
-    assert span(run([milestone(1)]), 1) == (mar(1), mar(1))
+def test_milestone_with_nothing_before_it_shows_on_the_plan_start() -> None:
+    # The plan start is a start, so the kickoff sits at the beginning of Monday, not at the
+    # end of the Friday before the plan begins.
+    assert span(run([milestone(1)]), 1) == (mar(4), mar(4))
+
+
+@pytest.mark.parametrize("point", [milestone, zero_task])
+def test_kickoff_milestone_at_a_monday_release_start_shows_monday(point: PointFactory) -> None:
+    releases = [ReleaseBounds(1, start=mar(11))]
+    # Task 3 of an earlier release finishes on Friday: the end of Friday and the start of
+    # Monday are the same working-day index, and the start is the later time.
+    items = [point(1, release=1), task(2, 2, release=1), task(3, 5)]
+    result = run(items, [link(3, 1), link(1, 2)], releases=releases)
+    assert span(result, 3) == (mar(4), mar(8))
+    assert span(result, 1) == (mar(11), mar(11))
+    assert span(result, 2) == (mar(11), mar(12))
+
+
+def test_kickoff_at_a_plan_start_after_a_new_year_holiday_shows_on_the_plan_start() -> None:
+    calendar = WorkCalendar(holidays=[date(2027, 1, 1)])
+    monday = date(2027, 1, 4)
+    chain = [milestone(1), task(2, 1)]
+    result = run(chain, [link(1, 2)], calendar=calendar, plan_start=monday)
+    assert span(result, 1) == (monday, monday)
+    assert span(result, 2) == (monday, monday)
+    on_the_holiday = run([milestone(1)], calendar=calendar, plan_start=date(2027, 1, 1))
+    assert span(on_the_holiday, 1) == (monday, monday)
+    released = [ReleaseBounds(7, start=date(2027, 1, 1))]
+    result = run([milestone(1, release=7)], calendar=calendar, releases=released, plan_start=None)
+    assert span(result, 1) == (monday, monday)
 
 
 def test_milestone_with_a_duration_is_still_a_point() -> None:
@@ -184,6 +219,125 @@ def test_zero_length_task_behaves_like_a_milestone() -> None:
     result = run([task(1, 2), task(2, 0), task(3, 1)], [link(1, 2), link(2, 3)])
     assert span(result, 2) == (mar(5), mar(5))
     assert span(result, 3) == (mar(6), mar(6))
+
+
+def test_chain_ss_from_a_task_places_a_milestone_on_the_task_start_day() -> None:
+    items = [task(1, 3, not_before=mar(6)), milestone(2), milestone(3), task(4, 1)]
+    links = [link(1, 2, "SS"), link(1, 3, "SS", 2), link(3, 4)]
+    result = run(items, links)
+    assert span(result, 1) == (mar(6), mar(8))
+    assert span(result, 2) == (mar(6), mar(6))
+    # Two working days after the start of Wednesday is the start of Friday, and a task
+    # after a milestone at the start of a day starts that day.
+    assert span(result, 3) == (mar(8), mar(8))
+    assert span(result, 4) == (mar(8), mar(8))
+
+
+def test_fork_ff_and_sf_from_a_task_place_milestones_at_its_finish_and_its_start() -> None:
+    items = [task(1, 3), milestone(2), task(3, 1), milestone(4), task(5, 1)]
+    items += [milestone(6), milestone(7)]
+    links = [link(1, 2, "FF"), link(2, 3), link(1, 4, "SF"), link(4, 5)]
+    links += [link(1, 6, "FF", 2), link(1, 7, "SF", 1)]
+    result = run(items, links)
+    assert span(result, 1) == (mar(4), mar(6))
+    assert span(result, 2) == (mar(6), mar(6))  # the end of Wednesday
+    assert span(result, 3) == (mar(7), mar(7))
+    assert span(result, 4) == (mar(4), mar(4))  # the start of Monday
+    assert span(result, 5) == (mar(4), mar(4))
+    assert span(result, 6) == (mar(8), mar(8))
+    assert span(result, 7) == (mar(5), mar(5))
+
+
+def test_chain_of_milestones_keeps_the_time_of_day_through_lags() -> None:
+    # From a finish: the end of Friday, + 1 is the end of Monday, + 2 the end of Wednesday,
+    # - 3 the end of Friday again.
+    after_finish = [task(1, 5), milestone(2), milestone(3), milestone(4), milestone(5)]
+    links = [link(1, 2), link(2, 3, "FS", 1), link(3, 4, "SS", 2), link(4, 5, "FS", -3)]
+    # From a start: the start of Monday, + 1 the start of Tuesday, - 1 the start of Monday.
+    after_start = [milestone(6, not_before=mar(10)), milestone(7), milestone(8), task(9, 1)]
+    links += [link(6, 7, "FS", 1), link(7, 8, "FF", -1), link(7, 9)]
+    result = run(after_finish + after_start, links)
+    shows = {i: result.items[i].start for i in (2, 3, 4, 5, 6, 7, 8)}
+    assert shows == {
+        2: mar(8),
+        3: mar(11),
+        4: mar(13),
+        5: mar(8),
+        6: mar(11),
+        7: mar(12),
+        8: mar(11),
+    }
+    assert span(result, 9) == (mar(12), mar(12))
+
+
+def test_join_of_a_finish_and_a_start_at_one_index_takes_the_start() -> None:
+    # Task 1 ends on Friday; milestone 2 and task 4 begin on Monday: the same index.
+    items = [
+        task(1, 5),
+        milestone(2, not_before=mar(11)),
+        milestone(3),
+        task(4, 2, not_before=mar(11)),
+    ]
+    items += [milestone(5), milestone(6)]
+    for links in (
+        [link(1, 3), link(2, 3), link(1, 5), link(4, 5, "SS"), link(1, 6)],
+        [link(2, 3), link(1, 3), link(4, 5, "SS"), link(1, 5), link(1, 6)],
+    ):
+        result = run(items, links)
+        assert span(result, 3) == (mar(11), mar(11))
+        assert span(result, 5) == (mar(11), mar(11))
+        assert span(result, 6) == (mar(8), mar(8))  # the finish alone: Friday
+
+
+def test_join_where_a_finish_outruns_a_start_lets_the_start_slip_only_while_no_day_moves() -> None:
+    # Task 2 finishes at the end of Tuesday; task 1's SS + 1 asks only for the start of
+    # Tuesday. Slipping task 1 a day would move milestone 3 to Wednesday on the chart.
+    items = [task(1, 1), task(2, 2), milestone(3), task(4, 1)]
+    links = [link(1, 3, "SS", 1), link(2, 3), link(3, 4)]
+    result = run(items, links)
+    assert span(result, 3) == (mar(5), mar(5))
+    assert span(result, 4) == (mar(6), mar(6))
+    # With task 4 after it the milestone may move to the start of Wednesday and nothing
+    # later moves, so task 1 has a day of total slack but none free.
+    first = result.items[1]
+    assert (first.total_slack, first.free_slack, first.critical) == (1, 0, False)
+    assert result.items[3].critical and result.items[2].critical
+    slipped = run([task(1, 1, not_before=mar(5)), *items[1:]], links)
+    assert span(slipped, 3) == (mar(6), mar(6))
+    assert span(slipped, 4) == (mar(6), mar(6))
+    # When the milestone ends the plan, its day is the plan's last day: no slack at all.
+    alone = run(items[:3], links[:2])
+    assert (alone.items[1].total_slack, alone.items[1].critical) == (0, True)
+
+
+def test_rhombus_from_a_kickoff_to_a_join_milestone() -> None:
+    items = [milestone(1), task(2, 3), task(3, 1), milestone(4), task(5, 1)]
+    links = [link(1, 2), link(1, 3, "SS", 1), link(2, 4), link(3, 4), link(4, 5)]
+    result = run(items, links)
+    assert span(result, 1) == (mar(4), mar(4))
+    assert span(result, 2) == (mar(4), mar(6))
+    assert span(result, 3) == (mar(5), mar(5))
+    assert span(result, 4) == (mar(6), mar(6))
+    assert span(result, 5) == (mar(7), mar(7))
+    assert (result.items[3].total_slack, result.items[3].free_slack) == (1, 1)
+    assert result.critical_path == [1, 2, 4, 5]
+
+
+def test_chain_of_critical_milestones_shows_each_on_one_day_early_and_late() -> None:
+    # 2 follows a finish, 4 a not-before date at the same index as a finish, 6 a start.
+    items = [task(1, 2), milestone(2), task(3, 2), milestone(4, not_before=mar(8))]
+    items += [task(5, 1), milestone(6), milestone(7)]
+    links = [link(1, 2), link(2, 3), link(3, 4), link(4, 5), link(5, 6, "SS"), link(1, 7)]
+    result = run(items, links)
+    assert [result.items[i].start for i in (2, 4, 6, 7)] == [mar(5), mar(8), mar(8), mar(5)]
+    for i in (2, 4, 6):
+        dates = result.items[i]
+        assert dates.late_start == dates.late_finish == dates.start == dates.finish
+        assert (dates.total_slack, dates.critical) == (0, True)
+    assert result.critical_path == [1, 2, 3, 4, 5, 6]
+    # A milestone with slack keeps its time of day late too: late - early is its slack.
+    loose = result.items[7]
+    assert (loose.total_slack, loose.late_start, loose.late_finish) == (3, mar(8), mar(8))
 
 
 # Calendar effects and constraints -----------------------------------------------------------
@@ -206,12 +360,19 @@ def test_not_before_loses_to_a_later_predecessor() -> None:
     assert span(result, 2) == (mar(8), mar(8))
 
 
-def test_milestone_not_before_a_date_sits_at_the_end_of_that_date() -> None:
+def test_milestone_not_before_a_date_sits_at_the_start_of_that_day() -> None:
     items = [milestone(1, not_before=mar(6)), task(2, 1), milestone(3, not_before=mar(9))]
     result = run(items, [link(1, 2)])
     assert span(result, 1) == (mar(6), mar(6))
-    assert span(result, 2) == (mar(7), mar(7))
-    assert span(result, 3) == (mar(8), mar(8))  # the end of Saturday is the end of Friday
+    assert span(result, 2) == (mar(6), mar(6))  # it starts as the milestone's day begins
+    assert span(result, 3) == (mar(11), mar(11))  # never before its own date
+
+
+@pytest.mark.parametrize("point", [milestone, zero_task])
+def test_milestone_not_before_a_sunday_shows_on_the_monday_after(point: PointFactory) -> None:
+    result = run([point(1, not_before=mar(10)), task(2, 1)], [link(1, 2)])
+    assert span(result, 1) == (mar(11), mar(11))
+    assert span(result, 2) == (mar(11), mar(11))
 
 
 def test_release_start_bounds_its_items_only() -> None:
@@ -267,6 +428,51 @@ def test_release_without_target_is_bounded_by_its_own_latest_finish() -> None:
     assert result.items[2].total_slack == 0
     assert result.releases[1].late_by == 0
     assert result.releases[1].target is None
+
+
+def test_milestone_on_the_monday_after_a_friday_target_makes_the_release_a_day_late() -> None:
+    releases = [ReleaseBounds(1, target=mar(8))]
+    work = [task(1, 5, release=1), milestone(2, release=1)]
+    on_time = run(work, [link(1, 2)], releases=releases)
+    assert span(on_time, 2) == (mar(8), mar(8))
+    outcome = on_time.releases[1]
+    assert (outcome.finish, outcome.slack, outcome.late_by) == (mar(8), 0, 0)
+    late = run(
+        [*work, milestone(3, release=1, not_before=mar(10))], [link(1, 2)], releases=releases
+    )
+    assert span(late, 3) == (mar(11), mar(11))
+    outcome = late.releases[1]
+    assert (outcome.finish, outcome.slack, outcome.late_by) == (mar(11), -1, 1)
+    # Its latest day is the target, the day before it shows.
+    dates = late.items[3]
+    assert (dates.late_start, dates.late_finish, dates.total_slack) == (mar(8), mar(8), -1)
+    assert dates.critical
+    assert late.critical_path == [1, 2, 3]  # 2 at the end of Friday, 3 at the start of Monday
+
+
+def test_fork_from_a_kickoff_to_a_task_and_a_late_milestone_puts_the_kickoff_on_the_late_path() -> (
+    None
+):
+    # Milestone 3 keeps the kickoff's start of day: five days on is the start of Monday 11,
+    # a day past the Friday target. Task 2 alone would let the kickoff stay at the start of
+    # Monday 4; milestone 3 needs it at the end of Friday 1, the same index but earlier.
+    releases = [ReleaseBounds(1, target=mar(8))]
+    items = [milestone(1, release=1), task(2, 5, release=1), milestone(3, release=1)]
+    result = run(items, [link(1, 2), link(1, 3, "FS", 5)], releases=releases)
+    assert [result.items[i].start for i in (1, 2, 3)] == [mar(4), mar(4), mar(11)]
+    assert result.releases[1].late_by == 1
+    kickoff = result.items[1]
+    assert (kickoff.total_slack, kickoff.late_start, kickoff.critical) == (-1, mar(1), True)
+    assert result.items[2].total_slack == 0
+
+
+def test_release_without_target_ends_on_the_day_its_last_milestone_shows() -> None:
+    items = [task(1, 5, release=1), milestone(2, release=1, not_before=mar(11))]
+    result = run(items, releases=[ReleaseBounds(1)])
+    assert result.releases[1].finish == mar(11)
+    # The task may finish on Monday without moving the release.
+    assert (result.items[1].total_slack, result.items[1].late_finish) == (1, mar(11))
+    assert (result.items[2].total_slack, result.items[2].late_start) == (0, mar(11))
 
 
 def test_release_outcomes_cover_referenced_and_empty_releases() -> None:
@@ -333,6 +539,17 @@ def test_phase_order_in_the_input_does_not_matter() -> None:
     assert span(result, 11) == (mar(4), mar(5))
 
 
+def test_phases_roll_up_the_day_their_milestones_show() -> None:
+    items = [phase(10), milestone(1, parent=10), milestone(2, parent=10, not_before=mar(10))]
+    items += [phase(11), milestone(3, parent=11), task(4, 2, parent=11)]
+    result = run(items, [link(3, 4)])
+    assert span(result, 10) == (mar(4), mar(11))
+    assert span(result, 11) == (mar(4), mar(5))
+    # Nothing follows the kickoff, so it could happen as late as the plan's last day.
+    assert (result.items[1].total_slack, result.items[1].late_start) == (5, mar(11))
+    assert (result.items[10].late_start, result.items[10].late_finish) == (mar(11), mar(11))
+
+
 def test_empty_phase_shows_on_its_first_possible_day() -> None:
     result = run([phase(1), phase(2, not_before=mar(9))])
     assert span(result, 1) == (mar(4), mar(4))
@@ -389,6 +606,15 @@ def test_milestone_actual_pins_it_to_the_end_of_that_day() -> None:
     assert span(result, 3) == (mar(7), mar(7))
 
 
+def test_milestone_actual_start_alone_pins_it_to_the_start_of_that_day() -> None:
+    items = [task(1, 5), milestone(2, actual_start=mar(6)), task(3, 1)]
+    result = run(items, [link(1, 2), link(2, 3)])
+    assert span(result, 2) == (mar(6), mar(6))
+    assert span(result, 3) == (mar(6), mar(6))
+    sunday = run([milestone(1, actual_start=mar(10))])
+    assert span(sunday, 1) == (mar(11), mar(11))
+
+
 def test_actual_finish_before_actual_start_is_rejected() -> None:
     with pytest.raises(ScheduleInputError, match="A-1"):
         run([task(1, 1, actual_start=mar(6), actual_finish=mar(5))])
@@ -422,6 +648,14 @@ def test_cycle_error_covers_a_figure_eight() -> None:
     with pytest.raises(CycleError) as caught:
         run(items, links)
     assert {key for cycle in caught.value.cycles for key in cycle} == {"A-1", "A-2", "A-3"}
+
+
+def test_cycle_through_milestones_names_them() -> None:
+    items = [task(1, 1), milestone(2), milestone(3), task(4, 1)]
+    links = [link(1, 2), link(2, 3, "SS"), link(3, 1, "FF"), link(3, 4)]
+    with pytest.raises(CycleError) as caught:
+        run(items, links)
+    assert caught.value.cycles == [["A-1", "A-2", "A-3"]]
 
 
 def test_link_to_an_unknown_item_is_rejected() -> None:
@@ -489,7 +723,7 @@ def dags(draw: st.DrawFn) -> tuple[list[ScheduleItem], list[ScheduleLink], WorkC
         if is_milestone:
             items.append(milestone(i, not_before=not_before))
         else:
-            items.append(task(i, draw(st.integers(1, 6)), not_before=not_before))
+            items.append(task(i, draw(st.integers(0, 6)), not_before=not_before))
     links = [
         link(min(a, b), max(a, b), link_type, lag)
         for a, b, link_type, lag in draw(
@@ -509,94 +743,110 @@ def dags(draw: st.DrawFn) -> tuple[list[ScheduleItem], list[ScheduleLink], WorkC
     return items, links, WorkCalendar(holidays=holidays)
 
 
-def _bounds(
-    calendar: WorkCalendar, item: ScheduleItem, dates: ItemDates
-) -> tuple[int, int, int, int]:
-    """(early start, early end, late start, late end) as working-day boundary indices."""
-    if item.kind == "milestone":
-        early = calendar.index_on_or_before(dates.start) + 1
-        late = calendar.index_on_or_before(dates.late_start) + 1
-        return early, early, late, late
-    return (
-        calendar.index_on_or_after(dates.start),
-        calendar.index_on_or_before(dates.finish) + 1,
-        calendar.index_on_or_after(dates.late_start),
-        calendar.index_on_or_before(dates.late_finish) + 1,
-    )
+Moment = tuple[int, int]  # working-day index; 0 for the end of the day before, 1 its start
 
 
-def _margin(kind: str, lag: int, pred: tuple[int, int], succ: tuple[int, int]) -> int:
-    """How far a link constraint is from binding, given (start, end) of both sides."""
-    pred_side = pred[1] if kind in ("FS", "FF") else pred[0]
-    succ_side = succ[1] if kind in ("FF", "SF") else succ[0]
-    return succ_side - pred_side - lag
+def _is_point(item: ScheduleItem) -> bool:
+    return item.kind == "milestone" or item.duration == 0
+
+
+def _moments(
+    items: Sequence[ScheduleItem],
+    links: Sequence[ScheduleLink],
+    calendar: WorkCalendar,
+    floor: dict[int, Moment] | None = None,
+) -> dict[int, Moment]:
+    """Early moments read off ARCHITECTURE.md literally, relaxing links until nothing moves.
+
+    A task's moment is its start, always at the start of a day. ``floor`` adds lower bounds,
+    to see what slipping an item would do.
+    """
+    base = calendar.index_on_or_after(MON)
+    by_id = {item.id: item for item in items}
+    at: dict[int, Moment] = {}
+    for item in items:
+        lower = base
+        if item.not_before is not None:
+            lower = max(lower, calendar.index_on_or_after(item.not_before))
+        at[item.id] = max((lower, 1), (floor or {}).get(item.id, (lower, 1)))
+    moved = True
+    while moved:
+        moved = False
+        for lk in sorted(links, key=lambda lk: lk.successor):
+            pred, succ = by_id[lk.predecessor], by_id[lk.successor]
+            index, when = at[pred.id]
+            if not _is_point(pred) and lk.type in ("FS", "FF"):
+                index, when = index + pred.duration, 0
+            index += lk.lag
+            if not _is_point(succ):
+                when = 1
+                if lk.type in ("FF", "SF"):
+                    index -= succ.duration
+            if (index, when) > at[succ.id]:
+                at[succ.id] = (index, when)
+                moved = True
+    return at
+
+
+def _shown(calendar: WorkCalendar, item: ScheduleItem, moment: Moment) -> tuple[date, date]:
+    index, when = moment
+    if _is_point(item):
+        day = calendar.date_of(index - 1 + when)
+        return day, day
+    return calendar.date_of(index), calendar.date_of(index + item.duration - 1)
+
+
+def _plan_end(items: Sequence[ScheduleItem], at: dict[int, Moment]) -> int:
+    """One past the last working day anything shows on."""
+    return max(at[i.id][0] + (at[i.id][1] if _is_point(i) else i.duration) for i in items)
 
 
 @settings(max_examples=150, deadline=None)
 @given(dags())
-def test_random_dags_satisfy_every_constraint_and_critical_chains_are_contiguous(
+def test_random_dags_follow_the_rule_and_slack_is_how_far_an_item_can_slip(
     network: tuple[list[ScheduleItem], list[ScheduleLink], WorkCalendar],
 ) -> None:
     items, links, calendar = network
     result = schedule(items, links, calendar, plan_start=MON)
-    base = calendar.index_on_or_after(MON)
-    at = {item.id: _bounds(calendar, item, result.items[item.id]) for item in items}
-    end = max(b[1] for b in at.values())
-
+    early = _moments(items, links, calendar)
     for item in items:
-        s, e, ls, le = at[item.id]
         dates = result.items[item.id]
-        assert e - s == le - ls == item.duration
-        assert dates.total_slack == ls - s >= 0
-        assert 0 <= dates.free_slack <= dates.total_slack
-        assert dates.critical == (dates.total_slack == 0)
-        assert le <= end
+        assert (dates.start, dates.finish) == _shown(calendar, item, early[item.id])
+    end = _plan_end(items, early)
+    successors: dict[int, list[int]] = {item.id: [] for item in items}
     for lk in links:
-        p, q = at[lk.predecessor], at[lk.successor]
-        assert _margin(lk.type, lk.lag, p[:2], q[:2]) >= 0
-        assert _margin(lk.type, lk.lag, p[2:], q[2:]) >= 0
-        # Slipping the predecessor by its free slack leaves the successor where it is.
-        slip = result.items[lk.predecessor].free_slack
-        assert _margin(lk.type, lk.lag, (p[0] + slip, p[1] + slip), q[:2]) >= 0
+        successors[lk.predecessor].append(lk.successor)
 
-    incoming: dict[int, list[ScheduleLink]] = {item.id: [] for item in items}
-    outgoing: dict[int, list[ScheduleLink]] = {item.id: [] for item in items}
-    for lk in links:
-        incoming[lk.successor].append(lk)
-        outgoing[lk.predecessor].append(lk)
     for item in items:
-        s, e, ls, le = at[item.id]
-        lower = base
-        if item.not_before is not None:
-            lower = max(
-                lower,
-                calendar.index_on_or_before(item.not_before) + 1
-                if item.kind == "milestone"
-                else calendar.index_on_or_after(item.not_before),
-            )
-        # Early dates are as early as possible: held by the bound or a binding link.
-        assert s == lower or any(
-            _margin(lk.type, lk.lag, at[lk.predecessor][:2], (s, e)) == 0
-            for lk in incoming[item.id]
-        )
-        if not result.items[item.id].critical:
-            continue
-        # A critical item is reached by a binding link from a critical item, or starts the
-        # plan, and hands on to a critical item, or ends the plan.
-        assert s == lower or any(
-            _margin(lk.type, lk.lag, at[lk.predecessor][:2], (s, e)) == 0
-            and result.items[lk.predecessor].critical
-            for lk in incoming[item.id]
-        )
-        assert e == end or any(
-            _margin(lk.type, lk.lag, (s, e), at[lk.successor][:2]) == 0
-            and result.items[lk.successor].critical
-            for lk in outgoing[item.id]
-        )
+        dates = result.items[item.id]
+        total, free = dates.total_slack, dates.free_slack
+        assert dates.critical == (total == 0)
+        assert 0 <= free <= total
+        # Late dates keep the time of day: they lie ``total`` working days after the early.
+        late = [calendar.index_on_or_after(day) + total for day in (dates.start, dates.finish)]
+        assert [dates.late_start, dates.late_finish] == list(map(calendar.date_of, late))
+        index, when = early[item.id]
+
+        def slip(
+            days: int, item_id: int = item.id, index: int = index, when: int = when
+        ) -> dict[int, Moment]:
+            return _moments(items, links, calendar, {item_id: (index + days, when)})
+
+        # Slipping an item by its total slack leaves the plan's last day where it was; one
+        # day more moves it.
+        assert _plan_end(items, slip(total)) == end
+        assert _plan_end(items, slip(total + 1)) > end
+        # Slipping it by its free slack moves no successor; one day more moves one, unless
+        # that already moves the plan's end.
+        after = slip(free)
+        assert all(after[v] == early[v] for v in successors[item.id])
+        if free < total:
+            after = slip(free + 1)
+            assert any(after[v] != early[v] for v in successors[item.id])
 
     critical = [item.id for item in items if result.items[item.id].critical]
     assert sorted(result.critical_path) == sorted(critical)
-    starts = [at[i][0] for i in result.critical_path]
+    starts = [result.items[i].start for i in result.critical_path]
     assert starts == sorted(starts)
 
 
@@ -609,9 +859,12 @@ def test_single_release_late_by_is_the_negative_slack(
     items = [item._replace(release=1) for item in items]
     result = schedule(items, links, calendar, [ReleaseBounds(1, target=target)], MON)
     outcome = result.releases[1]
-    assert outcome.slack is not None
+    assert outcome.slack is not None and outcome.finish is not None
     assert outcome.late_by == max(0, -outcome.slack)
     assert outcome.finish == max(dates.finish for dates in result.items.values())
+    # Late by the working days the last day shown lies past the target.
+    shown_past = calendar.index_on_or_after(outcome.finish) - calendar.index_on_or_before(target)
+    assert outcome.late_by == max(0, shown_past)
 
 
 @settings(max_examples=150, deadline=None)
