@@ -542,6 +542,9 @@ def plan_demo(today: dt.date, first_id: int) -> DemoPlan:
         while _deploy_day(deploy, "prod", windows, calendar) != deploy:
             day, deploy = deploy, calendar.add_working_days(deploy, 1)
         gng.not_before = day
+        # A decision taken on day D places the Go/No-Go at the start of D, so the deployment
+        # that follows it is booked into its window the next day explicitly.
+        by_ref[release]["r4"].not_before = deploy
     baseline = _run(rows, links, calendar, starts)
 
     # What really happened: the same network with the recipe's slips, recorded as actuals

@@ -271,6 +271,22 @@ def test_demo_keeps_deployments_out_of_freezes_and_blackouts(
                     and w.environment_id in (None, deployment.environment_id)
                 ]
                 assert (deployment.outcome == "planned") == (day >= today)
+            prod = session.scalar(select(Environment.id).where(Environment.tier == "production"))
+        # The schedule agrees: each release's production deployment task lands in a window
+        # that no freeze or blackout closes (a Go/No-Go at the start of its day must not pull
+        # the deployment into the same day).
+        plan = Plan(store)
+        plan.load()
+        for release in plan.releases.rows():
+            task = next(
+                i for i in plan.work_items.rows(release.id) if i.name == "Production deployment"
+            )
+            assert task.start is not None
+            assert not [
+                w.name
+                for w in closed
+                if w.start_date <= task.start <= w.end_date and w.environment_id in (None, prod)
+            ], (release.name, task.start)
 
 
 def test_synthetic_plan_has_the_asked_shape(tmp_path: Path) -> None:
