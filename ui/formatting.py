@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Sequence
 
 from app.audit import HistoryEntry
@@ -66,3 +67,12 @@ def history_html(entries: Sequence[HistoryEntry]) -> str:
         why = f' <i style="color:#6b7280">({html.escape(entry.reason)})</i>' if entry.reason else ""
         parts.append(f"{head}<br>{what}{why}")
     return "<br><br>".join(parts)
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(text: str) -> tuple[str | int, ...]:
+    """A sort key that puts 'ATL-9' before 'ATL-10': digit runs compare as numbers."""
+    parts = _DIGITS.split(text.casefold())
+    return tuple(int(p) if n % 2 else p for n, p in enumerate(parts))

@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from PySide6.QtCore import (
     QAbstractItemModel,
-    QEvent,
     QModelIndex,
-    QObject,
     QPersistentModelIndex,
     QRect,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QIcon, QKeyEvent, QPainter
+from PySide6.QtGui import QBrush, QColor, QIcon, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemDelegate,
     QApplication,
     QComboBox,
     QSpinBox,
@@ -27,7 +24,7 @@ from typing_extensions import override
 from app.fields import FieldKind
 from app.work_items import WORK_ITEM_FIELDS
 from ui.date_edit import DateField
-from ui.field_widgets import make_editor, set_value, value_of
+from ui.field_delegate import FieldDelegate
 from ui.items_table_model import DEPTH_ROLE, EDIT_FIELDS, ITEM_ROW_ROLE, Column
 
 Index = QModelIndex | QPersistentModelIndex
@@ -36,7 +33,7 @@ PROGRESS_COLOR = QColor("#3b82f6")
 PROGRESS_TRACK = QColor("#e5e7eb")
 
 
-class ItemsDelegate(QStyledItemDelegate):
+class ItemsDelegate(FieldDelegate):
     """Column-specific editors; the Name column is indented by outline depth."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -48,48 +45,28 @@ class ItemsDelegate(QStyledItemDelegate):
         name = EDIT_FIELDS.get(Column(index.column()))
         if name is None or WORK_ITEM_FIELDS[name].kind == FieldKind.TEXT:
             return super().createEditor(parent, option, index)
-        editor = make_editor(WORK_ITEM_FIELDS[name], parent)
+        editor = self.field_editor(WORK_ITEM_FIELDS[name], parent)
         if isinstance(editor, QSpinBox) and name == "duration":
             editor.setSuffix(" d")  # the column is narrow
         if isinstance(editor, DateField):
             editor.setPlaceholderText("not pinned")
             row = index.data(ITEM_ROW_ROLE)
             editor.set_reference_date(getattr(row, "start", None))  # the calendar opens there
-            # A calendar pick or the clear button ends the edit as Enter does.
-            editor.picked.connect(lambda: self._commit_and_close(editor))
         return editor
 
     @override
     def setEditorData(self, editor: QWidget, index: Index) -> None:
         if isinstance(editor, QSpinBox | QComboBox | DateField):
-            set_value(editor, index.data(Qt.ItemDataRole.EditRole))
-        else:
             super().setEditorData(editor, index)
+        else:
+            QStyledItemDelegate.setEditorData(self, editor, index)
 
     @override
     def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: Index) -> None:
-        if isinstance(editor, DateField) and editor.error() is not None:
-            return  # text that is no date never reaches the plan
         if isinstance(editor, QSpinBox | QComboBox | DateField):
-            model.setData(index, value_of(editor), Qt.ItemDataRole.EditRole)
-        else:
             super().setModelData(editor, model, index)
-
-    def _commit_and_close(self, editor: QWidget) -> None:
-        self.commitData.emit(editor)
-        self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
-
-    @override
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        # Qt keeps the editor open on Enter while its text is no date; say why in red.
-        if (
-            isinstance(watched, DateField)
-            and isinstance(event, QKeyEvent)
-            and event.type() == QEvent.Type.KeyPress
-            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
-        ):
-            watched.mark_if_invalid()
-        return super().eventFilter(watched, event)
+        else:
+            QStyledItemDelegate.setModelData(self, editor, model, index)
 
     @override
     def updateEditorGeometry(

@@ -8,7 +8,6 @@ be edited come from the work items' field rules (app.work_items.WORK_ITEM_FIELDS
 from __future__ import annotations
 
 import datetime as dt
-import re
 from enum import IntEnum
 from typing import Any, Protocol
 
@@ -26,7 +25,7 @@ from app.plan import Plan
 from app.plan_data import ItemRow
 from app.unit_of_work import ChangeNotice
 from app.work_items import WORK_ITEM_FIELDS
-from ui.formatting import format_date, format_slack, kind_label, working_days
+from ui.formatting import format_date, format_slack, kind_label, natural_key, working_days
 from ui.resources import icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -89,7 +88,6 @@ _ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _STATUS = WORK_ITEM_FIELDS["status"]
 _NUMERIC = {Column.DURATION, Column.TOTAL_SLACK, Column.FREE_SLACK, Column.PERCENT}
 
-_DIGITS = re.compile(r"(\d+)")
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # int: the work item's id
 ITEM_ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # ItemRow: the whole row, for views and panels
@@ -405,12 +403,6 @@ def _tooltip(row: ItemRow, column: int) -> str | None:
     return None
 
 
-def _natural(text: str) -> tuple[str | int, ...]:
-    """'ATL-9' before 'ATL-10': digit runs compare as numbers."""
-    parts = _DIGITS.split(text.casefold())
-    return tuple(int(p) if n % 2 else p for n, p in enumerate(parts))
-
-
 def _sort_value(row: ItemRow, column: int) -> Any:
     match column:
         case Column.DURATION:
@@ -427,7 +419,7 @@ def _sort_value(row: ItemRow, column: int) -> Any:
             return int(row.critical)
         case Column.PERCENT:
             return row.percent_complete
-    return _natural(_display(row, column) or "")
+    return natural_key(_display(row, column) or "")
 
 
 def _convert(column: Column, value: Any) -> Any:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any, Protocol
 
@@ -21,6 +20,7 @@ from app.fields import Field, FieldKind, FieldSet
 from app.unit_of_work import ChangeNotice
 from ui.commands import FieldSource, Value
 from ui.field_widgets import Options, display
+from ui.formatting import natural_key
 
 Index = QModelIndex | QPersistentModelIndex
 NO_PARENT = QModelIndex()  # the default parent argument (a shared invalid index)
@@ -30,7 +30,6 @@ RECORD_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # int: the record's id
 Markers = Mapping[str, Mapping[Any, str]]
 
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-_DIGITS = re.compile(r"(\d+)")
 
 
 class RecordSource(FieldSource, Protocol):
@@ -170,7 +169,7 @@ class RecordTableModel(QAbstractTableModel):
             return (True,)
         if field.kind in (FieldKind.DATE, FieldKind.TIMESTAMP, FieldKind.INT):
             return (False, value)
-        return (False, _natural(display(field, value, self.options(field))))
+        return (False, natural_key(display(field, value, self.options(field))))
 
     @override
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -289,9 +288,3 @@ def _marker(color: QColor) -> QIcon:
     painter.drawRoundedRect(1, 1, 10, 10, 3, 3)
     painter.end()
     return QIcon(pixmap)
-
-
-def _natural(text: str) -> tuple[str | int, ...]:
-    """'Q2' before 'Q10': digit runs compare as numbers."""
-    parts = _DIGITS.split(text.casefold())
-    return tuple(int(p) if n % 2 else p for n, p in enumerate(parts))
