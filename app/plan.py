@@ -20,7 +20,7 @@ from app.plan_settings import SETTING_FIELDS, PlanSettings, write_setting
 from app.plan_state import PlanState, Progress
 from app.records import RecordService
 from app.releases import ReleaseService
-from app.schedule_runs import DerivedDates, Executor
+from app.schedule_runs import Scheduler
 from app.store import PLAN_SUFFIX, PlanStore
 from app.unit_of_work import UnitOfWork
 from app.work_items import WorkItemService
@@ -62,9 +62,9 @@ class PlanSettingsService:
 class Plan:
     """An open plan. Edits go through `uow` via the services; reads come from `state`."""
 
-    def __init__(self, store: PlanStore, executor: Executor | None = None) -> None:
+    def __init__(self, store: PlanStore, scheduler: Scheduler | None = None) -> None:
         self.store = store
-        self.state = PlanState(store, executor)
+        self.state = PlanState(store, scheduler)
         self.uow = UnitOfWork(store, self.state)
         self.state.publish = self.uow.publish
         self.work_items = WorkItemService(self.state, self.uow)
@@ -79,22 +79,14 @@ class Plan:
         *,
         read_only: bool = False,
         create: bool = False,
-        executor: Executor | None = None,
+        scheduler: Scheduler | None = None,
         progress: Progress | None = None,
         actor: str | None = None,
     ) -> Plan:
-        """Open (or create) a plan file and read it; the schedule follows via `executor`.
-
-        The plan owns `executor` from here on: it is closed with the plan, or at once when
-        the plan cannot be opened.
-        """
-        try:
-            store = PlanStore.open(path, read_only=read_only, create=create, actor=actor)
-        except BaseException:
-            if executor is not None:
-                executor.close()
-            raise
-        plan = cls(store, executor)
+        """Open (or create) a plan file and read it; the schedule follows via `scheduler`
+        (inline by default), which the plan owns from here on."""
+        store = PlanStore.open(path, read_only=read_only, create=create, actor=actor)
+        plan = cls(store, scheduler)
         try:
             plan.load(progress)
         except BaseException:
@@ -103,7 +95,7 @@ class Plan:
         return plan
 
     def load(self, progress: Progress | None = None) -> None:
-        """Read the plan, then ask for its schedule (inline, or on the executor's thread)."""
+        """Read the plan, then ask for its schedule (inline, or from the schedule process)."""
         with self.store.read() as session:
             self.state.load(session, progress)
         self.state.request_schedule()
@@ -176,8 +168,8 @@ class Plan:
         target = Path(target)
         if target.suffix != PLAN_SUFFIX:
             raise ValidationError(f"A plan file name ends in {PLAN_SUFFIX}: {target}")
-        # A background job may still be writing derived dates: let it finish first.
-        self.state.executor.drain()
+        # A run in hand may still be writing derived dates: let it finish first.
+        self.state.scheduler.drain()
         written = self.store.save_as(target)
         copy = PlanStore.open(written, actor=self.store.actor)
         if copy.read_only:
@@ -185,8 +177,8 @@ class Plan:
             copy.close()
             raise PlanOpenError(f"{written} was written, but cannot be edited ({reason}).")
         old = self.store
-        self.store = self.uow.store = self.state.store = copy
-        self.state.retarget(DerivedDates(copy, self.state.stored_dates()))
+        self.store = self.uow.store = copy
+        self.state.retarget(copy)
         old.close()
         return written
 

@@ -12,11 +12,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.fields import Field, FieldKind, FieldSet, parse_weekdays, weekdays_text
+from app.fields import Field, FieldKind, FieldSet, weekdays_text
+from app.schedule_inputs import work_week
+from app.scheduling.calendar import DEFAULT_WORKDAYS
 from models import PlanSetting
 
 _KEY_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}$")
-DEFAULT_WORK_WEEK = frozenset({0, 1, 2, 3, 4})
 
 
 def _prefix_problem(value: str) -> str | None:
@@ -58,7 +59,7 @@ SETTINGS: tuple[Setting, ...] = (
             tip="Days work is scheduled on; holidays are taken out of them",
             check=_work_week_problem,
         ),
-        DEFAULT_WORK_WEEK,
+        DEFAULT_WORKDAYS,
     ),
     Setting(
         Field(
@@ -91,8 +92,7 @@ def decode(key: str, text: str) -> Any:
     try:
         match setting.field.kind:
             case FieldKind.WEEKDAYS:
-                days = parse_weekdays(text)
-                return days if days else setting.default
+                return work_week(text)  # read as the schedule process reads it
             case FieldKind.DATE:
                 return dt.date.fromisoformat(text)
             case FieldKind.TIMESTAMP:

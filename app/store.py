@@ -18,7 +18,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import Connection, Engine, Table, bindparam, create_engine, event, update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool, StaticPool
@@ -31,7 +31,7 @@ from app.errors import (
     PlanOpenError,
     ReadOnlyPlanError,
 )
-from models import PlanSetting
+from models import PlanSetting, WorkItem
 
 # "GNTR": PRAGMA application_id marks a SQLite file as a Gantry plan.
 APPLICATION_ID = 0x474E5452
@@ -708,6 +708,21 @@ class PlanStore:
         finally:
             engine.dispose()
             memory.close()
+
+    def write_scheduled_dates(self, batch: list[tuple[int, dt.date, dt.date]]) -> None:
+        """Store the scheduler's dates for other readers of the file, in one short transaction.
+
+        A Core statement, not the ORM: derived values never enter the audit trail."""
+        table: Table = WorkItem.__table__  # type: ignore[assignment]
+        statement = (
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(scheduled_start=bindparam("b_start"), scheduled_finish=bindparam("b_finish"))
+        )
+        with self.transaction() as session:
+            session.connection().execute(
+                statement, [{"b_id": i, "b_start": s, "b_finish": f} for i, s, f in batch]
+            )
 
     def save_as(self, target: str | Path) -> Path:
         """Copy the plan to a new file with the backup API; the open plan stays this one."""

@@ -30,9 +30,9 @@ def make_application(argv: list[str]) -> QApplication:
     """The QApplication (reused if one exists), named so QSettings finds Gantry's settings."""
     existing = QApplication.instance()
     qt_app = existing if isinstance(existing, QApplication) else QApplication(argv)
-    # Schedules and audit checks run on worker threads; every call from Qt into Python
-    # waits for the GIL. Python's default 5 ms turn made a table repaint take 50-100 ms while
-    # a 100,000-item plan was rescheduled; a 1 ms turn keeps it near 30 ms.
+    # Plans are read on a worker thread while the window paints, and every call from Qt into
+    # Python waits for the interpreter lock: Python's default 5 ms turn made those paints
+    # several times slower; a 1 ms turn keeps them near their own time.
     sys.setswitchinterval(0.001)
     qt_app.setOrganizationName(APP_NAME)
     qt_app.setApplicationName(APP_NAME)

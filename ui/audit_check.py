@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import logging
 import subprocess
-import sys
 import threading
 
 from PySide6.QtCore import QObject, Signal
 
 from app.audit import AuditReport
 from app.plan import Plan
+from app.processes import child_environment, python_argv
 
 log = logging.getLogger(__name__)
 
@@ -33,14 +33,15 @@ class AuditCheck(QObject):
         ).start()
 
     def _run(self, plan: Plan) -> None:
-        command = [sys.executable, "-c", _VERIFY, "audit", "verify", str(plan.path)]
+        command = python_argv("-c", _VERIFY, "audit", "verify", str(plan.path), "--format", "json")
         try:
             done = subprocess.run(
-                [*command, "--format", "json"],
+                command,
                 capture_output=True,
                 text=True,
                 encoding="utf-8",
                 check=False,
+                env=child_environment(),
             )
         except (OSError, subprocess.SubprocessError) as exc:
             report = _unchecked(str(exc))

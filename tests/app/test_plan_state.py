@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from app.demo import build_demo
 from app.plan import Plan
-from app.schedule_runs import ThreadExecutor
+from app.schedule_runs import InlineScheduler, InputDelta, ProcessScheduler
+from app.scheduling import ScheduleLink
 from app.store import PlanStore
 from app.unit_of_work import ChangeNotice
 from models import WorkItem
@@ -85,64 +86,106 @@ def test_a_plan_with_a_cycle_made_outside_gantry_opens_marked_and_can_be_repaire
 def test_before_the_first_schedule_rows_show_the_dates_the_file_holds(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     plan_for(make_plan(path)).close()  # scheduled once: the file holds the dates
-    held: list[Callable[[], None]] = []
 
-    class Later:
-        """An executor that runs nothing until the test says so."""
+    class Later(InlineScheduler):
+        """Schedules only when the test says so."""
 
-        def submit(self, work, done):  # type: ignore[no-untyped-def]
-            held.append(lambda: done(work()))
+        held: list[Callable[[], None]] = []
 
-        def drain(self) -> None:
-            return None
+        def request(self, done):  # type: ignore[no-untyped-def]
+            self.held.append(lambda: InlineScheduler.request(self, done))
 
-        def close(self) -> None:
-            return None
-
-    plan = Plan.open(path, executor=Later())
+    later = Later()
+    plan = Plan.open(path, scheduler=later)
     b = plan.work_items.find("B")
     assert (b.start, b.finish) == (dt.date(2026, 1, 8), dt.date(2026, 1, 12))
     assert b.total_slack is None and plan.summary().scheduling
-    held.pop()()
+    later.held.pop()()
     assert plan.work_items.find("B").total_slack is not None
     assert not plan.summary().scheduling
     plan.close()
 
 
-def test_a_background_schedule_leaves_the_edit_at_once_and_delivers_on_the_owner_thread(
+def test_the_schedule_process_follows_each_edit_and_delivers_on_the_owner_thread(
     tmp_path: Path,
 ) -> None:
+    """The window's way: edits commit at once; a child process sends the new dates later."""
     path = tmp_path / "flat.gantry"
     make_flat_plan(path, 3000).close()
     posted: queue.Queue[Callable[[], None]] = queue.Queue()
-    executor = ThreadExecutor(posted.put)
-    plan = Plan.open(path, executor=executor)
-
-    def run_posted() -> None:
-        executor.drain()
-        while not posted.empty():
-            posted.get()()
-
-    run_posted()
+    scheduler = ProcessScheduler(posted.put)
+    plan = Plan.open(path, scheduler=scheduler)
     notices: list[ChangeNotice] = []
     plan.uow.subscribe(notices.append)
+
+    def next_schedule() -> None:
+        posted.get(timeout=60)()  # run on this thread, as the window's event loop would
+
+    next_schedule()
+    assert [n.derived for n in notices] == [True] and not plan.summary().scheduling
     first = plan.work_items.find("B-1")
+    assert plan.work_items.find("B-2").start == dt.date(2026, 1, 6)
     plan.work_items.update(first.id, "duration", 4)
     # The edit is committed and announced; its new dates are still on their way.
-    assert [n.derived for n in notices] == [False]
+    assert [n.derived for n in notices] == [True, False]
     assert plan.work_items.find("B-1").duration == 4
-    assert plan.work_items.find("B-2").start == first.start + dt.timedelta(days=1)
+    assert plan.work_items.find("B-2").start == dt.date(2026, 1, 6)
     assert plan.summary().scheduling
-    run_posted()
-    assert [n.derived for n in notices] == [False, True]
+    next_schedule()
+    assert [n.derived for n in notices] == [True, False, True]
     # B-1 and B-2 moved; every other item's slack grew with the longer release.
-    assert notices[1].updated["work_items"] == set(plan.state.items)
+    assert notices[2].updated["work_items"] == set(plan.state.items)
     assert plan.work_items.find("B-2").start == dt.date(2026, 1, 9)
+    # Structure and links reach the process too: a new predecessor for B-4 moves it.
+    plan.work_items.set_predecessors(plan.work_items.find("B-4").id, "B-2")
+    next_schedule()
+    assert plan.work_items.find("B-4").start == dt.date(2026, 1, 12)
+    assert notices[-1].updated["work_items"] >= {plan.work_items.find("B-4").id}
     plan.close()
+    # It wrote the derived dates for other readers of the file before it stopped.
     with PlanStore.open(path, read_only=True) as store, store.read() as session:
         assert session.scalar(
             select(WorkItem.scheduled_start).where(WorkItem.key == "B-2")
         ) == dt.date(2026, 1, 9)
+
+
+def test_inputs_the_process_cannot_schedule_are_a_plan_problem_and_work_goes_on(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "flat.gantry"
+    make_flat_plan(path, 10).close()
+    posted: queue.Queue[Callable[[], None]] = queue.Queue()
+    plan = Plan.open(path, scheduler=ProcessScheduler(posted.put))
+    posted.get(timeout=60)()
+    # Inputs the process keeps get a link to an item it never heard of.
+    plan.state.scheduler.update(InputDelta(links=((999, ScheduleLink(1, 424242, "FS", 0)),)))
+    plan.work_items.update(plan.work_items.find("B-1").id, "duration", 2)
+    posted.get(timeout=60)()
+    assert plan.summary().problems == ["Link 1 -> 424242 refers to unknown item id 424242"]
+    plan.state.scheduler.update(InputDelta(links_gone=(999,)))
+    plan.work_items.update(plan.work_items.find("B-1").id, "duration", 3)
+    posted.get(timeout=60)()
+    assert plan.summary().problems == []
+    assert plan.work_items.find("B-2").start == dt.date(2026, 1, 8)
+    plan.close()
+
+
+def test_a_schedule_process_that_dies_is_said_and_never_waited_for(tmp_path: Path) -> None:
+    path = tmp_path / "flat.gantry"
+    make_flat_plan(path, 10).close()
+    posted: queue.Queue[Callable[[], None]] = queue.Queue()
+    scheduler = ProcessScheduler(posted.put)
+    plan = Plan.open(path, scheduler=scheduler)
+    posted.get(timeout=60)()
+    scheduler._process.kill()  # type: ignore[union-attr]  # as the OOM killer would
+    plan.work_items.update(plan.work_items.find("B-1").id, "duration", 2)
+    posted.get(timeout=60)()
+    assert plan.summary().problems[0].startswith("Scheduling failed: the schedule process ended")
+    # The edit itself is safe on file, and a later one is answered at once.
+    plan.work_items.update(plan.work_items.find("B-1").id, "duration", 3)
+    posted.get(timeout=5)()
+    assert plan.work_items.find("B-1").duration == 3
+    plan.close()
 
 
 def test_save_as_goes_on_working_on_the_copy(tmp_path: Path) -> None:
