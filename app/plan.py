@@ -17,7 +17,7 @@ from app.fields import FieldSet
 from app.links import LinkSpec
 from app.plan_data import PlanSummary
 from app.plan_settings import SETTING_FIELDS, PlanSettings, write_setting
-from app.plan_state import PlanState, Progress
+from app.plan_state import PlanState, Progress, StateService
 from app.records import RecordService
 from app.releases import ReleaseService
 from app.schedule_runs import Scheduler
@@ -28,18 +28,10 @@ from app.work_items import WorkItemService
 PLAN_RECORD = 0  # the plan settings are one record; this is its id for generic editors
 
 
-class PlanSettingsService:
+class PlanSettingsService(StateService):
     """The plan's settings as one record whose fields are the registry's settings."""
 
     fields: FieldSet = SETTING_FIELDS
-
-    def __init__(self, state: PlanState, uow: UnitOfWork) -> None:
-        self._state = state
-        self._uow = uow
-
-    @property
-    def read_only(self) -> bool:
-        return self._uow.read_only
 
     def values(self) -> PlanSettings:
         return self._state.settings

@@ -33,7 +33,7 @@ from app.schedule_runs import (
 from app.schedule_table import ScheduleTable
 from app.scheduling import ReleaseBounds, ScheduleItem, ScheduleLink, WorkCalendar
 from app.store import DateParser, PlanStore, plain_rows
-from app.unit_of_work import ChangeNotice
+from app.unit_of_work import ChangeNotice, UnitOfWork
 
 Progress = Callable[[int, int, str], None]
 Publish = Callable[[ChangeNotice], None]
@@ -684,3 +684,16 @@ class PlanState:
         if self.schedule_error and not self.cycles:
             found.append(self.schedule_error)
         return found
+
+
+class StateService:
+    """A domain service over the plan state: it reads there and edits through the unit of
+    work (work items, releases, plan settings)."""
+
+    def __init__(self, state: PlanState, uow: UnitOfWork) -> None:
+        self._state = state
+        self._uow = uow
+
+    @property
+    def read_only(self) -> bool:
+        return self._uow.read_only

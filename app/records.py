@@ -8,7 +8,7 @@ change one audited unit of work, and the generic table model and form show them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
@@ -92,9 +92,6 @@ class RecordService:
 
     def rows(self) -> list[Record]:
         return list(self._load().values())
-
-    def __iter__(self) -> Iterator[Record]:
-        return iter(self.rows())
 
     def row(self, record_id: int) -> Record:
         return self._load()[record_id]

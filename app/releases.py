@@ -11,8 +11,7 @@ from sqlalchemy.orm import Session
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.plan_data import ReleaseRow
-from app.plan_state import PlanState
-from app.unit_of_work import UnitOfWork
+from app.plan_state import StateService
 from models import Base, Release, WorkItem
 from models.release import RELEASE_STATUSES
 
@@ -38,18 +37,10 @@ RELEASE_FIELDS = FieldSet(
 _DATE_ORDER = ("start_date", "feature_freeze", "code_freeze", "target_date")
 
 
-class ReleaseService:
+class ReleaseService(StateService):
     """Reads releases from the plan state and changes them through the unit of work."""
 
     fields = RELEASE_FIELDS
-
-    def __init__(self, state: PlanState, uow: UnitOfWork) -> None:
-        self._state = state
-        self._uow = uow
-
-    @property
-    def read_only(self) -> bool:
-        return self._uow.read_only
 
     def row(self, release_id: int) -> ReleaseRow:
         return self._state.release_row(release_id)

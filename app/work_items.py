@@ -12,8 +12,7 @@ from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.links import parse_predecessors
 from app.plan_data import DeletedItem, ItemRow
-from app.plan_state import PlanState
-from app.unit_of_work import UnitOfWork
+from app.plan_state import StateService
 from models import Dependency, WorkItem
 from models.work import ITEM_KINDS, ITEM_STATUSES
 
@@ -122,20 +121,12 @@ WORK_ITEM_FIELDS = FieldSet(
 _TEMPLATE_NAMES = {"task": "New task", "milestone": "New milestone", "phase": "New phase"}
 
 
-class WorkItemService:
+class WorkItemService(StateService):
     """Reads work items from the plan state and changes them through the unit of work."""
 
     fields = WORK_ITEM_FIELDS
 
-    def __init__(self, state: PlanState, uow: UnitOfWork) -> None:
-        self._state = state
-        self._uow = uow
-
     # -- reading -------------------------------------------------------------------------------
-
-    @property
-    def read_only(self) -> bool:
-        return self._uow.read_only
 
     def row(self, item_id: int) -> ItemRow:
         return self._state.row(item_id)
