@@ -237,3 +237,23 @@ def test_a_refused_undo_of_a_record_edit_and_a_record_delete(session: Session) -
     calendar.create({**other.values, "name": "Back again"}, record_id=other.id)
     _undo_refused(session)
     assert session.on_file().calendar.row(other.id).name == "Back again"
+
+
+def test_a_refused_undo_of_add_record_drops_it_and_a_redo_cannot_add_it_twice(
+    session: Session,
+) -> None:
+    calendar = session.plan.calendar
+    entry = session.editor.add_record(
+        calendar,
+        {
+            "kind": "blackout",
+            "name": "Audit week",
+            "start_date": dt.date(2026, 12, 7),
+            "end_date": dt.date(2026, 12, 11),
+        },
+    )
+    assert entry is not None
+    calendar.delete(entry)  # behind the stack's back
+    _undo_refused(session)
+    session.stack.redo()  # nothing left to redo
+    assert [r.name for r in session.on_file().calendar.rows()].count("Audit week") == 0
