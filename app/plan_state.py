@@ -218,7 +218,6 @@ class PlanState:
         self._job_running = False
         self._job_wanted = False
         self._closed = False
-        self.loaded = False
 
     # -- loading -----------------------------------------------------------------------------
 
@@ -253,6 +252,7 @@ class PlanState:
             children[(r.release_id, r.parent_id)].append(r.id)
         self.children = dict(children)
         self.links = {link.id: link for link in links}
+        self.preds, self.succs = defaultdict(list), defaultdict(list)
         for link in links:
             self.preds[link.successor_id].append(link.id)
             self.succs[link.predecessor_id].append(link.id)
@@ -260,7 +260,6 @@ class PlanState:
         self._rows.clear()
         self._release_rows.clear()
         self._outlines.clear()
-        self.loaded = True
         if progress:
             progress(3, 3, "Ready")
 
