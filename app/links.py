@@ -56,3 +56,12 @@ def parse_predecessors(text: str, is_key: Callable[[str], bool]) -> list[LinkSpe
             raise ValidationError(f"'{spec.key}' is listed twice as a predecessor")
         seen.add(spec.key)
     return specs
+
+
+def same_links(a: str, b: str) -> bool:
+    """Whether two predecessor lists say the same ("A-3;A-4SS+2" is "A-3; A-4SS+2")."""
+
+    def parts(text: str) -> list[str]:
+        return [part.strip() for part in text.replace(",", ";").split(";") if part.strip()]
+
+    return parts(a) == parts(b)

@@ -31,7 +31,7 @@ from app.schedule_runs import (
     Scheduler,
 )
 from app.schedule_table import ScheduleTable
-from app.scheduling import ReleaseBounds, ScheduleItem, ScheduleLink, WorkCalendar
+from app.scheduling import ReleaseBounds, ScheduleItem, ScheduleLink
 from app.store import DateParser, PlanStore, plain_rows
 from app.unit_of_work import ChangeNotice, UnitOfWork
 
@@ -205,7 +205,6 @@ class PlanState:
         self.counts: Counter[int] = Counter()  # items per release
         self.settings: PlanSettings = defaults()
         self.holidays: frozenset[dt.date] = frozenset()
-        self.calendar = WorkCalendar()
         self.inputs: dict[int, ScheduleItem] = {}
         self.input_links: dict[int, ScheduleLink] = {}
         self.result: ScheduleTable | None = None
@@ -235,7 +234,6 @@ class PlanState:
         self._set_releases(_read(session, _RELEASE_SQL, ReleaseRecord, _RELEASE_DATES, parse))
         self.settings = read_settings(session)
         self.holidays = read_holidays(session)
-        self.calendar = WorkCalendar(self.holidays, self.settings.work_week)
         if progress:
             progress(1, 3, "Reading work items")
         records: list[ItemRecord] = _read(session, _ITEM_SQL, ItemRecord, _ITEM_DATES, parse)
@@ -510,8 +508,6 @@ class PlanState:
         if staged.holidays is not None and staged.holidays != self.holidays:
             self.holidays = staged.holidays
             reschedule = True
-        if staged.settings is not None or staged.holidays is not None:
-            self.calendar = WorkCalendar(self.holidays, self.settings.work_week)
         for release_id in outlines:
             self._outlines.pop(release_id, None)
         rows -= staged.gone_items

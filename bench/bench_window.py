@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import sqlite3
 import sys
 import tempfile
 import time
@@ -24,7 +23,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QSettings, QTimer  # noqa: E402
 
-from bench.bench_open import plan_of  # noqa: E402
+from bench.bench_open import baseline_read, plan_of  # noqa: E402
 from ui.application import make_application  # noqa: E402
 from ui.main_window import MainWindow  # noqa: E402
 from ui.settings import AppSettings  # noqa: E402
@@ -67,14 +66,6 @@ def run_until(condition: Callable[[], bool], timeout_s: float = 600) -> None:
     QTimer.singleShot(int(timeout_s * 1000), loop.quit)
     loop.exec()
     poll.stop()
-
-
-def baseline_read(path: Path) -> float:
-    started = time.perf_counter()
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.execute("SELECT * FROM work_items").fetchall()
-    conn.close()
-    return time.perf_counter() - started
 
 
 def measure(path: Path, edits: int) -> dict[str, float]:

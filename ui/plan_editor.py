@@ -9,6 +9,7 @@ from typing import Any
 from PySide6.QtGui import QUndoStack
 
 from app.errors import GantryError
+from app.links import same_links
 from app.plan import Plan
 from app.records import RecordService
 from ui.commands import (
@@ -117,12 +118,8 @@ class PlanEditor:
 def _same(source: FieldSource, field: str, old: Any, new: Any) -> bool:
     """Whether `new` would store what is there already ("  x " is "x"; "A;B" is "A; B")."""
     if field == "predecessors":
-        return _normalise_links(str(old or "")) == _normalise_links(str(new or ""))
+        return same_links(str(old or ""), str(new or ""))
     try:
         return bool(source.fields[field].coerce(new) == old)
     except (GantryError, KeyError):
         return False  # let the service refuse it with its own words
-
-
-def _normalise_links(text: str) -> str:
-    return ";".join(part.strip() for part in text.replace(",", ";").split(";") if part.strip())

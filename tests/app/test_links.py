@@ -48,3 +48,11 @@ def test_unknown_keys_are_all_reported() -> None:
 def test_duplicate_predecessor_is_refused() -> None:
     with pytest.raises(ValidationError, match="listed twice"):
         parse("A-3; A-3SS")
+
+
+def test_predecessor_lists_that_differ_only_in_spacing_and_separators_say_the_same() -> None:
+    from app.links import same_links
+
+    assert same_links("A-3;A-4SS+2", " A-3, A-4SS+2 ; ")
+    assert not same_links("A-3; A-4SS+2", "A-4SS+2; A-3")  # order is the user's: an edit
+    assert not same_links("A-3", "A-3FS+1")
