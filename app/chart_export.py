@@ -141,12 +141,12 @@ def chart_document(plan: Plan, request: ChartRequest, today: dt.date) -> ChartDo
     ]
     version = f" ({release.version})" if release.version else ""
     finish = release.finish.isoformat() if release.finish else "not scheduled"
-    target = release.target_date.isoformat() if release.target_date else "no target"
+    target = f"target {release.target_date.isoformat()}" if release.target_date else "no target"
     late = f", late by {release.late_by} working days" if release.late_by else ""
     content = ChartContent(
         rows=RowsSnapshot(items, links),
         title=state.settings.name or plan.path.stem,
-        subtitle=f"Release {release.name}{version}: finishes {finish}, target {target}{late}",
+        subtitle=f"Release {release.name}{version}: finishes {finish}, {target}{late}",
         printed=today,
         workdays=state.settings.work_week,
         holidays=state.holidays,
