@@ -107,6 +107,12 @@ def default_range(release: ReleaseRow, items: Sequence[ItemRow]) -> tuple[dt.dat
     return first, last
 
 
+def release_range(plan: Plan, release: ReleaseRow) -> tuple[dt.date, dt.date]:
+    """The dates a release's chart shows when none are given (see `default_range`)."""
+    outline = PlanRows(plan.state, release.id)
+    return default_range(release, [outline.item(row) for row in range(len(outline))])
+
+
 def chart_document(plan: Plan, request: ChartRequest, today: dt.date) -> ChartDocument:
     """The pages of a release's chart; ``today`` is the printed date and the today line."""
     if request.paper not in PAPERS:
