@@ -35,6 +35,8 @@ from app.unit_of_work import ChangeNotice
 from ui.about import show_about
 from ui.audit_check import AuditCheck
 from ui.busy import busy_cursor
+from ui.chart_export_dialog import ChartDialog
+from ui.chart_print import ChartPreview
 from ui.error_report import (
     Confirmer,
     ErrorReporter,
@@ -181,6 +183,8 @@ class MainWindow(QMainWindow):
         acts.take_over.triggered.connect(self.take_over_plan)
         acts.plan_settings.triggered.connect(self.open_plan_settings)
         acts.verify_audit.triggered.connect(self.verify_audit)
+        acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
+        acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
         acts.add_task.triggered.connect(lambda: self.add_item("task"))
@@ -393,6 +397,8 @@ class MainWindow(QMainWindow):
         )
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.verify_audit.setEnabled(has_plan)
+        self.menu_actions.export_chart.setEnabled(has_plan)
+        self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
         for action in (
@@ -442,6 +448,29 @@ class MainWindow(QMainWindow):
         self._audit_asked = True
         self.status.showMessage("Verifying the audit trail…")
         self._audit_check.start(self.plan)
+
+    def chart_dialog(self, *, export: bool) -> ChartDialog | None:
+        """File › Export Chart… or File › Print Chart…; returns the dialog (tests drive it)."""
+        if self.plan is None:
+            return None
+        title = "Cannot export the chart" if export else "Cannot print the chart"
+        try:
+            dialog = ChartDialog(self.plan, dt.date.today(), export=export, parent=self)
+        except GantryError as exc:
+            self.report(title, str(exc))
+            return None
+        dialog.setModal(True)
+        dialog.accepted.connect(lambda: self._chart_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _chart_chosen(self, dialog: ChartDialog) -> None:
+        if dialog.written:
+            self.status.showMessage(dialog.summary(), 15000)
+        elif dialog.chart is not None:
+            preview = ChartPreview(dialog.chart, self)
+            preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            preview.open()
 
     def _audit_checked(self, plan: Plan, report: AuditReport) -> None:
         if plan is not self.plan:

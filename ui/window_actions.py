@@ -51,6 +51,16 @@ class WindowActions:
             "history",
             "Recompute the audit trail's hash chain and compare the plan's data with it",
         )
+        self.export_chart = a(
+            window, "E&xport Chart…", "", "Write a release's Gantt chart as a PDF or PNG images"
+        )
+        self.print_chart = a(
+            window,
+            "&Print Chart…",
+            "",
+            "Preview and print a release's Gantt chart",
+            [Key(Key.StandardKey.Print)],
+        )
         self.take_over = a(
             window,
             "&Take Over Plan…",
@@ -121,6 +131,8 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.plan_settings)
         file_menu.addAction(self.verify_audit)
+        file_menu.addSeparator()
+        file_menu.addActions([self.export_chart, self.print_chart])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 
