@@ -19,6 +19,7 @@ from app.timeline.scale import (
     step_out,
     tier,
 )
+from app.timeline.snapping import duration_to, finish_of, moved_start, plan_calendar, shifted, snap
 
 D = dt.date
 MON = D(2026, 11, 30)  # a Monday
@@ -304,3 +305,32 @@ def test_holidays_windows_and_markers_land_on_their_days() -> None:
 def test_days_are_not_shaded_when_too_thin_to_see() -> None:
     thin = TimeScale(MON, 1.0)
     assert nonworking_spans(thin, 0, 400, frozenset(range(5)), frozenset()) == []
+
+
+# -- snapping drags to working days -------------------------------------------------------------
+
+FRI = D(2026, 12, 4)
+CALENDAR = plan_calendar(range(5), [D(2026, 12, 8)])  # Mon-Fri; Tuesday 8 Dec is a holiday
+
+
+def test_a_start_snaps_forward_to_a_working_day() -> None:
+    assert snap(CALENDAR, D(2026, 12, 5)) == D(2026, 12, 7)  # Saturday -> Monday
+    assert snap(CALENDAR, D(2026, 12, 8)) == D(2026, 12, 9)  # the holiday -> Wednesday
+    assert snap(CALENDAR, FRI) == FRI
+
+
+def test_a_moved_start_skips_the_weekend_and_counts_working_days() -> None:
+    assert moved_start(CALENDAR, FRI, 1) == (D(2026, 12, 7), 1)  # onto Saturday: Monday
+    assert moved_start(CALENDAR, FRI, 4) == (D(2026, 12, 9), 2)  # over the holiday
+    assert moved_start(CALENDAR, FRI, -4) == (MON, -4)
+    assert moved_start(CALENDAR, FRI, 0) == (FRI, 0)
+    assert shifted(CALENDAR, FRI, 2) == D(2026, 12, 9)
+    assert shifted(CALENDAR, D(2026, 12, 9), -2) == FRI
+
+
+def test_a_duration_counts_working_days_and_keeps_at_least_one() -> None:
+    assert duration_to(CALENDAR, FRI, D(2026, 12, 9)) == 3  # Fri, Mon, (holiday), Wed
+    assert duration_to(CALENDAR, FRI, D(2026, 12, 6)) == 1  # a weekend adds nothing
+    assert duration_to(CALENDAR, FRI, MON) == 1  # before the start: still one day
+    assert finish_of(CALENDAR, FRI, 3) == D(2026, 12, 9)
+    assert finish_of(CALENDAR, FRI, 0) == FRI
