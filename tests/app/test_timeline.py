@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from app.timeline.background import BandKind, MarkerKind, background, nonworking_spans
 from app.timeline.layout import BarKind, RowMetrics, bar_for, frame, route
+from app.timeline.plan_rows import PlanRows
 from app.timeline.scale import (
     TimeScale,
     Unit,
@@ -20,6 +22,7 @@ from app.timeline.scale import (
     tier,
 )
 from app.timeline.snapping import duration_to, finish_of, moved_start, plan_calendar, shifted, snap
+from tests.app.plan_factory import make_plan, plan_for
 
 D = dt.date
 MON = D(2026, 11, 30)  # a Monday
@@ -334,3 +337,26 @@ def test_a_duration_counts_working_days_and_keeps_at_least_one() -> None:
     assert duration_to(CALENDAR, FRI, MON) == 1  # before the start: still one day
     assert finish_of(CALENDAR, FRI, 3) == D(2026, 12, 9)
     assert finish_of(CALENDAR, FRI, 0) == FRI
+
+
+# -- plan rows ------------------------------------------------------------------------------------
+
+
+def test_plan_rows_fold_phases_and_notice_a_changed_outline(tmp_path: Path) -> None:
+    plan = plan_for(make_plan(tmp_path / "p.gantry"))
+    try:
+        release = plan.releases.find("R1").id
+        rows = PlanRows(plan.state, release)
+        assert [rows.item(r).key for r in range(len(rows))] == ["R1-P", "A", "B", "C", "M"]
+        assert rows.depth(1) == 1 and rows.row_of(plan.work_items.find("M").id) == 4
+        phase = plan.work_items.find("R1-P").id
+        assert rows.toggle(phase) and [rows.item(r).key for r in range(len(rows))] == ["R1-P", "M"]
+        assert not rows.toggle(plan.work_items.find("M").id)  # nothing under a milestone
+        plan.work_items.update(plan.work_items.find("A").id, "duration", 4)
+        assert not rows.outline_changed()  # dates moved, the outline did not
+        plan.work_items.create(release, "task", "Extra")
+        assert rows.outline_changed()
+        rows.rebuild()
+        assert not rows.outline_changed() and len(rows) == 3
+    finally:
+        plan.close()
