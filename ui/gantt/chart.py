@@ -91,7 +91,9 @@ class TimeHeader(QWidget):
         bold_metrics = QFontMetricsF(self.bold)
 
         def fits(text: str, room: float) -> bool:
-            return metrics.horizontalAdvance(text) + 10 <= room
+            # Every day gets the same form: measured on the widest ("Wed 30", not "Fri 4").
+            sample = "Wed 30" if lower is Unit.DAY and " " in text else text
+            return metrics.horizontalAdvance(sample) + 10 <= room
 
         def fits_bold(text: str, room: float) -> bool:
             return bold_metrics.horizontalAdvance(text) + 12 <= room
@@ -400,9 +402,10 @@ class GanttChart(QAbstractScrollArea):
         )
         self._background = scene
         selected_rows = [r for r in visible if rows.item_id(r) in self.selected]
+        # Stripes first: the days off and holidays shade every row alike, striped or not.
+        painting.rows(p, visible, self.metrics, x0, x1, selected_rows)
         shown = [b for b in scene.bands if b.kind in (BandKind.NONWORKING, BandKind.HOLIDAY)]
         painting.bands(p, shown, y0, y1, self.small)
-        painting.rows(p, visible, self.metrics, x0, x1, selected_rows)
         lower, upper = self.scale.units()[1], self.scale.units()[0]
         if self.scale.day_width >= 2.5 or lower is not Unit.DAY:
             minor = tier(self.scale, lower, x0, x1, lambda _t, _w: False)
@@ -413,7 +416,7 @@ class GanttChart(QAbstractScrollArea):
         ]
         painting.bands(p, windows_shown, y0, y1, self.small)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painting.markers(p, scene.markers, y0, y1)
+        painting.markers(p, scene.markers, y0, y1, self.small)
         shapes = frame(rows, visible, self.scale, self.metrics, self.baseline)
         painting.connectors(p, shapes.connectors, self.critical)
         for shape in shapes.bars:

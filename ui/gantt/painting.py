@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
 
-from app.timeline.background import Band, BandKind, Marker, MarkerKind
+from app.timeline.background import MARKER_LABELS, Band, BandKind, Marker, MarkerKind
 from app.timeline.layout import Bar, BarKind, Connector, RowMetrics
 from app.timeline.scale import TierCell
 from ui.gantt import palette
@@ -75,9 +75,13 @@ def bands(p: QPainter, shown: Iterable[Band], y0: float, y1: float, font: QFont)
                 p.drawText(QPointF(band.x0 + 4, y0 + metrics.ascent() + 3), text)
 
 
-def markers(p: QPainter, shown: Iterable[Marker], y0: float, y1: float) -> None:
-    """Release dates as dashed lines (the target solid, with a flag), today in orange."""
-    for marker in shown:
+def markers(p: QPainter, shown: Iterable[Marker], y0: float, y1: float, font: QFont) -> None:
+    """Release dates as dashed lines (the target solid, with a flag), today in orange; each
+    named in a small tag at the foot of the window."""
+    metrics = QFontMetricsF(font)
+    p.setFont(font)
+    taken = -math.inf  # where the last tag ends: a tag that would overlap it is left out
+    for marker in sorted(shown, key=lambda m: m.x):
         colour = palette.MARKERS[marker.kind]
         x = round(marker.x) + 0.5
         if marker.kind is MarkerKind.TODAY:
@@ -90,6 +94,17 @@ def markers(p: QPainter, shown: Iterable[Marker], y0: float, y1: float) -> None:
         else:
             p.setPen(QPen(colour, 1.5, Qt.PenStyle.DashLine))
         p.drawLine(QPointF(x, y0), QPointF(x, y1))
+        text = MARKER_LABELS[marker.kind]
+        width, height = metrics.horizontalAdvance(text) + 8, metrics.height() + 2
+        tag = QRectF(x + 3, y1 - height - 6, width, height)
+        if tag.left() < taken + 4:
+            continue
+        taken = tag.right()
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(colour)
+        p.drawRoundedRect(tag, 3, 3)
+        p.setPen(palette.FEEDBACK_TEXT)
+        p.drawText(tag, Qt.AlignmentFlag.AlignCenter, text)
     p.setBrush(Qt.BrushStyle.NoBrush)
 
 

@@ -37,8 +37,8 @@ FEEDBACK_FILL = QColor("#1f2937")
 FEEDBACK_TEXT = QColor("#ffffff")
 
 BANDS: dict[BandKind, QColor] = {
-    BandKind.NONWORKING: QColor("#f0f2f5"),
-    BandKind.HOLIDAY: QColor("#fbe9e7"),
+    BandKind.NONWORKING: QColor(70, 85, 110, 20),
+    BandKind.HOLIDAY: QColor(226, 110, 90, 36),
     BandKind.FREEZE: QColor(99, 132, 230, 30),
     BandKind.BLACKOUT: QColor(220, 60, 60, 28),
     BandKind.CHANGE_WINDOW: QColor(40, 170, 100, 28),

@@ -12,7 +12,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QMouseEvent, QPainter, QPolygonF
+from PySide6.QtGui import QFont, QFontMetrics, QMouseEvent, QPainter, QPolygonF
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -130,16 +130,26 @@ class GanttTree(QTableView):
             f"QTableView#ganttTree {{ alternate-background-color: {palette.STRIPE.name()};"
             f" selection-background-color: {palette.SELECTED_ROW.name()};"
             f" selection-color: {palette.TEXT.name()}; }}"
+            # The same look as the timeline's header beside it.
+            "QTableView#ganttTree QHeaderView::section {"
+            f" background: {palette.HEADER_FILL.name()}; color: {palette.HEADER_TEXT.name()};"
+            " font-weight: 600; border: none;"
+            f" border-bottom: 1px solid {palette.HEADER_LINE.name()};"
+            f" border-right: 1px solid {palette.GRID_MINOR.name()}; padding-left: 6px; }}"
         )
 
     def fit_columns(self) -> None:
-        digit = self.fontMetrics().horizontalAdvance("0")
+        bold = QFont(self.font())
+        bold.setBold(True)  # phases' rows are bold
+        metrics = QFontMetrics(bold)
+        digit = metrics.horizontalAdvance("0")
+        date = metrics.horizontalAdvance("30 Nov 2026") + 14
         widths = {
-            Column.KEY: 9 * digit,
-            Column.NAME: 30 * digit,
-            Column.START: 12 * digit,
-            Column.FINISH: 12 * digit,
-            Column.DURATION: 7 * digit,
+            Column.KEY: metrics.horizontalAdvance("ATL-0000") + 14,
+            Column.NAME: 24 * digit,
+            Column.START: date,
+            Column.FINISH: date,
+            Column.DURATION: metrics.horizontalAdvance("Duration") + 16,
         }
         for column, width in widths.items():
             self.horizontalHeader().resizeSection(column, width)
