@@ -43,6 +43,7 @@ from ui.error_report import (
     message_box_confirmer,
     message_box_reporter,
 )
+from ui.gantt.view import GanttView
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
@@ -122,10 +123,14 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
+        self.items_view.setObjectName("itemsView")  # tab names: the last one shown comes back
         self.tabs.addTab(self.items_view, icon("task"), "Work items")
+        self.gantt = GanttView(today=dt.date.today)
+        self.tabs.addTab(self.gantt, icon("gantt"), "Calendar")
         self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
-        self.tabs.addTab(self.calendar_view, icon("calendar"), "Calendar")
-        # Delete Item acts on the Work items tab only; the Calendar page has its own Delete.
+        self.calendar_view.setObjectName("windowsView")
+        self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
+        # Delete Item acts on the Work items tab only; the records page has its own Delete.
         self.tabs.currentChanged.connect(lambda _n: self._update_delete_action())
         self.welcome = WelcomePage()
         self.loading = QLabel()
@@ -137,6 +142,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.tabs)
         self.setCentralWidget(self.pages)
         self.items_view.item_selected.connect(self._table_selection_changed)
+        self.gantt.item_selected.connect(self._gantt_selection_changed)
         self.welcome.new_requested.connect(self._choose_new)
         self.welcome.open_requested.connect(self._choose_open)
         self.welcome.recent_requested.connect(self.open_plan)
@@ -222,6 +228,11 @@ class MainWindow(QMainWindow):
         header = self.settings.header_state("items")
         if header is not None:
             self.items_view.restore_columns(header)
+        last_tab = self.settings.last_tab()
+        for n in range(self.tabs.count()):
+            page = self.tabs.widget(n)
+            if page is not None and page.objectName() == last_tab:
+                self.tabs.setCurrentIndex(n)
 
     def save_layout(self) -> None:
         if self.items_view.columns_chosen:
@@ -229,6 +240,7 @@ class MainWindow(QMainWindow):
         else:  # still the table's own layout: let it follow the window next time too
             self.settings.clear_header("items")
         self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.save_last_tab(self.tabs.currentWidget().objectName())
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -344,6 +356,7 @@ class MainWindow(QMainWindow):
         first = _current_release(plan)
         self.navigator.set_plan(plan)
         self.items_view.set_plan(plan, self.editor, first)
+        self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
@@ -364,6 +377,7 @@ class MainWindow(QMainWindow):
             self._events.deleteLater()
         self.properties.set_editor(None)
         self.items_view.set_plan(None, None, None)
+        self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
@@ -507,12 +521,14 @@ class MainWindow(QMainWindow):
 
     def _plan_changed(self, notice: ChangeNotice) -> None:
         self.items_view.apply_change(notice)
+        self.gantt.apply_change(notice)
         self.navigator.apply_change(notice)
         self.properties.apply_change(notice)
         self._show_plan_state()
 
     def _navigator_release(self, release_id: int) -> None:
         self.items_view.show_release(release_id)
+        self.gantt.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
 
@@ -520,6 +536,9 @@ class MainWindow(QMainWindow):
         if self.items_view.release_id not in (None, release_id):
             self.items_view.show_release(release_id)
         self.items_view.select_item(item_id)
+        if self.gantt.release_id != release_id:
+            self.gantt.show_release(release_id)
+        self.gantt.select_item(item_id)
         self.properties.show_item(item_id)
 
     def select_item(self, item_id: int) -> bool:
@@ -534,6 +553,10 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(row.release_id)
             self.items_view.show_release(row.release_id)
         return self.items_view.select_item(item_id)
+
+    def _gantt_selection_changed(self, item_id: int | None) -> None:
+        if self.tabs.currentWidget() is self.gantt:  # the chart is what the user looks at
+            self._table_selection_changed(item_id)
 
     def _table_selection_changed(self, item_id: int | None) -> None:
         if item_id is not None:

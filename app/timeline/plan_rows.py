@@ -21,15 +21,16 @@ class PlanRows:
         self.collapsed: set[int] = set(collapsed)
         self._ids: list[int] = []
         self._row_of: dict[int, int] | None = None
+        self._source: list[int] | None = None  # the state's outline the rows were built from
         self.rebuild()
 
     def rebuild(self) -> None:
         """Read the outline again (after items were added, removed, moved or folded)."""
         self._row_of = None
         if self.release_id is None or self.release_id not in self._state.releases:
-            self._ids = []
+            self._ids, self._source = [], None
             return
-        outline = self._state.outline(self.release_id)
+        outline = self._source = self._state.outline(self.release_id)
         if not self.collapsed:
             self._ids = outline
             return
@@ -47,6 +48,19 @@ class PlanRows:
             if item_id in self.collapsed and item_id in items:
                 hidden_below = depth
         self._ids = ids
+
+    def outline_changed(self) -> bool:
+        """Whether items came, went or moved in the outline since the last rebuild.
+
+        The plan state replaces a release's outline only when its placement changes, so this
+        costs one lookup after an edit of dates or names (and after every schedule).
+        """
+        if self.release_id is None or self.release_id not in self._state.releases:
+            return self._source is not None
+        return self._state.outline(self.release_id) is not self._source
+
+    def depth(self, row: int) -> int:
+        return self._depths().get(self._ids[row], 0)
 
     def _depths(self) -> dict[int, int]:
         assert self.release_id is not None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
 from app.timeline.background import BandKind, MarkerKind, background, nonworking_spans
 from app.timeline.layout import BarKind, RowMetrics, bar_for, frame, route
+from app.timeline.plan_rows import PlanRows
 from app.timeline.scale import (
     TimeScale,
     Unit,
@@ -19,6 +21,8 @@ from app.timeline.scale import (
     step_out,
     tier,
 )
+from app.timeline.snapping import duration_to, finish_of, moved_start, plan_calendar, shifted, snap
+from tests.app.plan_factory import make_plan, plan_for
 
 D = dt.date
 MON = D(2026, 11, 30)  # a Monday
@@ -304,3 +308,55 @@ def test_holidays_windows_and_markers_land_on_their_days() -> None:
 def test_days_are_not_shaded_when_too_thin_to_see() -> None:
     thin = TimeScale(MON, 1.0)
     assert nonworking_spans(thin, 0, 400, frozenset(range(5)), frozenset()) == []
+
+
+# -- snapping drags to working days -------------------------------------------------------------
+
+FRI = D(2026, 12, 4)
+CALENDAR = plan_calendar(range(5), [D(2026, 12, 8)])  # Mon-Fri; Tuesday 8 Dec is a holiday
+
+
+def test_a_start_snaps_forward_to_a_working_day() -> None:
+    assert snap(CALENDAR, D(2026, 12, 5)) == D(2026, 12, 7)  # Saturday -> Monday
+    assert snap(CALENDAR, D(2026, 12, 8)) == D(2026, 12, 9)  # the holiday -> Wednesday
+    assert snap(CALENDAR, FRI) == FRI
+
+
+def test_a_moved_start_skips_the_weekend_and_counts_working_days() -> None:
+    assert moved_start(CALENDAR, FRI, 1) == (D(2026, 12, 7), 1)  # onto Saturday: Monday
+    assert moved_start(CALENDAR, FRI, 4) == (D(2026, 12, 9), 2)  # over the holiday
+    assert moved_start(CALENDAR, FRI, -4) == (MON, -4)
+    assert moved_start(CALENDAR, FRI, 0) == (FRI, 0)
+    assert shifted(CALENDAR, FRI, 2) == D(2026, 12, 9)
+    assert shifted(CALENDAR, D(2026, 12, 9), -2) == FRI
+
+
+def test_a_duration_counts_working_days_and_keeps_at_least_one() -> None:
+    assert duration_to(CALENDAR, FRI, D(2026, 12, 9)) == 3  # Fri, Mon, (holiday), Wed
+    assert duration_to(CALENDAR, FRI, D(2026, 12, 6)) == 1  # a weekend adds nothing
+    assert duration_to(CALENDAR, FRI, MON) == 1  # before the start: still one day
+    assert finish_of(CALENDAR, FRI, 3) == D(2026, 12, 9)
+    assert finish_of(CALENDAR, FRI, 0) == FRI
+
+
+# -- plan rows ------------------------------------------------------------------------------------
+
+
+def test_plan_rows_fold_phases_and_notice_a_changed_outline(tmp_path: Path) -> None:
+    plan = plan_for(make_plan(tmp_path / "p.gantry"))
+    try:
+        release = plan.releases.find("R1").id
+        rows = PlanRows(plan.state, release)
+        assert [rows.item(r).key for r in range(len(rows))] == ["R1-P", "A", "B", "C", "M"]
+        assert rows.depth(1) == 1 and rows.row_of(plan.work_items.find("M").id) == 4
+        phase = plan.work_items.find("R1-P").id
+        assert rows.toggle(phase) and [rows.item(r).key for r in range(len(rows))] == ["R1-P", "M"]
+        assert not rows.toggle(plan.work_items.find("M").id)  # nothing under a milestone
+        plan.work_items.update(plan.work_items.find("A").id, "duration", 4)
+        assert not rows.outline_changed()  # dates moved, the outline did not
+        plan.work_items.create(release, "task", "Extra")
+        assert rows.outline_changed()
+        rows.rebuild()
+        assert not rows.outline_changed() and len(rows) == 3
+    finally:
+        plan.close()
