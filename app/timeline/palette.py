@@ -1,22 +1,26 @@
-"""The chart's colours as plain hex strings, one table for every painter (screen, PDF, PNG)."""
+"""The chart's colours as plain hex strings, one table for every painter (screen, PDF, PNG).
+
+The screen (ui/gantt/palette.py) takes its bar, connector and marker colours from here;
+its bands are translucent over the row stripes, so paper gets opaque tints of its own.
+"""
 
 from __future__ import annotations
 
 from typing import Final
 
 # Bars
-TASK: Final = "#3b82f6"
-TASK_PROGRESS: Final = "#1d4ed8"
-CRITICAL: Final = "#dc2626"
-CRITICAL_PROGRESS: Final = "#991b1b"
-SUMMARY: Final = "#334155"
+TASK: Final = "#5b8def"
+TASK_PROGRESS: Final = "#2f5fb8"
+CRITICAL: Final = "#e35d5d"
+CRITICAL_PROGRESS: Final = "#b23232"
+SUMMARY: Final = "#3d4656"
 SUMMARY_CRITICAL: Final = "#b91c1c"
-MILESTONE: Final = "#111827"
+MILESTONE: Final = "#2b3340"
 BAR_LABEL: Final = "#1f2937"
 LATE_LABEL: Final = "#b91c1c"
 
 # Connectors
-LINK: Final = "#64748b"
+LINK: Final = "#7b8494"
 LINK_CRITICAL: Final = CRITICAL
 
 # Background
@@ -35,11 +39,11 @@ CHANGE_WINDOW: Final = "#dcfce7"
 CHANGE_WINDOW_TEXT: Final = "#166534"
 
 # Markers
-TODAY: Final = "#ea580c"
-TARGET: Final = "#7c3aed"
+TODAY: Final = "#f97316"
+TARGET: Final = "#16a34a"
 RELEASE_START: Final = "#64748b"
-FREEZE_MARKER: Final = "#2563eb"
-RELEASED: Final = "#16a34a"
+FREEZE_MARKER: Final = "#4f6fd6"
+RELEASED: Final = "#0f766e"
 
 # Header, labels, frame
 HEADER_FILL: Final = "#f1f5f9"

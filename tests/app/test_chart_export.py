@@ -16,6 +16,7 @@ from app.cli import run
 from app.demo import build_demo
 from app.plan import Plan
 from app.store import PlanStore, lock_path
+from app.timeline import palette
 from app.timeline.pages import PAPERS, Fit
 from app.timeline.png import PNG_WIDTH
 from tests.fixed_dates import DEMO_TODAY
@@ -119,7 +120,8 @@ def test_png_is_one_image_per_page_of_the_expected_size(demo: Path, tmp_path: Pa
         width, height = PAPERS["a3"]
         assert image.size == (PNG_WIDTH, round(PNG_WIDTH * height / width))
         # Drawn, not blank: the task blue is on the page.
-        assert (59, 130, 246) in {c for _n, c in image.convert("RGB").getcolors(1 << 20) or []}
+        task_blue = tuple(int(palette.TASK[i : i + 2], 16) for i in (1, 3, 5))
+        assert task_blue in {c for _n, c in image.convert("RGB").getcolors(1 << 20) or []}
     written = write_chart(tiles, tmp_path / "tiles.png")
     assert [p.name for p in written] == [f"tiles-{n}.png" for n in range(1, len(written) + 1)]
     assert len(written) == len(tiles.layout.pages) > 1

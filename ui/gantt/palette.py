@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
+from app.timeline import palette as shared
 from app.timeline.background import BandKind, MarkerKind
 
 BACKGROUND = QColor("#ffffff")
@@ -18,18 +19,18 @@ HEADER_WEEKEND_TEXT = QColor("#9aa3b2")
 TEXT = QColor("#2b3340")
 MUTED_TEXT = QColor("#6b7280")
 
-TASK = QColor("#5b8def")
-TASK_DONE = QColor("#2f5fb8")  # the percent-complete part of a bar
-TASK_EDGE = QColor("#2f5fb8")
-CRITICAL = QColor("#e35d5d")
-CRITICAL_DONE = QColor("#b23232")
-CRITICAL_EDGE = QColor("#b23232")
+TASK = QColor(shared.TASK)
+TASK_DONE = QColor(shared.TASK_PROGRESS)  # the percent-complete part of a bar
+TASK_EDGE = TASK_DONE
+CRITICAL = QColor(shared.CRITICAL)
+CRITICAL_DONE = QColor(shared.CRITICAL_PROGRESS)
+CRITICAL_EDGE = CRITICAL_DONE
 LATE = QColor("#d97706")  # negative slack: the outline and the "late by" note
-SUMMARY = QColor("#3d4656")
-MILESTONE = QColor("#2b3340")
+SUMMARY = QColor(shared.SUMMARY)
+MILESTONE = QColor(shared.MILESTONE)
 SLACK = QColor("#9aa6b8")
 BASELINE = QColor("#b8bfca")
-CONNECTOR = QColor("#7b8494")
+CONNECTOR = QColor(shared.LINK)
 SELECTED_EDGE = QColor("#173a7a")
 GHOST = QColor(91, 141, 239, 90)
 GHOST_EDGE = QColor("#173a7a")
@@ -56,10 +57,10 @@ BAND_TEXT: dict[BandKind, QColor] = {
     BandKind.CHANGE_WINDOW: QColor("#1f7a4d"),
 }
 MARKERS: dict[MarkerKind, QColor] = {
-    MarkerKind.TODAY: QColor("#f97316"),
-    MarkerKind.RELEASE_START: QColor("#64748b"),
-    MarkerKind.FEATURE_FREEZE: QColor("#4f6fd6"),
+    MarkerKind.TODAY: QColor(shared.TODAY),
+    MarkerKind.RELEASE_START: QColor(shared.RELEASE_START),
+    MarkerKind.FEATURE_FREEZE: QColor(shared.FREEZE_MARKER),
     MarkerKind.CODE_FREEZE: QColor("#3451a8"),
-    MarkerKind.TARGET: QColor("#16a34a"),
-    MarkerKind.ACTUAL: QColor("#0f766e"),
+    MarkerKind.TARGET: QColor(shared.TARGET),
+    MarkerKind.ACTUAL: QColor(shared.RELEASED),
 }
