@@ -41,6 +41,7 @@ from ui.error_report import (
     message_box_confirmer,
     message_box_reporter,
 )
+from ui.gantt.train_view import TrainView
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
@@ -123,6 +124,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.items_view, icon("task"), "Work items")
         self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Calendar")
+        self.train_view = TrainView(today=dt.date.today)
+        self.tabs.addTab(self.train_view, icon("release"), "Release train")
+        self.train_view.release_selected.connect(self.show_release)
         # Delete Item acts on the Work items tab only; the Calendar page has its own Delete.
         self.tabs.currentChanged.connect(lambda _n: self._update_delete_action())
         self.welcome = WelcomePage()
@@ -341,6 +345,7 @@ class MainWindow(QMainWindow):
         self.navigator.set_plan(plan)
         self.items_view.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
+        self.train_view.set_plan(plan, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -361,6 +366,7 @@ class MainWindow(QMainWindow):
         self.properties.set_editor(None)
         self.items_view.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
+        self.train_view.set_plan(None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -486,6 +492,11 @@ class MainWindow(QMainWindow):
         self.items_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
+
+    def show_release(self, release_id: int) -> None:
+        """Select a release picked outside the navigator (the release train), as if there."""
+        self.navigator.select_release(release_id)
+        self._navigator_release(release_id)
 
     def _navigator_item(self, item_id: int, release_id: int) -> None:
         if self.items_view.release_id not in (None, release_id):

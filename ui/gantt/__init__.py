@@ -1,0 +1,1 @@
+"""Chart views: the timeline of work items and the release train."""
