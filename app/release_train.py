@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from itertools import combinations
 from typing import Protocol
@@ -317,9 +317,33 @@ class Train:
     workdays: frozenset[int]
     deployments: tuple[TrainDeployment, ...]
     collisions: tuple[Collision, ...]
+    # Per release, so that a lane costs what it shows, not the size of the train.
+    _deployments_of: dict[int, list[TrainDeployment]] = field(init=False, compare=False, repr=False)
+    _collisions_of: dict[int, list[int]] = field(init=False, compare=False, repr=False)
+    _index_of: dict[int, int] = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        deployments: dict[int, list[TrainDeployment]] = {}
+        for deployment in self.deployments:
+            deployments.setdefault(deployment.release_id, []).append(deployment)
+        found: dict[int, list[int]] = {}
+        for n, collision in enumerate(self.collisions):
+            for release_id in dict.fromkeys(collision.release_ids):
+                found.setdefault(release_id, []).append(n)
+        object.__setattr__(self, "_deployments_of", deployments)
+        object.__setattr__(self, "_collisions_of", found)
+        object.__setattr__(self, "_index_of", {r.id: n for n, r in enumerate(self.releases)})
 
     def deployments_of(self, release_id: int) -> list[TrainDeployment]:
-        return [d for d in self.deployments if d.release_id == release_id]
+        return self._deployments_of.get(release_id, [])
+
+    def collisions_of(self, release_id: int) -> list[int]:
+        """Indexes into `collisions` of those that concern a release."""
+        return self._collisions_of.get(release_id, [])
+
+    def index_of(self, release_id: int) -> int:
+        """A release's lane, counted from the top."""
+        return self._index_of[release_id]
 
 
 class ReleaseTrain:

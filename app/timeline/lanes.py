@@ -11,12 +11,11 @@ lane. Built for the visible lanes and dates only, like app/timeline/layout.py.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 
 from app.plan_data import ReleaseRow
-from app.release_train import Collision, CollisionKind, Train, TrainDeployment, TrainWindow
+from app.release_train import CollisionKind, Train, TrainDeployment, TrainWindow
 from app.timeline.background import MARKER_LABELS, Background, MarkerKind, background
 from app.timeline.scale import TimeScale
 
@@ -262,16 +261,20 @@ def spot_x(scale: TimeScale, kind: CollisionKind, day: dt.date) -> float:
 
 def _glyphs(
     release_id: int,
-    collisions: Sequence[Collision],
+    train: Train,
     scale: TimeScale,
     metrics: LaneMetrics,
     top: float,
 ) -> list[Glyph]:
+    collisions = train.collisions
     spots: dict[float, list[int]] = {}
-    for n, collision in enumerate(collisions):
+    for n in train.collisions_of(release_id):
+        collision = collisions[n]
         for release, day in collision.spots:
             if release == release_id:
-                spots.setdefault(spot_x(scale, collision.kind, day), []).append(n)
+                found = spots.setdefault(spot_x(scale, collision.kind, day), [])
+                if n not in found:
+                    found.append(n)
     y0, y1 = metrics.bar_span(top)
     return [
         Glyph(
@@ -304,7 +307,7 @@ def lane(train: Train, index: int, scale: TimeScale, metrics: LaneMetrics, track
         tuple(pieces),
         tuple(_markers(release, scale, (y0 + y1) / 2)),
         tuple(_tick(d, scale, metrics, top) for d in train.deployments_of(release.id)),
-        tuple(_glyphs(release.id, train.collisions, scale, metrics, top)),
+        tuple(_glyphs(release.id, train, scale, metrics, top)),
         late,
         end_x,
     )
@@ -385,8 +388,7 @@ def locate(
     """The point a collision shows at (its first spot), to scroll the chart to."""
     found = train.collisions[collision]
     release_id, day = found.spots[0]
-    index = next(n for n, r in enumerate(train.releases) if r.id == release_id)
-    top = metrics.lane_top(index, len(track_names(train)))
+    top = metrics.lane_top(train.index_of(release_id), len(track_names(train)))
     y0, y1 = metrics.bar_span(top)
     return spot_x(scale, found.kind, day), (y0 + y1) / 2
 

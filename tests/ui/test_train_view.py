@@ -60,7 +60,8 @@ def test_every_demo_release_has_a_lane_with_its_label_and_all_fit(view: TrainVie
         for day in (release.start_date, release.target_date):
             assert LABEL_WIDTH < chart.lane_point(release.id, day).x() < chart.viewport().width()
     assert view.collisions.count() == 0
-    assert view.list_title.text().startswith("No collisions")
+    assert view.summary.text() == "No collisions"
+    assert view.below.isHidden()
 
 
 def test_a_target_moved_into_the_year_end_freeze_is_listed_and_shown(
@@ -71,6 +72,7 @@ def test_a_target_moved_into_the_year_end_freeze_is_listed_and_shown(
     messages = [view.collisions.item(n).text() for n in range(view.collisions.count())]
     assert messages[0] == FREEZE_MESSAGE
     assert view.list_title.text().startswith("Collisions (2)")
+    assert view.summary.text() == "2 collisions" and view.below.isVisible()
     chart = view.chart
     spot = chart.lane_point(atlas_35, dt.date(2026, 12, 28)) + QPoint(5, 0)  # the day's end
     assert FREEZE_MESSAGE in chart.tip_at(spot + QPoint(0, -14))  # the warning sign above it

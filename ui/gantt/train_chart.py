@@ -286,7 +286,7 @@ class TrainChart(QAbstractScrollArea):
     def lane_point(self, release_id: int, day: dt.date) -> QPoint:
         """The viewport point in the middle of a release's bar on `day` (for tests and tips)."""
         assert self.train is not None
-        index = next(n for n, r in enumerate(self.train.releases) if r.id == release_id)
+        index = self.train.index_of(release_id)
         y0, y1 = self.metrics.bar_span(self.metrics.lane_top(index, self._tracks()))
         x = self.scale.x_mid(day) - self.horizontalScrollBar().value() + LABEL_WIDTH
         y = (y0 + y1) / 2 - self.verticalScrollBar().value() + HEADER_HEIGHT
@@ -349,7 +349,7 @@ class TrainChart(QAbstractScrollArea):
             release_id = self.release_at(point)
             if release_id is None:
                 return ""
-            return _release_tip(next(r for r in self.train.releases if r.id == release_id))
+            return _release_tip(self.train.releases[self.train.index_of(release_id)])
         x = point.x() - LABEL_WIDTH + self.horizontalScrollBar().value()
         y = point.y() - HEADER_HEIGHT + self.verticalScrollBar().value()
         return tip_at(self._frame(x - 10, x + 10, y - 1, y + 1), x, y)
@@ -629,6 +629,9 @@ class TrainChart(QAbstractScrollArea):
         painter.save()
         painter.setClipRect(QRectF(LABEL_WIDTH, 0, width - LABEL_WIDTH, HEADER_HEIGHT))
         painter.translate(LABEL_WIDTH - x0, 0)
+        flag: QRectF | None = None
+        if self.today is not None and x0 <= self.scale.x_mid(self.today) <= x1:
+            flag = self._today_box(self.scale.x_mid(self.today), metrics)
         for row, unit in enumerate((upper, lower)):
             top = row * TIER_HEIGHT
             for cell in tier(self.scale, unit, x0, x1, fits):
@@ -639,26 +642,27 @@ class TrainChart(QAbstractScrollArea):
                 start = max(cell.x0, x0)
                 label = cell.label if fits(cell.label, cell.x1 - start) else ""
                 box = QRectF(start + 5, top, cell.x1 - start - 6, TIER_HEIGHT)
+                if flag is not None and row == 1:
+                    used = box.adjusted(0, 0, metrics.horizontalAdvance(label) - box.width(), 0)
+                    if used.intersects(flag):
+                        label = ""  # the Today flag stands there
                 flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
                 painter.drawText(box, flags, label)
-        if self.today is not None:
-            x = self.scale.x_mid(self.today)
-            if x0 <= x <= x1:
-                self._today_flag(painter, x, metrics)
+        if flag is not None:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(PALETTE.today)
+            painter.drawRoundedRect(flag, 3, 3)
+            painter.setPen(PALETTE.background)
+            painter.drawText(flag, Qt.AlignmentFlag.AlignCenter, "Today")
         painter.restore()
         painter.setPen(QPen(PALETTE.grid_strong, 1))
         painter.drawLine(QPointF(0, TIER_HEIGHT), QPointF(width, TIER_HEIGHT))
         painter.drawLine(QPointF(0, HEADER_HEIGHT - 0.5), QPointF(width, HEADER_HEIGHT - 0.5))
 
-    def _today_flag(self, painter: QPainter, x: float, metrics: QFontMetricsF) -> None:
-        text = "Today"
-        w = metrics.horizontalAdvance(text) + 10
-        box = QRectF(x - w / 2, TIER_HEIGHT + 3, w, TIER_HEIGHT - 6)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(PALETTE.today)
-        painter.drawRoundedRect(box, 3, 3)
-        painter.setPen(PALETTE.background)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+    @staticmethod
+    def _today_box(x: float, metrics: QFontMetricsF) -> QRectF:
+        width = metrics.horizontalAdvance("Today") + 10
+        return QRectF(x - width / 2, TIER_HEIGHT + 3, width, TIER_HEIGHT - 6)
 
     def _paint_labels(self, painter: QPainter, chart: TrainFrame, top: float) -> None:
         assert self.train is not None
@@ -714,7 +718,7 @@ class TrainChart(QAbstractScrollArea):
         painter.setFont(small)
         painter.setPen(PALETTE.muted)
         second = f"v{release.version}" if release.version else ""
-        mine = [c for c in self.train.collisions if release.id in c.release_ids]
+        mine = self.train.collisions_of(release.id)
         if mine:
             second += (
                 f"{'  ·  ' if second else ''}{len(mine)} collision{'s' if len(mine) > 1 else ''}"

@@ -32,6 +32,9 @@ from ui.gantt.train_chart import PALETTE, TrainChart
 from ui.plan_events import PlanEvents
 from ui.resources import icon
 
+SUMMARY_STYLE = "font-weight: 600; padding: 0 10px"
+SUMMARY_ALERT = PALETTE.collision.name()
+SUMMARY_CLEAR = PALETTE.succeeded.name()
 COLLISION_ROLE = Qt.ItemDataRole.UserRole  # the collision's index in Train.collisions
 LIST_HEIGHT = 150  # the collisions list under the chart, at first
 
@@ -126,6 +129,9 @@ class TrainView(QWidget):
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self.toolbar.addWidget(spacer)
+        self.summary = QLabel()
+        self.summary.setObjectName("collisionsSummary")
+        self.toolbar.addWidget(self.summary)
 
         self.list_title = QLabel()
         self.list_title.setObjectName("collisionsTitle")
@@ -137,7 +143,7 @@ class TrainView(QWidget):
         self.collisions.setUniformItemSizes(False)
         self.collisions.currentItemChanged.connect(lambda item, _old: self._pick(item))
         self.collisions.itemClicked.connect(self._pick)
-        below = QWidget()
+        self.below = below = QWidget()
         below_layout = QVBoxLayout(below)
         below_layout.setContentsMargins(0, 0, 0, 0)
         below_layout.setSpacing(0)
@@ -203,16 +209,23 @@ class TrainView(QWidget):
         if focused is not None and focused < len(found):
             self.collisions.setCurrentRow(focused)
         self.collisions.blockSignals(False)
+        # With nothing to list the toolbar says so, and the chart takes the room.
+        self.below.setVisible(bool(found))
         if found:
             count = len(found)
             self.list_title.setText(f"Collisions ({count}) — click one to show it on the train")
+            self.summary.setText(f"{count} collision{'s' if count > 1 else ''}")
+            self.summary.setStyleSheet(f"color: {SUMMARY_ALERT}; {SUMMARY_STYLE}")
+            self.summary.setToolTip("Listed under the chart, and marked on the lanes")
         elif self.train is not None and self.train.releases:
-            self.list_title.setText(
-                "No collisions: no go-live, code freeze or deployment in a freeze or blackout, "
-                "no go-lives too close, nothing late, no hardening overlaps"
+            self.summary.setText("No collisions")
+            self.summary.setStyleSheet(f"color: {SUMMARY_CLEAR}; {SUMMARY_STYLE}")
+            self.summary.setToolTip(
+                "No go-live, code freeze or deployment in a freeze or blackout, no go-lives "
+                "too close, nothing late, no hardening overlaps"
             )
         else:
-            self.list_title.setText("No releases yet")
+            self.summary.setText("")
 
     def _pick(self, item: QListWidgetItem | None) -> None:
         if item is not None:
