@@ -143,7 +143,6 @@ class TrainChart(QAbstractScrollArea):
     """The lanes of a Train on one calendar; double-click a lane to pick its release."""
 
     release_selected = Signal(int)
-    zoomed = Signal(float)  # the new day width
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -158,7 +157,6 @@ class TrainChart(QAbstractScrollArea):
         self.scale = TimeScale(dt.date.today(), 4.0)
         self.focused: int | None = None  # the collision picked in the list
         self._fit_wanted = True
-        self._frames = 0  # frames built, for tests of what a paint costs
         self.horizontalScrollBar().setSingleStep(40)
         self.verticalScrollBar().setSingleStep(20)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
@@ -235,7 +233,6 @@ class TrainChart(QAbstractScrollArea):
         self.horizontalScrollBar().setValue(round(new_x - at))
         self._fit_wanted = False
         self.viewport().update()
-        self.zoomed.emit(self.scale.day_width)
 
     def zoom_in(self) -> None:
         self.set_day_width(step_in(self.scale.day_width))
@@ -254,7 +251,6 @@ class TrainChart(QAbstractScrollArea):
         self.horizontalScrollBar().setValue(round(self.scale.x(span[0])))
         self._fit_wanted = False
         self.viewport().update()
-        self.zoomed.emit(self.scale.day_width)
 
     def go_to(self, day: dt.date) -> None:
         """Scroll so that `day` is in the middle of the chart."""
@@ -284,7 +280,7 @@ class TrainChart(QAbstractScrollArea):
         return None if index is None else self.train.releases[index].id
 
     def lane_point(self, release_id: int, day: dt.date) -> QPoint:
-        """The viewport point in the middle of a release's bar on `day` (for tests and tips)."""
+        """The viewport point in the middle of a release's bar on `day`."""
         assert self.train is not None
         index = self.train.index_of(release_id)
         y0, y1 = self.metrics.bar_span(self.metrics.lane_top(index, self._tracks()))
@@ -356,7 +352,6 @@ class TrainChart(QAbstractScrollArea):
 
     def _frame(self, x0: float, x1: float, y0: float, y1: float) -> TrainFrame:
         assert self.train is not None
-        self._frames += 1
         return frame(self.train, self.scale, self.metrics, x0, x1, y0, y1, self.today)
 
     # -- painting ---------------------------------------------------------------------------
