@@ -19,6 +19,7 @@ from app.plan_data import PlanSummary
 from app.plan_settings import SETTING_FIELDS, PlanSettings, write_setting
 from app.plan_state import PlanState, Progress, StateService
 from app.records import RecordService
+from app.release_train import ReleaseTrain
 from app.releases import ReleaseService
 from app.schedule_runs import Scheduler
 from app.store import PLAN_SUFFIX, PlanStore
@@ -63,6 +64,7 @@ class Plan:
         self.releases = ReleaseService(self.state, self.uow)
         self.settings = PlanSettingsService(self.state, self.uow)
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
+        self.train = ReleaseTrain(self.state, self.uow, self.calendar)
 
     @classmethod
     def open(
@@ -176,5 +178,6 @@ class Plan:
 
     def close(self) -> None:
         self.state.close()
+        self.train.close()
         self.calendar.close()
         self.store.close()

@@ -43,6 +43,7 @@ from ui.error_report import (
     message_box_confirmer,
     message_box_reporter,
 )
+from ui.gantt.train_view import TrainView
 from ui.gantt.view import GanttView
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
@@ -128,6 +129,10 @@ class MainWindow(QMainWindow):
         self.gantt = GanttView(today=dt.date.today)
         self.tabs.addTab(self.gantt, icon("gantt"), "Calendar")
         self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
+        self.train_view = TrainView(today=dt.date.today)
+        self.train_view.setObjectName("trainView")
+        self.tabs.addTab(self.train_view, icon("release"), "Release train")
+        self.train_view.release_selected.connect(self.show_release)
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
         # Delete Item acts on the Work items tab only; the records page has its own Delete.
@@ -358,6 +363,7 @@ class MainWindow(QMainWindow):
         self.items_view.set_plan(plan, self.editor, first)
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
+        self.train_view.set_plan(plan, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -379,6 +385,7 @@ class MainWindow(QMainWindow):
         self.items_view.set_plan(None, None, None)
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
+        self.train_view.set_plan(None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -531,6 +538,12 @@ class MainWindow(QMainWindow):
         self.gantt.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
+
+    def show_release(self, release_id: int) -> None:
+        """Open a release picked on the release train in the Calendar tab."""
+        self.navigator.select_release(release_id)
+        self._navigator_release(release_id)
+        self.tabs.setCurrentWidget(self.gantt)
 
     def _navigator_item(self, item_id: int, release_id: int) -> None:
         if self.items_view.release_id not in (None, release_id):
