@@ -123,6 +123,7 @@ class CalendarPreview:
     days_off: frozenset[dt.date]  # every day the holidays take out (what the schedule reads)
     per_year: int  # country holidays taken in a year, on average
     settings_changed: bool
+    regional: frozenset[dt.date] = frozenset()  # listed country holidays only the region has
 
     @property
     def changed(self) -> bool:
@@ -350,6 +351,7 @@ class WorkingCalendarService(StateService):
             days_off=frozenset(day for h in in_effect for day in h.days()),
             per_year=round(len(taken) / len(calendar.years)) if country else 0,
             settings_changed=now.settings() != calendar.settings(),
+            regional=_regional(calendar, country),
         )
 
     def moved_items(self, calendar: WorkingCalendar) -> int | None:
@@ -373,6 +375,12 @@ class WorkingCalendarService(StateService):
             or (table.first[n], table.last[n]) != (shown.first[p], shown.last[p])
         )
 
+    def as_stored(self, calendar: WorkingCalendar) -> WorkingCalendar:
+        """The plan's calendar read back after `calendar` was applied: the same calendar,
+        knowing the ids its entries got (applying it again makes them under those ids)."""
+        with self._uow.store.read() as session:
+            return read_calendar(session, calendar.years)
+
     def apply(self, calendar: WorkingCalendar, reason: str = "") -> WorkingCalendar:
         """Store `calendar` (settings and holiday entries) as one action, which reschedules;
         returns the calendar the plan had, which applied again undoes this exactly (a plan
@@ -387,6 +395,13 @@ class WorkingCalendarService(StateService):
             return old
 
         return self._uow.run(reason or "Change working calendar", change)
+
+
+def _regional(calendar: WorkingCalendar, country: list[Holiday]) -> frozenset[dt.date]:
+    if not calendar.subdivision:
+        return frozenset()
+    national = holiday_sets.public_holidays(calendar.country, "", calendar.years)
+    return frozenset(h.start for h in country if national.get(h.start) != h.name)
 
 
 def _listed_order(holiday: Holiday) -> tuple[dt.date, int, str]:
