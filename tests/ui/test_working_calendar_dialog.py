@@ -9,14 +9,22 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialogButtonBox
 
+from tests.app.plan_factory import make_flat_plan, plan_for
 from tests.fixed_dates import DEMO_TODAY
 from tests.ui.conftest import Reports, settle
 from tests.ui.popups import POPUP
 from ui.main_window import MainWindow
+from ui.plan_editor import PlanEditor
 from ui.settings import AppSettings
-from ui.working_calendar_dialog import HolidaysModel, WorkingCalendarDialog, show_working_calendar
+from ui.working_calendar_dialog import (
+    LIVE_MOVED_LIMIT,
+    HolidaysModel,
+    WorkingCalendarDialog,
+    show_working_calendar,
+)
 
 pytestmark = [pytest.mark.gui, POPUP]
 
@@ -252,3 +260,20 @@ def test_the_holidays_model_passes_the_model_tester(
     dialog.choose_country("DE")
     qtmodeltester.check(dialog.model)
     dialog.reject()
+
+
+def test_a_big_plan_is_rescheduled_without_a_count_of_what_moves(
+    qtbot, tmp_path: Path, reports: Reports
+) -> None:  # type: ignore[no-untyped-def]
+    plan = plan_for(make_flat_plan(tmp_path / "big.gantry", LIVE_MOVED_LIMIT + 1))
+    try:
+        dialog = WorkingCalendarDialog(PlanEditor(plan, QUndoStack(), reports), DEMO_TODAY)
+        qtbot.addWidget(dialog)
+        assert (dialog.first_year.value(), dialog.last_year.value()) == (2026, 2028)
+        dialog.day_buttons[5].click()
+        assert dialog.effect.text() == "Applying changes the work week and reschedules the plan."
+        ok_button(dialog).click()
+        assert plan.state.settings.work_week == frozenset(range(6))
+        assert reports == []
+    finally:
+        plan.close()
