@@ -271,7 +271,7 @@ def _diff(stored: list[Key], in_effect: list[Holiday]) -> tuple[list[Holiday], l
     return added, removed
 
 
-def write_calendar(session: Session, calendar: WorkingCalendar) -> None:
+def _write_calendar(session: Session, calendar: WorkingCalendar) -> None:
     """Make the plan's settings and plan-wide holiday entries say `calendar` (checked first)."""
     now = read_settings(session)
     for key, value in calendar.settings().items():
@@ -391,7 +391,7 @@ class WorkingCalendarService(StateService):
 
         def change(session: Session) -> WorkingCalendar:
             old = read_calendar(session, calendar.years)
-            write_calendar(session, calendar)
+            _write_calendar(session, calendar)
             return old
 
         return self._uow.run(reason or "Change working calendar", change)

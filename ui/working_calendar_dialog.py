@@ -17,7 +17,7 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -236,8 +236,8 @@ def _searchable(combo: QComboBox, placeholder: str) -> None:
     line = combo.lineEdit()
     assert line is not None  # an editable combo has one
     line.setPlaceholderText(placeholder)
-    # Text that names no entry goes back to the entry chosen.
-    line.editingFinished.connect(lambda: line.setText(combo.currentText()))
+    # Text that names no entry goes back to the entry chosen (currentText() is the typed text).
+    line.editingFinished.connect(lambda: line.setText(combo.itemText(combo.currentIndex())))
 
 
 def _section(text: str) -> QLabel:
@@ -426,7 +426,6 @@ class WorkingCalendarDialog(QDialog):
         self.add_button = QPushButton(icon("calendar"), "Add Holiday")
         self.add_button.setToolTip("Add this day off to the list (applied with the rest)")
         self.add_button.clicked.connect(self.add_holiday)
-        self.new_name.returnPressed.connect(self.add_holiday)
         self.new_date.textChanged.connect(lambda _t: self._update_buttons())
         self.new_name.textChanged.connect(lambda _t: self._update_buttons())
         form.addRow("Date", self.new_date)
@@ -753,6 +752,15 @@ class WorkingCalendarDialog(QDialog):
         return True
 
     # -- applying ----------------------------------------------------------------------------
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        # Enter after typing a holiday adds it; it must not apply the whole calendar.
+        typing = self.focusWidget() in (self.new_date, self.new_name)
+        if typing and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.add_holiday()
+            return
+        super().keyPressEvent(event)
 
     @override
     def accept(self) -> None:

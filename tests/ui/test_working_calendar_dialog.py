@@ -277,3 +277,33 @@ def test_a_big_plan_is_rescheduled_without_a_count_of_what_moves(
         assert reports == []
     finally:
         plan.close()
+
+
+def test_typing_finds_a_country_and_enter_adds_a_holiday_not_the_calendar(
+    qtbot, window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    dialog = open_calendar(window)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)  # so that focus moves as it does for a user
+    line = dialog.country_combo.lineEdit()
+    line.setFocus()
+    line.selectAll()
+    qtbot.keyClicks(line, "germ")
+    popup = dialog.country_combo.completer().popup()
+    assert popup.isVisible() and popup.model().rowCount() == 1
+    popup.setCurrentIndex(popup.model().index(0, 0))
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert dialog.draft.country == "DE" and line.text() == "Germany (DE)"
+    line.setFocus()
+    line.selectAll()
+    qtbot.keyClicks(line, "no such land")
+    dialog.new_name.setFocus()  # leaving names the country chosen again
+    assert line.text() == "Germany (DE)" and dialog.draft.country == "DE"
+
+    dialog.new_date.setText("24 Dec 2026")
+    qtbot.keyClicks(dialog.new_name, "Christmas Eve")
+    qtbot.keyClick(dialog.new_name, Qt.Key.Key_Return)
+    assert dialog.isVisible() and window.undo_stack.count() == 0
+    assert [h.name for h in dialog.draft.manual] == ["Christmas Eve"]
+    dialog.reject()
