@@ -108,7 +108,7 @@ class HolidaysModel(QAbstractTableModel):
         self._region = ""
         self.read_only = False
 
-    def show(
+    def set_preview(
         self, preview: CalendarPreview, work_week: frozenset[int], country: str, region: str
     ) -> None:
         """List what `preview` lists (a new calendar is a new list: the model resets)."""
@@ -578,7 +578,7 @@ class WorkingCalendarDialog(QDialog):
         """List the draft's holidays and say what applying it would do."""
         selected = self.selected_holiday()
         self.preview = self.service.preview(self.draft)
-        self.model.show(
+        self.model.set_preview(
             self.preview, self.draft.work_week, self.draft.country, self.draft.subdivision
         )
         if selected is not None:
@@ -703,9 +703,6 @@ class WorkingCalendarDialog(QDialog):
         self.table.selectRow(index.row())
         self.table.scrollTo(index)
         return True
-
-    def set_work_day(self, weekday: int, working: bool) -> None:
-        self.day_buttons[weekday].setChecked(working)
 
     def choose_country(self, code: str, region: str = "") -> None:
         """Pick a country (and region) as the combos do."""
