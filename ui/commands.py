@@ -20,6 +20,7 @@ from app.fields import FieldSet
 from app.plan_data import DeletedItem
 from app.records import RecordService
 from app.releases import ReleaseService
+from app.work_calendar import WorkingCalendar, WorkingCalendarService
 from app.work_items import WorkItemService
 from ui.busy import busy_cursor
 from ui.error_report import ErrorReporter
@@ -114,6 +115,30 @@ class EditField(PlanCommand):
     @override
     def _undo(self, reason: str) -> None:
         self.source.update(self.record_id, self.field, self.old, reason=reason)
+
+
+class ChangeWorkingCalendar(PlanCommand):
+    """Apply a working calendar (work week and holidays) as one step; undo applies the one
+    the plan had, which puts back the same settings and entries."""
+
+    def __init__(
+        self, service: WorkingCalendarService, calendar: WorkingCalendar, report: ErrorReporter
+    ) -> None:
+        super().__init__("Change working calendar", report)
+        self.service = service
+        self.new = calendar
+        self.old: WorkingCalendar | None = None
+
+    @override
+    def _do(self, reason: str) -> None:
+        self.old = self.service.apply(self.new, reason=reason)
+        # Read back with the ids its new entries got, so a redo makes them under those ids.
+        self.new = self.service.as_stored(self.new)
+
+    @override
+    def _undo(self, reason: str) -> None:
+        assert self.old is not None
+        self.service.apply(self.old, reason=reason)
 
 
 class AddItem(PlanCommand):

@@ -60,6 +60,7 @@ from ui.status_bar import PlanStatusBar
 from ui.undo_history import UndoHistory
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions
+from ui.working_calendar_dialog import show_working_calendar
 
 FILE_FILTER = f"Gantry plans (*{PLAN_SUFFIX});;All files (*)"
 # Navigator and Properties at first start: narrow enough that a 1366-pixel screen still shows
@@ -193,6 +194,7 @@ class MainWindow(QMainWindow):
         acts.close.triggered.connect(self.close_plan)
         acts.take_over.triggered.connect(self.take_over_plan)
         acts.plan_settings.triggered.connect(self.open_plan_settings)
+        acts.working_calendar.triggered.connect(self.open_working_calendar)
         acts.verify_audit.triggered.connect(self.verify_audit)
         acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
@@ -422,6 +424,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
+        self.menu_actions.working_calendar.setEnabled(has_plan)
         for action in (
             self.menu_actions.add_task,
             self.menu_actions.add_milestone,
@@ -649,6 +652,10 @@ class MainWindow(QMainWindow):
     def open_plan_settings(self) -> None:
         if self.editor is not None and self._events is not None:
             show_plan_settings(self, self.editor, self._events, self.plan_closed)
+
+    def open_working_calendar(self) -> None:
+        if self.editor is not None:
+            show_working_calendar(self, self.editor, dt.date.today(), self.plan_closed)
 
     def _choose_add_release(self) -> None:
         plan = self.plan

@@ -12,11 +12,13 @@ from app.errors import GantryError
 from app.links import same_links
 from app.plan import Plan
 from app.records import RecordService
+from app.work_calendar import WorkingCalendar
 from ui.commands import (
     AddItem,
     AddLink,
     AddRecord,
     AddRelease,
+    ChangeWorkingCalendar,
     DeleteItem,
     DeleteRecord,
     EditField,
@@ -84,6 +86,11 @@ class PlanEditor:
 
     def set_release_field(self, release_id: int, field: str, value: Value) -> bool:
         return self.set_field(self.plan.releases, release_id, field, value)
+
+    def change_working_calendar(self, calendar: WorkingCalendar) -> bool:
+        """Apply a new work week and holidays as one undo step (it reschedules)."""
+        command = ChangeWorkingCalendar(self.plan.work_calendar, calendar, self.report)
+        return self._run(command, "Cannot change the working calendar")
 
     def add_item(
         self,

@@ -71,7 +71,13 @@ class WindowActions:
             window,
             "Plan &Settings…",
             "",
-            "Name, key prefix, working days and holidays of this plan",
+            "Name, key prefix and working days of this plan",
+        )
+        self.working_calendar = a(
+            window,
+            "&Working Calendar…",
+            "calendar",
+            "The work week and holidays the plan is scheduled on: a country's and its own",
         )
         self.quit = a(window, "&Quit", "quit", "Quit Gantry", [Key("Ctrl+Q")])
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -130,6 +136,7 @@ class WindowActions:
         file_menu.addActions([self.save_as, self.take_over, self.close])
         file_menu.addSeparator()
         file_menu.addAction(self.plan_settings)
+        file_menu.addAction(self.working_calendar)
         file_menu.addAction(self.verify_audit)
         file_menu.addSeparator()
         file_menu.addActions([self.export_chart, self.print_chart])
