@@ -10,8 +10,9 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from app.plan import Plan
 from app.timeline.layout import BaselineDates
@@ -51,7 +52,7 @@ class GanttView(QWidget):
         self.splitter.addWidget(self.tree)
         self.splitter.addWidget(self.chart)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([sum(self.tree.columnWidth(c) for c in Column) + 2, 900])
+        self._split_done = False  # the first show gives the timeline most of the width
         self.splitter.setHandleWidth(3)
         self.heading = QLabel()
         self.heading.setObjectName("ganttHeading")
@@ -71,6 +72,17 @@ class GanttView(QWidget):
         self.chart.clicked.connect(self._chart_clicked)
         self.chart.activated.connect(self.open_item)
         self.setFocusProxy(self.chart)
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._split_done and self.splitter.width() > 0:
+            # The outline gets its natural width up to 38% of the tab; the rest is timeline.
+            self._split_done = True
+            natural = sum(self.tree.columnWidth(c) for c in Column) + 2
+            total = self.splitter.width()
+            tree = min(natural, int(total * 0.38))
+            self.splitter.setSizes([tree, total - tree])
 
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar("Chart")
