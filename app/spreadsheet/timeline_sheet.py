@@ -44,7 +44,7 @@ from app.timeline.scale import TimeScale, Unit, tier
 COLUMN = 4.0
 # Up to this many days one column is a day; longer spans get one column per week.
 DAY_COLUMNS_UP_TO = 126
-DAY_CHARS, WEEK_CHARS = 3.6, 5.0  # column widths, in characters
+DAY_CHARS, WEEK_CHARS = 3.6, 6.5  # column widths, in characters
 MILESTONE_MARK = "◆"
 LABELS = ("Key", "Name", "Start", "Finish")
 LABEL_WIDTHS = (11.0, 36.0, 10.5, 10.5)
@@ -173,8 +173,9 @@ class _Grid:
         return min(self.columns, math.ceil(x / COLUMN - 1e-9))
 
     def fits(self, text: str, width: float) -> bool:
+        # Half a character of room, so a week reads "Aug 17" (or "Sep 7") throughout.
         chars = WEEK_CHARS if self.by_week else DAY_CHARS
-        return len(text) <= width / COLUMN * chars
+        return len(text) + 0.5 <= width / COLUMN * chars
 
     def tiers(self) -> tuple[Unit, Unit]:
         return (Unit.MONTH, Unit.WEEK) if self.by_week else (Unit.MONTH, Unit.DAY)
@@ -312,6 +313,8 @@ def _header_rows(
         column = grid.first_column(band.x0)
         if font is None or not band.label or column >= grid.columns or column == today:
             continue
+        if grid.by_week and band.kind is BandKind.HOLIDAY:
+            continue  # not shaded in a week column, so not named either
         cell = styled_text(sheet, band.label)
         cell.font = font
         cell.fill = _BAND_FILLS[band.kind]
