@@ -1,0 +1,1 @@
+"""Spreadsheets in and out of a plan: reading foreign sheets safely, mapping and importing them."""
