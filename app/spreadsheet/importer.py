@@ -36,6 +36,7 @@ from app.spreadsheet.values import (
     parse_percent,
     parse_status,
 )
+from app.unit_of_work import Written
 from app.work_items import WORK_ITEM_FIELDS
 from models import Dependency, Release, WorkItem
 
@@ -502,16 +503,16 @@ class _Reader:
                 continue
             if item.release not in prepared.releases:
                 prepared.releases[item.release] = by_name.get(item.release.casefold())
-        for name, release_id in prepared.releases.items():
-            if release_id is None:
+        for name, known in prepared.releases.items():
+            if known is None:
                 self.report.new_releases.append(name)
                 starts = [
                     i.values.get("not_before") or i.start
                     for i in prepared.items
                     if i.release == name
                 ]
-                known = [d for d in starts if d is not None]
-                prepared.release_starts[name] = min(known) if known else None
+                dated = [d for d in starts if d is not None]
+                prepared.release_starts[name] = min(dated) if dated else None
 
     def keys(self, items: list[SheetItem]) -> None:
         state = self.state
@@ -878,9 +879,20 @@ def commit(
     """Write a prepared import in one unit of work (one transaction, one audit batch, one
     reschedule); raises ValidationError if it has errors, ImportCancelled if cancelled
     (either way nothing is written)."""
-    action, result = _writer(plan, prepared, progress, cancelled)
-    plan.uow.run(f"Import {prepared.report.source}", action)
-    return result()
+    return write(plan, prepared, progress, cancelled).finish()
+
+
+def write(
+    plan: Plan,
+    prepared: ImportPlan,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Written[ImportDone]:
+    """The commit up to the database's (safe on a worker thread); `finish()` it on the thread
+    that owns the plan state."""
+    return plan.uow.write(
+        f"Import {prepared.report.source}", _writer(plan, prepared, progress, cancelled)
+    )
 
 
 def _writer(
@@ -888,15 +900,14 @@ def _writer(
     prepared: ImportPlan,
     progress: Progress | None,
     cancelled: Cancelled | None,
-) -> tuple[Callable[[Session], None], Callable[[], ImportDone]]:
-    """The unit of work's action for a prepared import, and what it wrote once it has run."""
+) -> Callable[[Session], ImportDone]:
+    """The unit of work's action for a prepared import; it returns what it wrote."""
     report = prepared.report
     if not report.ok:
         raise ValidationError([p.text() for p in report.errors])
     state = plan.state
     items = prepared.items
     total = len(items)
-    done: dict[str, Any] = {}
 
     def tick(count: int, what: str) -> None:
         if cancelled is not None and cancelled():
@@ -904,7 +915,7 @@ def _writer(
         if progress is not None:
             progress(count, total, what)
 
-    def action(session: Session) -> None:
+    def action(session: Session) -> ImportDone:
         release_ids: dict[str, int] = {}
         created_releases: list[int] = []
         position = max((r.position for r in state.releases.values()), default=0)
@@ -1008,9 +1019,9 @@ def _writer(
                         links_removed.append(link._asdict())
                         session.delete(session.get_one(Dependency, link_id))
                     elif (spec_.type, spec_.lag) != (link.type, link.lag):
-                        row = session.get_one(Dependency, link_id)
+                        stored = session.get_one(Dependency, link_id)
                         links_changed[link_id] = (link.type, link.lag)
-                        row.type, row.lag = spec_.type, spec_.lag
+                        stored.type, stored.lag = spec_.type, spec_.lag
             for pred_id, spec in wanted.items():
                 dependency = Dependency(
                     predecessor_id=pred_id, successor_id=succ_id, type=spec.type, lag=spec.lag
@@ -1022,7 +1033,7 @@ def _writer(
                 tick(written, "Linking items")
         session.flush()
         tick(total, "Saving")
-        done["result"] = ImportDone(
+        return ImportDone(
             tuple(created),
             tuple(created_releases),
             changed,
@@ -1032,11 +1043,7 @@ def _writer(
             report.summary(),
         )
 
-    def result() -> ImportDone:
-        outcome: ImportDone = done["result"]
-        return outcome
-
-    return action, result
+    return action
 
 
 def _flush(
