@@ -9,6 +9,7 @@ import difflib
 import json
 import os
 import sys
+import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -21,6 +22,8 @@ from app.errors import GantryError, ValidationError
 from app.plan import Plan
 from app.plan_data import ItemRow
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
+from app.spreadsheet.importer import ImportOptions, commit, prepare
+from app.spreadsheet.values import DateOrder
 from app.store import PLAN_SUFFIX, PlanStore
 from app.timeline.pages import PAPERS, Fit
 
@@ -37,7 +40,6 @@ SCHEDULE_COLUMNS = (
 )
 # Subcommands of the contract that later work brings; until then they say so plainly.
 LATER = {
-    "import": "spreadsheet import",
     "runbook": "runbook execution",
     "impact": "slip impact analysis",
     "check": "conflict checks",
@@ -89,14 +91,21 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("plan", type=Path)
     verify.add_argument("--format", choices=("text", "json"), default="text")
 
-    imp = sub.add_parser("import", help="import a spreadsheet (not available yet)")
+    imp = sub.add_parser("import", help="import a spreadsheet (.xlsx, .xlsm, .csv) into a plan")
     imp.add_argument("plan", type=Path)
     imp.add_argument("file", type=Path)
-    imp.add_argument("--sheet")
-    imp.add_argument("--map", action="append", default=[], metavar="COLUMN=FIELD")
-    imp.add_argument("--release")
-    imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"))
-    imp.add_argument("--dry-run", action="store_true")
+    imp.add_argument("--sheet", help="the sheet to read (default: the task sheet, or the first)")
+    imp.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        type=_mapping,
+        metavar="COLUMN=FIELD",
+        help="read COLUMN as FIELD (a field name or label, or 'ignore'); repeatable",
+    )
+    imp.add_argument("--release", help="release for rows without one (created if missing)")
+    imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"), help="for dates like 04/05/27")
+    imp.add_argument("--dry-run", action="store_true", help="print the report; write nothing")
 
     exp = sub.add_parser("export", help="export the chart or a workbook; PDFs, ics, notes to come")
     exp_sub = exp.add_subparsers(dest="export_kind", required=True, parser_class=_Parser)
@@ -166,6 +175,13 @@ def _iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date like 2027-01-31") from None
 
 
+def _mapping(text: str) -> tuple[str, str]:
+    column, sep, field = text.rpartition("=")
+    if not sep or not column.strip():
+        raise argparse.ArgumentTypeError(f"'{text}' is not COLUMN=FIELD")
+    return column.strip(), field.strip()
+
+
 # -- subcommands ----------------------------------------------------------------------------
 
 
@@ -201,14 +217,16 @@ def _count(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else many or one + 's'}"
 
 
-def _progress_line(label: str) -> Callable[[int, int], None] | None:
-    """A progress line on a terminal's stderr (nothing when output goes to a file or CI)."""
+def _progress_line(label: str) -> Callable[..., None] | None:
+    """A progress line on a terminal's stderr (nothing when output goes to a file or CI);
+    called with (done, total) or (done, total, what), total 0 while it is not known."""
     if not sys.stderr.isatty():
         return None
 
-    def show(done: int, total: int) -> None:
-        end = "\n" if done >= total else ""
-        print(f"\r{label}: {done:,} of {total:,}", end=end, file=sys.stderr, flush=True)
+    def show(done: int, total: int, what: str = label) -> None:
+        end = "\n" if done >= total > 0 else ""
+        of = f" of {total:,}" if total else ""
+        print(f"\r{what}: {done:,}{of}\x1b[K", end=end, file=sys.stderr, flush=True)
 
     return show
 
@@ -353,8 +371,49 @@ def _export_xlsx(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
+    """Prepare the import, print its report, and commit it unless refused or a dry run.
+
+    A plan that does not exist is created (and removed again if nothing is written); a dry
+    run against a missing plan reads the sheet against an empty plan in a scratch folder."""
+    target: Path = args.plan
+    options = ImportOptions(
+        sheet=args.sheet,
+        overrides=dict(args.map),
+        release=args.release,
+        date_order=DateOrder(args.date_order) if args.date_order else None,
+    )
+    created = not target.exists()
+    with tempfile.TemporaryDirectory(prefix="gantry-import-") as scratch:
+        path = Path(scratch) / target.name if created and args.dry_run else target
+        # A dry run reads the plan only, and a refused import leaves it byte for byte as it
+        # was: not even derived dates are written before the commit.
+        plan = Plan.open(
+            path, create=created, read_only=args.dry_run and not created, schedule=False
+        )
+        written = False
+        try:
+            prepared = prepare(plan, args.file, options, _progress_line("Reading rows"))
+            for line in prepared.report.lines():
+                print(line, file=out)
+            if not prepared.report.ok:
+                return EXIT_REFUSED
+            if args.dry_run:
+                print("Dry run: nothing was written.", file=out)
+                return EXIT_OK
+            done = commit(plan, prepared, _progress_line("Writing items"))
+            written = True
+            print(f"Imported into {target}: {done.summary}.", file=out)
+            return EXIT_OK
+        finally:
+            plan.close()
+            if created and not written and path == target:
+                target.unlink(missing_ok=True)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "demo": cmd_demo,
+    "import": cmd_import,
     "schedule": cmd_schedule,
     "audit": cmd_audit_verify,
     "export": cmd_export,

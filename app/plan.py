@@ -81,23 +81,26 @@ class Plan:
         scheduler: Scheduler | None = None,
         progress: Progress | None = None,
         actor: str | None = None,
+        schedule: bool = True,
     ) -> Plan:
         """Open (or create) a plan file and read it; the schedule follows via `scheduler`
-        (inline by default), which the plan owns from here on."""
+        (inline by default), which the plan owns from here on. `schedule=False` leaves it
+        to the first edit (an import that may be refused must not write derived dates)."""
         store = PlanStore.open(path, read_only=read_only, create=create, actor=actor)
         plan = cls(store, scheduler)
         try:
-            plan.load(progress)
+            plan.load(progress, schedule)
         except BaseException:
             plan.close()
             raise
         return plan
 
-    def load(self, progress: Progress | None = None) -> None:
+    def load(self, progress: Progress | None = None, schedule: bool = True) -> None:
         """Read the plan, then ask for its schedule (inline, or from the schedule process)."""
         with self.store.read() as session:
             self.state.load(session, progress)
-        self.state.request_schedule()
+        if schedule:
+            self.state.request_schedule()
 
     @property
     def read_only(self) -> bool:

@@ -292,6 +292,19 @@ def _connect(path: Path, read_only: bool, foreign_keys: bool = True) -> sqlite3.
     return conn
 
 
+def _roll_back_hot_journal(path: Path) -> None:
+    """A writer killed in a large transaction leaves a hot journal beside the plan; only a
+    connection that may write rolls it back (a read-only one refuses to read the file). The
+    rollback restores the pages the dead writer changed: the plan is as it was before."""
+    journal = path.with_name(path.name + "-journal")
+    if journal.exists() and journal.stat().st_size > 0:
+        conn = _connect(path, read_only=False)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+
+
 def _inspect_file(path: Path) -> str:
     """Check integrity and return the schema revision, touching nothing."""
     try:
@@ -508,6 +521,8 @@ class PlanStore:
                 read_only, lock = True, None
         try:
             with _reporting_damage(path):
+                if not read_only:
+                    _roll_back_hot_journal(path)
                 revision = _inspect_file(path)
                 head = schema.head_revision(version_locations)
                 if revision not in schema.known_revisions(version_locations):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -139,6 +139,14 @@ class UnitOfWork:
         `reason` is the user's "why" (or the undo/redo label); before and after values in the
         audit trail already say "what".
         """
+        return self.write(reason, action).finish()
+
+    def write(self, reason: str, action: Callable[[Session], T]) -> Written[T]:
+        """Steps up to the commit of `run`; `finish()` then brings the projection in step and
+        announces the change. A long action (an import of 100,000 rows) writes on a worker
+        thread while the window stays responsive, and finishes on the thread that owns the
+        plan state; staging only reads the state's links, which nothing else changes while
+        the window waits for the import."""
         if self._running:
             raise RuntimeError("a unit of work is already running; actions do not nest")
         self._running = True
@@ -151,14 +159,26 @@ class UnitOfWork:
                     staged = self.projection.stage(session, notice) if self.projection else None
             except IntegrityError as exc:
                 raise ValidationError(integrity_message(exc)) from None
-            if staged is not None:
-                notice = staged.apply()
         finally:
             self._running = False
-        self.publish(notice)
-        if staged is not None:
-            staged.settle()
-        return result
+        return Written(self, result, notice, staged)
+
+
+@dataclass(slots=True)
+class Written(Generic[T]):
+    """A committed action whose projection update and announcement are still to come."""
+
+    uow: UnitOfWork
+    result: T
+    notice: ChangeNotice
+    staged: Staged | None
+
+    def finish(self) -> T:
+        notice = self.staged.apply() if self.staged is not None else self.notice
+        self.uow.publish(notice)
+        if self.staged is not None:
+            self.staged.settle()
+        return self.result
 
 
 def integrity_message(exc: IntegrityError) -> str:

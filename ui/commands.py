@@ -17,9 +17,11 @@ from typing_extensions import override
 
 from app.errors import GantryError
 from app.fields import FieldSet
+from app.plan import Plan
 from app.plan_data import DeletedItem
 from app.records import RecordService
 from app.releases import ReleaseService
+from app.spreadsheet import importer
 from app.work_calendar import WorkingCalendar, WorkingCalendarService
 from app.work_items import WorkItemService
 from ui.busy import busy_cursor
@@ -329,3 +331,28 @@ class AddLink(PlanCommand):
     @override
     def _undo(self, reason: str) -> None:
         self.items.remove_link(self.predecessor_id, self.successor_id, reason=reason)
+
+
+class ImportSheet(PlanCommand):
+    """A committed import as one step: undo removes what it created and restores what it
+    changed (app.spreadsheet.importer.undo); redo writes the same prepared import again."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        prepared: importer.ImportPlan,
+        done: importer.ImportDone,
+        report: ErrorReporter,
+    ) -> None:
+        super().__init__(f"Import {prepared.report.source.split(' (')[0]}", report)
+        self.plan, self.prepared, self.done = plan, prepared, done
+        # The wizard has written it already (on a worker thread): push() must not redo it.
+        self._pushed_applied = self._applied_once = True
+
+    @override
+    def _do(self, reason: str) -> None:
+        self.done = importer.commit(self.plan, self.prepared)
+
+    @override
+    def _undo(self, reason: str) -> None:
+        importer.undo(self.plan, self.done)

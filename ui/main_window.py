@@ -30,6 +30,7 @@ from app.audit import AuditReport
 from app.demo import ensure_demo_plan
 from app.errors import GantryError
 from app.plan import Plan
+from app.spreadsheet.safety import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from app.store import PLAN_SUFFIX, take_over_lock
 from app.unit_of_work import ChangeNotice
 from ui.about import show_about
@@ -45,6 +46,7 @@ from ui.error_report import (
 )
 from ui.gantt.train_view import TrainView
 from ui.gantt.view import GanttView
+from ui.import_wizard import ImportWizard
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
@@ -197,6 +199,7 @@ class MainWindow(QMainWindow):
         acts.plan_settings.triggered.connect(self.open_plan_settings)
         acts.working_calendar.triggered.connect(self.open_working_calendar)
         acts.verify_audit.triggered.connect(self.verify_audit)
+        acts.import_sheet.triggered.connect(lambda: self.import_wizard())
         acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
         acts.export_workbook.triggered.connect(self.workbook_dialog)
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
@@ -501,6 +504,22 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def import_wizard(self, path: Path | None = None) -> ImportWizard | None:
+        """File › Import… or a sheet dropped on the window; returns the wizard (for tests)."""
+        if self.plan is None or self.editor is None:
+            self.report("Cannot import", "Open or create a plan first, then import into it.")
+            return None
+        if self.plan.read_only:
+            self.report("Cannot import", f"{self.plan.path} is open read-only.")
+            return None
+        wizard = ImportWizard(self.editor, path, self)
+        wizard.setModal(True)
+        wizard.imported.connect(
+            lambda summary: self.status.showMessage(f"Imported: {summary}", 15000)
+        )
+        wizard.open()
+        return wizard
+
     def _chart_chosen(self, dialog: ChartDialog) -> None:
         if dialog.written:
             self.status.showMessage(dialog.summary(), 15000)
@@ -771,12 +790,14 @@ class MainWindow(QMainWindow):
 
     @staticmethod
     def _dropped_plan(event: QDragEnterEvent | QDropEvent) -> Path | None:
+        """A dropped plan, or a dropped sheet (which starts the import wizard)."""
         mime = event.mimeData()
         if not mime.hasUrls():
             return None
         for url in mime.urls():
-            if url.isLocalFile() and url.toLocalFile().endswith(PLAN_SUFFIX):
-                return Path(url.toLocalFile())
+            name = url.toLocalFile()
+            if url.isLocalFile() and name.lower().endswith((PLAN_SUFFIX, *SHEET_SUFFIXES)):
+                return Path(name)
         return None
 
     @override
@@ -793,7 +814,10 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         event.acceptProposedAction()
-        self.open_plan(path)
+        if path.suffix.lower() in SHEET_SUFFIXES:
+            self.import_wizard(path)
+        else:
+            self.open_plan(path)
 
     @override
     def closeEvent(self, event: QCloseEvent) -> None:
@@ -804,6 +828,9 @@ class MainWindow(QMainWindow):
             loader.discard()
         self.close_plan()
         event.accept()
+
+
+SHEET_SUFFIXES = WORKBOOK_SUFFIXES + TEXT_SUFFIXES
 
 
 def _same_file(a: Path, b: Path) -> bool:

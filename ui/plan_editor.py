@@ -12,6 +12,7 @@ from app.errors import GantryError
 from app.links import same_links
 from app.plan import Plan
 from app.records import RecordService
+from app.spreadsheet.importer import ImportDone, ImportPlan
 from app.work_calendar import WorkingCalendar
 from ui.commands import (
     AddItem,
@@ -24,6 +25,7 @@ from ui.commands import (
     EditField,
     EditItems,
     FieldSource,
+    ImportSheet,
     PlanCommand,
     Value,
 )
@@ -129,6 +131,10 @@ class PlanEditor:
         return (
             command.record_id if self._run(command, f"Cannot add {records.fields.noun}") else None
         )
+
+    def imported(self, prepared: ImportPlan, done: ImportDone) -> None:
+        """Record an import the wizard has committed as one undo step."""
+        self.stack.push(ImportSheet(self.plan, prepared, done, self.report))
 
     def delete_record(self, records: RecordService, record_id: int) -> bool:
         command = DeleteRecord(records, record_id, self.report)

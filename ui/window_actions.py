@@ -51,6 +51,12 @@ class WindowActions:
             "history",
             "Recompute the audit trail's hash chain and compare the plan's data with it",
         )
+        self.import_sheet = a(
+            window,
+            "&Import…",
+            "",
+            "Import work items from a spreadsheet (.xlsx, .csv: Jira, MS Project, Smartsheet …)",
+        )
         self.export_chart = a(
             window, "&Chart…", "", "Write a release's Gantt chart as a PDF or PNG images"
         )
@@ -145,6 +151,7 @@ class WindowActions:
         file_menu.addAction(self.working_calendar)
         file_menu.addAction(self.verify_audit)
         file_menu.addSeparator()
+        file_menu.addAction(self.import_sheet)
         export_menu = file_menu.addMenu("E&xport")
         export_menu.addActions([self.export_chart, self.export_workbook])
         file_menu.addAction(self.print_chart)

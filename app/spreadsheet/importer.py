@@ -1,0 +1,1096 @@
+"""Importing a sheet into a plan: prepare (read, map, parse, validate, schedule) into a report
+without writing anything, then commit it in one unit of work, or undo what a commit did."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.errors import GantryError, ValidationError
+from app.links import LinkSpec, parse_predecessors
+from app.plan import Plan
+from app.releases import RELEASE_FIELDS
+from app.schedule_runs import ScheduleJob, compute
+from app.scheduling import ReleaseBounds, ScheduleItem, ScheduleLink, WorkCalendar
+from app.spreadsheet.header import LOOK_AHEAD, find_header
+from app.spreadsheet.mapping import ColumnMap, map_columns
+from app.spreadsheet.reading import Cell, Source
+from app.spreadsheet.report import FieldChange, ImportReport, Moved, Problem, RowOutcome
+from app.spreadsheet.values import (
+    DateOrder,
+    cell_text,
+    date_evidence,
+    indentation,
+    is_ambiguous,
+    levels_from_indents,
+    parse_date,
+    parse_duration,
+    parse_flag,
+    parse_level,
+    parse_percent,
+    parse_status,
+)
+from app.unit_of_work import Written
+from app.work_items import WORK_ITEM_FIELDS
+from models import Dependency, Release, WorkItem
+
+Progress = Callable[[int, int, str], None]  # done, total (0: not known yet), what
+Cancelled = Callable[[], bool]
+CHUNK = 2000  # rows between progress reports and cancel checks
+DATE_FIELDS = ("not_before", "start", "finish", "actual_start", "actual_finish")
+TEXT_FIELDS = ("name", "owner", "notes")
+# Fields a re-import compares and sets, in the order the report lists changes.
+UPDATED = (
+    "name",
+    "duration",
+    "not_before",
+    "owner",
+    "status",
+    "percent_complete",
+    "actual_start",
+    "actual_finish",
+    "notes",
+)
+_KEY_UNSAFE = re.compile(r"[\s;,]+")
+
+
+class ImportCancelled(GantryError):
+    """The user cancelled the import; nothing was written."""
+
+    def __init__(self) -> None:
+        super().__init__("Import cancelled; nothing was written.")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportOptions:
+    sheet: str | None = None
+    overrides: Mapping[str, str] = field(default_factory=dict)  # --map COLUMN=FIELD
+    release: str | None = None  # for rows without a release column
+    date_order: DateOrder | None = None
+    columns: ColumnMap | None = None  # a complete mapping (the wizard's); overrides then unused
+
+
+@dataclass(slots=True)
+class SheetItem:
+    """One sheet row as the item it becomes (or updates)."""
+
+    row: int
+    sheet_key: str
+    name: str
+    level: int = 0
+    parent: int | None = None  # index of the parent row
+    kind: str = "task"
+    values: dict[str, Any] = field(default_factory=dict)  # field name -> parsed value
+    release: str = ""
+    ref: str = ""
+    key: str = ""
+    existing: int | None = None  # id of the item it updates
+    links: dict[tuple[str, int], LinkSpec] | None = None  # None: predecessors not in the sheet
+    start: dt.date | None = None  # what the sheet says; compared with the schedule
+    finish: dt.date | None = None
+
+
+@dataclass(slots=True)
+class ImportPlan:
+    """A prepared import: its report and everything commit() writes."""
+
+    report: ImportReport
+    items: list[SheetItem] = field(default_factory=list)
+    releases: dict[str, int | None] = field(default_factory=dict)  # name -> id (None: new)
+    release_starts: dict[str, dt.date | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class ImportDone:
+    """What a commit wrote: what undo removes or puts back."""
+
+    created_items: tuple[int, ...]
+    created_releases: tuple[int, ...]
+    changed: Mapping[int, Mapping[str, Any]]  # item id -> field -> old value
+    links_added: tuple[int, ...]
+    links_removed: tuple[Mapping[str, Any], ...]  # the removed rows' values
+    links_changed: Mapping[int, tuple[str, int]]  # link id -> old (type, lag)
+    summary: str
+
+
+# -- prepare ------------------------------------------------------------------------------
+
+
+def prepare(
+    plan: Plan,
+    path: Path,
+    options: ImportOptions = ImportOptions(),
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+    limit: int | None = None,
+) -> ImportPlan:
+    """Read and check the sheet against the plan; writes nothing. Errors are collected in the
+    report (every one, with its row and column), never raised; a file that cannot be read at
+    all raises GantryError. `limit` reads only that many data rows (the wizard's preview)."""
+    source = Source(path)
+    sheet = source.sheet(options.sheet)
+    report = ImportReport(source.describe(), sheet)
+    prepared = ImportPlan(report)
+    rows = source.rows(sheet)
+    head: list[tuple[int, list[Cell]]] = []
+    for row in rows:
+        head.append(row)
+        if len(head) >= LOOK_AHEAD:
+            break
+    header = find_header(head)
+    if header is None:
+        report.problems.append(
+            Problem(
+                "no header row found (a row naming the columns, such as Name, Start)", sheet=sheet
+            )
+        )
+        return prepared
+    report.header_row = header.row
+    try:
+        columns = options.columns or map_columns(header.names, options.overrides)
+    except ValidationError as exc:
+        report.problems.extend(Problem(p, sheet=sheet) for p in exc.problems)
+        return prepared
+    report.columns = columns
+    if not columns.has("name"):
+        report.problems.append(
+            Problem(
+                "missing required column: Name (no header reads as the items' names; "
+                "map one with --map COLUMN=name)",
+                row=header.row,
+                sheet=sheet,
+            )
+        )
+        return prepared
+    reader = _Reader(plan, sheet, columns, options, report)
+
+    def data_rows() -> Iterable[tuple[int, list[Cell]]]:
+        yield from (r for r in head if r[0] > header.row)
+        yield from rows
+
+    count = 0
+    for number, cells in data_rows():
+        if limit is not None and count >= limit:
+            break
+        if reader.take(number, cells):
+            count += 1
+            if count % CHUNK == 0:
+                if cancelled is not None and cancelled():
+                    raise ImportCancelled()
+                if progress is not None:
+                    progress(count, 0, "Reading rows")
+    if progress is not None:
+        progress(count, count, "Checking rows")
+    reader.finish(prepared)
+    if cancelled is not None and cancelled():
+        raise ImportCancelled()
+    return prepared
+
+
+def _letter(column: int) -> str:
+    letters = ""
+    n = column + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class _Reader:
+    """Turns data rows into SheetItems, collecting problems as it goes."""
+
+    def __init__(
+        self,
+        plan: Plan,
+        sheet: str,
+        columns: ColumnMap,
+        options: ImportOptions,
+        report: ImportReport,
+    ) -> None:
+        self.plan = plan
+        self.state = plan.state
+        self.sheet = sheet
+        self.columns = columns
+        self.options = options
+        self.report = report
+        self.raw: list[tuple[int, list[Cell]]] = []
+        self.single = {
+            f: columns.column(f)
+            for f in set(columns.fields)
+            if f and f not in ("release", "predecessors", "successors")
+        }
+        self.date_columns = [n for n, f in enumerate(columns.fields) if f in DATE_FIELDS]
+        self.evidence: dict[DateOrder, tuple[int, int, str]] = {}
+        self.ambiguous: tuple[int, int, str] | None = None
+        self.wanted = sorted({n for n, f in enumerate(columns.fields) if f})
+
+    def where(self, column: int) -> str:
+        header = self.columns.headers[column]
+        return f"{_letter(column)} ({header})" if header else _letter(column)
+
+    def problem(
+        self,
+        message: str,
+        row: int,
+        column: int | None = None,
+        value: Any = None,
+        error: bool = True,
+    ) -> None:
+        self.report.problems.append(
+            Problem(
+                message,
+                row,
+                self.where(column) if column is not None else "",
+                cell_text(value),
+                error,
+                self.sheet,
+            )
+        )
+
+    def take(self, number: int, cells: list[Cell]) -> bool:
+        """Keep a data row's mapped cells; blank rows are skipped (returns False)."""
+        kept = [cells[n] if n < len(cells) else None for n in range(len(self.columns.fields))]
+        if all(c is None or (isinstance(c, str) and not c.strip()) for c in kept):
+            return False
+        for n in self.date_columns:
+            value = kept[n]
+            if isinstance(value, str):
+                order = date_evidence(value)
+                if order is not None:
+                    self.evidence.setdefault(order, (number, n, value))
+                elif self.ambiguous is None and is_ambiguous(value):
+                    self.ambiguous = (number, n, value)
+        self.raw.append((number, [kept[n] if n in self.wanted else None for n in range(len(kept))]))
+        return True
+
+    # -- after the last row ---------------------------------------------------------------
+
+    def date_order(self) -> DateOrder | None:
+        if self.options.date_order is not None:
+            return self.options.date_order
+        if len(self.evidence) > 1:
+            (o1, (r1, c1, v1)), (o2, (r2, c2, v2)) = sorted(self.evidence.items())
+            self.problem(
+                f"dates are written both day first (row {r1 if o1 == 'dmy' else r2}) and month "
+                f"first (row {r2 if o1 == 'dmy' else r1}); give --date-order to read them one way",
+                r1,
+                c1,
+                v1,
+            )
+            return None
+        if self.evidence:
+            return next(iter(self.evidence))
+        if self.ambiguous is not None:
+            number, column, value = self.ambiguous
+            self.report.date_order_needed = True
+            self.problem(
+                f"every date could be day/month or month/day (e.g. '{value}'); say which with "
+                "--date-order dmy or --date-order mdy",
+                number,
+                column,
+                value,
+            )
+        return None
+
+    def finish(self, prepared: ImportPlan) -> None:
+        order = self.date_order()
+        if self.report.date_order_needed:
+            return
+        items = [self.item(number, cells, order) for number, cells in self.raw]
+        self.raw = []
+        prepared.items = items
+        self.hierarchy(items)
+        self.releases(prepared)
+        self.keys(items)
+        self.links(items)
+        self.kinds_and_durations(items)
+        self.outcomes(prepared)
+        if self.report.ok:
+            self.schedule(prepared)
+
+    def cell(self, cells: list[Cell], field_name: str) -> tuple[int | None, Cell]:
+        column = self.single.get(field_name)
+        return column, (cells[column] if column is not None else None)
+
+    def item(self, number: int, cells: list[Cell], order: DateOrder | None) -> SheetItem:
+        name_column, raw_name = self.cell(cells, "name")
+        raw_text = "" if raw_name is None else str(raw_name)
+        level = indentation(raw_text)
+        item = SheetItem(number, "", " ".join(raw_text.split()), level=level)
+        if not item.name:
+            self.problem("the name is empty", number, name_column, raw_name)
+        else:
+            self.coerce(item, "name", item.name, name_column)
+        column, value = self.cell(cells, "key")
+        if column is not None:
+            item.sheet_key = cell_text(value)
+        column, value = self.cell(cells, "ref")
+        item.ref = cell_text(value)
+        column, value = self.cell(cells, "outline_level")
+        if column is not None:
+            try:
+                item.level = parse_level(value) if cell_text(value) else 1
+            except ValueError as exc:
+                self.problem(str(exc), number, column, value)
+        for name in DATE_FIELDS:
+            column, value = self.cell(cells, name)
+            if column is None:
+                continue
+            try:
+                parsed = parse_date(value, order)
+            except ValueError as exc:
+                self.problem(str(exc), number, column, value)
+                continue
+            if name == "start":
+                item.start = parsed
+            elif name == "finish":
+                item.finish = parsed
+            else:
+                item.values[name] = parsed
+        if "not_before" not in self.single and "start" in self.single:
+            item.values["not_before"] = item.start
+        column, value = self.cell(cells, "duration")
+        if column is not None:
+            try:
+                days = parse_duration(value, seconds=self.columns.in_seconds(column))
+            except ValueError as exc:
+                self.problem(str(exc), number, column, value)
+            else:
+                if days is not None:
+                    item.values["duration"] = days
+                    if days > 9999:
+                        self.problem(
+                            f"{days:,} working days is longer than a plan holds",
+                            number,
+                            column,
+                            value,
+                        )
+        for name in ("owner", "notes"):
+            column, value = self.cell(cells, name)
+            if column is not None:
+                self.coerce(
+                    item, name, cell_text(value) if name == "owner" else _multiline(value), column
+                )
+        column, value = self.cell(cells, "status")
+        if column is not None and cell_text(value):
+            status = parse_status(value)
+            if status is None:
+                self.problem(
+                    f"the status '{cell_text(value)}' is not one Gantry knows; read as Not started",
+                    number,
+                    column,
+                    value,
+                    error=False,
+                )
+                status = "not_started"
+            item.values["status"] = status
+        column, value = self.cell(cells, "percent_complete")
+        if column is not None:
+            try:
+                percent = parse_percent(value)
+            except ValueError as exc:
+                self.problem(str(exc), number, column, value)
+            else:
+                if percent is not None:
+                    item.values["percent_complete"] = percent
+        column, value = self.cell(cells, "kind")
+        kind_text = cell_text(value).casefold()
+        if column is not None and kind_text:
+            if kind_text in ("milestone", "task", "phase"):
+                item.kind = kind_text
+            elif kind_text in ("summary", "group", "epic"):
+                item.kind = "phase"
+            else:
+                self.problem(
+                    f"the kind '{cell_text(value)}' is read as a task",
+                    number,
+                    column,
+                    value,
+                    error=False,
+                )
+        column, value = self.cell(cells, "milestone_flag")
+        if column is not None and parse_flag(value):
+            item.kind = "milestone"
+        column, value = self.cell(cells, "summary_flag")
+        if column is not None and parse_flag(value):
+            item.kind = "phase"
+        item.release = next(
+            (cell_text(cells[n]) for n in self.columns.columns("release") if cell_text(cells[n])),
+            "",
+        )
+        texts = []
+        for relation in ("predecessors", "successors"):
+            for n in self.columns.columns(relation):
+                if cell_text(cells[n]):
+                    texts.append((relation, n, cell_text(cells[n])))
+        item.values["_links"] = texts
+        return item
+
+    def coerce(self, item: SheetItem, name: str, value: Any, column: int | None) -> None:
+        try:
+            item.values[name] = WORK_ITEM_FIELDS[name].coerce(value)
+        except ValidationError as exc:
+            self.problem(str(exc), item.row, column, value)
+
+    # -- structure ------------------------------------------------------------------------
+
+    def hierarchy(self, items: list[SheetItem]) -> None:
+        if self.columns.has("outline_level"):
+            levels = [i.level for i in items]
+            base = min(levels, default=0)
+            levels = [lv - base for lv in levels]
+        else:
+            levels = levels_from_indents(i.level for i in items)
+        stack: list[int] = []
+        for index, (item, level) in enumerate(zip(items, levels, strict=True)):
+            item.level = level
+            while stack and items[stack[-1]].level >= level:
+                stack.pop()
+            item.parent = stack[-1] if stack else None
+            if item.parent is not None:
+                items[item.parent].kind = "phase"
+            stack.append(index)
+
+    def releases(self, prepared: ImportPlan) -> None:
+        state = self.state
+        by_name: dict[str, int] = {}
+        for release_id in state.release_order:
+            record = state.releases[release_id]
+            by_name.setdefault(record.name.casefold(), release_id)
+            if record.version:
+                by_name.setdefault(record.version.casefold(), release_id)
+        fallback = self.options.release
+        if fallback is None and not any(i.release for i in prepared.items):
+            if len(state.releases) == 1:
+                fallback = state.releases[state.release_order[0]].name
+            elif not state.releases:
+                fallback = Path(self.report.source.split(" (")[0]).stem
+                self.report.notes.append(
+                    f"The plan has no release: the items go to a new release '{fallback}' "
+                    "(--release names another)."
+                )
+            else:
+                self.problem(
+                    "the sheet has no release column and the plan has several releases: "
+                    "say which with --release",
+                    self.report.header_row or 1,
+                )
+                return
+        for item in prepared.items:
+            own = item.release
+            if item.parent is not None:
+                parent_release = prepared.items[item.parent].release
+                if own and own != parent_release:
+                    self.problem(
+                        f"the release '{own}' differs from its phase's '{parent_release}'; "
+                        "it goes with its phase",
+                        item.row,
+                        error=False,
+                    )
+                item.release = parent_release
+            elif not own:
+                item.release = fallback or ""
+            try:
+                item.release = RELEASE_FIELDS["name"].coerce(item.release, "release")
+            except ValidationError as exc:
+                self.problem(str(exc), item.row)
+                continue
+            if item.release not in prepared.releases:
+                prepared.releases[item.release] = by_name.get(item.release.casefold())
+        for name, known in prepared.releases.items():
+            if known is None:
+                self.report.new_releases.append(name)
+                starts = [
+                    i.values.get("not_before") or i.start
+                    for i in prepared.items
+                    if i.release == name
+                ]
+                dated = [d for d in starts if d is not None]
+                prepared.release_starts[name] = min(dated) if dated else None
+
+    def keys(self, items: list[SheetItem]) -> None:
+        state = self.state
+        key_column = self.single.get("key")
+        seen: dict[str, int] = {}
+        prefixed = 0
+        for item in items:
+            key = item.sheet_key
+            if not key:
+                continue
+            if key in seen:
+                self.problem(
+                    f"the key '{key}' is also in row {seen[key]}: keys must be unique",
+                    item.row,
+                    key_column,
+                    key,
+                )
+                continue
+            seen[key] = item.row
+            safe = _KEY_UNSAFE.sub("-", key.strip())
+            if safe != key:
+                self.problem(
+                    f"the key '{key}' holds spaces, ';' or ',': it becomes '{safe}'",
+                    item.row,
+                    key_column,
+                    key,
+                    error=False,
+                )
+            existing = state.key_to_id.get(safe)
+            if existing is not None:
+                record = state.items[existing]
+                release_id = self._release_id(item.release)
+                if safe.isdigit() and release_id != record.release_id:
+                    # A row number of another file (MS Project's ID): not the same item.
+                    safe = self._prefixed(item.release, safe)
+                    prefixed += 1
+                else:
+                    item.existing = existing
+                    if release_id != record.release_id:
+                        self.problem(
+                            f"{safe} stays in its release "
+                            f"'{state.releases[record.release_id].name}' (the sheet says "
+                            f"'{item.release}')",
+                            item.row,
+                            key_column,
+                            key,
+                            error=False,
+                        )
+            item.key = safe
+            try:
+                WORK_ITEM_FIELDS["key"].coerce(item.key)
+            except ValidationError as exc:
+                self.problem(str(exc), item.row, key_column, key)
+        if prefixed:
+            self.report.notes.append(
+                f"{prefixed:,} key(s) are already used by another release's items: those rows "
+                "get their release's name as a prefix (e.g. R2-7)."
+            )
+        used = set(state.key_to_id) | {i.key for i in items if i.key}
+        prefix = state.settings.key_prefix
+        pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+        number = max((int(m[1]) for k in used if (m := pattern.match(k))), default=0)
+        generated = 0
+        for item in items:
+            if not item.key:
+                number += 1
+                item.key = f"{prefix}-{number}"
+                generated += 1
+        if generated and key_column is None:
+            self.report.notes.append(f"Keys {prefix}-… are given to {generated:,} new item(s).")
+
+    def _release_id(self, name: str) -> int | None:
+        for release_id, record in self.state.releases.items():
+            if name.casefold() in (record.name.casefold(), record.version.casefold()):
+                return release_id
+        return None
+
+    def _prefixed(self, release: str, key: str) -> str:
+        slug = _KEY_UNSAFE.sub("", release)[:20] or "R"
+        candidate = f"{slug}-{key}"
+        n = 1
+        while candidate in self.state.key_to_id:
+            n += 1
+            candidate = f"{slug}-{key}-{n}"
+        return candidate
+
+    def links(self, items: list[SheetItem]) -> None:
+        if not (self.columns.has("predecessors") or self.columns.has("successors")):
+            return
+        state = self.state
+        by_key: dict[str, int] = {}
+        by_ref: dict[str, int] = {}
+        by_name: dict[str, int] = {}
+        for index, item in enumerate(items):
+            for key in {item.sheet_key, item.key} - {""}:
+                by_key.setdefault(key, index)
+            if item.ref:
+                by_ref.setdefault(item.ref, index)
+            folded = item.name.casefold()
+            by_name[folded] = -1 if folded in by_name else index
+        by_position = not self.columns.has("key") and not self.columns.has("ref")
+
+        def target(token: str) -> tuple[str, int] | None:
+            token = token.strip()
+            if token in by_key:
+                return ("row", by_key[token])
+            if token in by_ref:
+                return ("row", by_ref[token])
+            if by_position and token.isdigit() and 1 <= int(token) <= len(items):
+                return ("row", int(token) - 1)  # Smartsheet numbers its rows
+            if token in state.key_to_id:
+                return ("item", state.key_to_id[token])
+            index = by_name.get(token.casefold(), -1)
+            return ("row", index) if index >= 0 else None
+
+        for item in items:
+            item.links = {}
+        for index, item in enumerate(items):
+            for relation, column, text in item.values.pop("_links", []):
+                try:
+                    specs = parse_predecessors(text, lambda t: target(t) is not None)
+                except ValidationError as exc:
+                    for message in exc.problems:
+                        self.problem(_link_message(message), item.row, column, text)
+                    continue
+                for spec in specs:
+                    other = target(spec.key)
+                    assert other is not None
+                    if relation == "predecessors":
+                        self._link(items, other, ("row", index), spec, item, column, text)
+                    else:
+                        self._link(items, ("row", index), other, spec, item, column, text)
+
+    def _link(
+        self,
+        items: list[SheetItem],
+        pred: tuple[str, int],
+        succ: tuple[str, int],
+        spec: LinkSpec,
+        item: SheetItem,
+        column: int,
+        text: str,
+    ) -> None:
+        if pred == succ:
+            self.problem(f"{item.key} cannot depend on itself", item.row, column, text)
+            return
+        if succ[0] == "item":
+            self.problem(
+                f"'{spec.key}' is not in this sheet: its predecessors are not changed here",
+                item.row,
+                column,
+                text,
+                error=False,
+            )
+            return
+        for end in (pred, succ):
+            kind = items[end[1]].kind if end[0] == "row" else self.state.items[end[1]].kind
+            if kind == "phase":
+                label = items[end[1]].key if end[0] == "row" else self.state.items[end[1]].key
+                self.problem(
+                    f"{label} is a phase (a summary row): the link {spec.text()} is left out; "
+                    "link its items instead",
+                    item.row,
+                    column,
+                    text,
+                    error=False,
+                )
+                return
+        links = items[succ[1]].links
+        assert links is not None
+        links[pred] = LinkSpec(spec.key, spec.type, spec.lag)
+
+    def kinds_and_durations(self, items: list[SheetItem]) -> None:
+        calendar = WorkCalendar(self.state.holidays, self.state.settings.work_week)
+        defaulted = 0
+        for item in items:
+            days = item.values.get("duration")
+            if item.kind == "phase":
+                item.values.pop("duration", None)
+                item.values.pop("not_before", None)
+                if item.links:
+                    item.links = {}
+                continue
+            if days is None and item.start and item.finish:
+                if item.finish < item.start:
+                    self.problem(
+                        f"finishes ({item.finish.isoformat()}) before it starts "
+                        f"({item.start.isoformat()})",
+                        item.row,
+                        self.single.get("finish"),
+                        item.finish.isoformat(),
+                    )
+                    continue
+                days = (
+                    calendar.index_on_or_before(item.finish)
+                    - calendar.index_on_or_after(item.start)
+                    + 1
+                )
+                days = max(days, 0 if item.kind == "milestone" else 1)
+                item.values["duration"] = days
+            if item.kind == "milestone" or days == 0:
+                item.kind = "milestone"
+                item.values["duration"] = 0
+            elif days is None and item.existing is None:
+                item.values["duration"] = 1
+                defaulted += 1
+            if item.existing is not None:
+                existing_kind = self.state.items[item.existing].kind
+                if existing_kind != item.kind:
+                    self.problem(
+                        f"{item.key} is a {existing_kind} in the plan; the sheet makes it a "
+                        f"{item.kind}, which an import cannot change",
+                        item.row,
+                    )
+        if defaulted:
+            self.report.notes.append(
+                f"{defaulted:,} new item(s) have no duration in the sheet: 1 working day each."
+            )
+
+    # -- the preview ----------------------------------------------------------------------
+
+    def outcomes(self, prepared: ImportPlan) -> None:
+        state = self.state
+        for item in prepared.items:
+            if item.existing is None:
+                prepared.report.rows.append(RowOutcome(item.row, item.key, item.name, "new"))
+                continue
+            record = state.items[item.existing]
+            changes: list[FieldChange] = []
+            for name in UPDATED:
+                if name not in item.values:
+                    continue
+                if name == "not_before" and item.kind == "phase":
+                    continue
+                old, new = getattr(record, name), item.values[name]
+                if old != new:
+                    label = WORK_ITEM_FIELDS[name].label
+                    changes.append(FieldChange(label, _shown(old), _shown(new)))
+            if item.links is not None:
+                old_text = state.predecessor_text(item.existing)
+                new_text = "; ".join(
+                    _spec_text(prepared.items, end, spec) for end, spec in item.links.items()
+                )
+                if _link_set(old_text) != _link_set(new_text):
+                    changes.append(FieldChange("Predecessors", old_text, new_text))
+            state_ = "changed" if changes else "unchanged"
+            prepared.report.rows.append(
+                RowOutcome(item.row, item.key, item.name, state_, tuple(changes))
+            )
+
+    def schedule(self, prepared: ImportPlan) -> None:
+        """Schedule the plan as it would be and compare with the sheet's dates; a cycle
+        through the sheet's rows is an error naming its members."""
+        state = self.state
+        job = state.schedule_job()
+        ids = {index: item.existing or -(index + 1) for index, item in enumerate(prepared.items)}
+        release_ids = {
+            name: release_id if release_id is not None else -(n + 1)
+            for n, (name, release_id) in enumerate(prepared.releases.items())
+        }
+        inputs = {i.id: i for i in job.items}
+        replaced: set[int] = set()
+        for index, item in enumerate(prepared.items):
+            old = inputs.get(ids[index])
+            inputs[ids[index]] = ScheduleItem(
+                ids[index],
+                item.key,
+                item.kind,  # type: ignore[arg-type]  # task, milestone or phase, set above
+                0
+                if item.kind != "task"
+                else item.values.get("duration", old.duration if old else 1),
+                old.release if old else release_ids[item.release],
+                old.parent if old else (ids[item.parent] if item.parent is not None else None),
+                item.values.get("not_before", old.not_before if old else None),
+                item.values.get("actual_start", old.actual_start if old else None),
+                item.values.get("actual_finish", old.actual_finish if old else None),
+            )
+            if item.links is not None and item.existing is not None:
+                replaced.add(item.existing)
+        links = [link for link in job.links if link.successor not in replaced]
+        for index, item in enumerate(prepared.items):
+            for (where, target), spec in (item.links or {}).items():
+                pred = ids[target] if where == "row" else target
+                links.append(ScheduleLink(pred, ids[index], spec.type, spec.lag))  # type: ignore[arg-type]
+        releases = list(job.releases) + [
+            ReleaseBounds(release_ids[name], prepared.release_starts.get(name))
+            for name, release_id in prepared.releases.items()
+            if release_id is None
+        ]
+        outcome = compute(
+            ScheduleJob(list(inputs.values()), links, releases, job.holidays, job.workdays), None
+        )
+        sheet_keys = {item.key for item in prepared.items}
+        rows_by_key = {item.key: item.row for item in prepared.items}
+        for cycle in outcome.cycles:
+            if sheet_keys.intersection(cycle):
+                members = " -> ".join([*cycle, cycle[0]])
+                rows = ", ".join(str(rows_by_key[k]) for k in cycle if k in rows_by_key)
+                self.report.problems.append(
+                    Problem(f"dependency cycle: {members} (rows {rows})", sheet=self.sheet)
+                )
+        if outcome.table is None or not self.report.ok:
+            if outcome.error and not outcome.cycles:
+                self.report.problems.append(Problem(outcome.error, sheet=self.sheet))
+            return
+        calendar = WorkCalendar(job.holidays, job.workdays)
+        for index, item in enumerate(prepared.items):
+            if item.kind == "phase":
+                continue
+            dates = outcome.table.dates(ids[index])
+            if dates is None:
+                continue
+            for what, sheet_date, scheduled in (
+                ("start", item.start, dates.start),
+                ("finish", item.finish, dates.finish),
+            ):
+                if sheet_date is None or sheet_date == scheduled:
+                    continue
+                if what == "finish" and item.kind == "milestone" and item.start == scheduled:
+                    continue
+                days = calendar.working_days_between(sheet_date, scheduled)
+                if days == 0 and not calendar.is_working_day(sheet_date):
+                    days = 0  # the sheet put it on a day off; the plan moves it to the next
+                prepared.report.moved.append(
+                    Moved(item.row, item.key, item.name, what, sheet_date, scheduled, days)
+                )
+
+
+def _multiline(value: Any) -> str:
+    return "" if value is None else str(value).rstrip()
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _link_message(message: str) -> str:
+    return message.replace(
+        "names no work item", "names no row of this sheet and no item of the plan"
+    )
+
+
+def _spec_text(items: list[SheetItem], end: tuple[str, int], spec: LinkSpec) -> str:
+    return LinkSpec(spec.key if end[0] == "item" else items[end[1]].key, spec.type, spec.lag).text()
+
+
+def _link_set(text: str) -> set[str]:
+    return {part.strip() for part in text.replace(",", ";").split(";") if part.strip()}
+
+
+# -- commit and undo ----------------------------------------------------------------------
+
+
+def commit(
+    plan: Plan,
+    prepared: ImportPlan,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> ImportDone:
+    """Write a prepared import in one unit of work (one transaction, one audit batch, one
+    reschedule); raises ValidationError if it has errors, ImportCancelled if cancelled
+    (either way nothing is written)."""
+    return write(plan, prepared, progress, cancelled).finish()
+
+
+def write(
+    plan: Plan,
+    prepared: ImportPlan,
+    progress: Progress | None = None,
+    cancelled: Cancelled | None = None,
+) -> Written[ImportDone]:
+    """The commit up to the database's (safe on a worker thread); `finish()` it on the thread
+    that owns the plan state."""
+    return plan.uow.write(
+        f"Import {prepared.report.source}", _writer(plan, prepared, progress, cancelled)
+    )
+
+
+def _writer(
+    plan: Plan,
+    prepared: ImportPlan,
+    progress: Progress | None,
+    cancelled: Cancelled | None,
+) -> Callable[[Session], ImportDone]:
+    """The unit of work's action for a prepared import; it returns what it wrote."""
+    report = prepared.report
+    if not report.ok:
+        raise ValidationError([p.text() for p in report.errors])
+    state = plan.state
+    items = prepared.items
+    total = len(items)
+
+    def tick(count: int, what: str) -> None:
+        if cancelled is not None and cancelled():
+            raise ImportCancelled()
+        if progress is not None:
+            progress(count, total, what)
+
+    def action(session: Session) -> ImportDone:
+        release_ids: dict[str, int] = {}
+        created_releases: list[int] = []
+        position = max((r.position for r in state.releases.values()), default=0)
+        for name, release_id in prepared.releases.items():
+            if release_id is None:
+                position += 1
+                release = Release(
+                    name=name, start_date=prepared.release_starts.get(name), position=position
+                )
+                session.add(release)
+                session.flush()
+                release_ids[name] = release.id
+                created_releases.append(release.id)
+            else:
+                release_ids[name] = release_id
+        ids: list[int | None] = [item.existing for item in items]
+        next_position: dict[tuple[int, int | None], int] = {}
+
+        def place(release_id: int, parent_id: int | None) -> int:
+            key = (release_id, parent_id)
+            if key not in next_position:
+                siblings = state.children.get(key, ())
+                next_position[key] = (
+                    max((state.items[i].position for i in siblings), default=-1) + 1
+                )
+            next_position[key] += 1
+            return next_position[key] - 1
+
+        created: list[int] = []
+        written = 0
+        for level in sorted({i.level for i in items}):
+            batch: list[tuple[int, WorkItem]] = []
+            for index, item in enumerate(items):
+                if item.level != level or item.existing is not None:
+                    continue
+                parent_id = ids[item.parent] if item.parent is not None else None
+                release_id = release_ids[item.release]
+                values = item.values
+                batch.append(
+                    (
+                        index,
+                        WorkItem(
+                            release_id=release_id,
+                            parent_id=parent_id,
+                            kind=item.kind,
+                            key=item.key,
+                            name=values.get("name", item.name),
+                            duration=values.get("duration", 0) if item.kind == "task" else 0,
+                            not_before=values.get("not_before") if item.kind != "phase" else None,
+                            owner=values.get("owner", ""),
+                            status=values.get("status", "not_started"),
+                            percent_complete=values.get("percent_complete", 0),
+                            actual_start=values.get("actual_start"),
+                            actual_finish=values.get("actual_finish"),
+                            notes=values.get("notes", ""),
+                            position=place(release_id, parent_id),
+                        ),
+                    )
+                )
+                if len(batch) >= CHUNK:
+                    written = _flush(session, batch, ids, created, written, tick)
+                    batch = []
+            written = _flush(session, batch, ids, created, written, tick)
+        changed: dict[int, dict[str, Any]] = {}
+        for index, item in enumerate(items):
+            if item.existing is None:
+                continue
+            record = state.items[item.existing]
+            new_values = {
+                name: item.values[name]
+                for name in UPDATED
+                if name in item.values
+                and getattr(record, name) != item.values[name]
+                and not (item.kind == "phase" and name in ("duration", "not_before"))
+            }
+            if new_values:
+                row = session.get_one(WorkItem, item.existing)
+                changed[item.existing] = {name: getattr(record, name) for name in new_values}
+                for name, value in new_values.items():
+                    setattr(row, name, value)
+            if index % CHUNK == 0:
+                tick(written, "Updating items")
+        links_added: list[Dependency] = []
+        links_removed: list[dict[str, Any]] = []
+        links_changed: dict[int, tuple[str, int]] = {}
+        for index, item in enumerate(items):
+            if item.links is None:
+                continue
+            succ_id = ids[index]
+            assert succ_id is not None
+            wanted: dict[int, LinkSpec] = {}
+            for (where, target), spec in item.links.items():
+                pred_id = ids[target] if where == "row" else target
+                assert pred_id is not None
+                wanted[pred_id] = spec
+            if item.existing is not None:
+                for link_id in list(state.preds.get(item.existing, ())):
+                    link = state.links[link_id]
+                    spec_ = wanted.pop(link.predecessor_id, None)
+                    if spec_ is None:
+                        links_removed.append(link._asdict())
+                        session.delete(session.get_one(Dependency, link_id))
+                    elif (spec_.type, spec_.lag) != (link.type, link.lag):
+                        stored = session.get_one(Dependency, link_id)
+                        links_changed[link_id] = (link.type, link.lag)
+                        stored.type, stored.lag = spec_.type, spec_.lag
+            for pred_id, spec in wanted.items():
+                dependency = Dependency(
+                    predecessor_id=pred_id, successor_id=succ_id, type=spec.type, lag=spec.lag
+                )
+                session.add(dependency)
+                links_added.append(dependency)
+            if len(links_added) % CHUNK == 0:
+                session.flush()
+                tick(written, "Linking items")
+        session.flush()
+        tick(total, "Saving")
+        return ImportDone(
+            tuple(created),
+            tuple(created_releases),
+            changed,
+            tuple(d.id for d in links_added),
+            tuple(links_removed),
+            links_changed,
+            report.summary(),
+        )
+
+    return action
+
+
+def _flush(
+    session: Session,
+    batch: list[tuple[int, WorkItem]],
+    ids: list[int | None],
+    created: list[int],
+    written: int,
+    tick: Callable[[int, str], None],
+) -> int:
+    if not batch:
+        return written
+    session.add_all(row for _index, row in batch)
+    session.flush()
+    for index, row in batch:
+        ids[index] = row.id
+        created.append(row.id)
+    written += len(batch)
+    tick(written, "Writing items")
+    return written
+
+
+def undo(plan: Plan, done: ImportDone) -> None:
+    """Take an import back in one unit of work: its links and items go, the fields it changed
+    and the links it removed come back."""
+
+    def action(session: Session) -> None:
+        for link_id in done.links_added:
+            session.delete(session.get_one(Dependency, link_id))
+        for link_id, (type_, lag) in done.links_changed.items():
+            row = session.get_one(Dependency, link_id)
+            row.type, row.lag = type_, lag
+        session.flush()
+        for values in done.links_removed:
+            session.add(Dependency(**values))
+        for item_id, old in done.changed.items():
+            row_ = session.get_one(WorkItem, item_id)
+            for name, value in old.items():
+                setattr(row_, name, value)
+        session.flush()
+        # Children were created after their parents: remove them first.
+        for count, item_id in enumerate(reversed(done.created_items), start=1):
+            session.delete(session.get_one(WorkItem, item_id))
+            if count % CHUNK == 0:
+                session.flush()
+        session.flush()
+        for release_id in done.created_releases:
+            session.delete(session.get_one(Release, release_id))
+
+    plan.uow.run("Undo import", action)

@@ -1,0 +1,114 @@
+"""Times importing 100,000 rows from CSV and from an xlsx workbook into a new plan.
+
+Baselines, measured in the same run on the same files: for CSV, plain `csv` parsing plus one
+sqlite3 `executemany` of the same rows into a table of the same columns (goal: the import
+within 3x); for xlsx, openpyxl's own read-only iteration over every row. Figures are split
+into prepare (read, parse, validate, schedule the result) and commit (one transaction with
+its audit events, then the schedule).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import sqlite3
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import openpyxl  # noqa: E402
+
+from app.plan import Plan  # noqa: E402
+from app.spreadsheet.importer import ImportOptions, commit, prepare  # noqa: E402
+
+HEADER = ("Key", "Name", "Duration", "Start", "Predecessors", "Owner", "Status")
+START = dt.date(2027, 1, 4)
+
+
+def rows(count: int) -> list[tuple[str, ...]]:
+    """Tasks in pairs (the second follows the first), a start every 20 rows."""
+    out = []
+    for n in range(1, count + 1):
+        start = (START + dt.timedelta(days=7 * (n % 50))).isoformat() if n % 20 == 1 else ""
+        pred = f"T-{n - 1}" if n % 2 == 0 else ""
+        out.append((f"T-{n}", f"Task number {n}", f"{1 + n % 5}d", start, pred, "ann", "To Do"))
+    return out
+
+
+def baseline_csv(path: Path, folder: Path) -> float:
+    started = time.perf_counter()
+    with path.open(encoding="utf-8", newline="") as stream:
+        data = list(csv.reader(stream))[1:]
+    conn = sqlite3.connect(folder / "baseline.sqlite")
+    conn.execute(f"CREATE TABLE t ({', '.join(f'c{n}' for n in range(len(HEADER)))})")
+    conn.executemany(f"INSERT INTO t VALUES ({', '.join('?' * len(HEADER))})", data)
+    conn.commit()
+    conn.close()
+    return time.perf_counter() - started
+
+
+def baseline_xlsx(path: Path) -> float:
+    started = time.perf_counter()
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    for _row in book.active.iter_rows(values_only=True):  # type: ignore[union-attr]
+        pass
+    book.close()
+    return time.perf_counter() - started
+
+
+def timed_import(sheet: Path, folder: Path, name: str) -> tuple[float, float, int]:
+    plan = Plan.open(folder / f"{name}.gantry", create=True)
+    try:
+        started = time.perf_counter()
+        prepared = prepare(plan, sheet, ImportOptions(release="Big"))
+        prepared_at = time.perf_counter()
+        assert prepared.report.ok, prepared.report.lines()[:5]
+        commit(plan, prepared)
+        done = time.perf_counter()
+        return prepared_at - started, done - prepared_at, len(plan.state.items)
+    finally:
+        plan.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=100_000)
+    args = parser.parse_args()
+    data = rows(args.rows)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        sheet = folder / "big.csv"
+        with sheet.open("w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream)
+            writer.writerow(HEADER)
+            writer.writerows(data)
+        base = baseline_csv(sheet, folder)
+        ready, written, count = timed_import(sheet, folder, "csv")
+        total = ready + written
+        print(f"CSV, {args.rows:,} rows ({count:,} items imported)")
+        print(f"  baseline csv + sqlite3 executemany: {base:6.2f} s")
+        print(f"  import: prepare {ready:.2f} s + commit {written:.2f} s = {total:6.2f} s")
+        print(f"  ratio: {total / base:.1f}x (goal 3x)")
+
+        book_path = folder / "big.xlsx"
+        book = openpyxl.Workbook(write_only=True)
+        sheet_ = book.create_sheet("Tasks")
+        sheet_.append(HEADER)
+        for row in data:
+            sheet_.append(row)
+        book.save(book_path)
+        base = baseline_xlsx(book_path)
+        ready, written, count = timed_import(book_path, folder, "xlsx")
+        total = ready + written
+        print(f"xlsx, {args.rows:,} rows ({count:,} items imported)")
+        print(f"  baseline openpyxl read-only iteration: {base:6.2f} s")
+        print(f"  import: prepare {ready:.2f} s + commit {written:.2f} s = {total:6.2f} s")
+        print(f"  ratio: {total / base:.1f}x")
+
+
+if __name__ == "__main__":
+    main()

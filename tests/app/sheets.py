@@ -1,0 +1,115 @@
+"""Sheets for import tests, written the way Jira, MS Project, Smartsheet and people make them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from openpyxl import Workbook
+
+Cells = Sequence[Sequence[object]]
+
+JIRA_HEADER = (
+    "Summary",
+    "Issue key",
+    "Issue id",
+    "Issue Type",
+    "Status",
+    "Assignee",
+    "Fix versions",
+    "Fix versions",
+    "Due date",
+    "Original estimate",
+    "Custom field (Start date)",
+    "Outward issue link (Blocks)",
+    "Inward issue link (Blocks)",
+)
+JIRA_ROWS = (
+    ("Design the API", "PAY-1", "10001", "Story", "Done", "ann", "Payments 2.0", "", "",
+     "86400", "04/Jan/27 9:00 AM", "PAY-2", ""),
+    ("Build the API", "PAY-2", "10002", "Story", "In Progress", "bob", "Payments 2.0",
+     "Payments 2.1", "15/Jan/27 5:00 PM", "", "07/Jan/27 9:00 AM", "", ""),
+    ("Test it", "PAY-3", "10003", "Task", "To Do", "cy", "Payments 2.0", "", "", "28800", "",
+     "", "PAY-2"),
+)  # fmt: skip
+
+MSP_HEADER = (
+    "ID", "Name", "Duration", "Start", "Finish", "Predecessors", "Outline_Level",
+    "Resource_Names", "% Complete",
+)  # fmt: skip
+MSP_ROWS = (
+    (1, "Launch", "9 days", dt.datetime(2027, 1, 4, 8), dt.datetime(2027, 1, 14, 17), "", 1, "", 0),
+    (2, "Design", "5 days", dt.datetime(2027, 1, 4, 8), dt.datetime(2027, 1, 8, 17), "", 2, "Ann",
+     1.0),
+    (3, "Build", "1 wk", dt.datetime(2027, 1, 11, 8), dt.datetime(2027, 1, 15, 17), "2", 2,
+     "Bob", 0.5),
+    (4, "Review", "2d", dt.datetime(2027, 1, 13, 8), dt.datetime(2027, 1, 14, 17), "3SS+2 days",
+     2, "", 0),
+    (5, "Go live", "0 days", dt.datetime(2027, 1, 15, 17), dt.datetime(2027, 1, 15, 17),
+     "3;4", 1, "", 0),
+)  # fmt: skip
+
+
+def write_csv(
+    path: Path, rows: Cells, encoding: str = "utf-8", delimiter: str = ",", bom: bool = False
+) -> Path:
+    """Rows as a text file; cells with the delimiter, quotes or line breaks are quoted."""
+    lines = []
+    for row in rows:
+        cells = []
+        for cell in row:
+            text = "" if cell is None else str(cell)
+            if any(ch in text for ch in (delimiter, '"', "\n")):
+                text = '"' + text.replace('"', '""') + '"'
+            cells.append(text)
+        lines.append(delimiter.join(cells))
+    data = "\r\n".join(lines) + "\r\n"
+    raw = data.encode(encoding)
+    if bom and encoding == "utf-8":
+        raw = b"\xef\xbb\xbf" + raw
+    path.write_bytes(raw)
+    return path
+
+
+def write_xlsx(path: Path, sheets: dict[str, Cells], merge: dict[str, str] | None = None) -> Path:
+    book = Workbook()
+    first = True
+    for name, rows in sheets.items():
+        sheet = book.active if first else book.create_sheet()
+        assert sheet is not None
+        first = False
+        sheet.title = name
+        for row in rows:
+            sheet.append(list(row))
+        for sheet_name, cells in (merge or {}).items():
+            if sheet_name == name:
+                sheet.merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def jira_csv(path: Path) -> Path:
+    return write_csv(path, [JIRA_HEADER, *JIRA_ROWS])
+
+
+def msp_xlsx(path: Path) -> Path:
+    """MS Project's "Export to Excel": a Task_Table1 sheet (and a resource sheet)."""
+    return write_xlsx(
+        path,
+        {
+            "Task_Table1": [MSP_HEADER, *MSP_ROWS],
+            "Resource_Table1": [("ID", "Name"), (1, "Ann"), (2, "Bob")],
+        },
+    )
+
+
+def zip_with(path: Path, members: dict[str, bytes], level: int = zipfile.ZIP_DEFLATED) -> Path:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=level) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    path.write_bytes(buffer.getvalue())
+    return path

@@ -1,0 +1,283 @@
+"""Importing sheets: Jira, MS Project, Smartsheet and hand-made ones; validation, re-import,
+undo, dry runs and keys."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from app.errors import ValidationError
+from app.plan import Plan
+from app.spreadsheet.importer import ImportOptions, commit, prepare, undo
+from app.spreadsheet.values import DateOrder
+from tests.app.plan_factory import make_plan, plan_for
+from tests.app.sheets import JIRA_HEADER, JIRA_ROWS, jira_csv, msp_xlsx, write_csv, write_xlsx
+
+
+@pytest.fixture
+def empty(tmp_path: Path) -> Plan:
+    plan = Plan.open(tmp_path / "p.gantry", create=True)
+    yield plan
+    plan.close()
+
+
+def rows(plan: Plan) -> dict[str, object]:
+    return {r.key: r for r in plan.work_items.rows()}
+
+
+def test_jira_csv(empty: Plan, tmp_path: Path) -> None:
+    prepared = prepare(empty, jira_csv(tmp_path / "jira.csv"))
+    report = prepared.report
+    assert report.ok, report.lines()
+    assert report.columns is not None
+    fields = dict(zip(report.columns.headers, report.columns.fields, strict=False))
+    assert fields["Summary"] == "name" and fields["Issue key"] == "key"
+    assert fields["Custom field (Start date)"] == "start"
+    assert report.columns.fields.count("release") == 2  # both "Fix versions"
+    assert report.new_releases == ["Payments 2.0"]  # the first fix version
+    commit(empty, prepared)
+    items = rows(empty)
+    design, build, test = items["PAY-1"], items["PAY-2"], items["PAY-3"]
+    assert design.duration == 3 and design.status == "done" and design.owner == "ann"  # type: ignore[attr-defined]
+    assert design.not_before == dt.date(2027, 1, 4)  # type: ignore[attr-defined]
+    assert build.predecessors == "PAY-1"  # outward "Blocks" on PAY-1  # type: ignore[attr-defined]
+    assert test.predecessors == "PAY-2"  # inward "Blocks" on PAY-3  # type: ignore[attr-defined]
+    # Start 7 Jan, due 15 Jan, no estimate: Thu..Fri next week is 7 working days.
+    assert build.duration == 7  # type: ignore[attr-defined]
+    assert empty.verify_audit().ok
+
+
+def test_ms_project_workbook(empty: Plan, tmp_path: Path) -> None:
+    prepared = prepare(empty, msp_xlsx(tmp_path / "plan.xlsx"), ImportOptions(release="R1"))
+    assert prepared.report.sheet == "Task_Table1"
+    assert prepared.report.ok, prepared.report.lines()
+    commit(empty, prepared)
+    items = rows(empty)
+    assert items["1"].kind == "phase" and items["5"].kind == "milestone"  # type: ignore[attr-defined]
+    assert items["2"].parent_id == items["1"].id  # type: ignore[attr-defined]
+    assert items["3"].duration == 5 and items["3"].percent_complete == 50  # type: ignore[attr-defined]
+    assert items["4"].predecessors == "3SS+2"  # type: ignore[attr-defined]
+    assert items["5"].predecessors == "3; 4"  # type: ignore[attr-defined]
+    assert items["5"].parent_id is None  # type: ignore[attr-defined]
+    assert items["2"].owner == "Ann"  # type: ignore[attr-defined]
+    # The sheet is consistent: the plan schedules to its dates.
+    assert prepared.report.moved == []
+    assert items["4"].start == dt.date(2027, 1, 13)  # type: ignore[attr-defined]
+
+
+def test_smartsheet_indentation_and_row_numbers(empty: Plan, tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "smart.csv",
+        [
+            ("Task Name", "Start Date", "End Date", "Duration", "Predecessors", "Assigned To",
+             "Status"),
+            ("Project", "01/04/27", "01/15/27", "", "", "", ""),
+            ("    Design", "01/04/27", "01/08/27", "5d", "", "ann@x.org", "Complete"),
+            ("    Build", "01/11/27", "01/15/27", "5d", "2", "", "In Progress"),
+            ("        Sub-step", "01/11/27", "01/11/27", "1d", "", "", "Not Started"),
+        ],
+    )  # fmt: skip
+    prepared = prepare(empty, sheet, ImportOptions(release="R", date_order=DateOrder.MDY))
+    assert prepared.report.ok, prepared.report.lines()
+    commit(empty, prepared)
+    by_name = {r.name: r for r in empty.work_items.rows()}
+    assert by_name["Project"].kind == "phase" and by_name["Build"].kind == "phase"
+    assert by_name["Design"].parent_id == by_name["Project"].id
+    assert by_name["Sub-step"].parent_id == by_name["Build"].id
+    assert by_name["Design"].status == "done"
+
+
+def test_ambiguous_dates_are_refused_until_the_order_is_given(empty: Plan, tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "a.csv",
+        [("Name", "Start", "Finish"), ("A", "04/01/2027", "08/01/2027"), ("B", "05/01/2027", "")],
+    )
+    report = prepare(empty, sheet).report
+    assert not report.ok and report.date_order_needed
+    assert "--date-order" in report.errors[0].text() and report.errors[0].row == 2
+    ok = prepare(empty, sheet, ImportOptions(date_order=DateOrder.DMY))
+    assert ok.report.ok
+    assert ok.items[0].start == dt.date(2027, 1, 4)
+
+
+def test_one_unambiguous_date_decides_the_sheet(empty: Plan, tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "a.csv", [("Name", "Start", "Finish"), ("A", "04/01/2027", "13/01/2027")]
+    )
+    prepared = prepare(empty, sheet)
+    assert prepared.report.ok
+    assert prepared.items[0].start == dt.date(2027, 1, 4)
+
+
+def test_every_problem_with_row_column_and_value(empty: Plan, tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "bad.csv",
+        [
+            ("Key", "Name", "Start", "Duration", "Predecessors"),
+            ("K1", "One", "2027-02-30", "5d", ""),
+            ("K2", "Two", "2027-01-04", "soon", "K9"),
+            ("K1", "Again", "2027-01-04", "1", ""),
+            ("K4", "", "2027-01-04", "1", ""),
+            ("K5", "Five", "2027-01-04", "1", "K6"),
+            ("K6", "Six", "2027-01-04", "1", "K5"),
+        ],
+    )
+    report = prepare(empty, sheet, ImportOptions(release="R")).report
+    texts = [p.text() for p in report.errors]
+    assert any("row 2, column C (Start): '2027-02-30' is not a date" in t for t in texts)
+    assert any("row 3, column D (Duration): 'soon' is not a duration" in t for t in texts)
+    assert any("row 3, column E (Predecessors): 'K9' names no row" in t for t in texts)
+    assert any("row 4, column A (Key)" in t and "also in row 2" in t for t in texts)
+    assert any("row 5, column B (Name): the name is empty" in t for t in texts)
+    assert report.errors[0].value == "2027-02-30"
+    with pytest.raises(ValidationError):
+        commit(empty, prepare(empty, sheet, ImportOptions(release="R")))
+    assert empty.state.items == {}
+
+
+def test_a_cycle_is_named_with_its_rows(empty: Plan, tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "c.csv",
+        [("ID", "Name", "Predecessors"), ("1", "A", "3"), ("2", "B", "1"), ("3", "C", "2FS+1d")],
+    )
+    report = prepare(empty, sheet, ImportOptions(release="R")).report
+    assert [p.message for p in report.errors] == [
+        "dependency cycle: 1 -> 2 -> 3 -> 1 (rows 2, 3, 4)"
+    ]
+
+
+def test_missing_name_column_and_unknown_map(empty: Plan, tmp_path: Path) -> None:
+    sheet = write_csv(tmp_path / "m.csv", [("Foo", "Bar"), ("a", "b")])
+    report = prepare(empty, sheet).report
+    assert "missing required column: Name" in report.errors[0].text()
+    mapped = prepare(empty, sheet, ImportOptions(overrides={"Foo": "name", "Bar": "owner"}))
+    assert mapped.report.ok and mapped.items[0].values["owner"] == "b"
+    bad = prepare(empty, sheet, ImportOptions(overrides={"Baz": "name", "Foo": "colour"})).report
+    assert len(bad.errors) == 2 and "no column 'Baz'" in bad.errors[0].message
+
+
+def test_header_below_titles_merged_cells_and_blank_rows(empty: Plan, tmp_path: Path) -> None:
+    book = write_xlsx(
+        tmp_path / "hand.xlsx",
+        {
+            "Notes": [("Read me first",)],
+            "Plan": [
+                ("Team Falcon release plan", None, None),
+                ("Exported 2027-01-02 by Ann", None, None),
+                (None, None, None),
+                ("Task", "Owner", "Start"),
+                (None, None, None),
+                ("Plan it", "Ann", dt.date(2027, 1, 4)),
+                (None, None, None),
+                ("Do it", "Bob", "2027-01-05"),
+            ],
+        },
+        merge={"Plan": "A1:C1"},
+    )
+    prepared = prepare(empty, book, ImportOptions(sheet="plan", release="Falcon"))
+    assert prepared.report.header_row == 4
+    assert [(i.row, i.name) for i in prepared.items] == [(6, "Plan it"), (8, "Do it")]
+    with pytest.raises(Exception, match="no sheet 'Nope'; its sheets are Notes, Plan"):
+        prepare(empty, book, ImportOptions(sheet="Nope"))
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "bom"),
+    [
+        ("utf-8", ",", False),
+        ("utf-8", ";", True),
+        ("utf-16", "\t", False),  # Excel's "Unicode text"
+        ("cp1252", ";", False),
+        ("utf-8", "\t", False),
+    ],
+)
+def test_encodings_and_delimiters(
+    empty: Plan, tmp_path: Path, encoding: str, delimiter: str, bom: bool
+) -> None:
+    sheet = write_csv(
+        tmp_path / "e.txt",
+        [("Name", "Owner", "Notes"), ("Übergabe", "Zoë", "a, b; c"), ("Café", "Jürgen", "x")],
+        encoding,
+        delimiter,
+        bom,
+    )
+    prepared = prepare(empty, sheet, ImportOptions(release="R"))
+    assert prepared.report.ok, prepared.report.lines()
+    assert [(i.name, i.values["owner"], i.values["notes"]) for i in prepared.items] == [
+        ("Übergabe", "Zoë", "a, b; c"),
+        ("Café", "Jürgen", "x"),
+    ]
+
+
+def test_reimport_updates_by_key_and_undo_restores(tmp_path: Path) -> None:
+    plan = plan_for(make_plan(tmp_path / "p.gantry"))
+    try:
+        sheet = write_csv(
+            tmp_path / "r.csv",
+            [
+                ("Key", "Name", "Duration", "Predecessors", "Owner"),
+                ("A", "Design", "3", "", ""),
+                ("B", "Build it well", "4", "A", "bob"),
+                ("N1", "New thing", "2", "B", ""),
+            ],
+        )
+        prepared = prepare(plan, sheet, ImportOptions(release="R1"))
+        report = prepared.report
+        assert report.ok, report.lines()
+        assert report.summary() == "1 new, 1 changed, 1 unchanged"
+        changed = next(r for r in report.rows if r.state == "changed")
+        assert [(c.label, c.old, c.new) for c in changed.changes] == [
+            ("Name", "Build it", "Build it well"),
+            ("Duration", "2", "4"),
+            ("Owner", "", "bob"),
+        ]
+        before = {k: (r.name, r.duration, r.predecessors) for k, r in rows(plan).items()}  # type: ignore[attr-defined]
+        done = commit(plan, prepared)
+        after = rows(plan)
+        assert after["B"].name == "Build it well" and after["N1"].predecessors == "B"  # type: ignore[attr-defined]
+        undo(plan, done)
+        assert {k: (r.name, r.duration, r.predecessors) for k, r in rows(plan).items()} == before  # type: ignore[attr-defined]
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+
+
+def test_numeric_ids_of_another_release_get_a_prefix(empty: Plan, tmp_path: Path) -> None:
+    book = msp_xlsx(tmp_path / "plan.xlsx")
+    commit(empty, prepare(empty, book, ImportOptions(release="R1")))
+    again = prepare(empty, book, ImportOptions(release="R2"))
+    assert again.report.ok
+    assert again.report.summary() == "5 new, 0 changed, 0 unchanged"
+    assert [i.key for i in again.items] == ["R2-1", "R2-2", "R2-3", "R2-4", "R2-5"]
+    assert any("prefix" in n for n in again.report.notes)
+    same = prepare(empty, book, ImportOptions(release="R1"))
+    assert same.report.summary() == "0 new, 0 changed, 5 unchanged"
+
+
+def test_links_against_the_schedule_are_reported(empty: Plan, tmp_path: Path) -> None:
+    sheet = write_csv(
+        tmp_path / "s.csv",
+        [
+            ("ID", "Name", "Start", "Finish", "Predecessors"),
+            ("1", "A", "2027-01-04", "2027-01-08", ""),
+            ("2", "B", "2027-01-06", "2027-01-07", "1"),  # cannot start before A ends
+        ],
+    )
+    report = prepare(empty, sheet, ImportOptions(release="R")).report
+    assert [m.text() for m in report.moved] == [
+        "row 3 2 'B': starts 2027-01-11, 3 working days later than the sheet's 2027-01-06",
+        "row 3 2 'B': finishes 2027-01-12, 3 working days later than the sheet's 2027-01-07",
+    ]
+
+
+def test_jira_header_alone_maps_every_known_column() -> None:
+    from app.spreadsheet.mapping import map_columns
+
+    columns = map_columns(JIRA_HEADER)
+    assert columns.fields == (
+        "name", "key", "ref", "", "status", "owner", "release", "release", "finish",
+        "duration", "start", "successors", "predecessors",
+    )  # fmt: skip
+    assert len(JIRA_ROWS[0]) == len(JIRA_HEADER)

@@ -1,0 +1,114 @@
+"""File › Import…: the wizard driven page by page on a Jira CSV and an MS Project workbook,
+committed on a worker thread, undone and redone as one step; screenshots of each page."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QWizard
+
+from app.plan import Plan
+from tests.app.plan_factory import make_plan
+from tests.app.sheets import jira_csv, msp_xlsx, write_csv
+from tests.ui.conftest import OpenIn
+from ui.import_wizard import ImportWizard
+from ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+SHOTS = os.environ.get("GANTRY_SHOTS")  # a folder: save each page's screenshot there
+
+
+def _shot(wizard: ImportWizard, name: str) -> None:
+    if SHOTS:
+        wizard.grab().save(str(Path(SHOTS) / f"{name}.png"))
+
+
+def _next(qtbot, wizard: ImportWizard, name: str) -> None:  # type: ignore[no-untyped-def]
+    _shot(wizard, name)
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    qtbot.wait(1)
+
+
+@pytest.fixture
+def opened(window: MainWindow, open_in: OpenIn, tmp_path: Path) -> MainWindow:
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    open_in(window, path)
+    return window
+
+
+def test_jira_csv_end_to_end_with_undo(qtbot, opened: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = opened
+    wizard = window.import_wizard(jira_csv(tmp_path / "jira.csv"))
+    assert wizard is not None
+    _next(qtbot, wizard, "jira-1-file")
+    assert wizard.sheet_page.header.text().startswith("Row 1: Summary | Issue key")
+    _next(qtbot, wizard, "jira-2-sheet")
+    combos = wizard.mapping_page._combos  # noqa: SLF001
+    assert combos[0].currentData() == "name" and combos[10].currentData() == "start"
+    _next(qtbot, wizard, "jira-3-mapping")
+    assert wizard.preview_page.counts.text() == "Rows: 3 new, 0 changed, 0 unchanged."
+    _next(qtbot, wizard, "jira-4-preview")
+    assert "Release 'Payments 2.0' will be created." in wizard.report_page.text.toPlainText()
+    _shot(wizard, "jira-5-report")
+    with qtbot.waitSignal(wizard.imported, timeout=20000):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    plan = window.plan
+    assert isinstance(plan, Plan)
+    assert {"PAY-1", "PAY-2", "PAY-3"} <= set(plan.state.key_to_id)
+    assert window.undo_stack.count() == 1 and window.undo_stack.undoText() == "Import jira.csv"
+    window.undo_stack.undo()
+    assert "PAY-1" not in plan.state.key_to_id and len(plan.state.items) == 5
+    assert "Payments 2.0" not in {r.name for r in plan.releases.rows()}
+    window.undo_stack.redo()
+    assert plan.work_items.find("PAY-2").predecessors == "PAY-1"
+    assert plan.verify_audit().ok
+
+
+def test_ms_project_workbook_and_a_problem_cell(qtbot, opened: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = opened
+    wizard = window.import_wizard(msp_xlsx(tmp_path / "project.xlsx"))
+    assert wizard is not None
+    _next(qtbot, wizard, "msp-1-file")
+    assert wizard.sheet_page.sheet.currentText() == "Task_Table1"
+    _next(qtbot, wizard, "msp-2-sheet")
+    wizard.mapping_page.release.setText("R1")
+    wizard.mapping_page.refresh()
+    _next(qtbot, wizard, "msp-3-mapping")
+    assert wizard.preview_page.counts.text() == "Rows: 5 new, 0 changed, 0 unchanged."
+    _next(qtbot, wizard, "msp-4-preview")
+    _shot(wizard, "msp-5-report")
+    with qtbot.waitSignal(wizard.imported, timeout=20000):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    assert window.plan is not None and "R1-1" not in window.plan.state.key_to_id
+
+    bad = write_csv(tmp_path / "bad.csv", [("Name", "Start"), ("A", "someday"), ("B", "")])
+    wizard = window.import_wizard(bad)
+    assert wizard is not None
+    wizard.mapping_page.release.setText("R1")
+    _next(qtbot, wizard, "bad-1")
+    _next(qtbot, wizard, "bad-2")
+    cell = wizard.mapping_page.table.item(1, 1)
+    assert cell.text() == "someday" and "is not a date" in cell.toolTip()
+    _shot(wizard, "bad-3-mapping")
+    _next(qtbot, wizard, "bad-3")
+    assert not wizard.preview_page.isComplete()
+    assert "1 problem(s)" in wizard.preview_page.counts.text()
+    wizard.reject()
+
+
+def test_cancel_writes_nothing(qtbot, opened: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    window = opened
+    rows = [("Name", "Duration")] + [(f"T{n}", "1") for n in range(6000)]
+    wizard = window.import_wizard(write_csv(tmp_path / "many.csv", rows))
+    assert wizard is not None and window.plan is not None
+    wizard.mapping_page.release.setText("R1")
+    for _ in range(4):
+        wizard.button(QWizard.WizardButton.NextButton).click()
+    wizard._cancel.set()  # noqa: SLF001  # as the progress dialog's Cancel button does
+    wizard.accept()
+    qtbot.waitUntil(lambda: wizard._progress is None, timeout=20000)  # noqa: SLF001
+    assert "cancelled; nothing was written" in wizard.report_page.text.toPlainText()
+    assert len(window.plan.state.items) == 5 and window.undo_stack.count() == 0

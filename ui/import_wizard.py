@@ -1,0 +1,418 @@
+"""File › Import…: a wizard over app.spreadsheet (file, sheet, columns, preview, report) that
+commits on a worker thread with a progress dialog; the import is one undo step."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressDialog,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+from typing_extensions import override
+
+from app.errors import GantryError
+from app.spreadsheet.importer import ImportDone, ImportOptions, ImportPlan, prepare, write
+from app.spreadsheet.mapping import ColumnMap, field_choices
+from app.spreadsheet.reading import Source
+from app.spreadsheet.values import DateOrder, cell_text
+from app.unit_of_work import Written
+from ui.busy import busy_cursor
+from ui.plan_editor import PlanEditor
+from ui.plan_events import GuiThread
+
+PREVIEW_ROWS = 50
+SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)"
+_PROBLEM = QBrush(QColor("#f8d7d3"))
+_STATES = {"new": "New", "changed": "Changed", "unchanged": "Unchanged"}
+_ORDERS = (
+    ("", "Work it out from the dates"),
+    ("dmy", "Day first (31/12)"),
+    ("mdy", "Month first (12/31)"),
+)
+
+
+def _table(headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers))
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    return table
+
+
+class ImportWizard(QWizard):
+    """The pages share the wizard's choices; each page asks app/ and shows its answer."""
+
+    imported = Signal(str)  # the summary, once the import is committed
+
+    def __init__(self, editor: PlanEditor, path: Path | None = None, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle("Import a spreadsheet")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
+        self.resize(920, 620)
+        self.editor = editor
+        self.source: Source | None = None
+        self.columns: ColumnMap | None = None
+        self.prepared: ImportPlan | None = None
+        self.done_: ImportDone | None = None
+        self.file_page = FilePage(self)
+        self.sheet_page = SheetPage(self)
+        self.mapping_page = MappingPage(self)
+        self.preview_page = PreviewPage(self)
+        self.report_page = ReportPage(self)
+        for page in (
+            self.file_page,
+            self.sheet_page,
+            self.mapping_page,
+            self.preview_page,
+            self.report_page,
+        ):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Import")
+        self._gui = GuiThread(self)
+        self._cancel = threading.Event()
+        self._progress: QProgressDialog | None = None
+        if path is not None:
+            self.file_page.path.setText(str(path))
+
+    def import_options(self) -> ImportOptions:
+        order = self.mapping_page.order.currentData()
+        release = self.mapping_page.release.text().strip() or None
+        return ImportOptions(
+            sheet=self.sheet_page.sheet.currentText() or None,
+            release=release,
+            date_order=DateOrder(order) if order else None,
+            columns=self.columns,
+        )
+
+    def path(self) -> Path:
+        return Path(self.file_page.path.text().strip())
+
+    def run_prepare(self, limit: int | None) -> ImportPlan | None:
+        try:
+            with busy_cursor():
+                return prepare(self.editor.plan, self.path(), self.import_options(), limit=limit)
+        except GantryError as exc:
+            self.editor.report("Cannot import", str(exc))
+            return None
+
+    # -- the commit ----------------------------------------------------------------------
+
+    @override
+    def accept(self) -> None:
+        prepared = self.prepared
+        if prepared is None or not prepared.report.ok or self._progress is not None:
+            return
+        total = len(prepared.items)
+        self._progress = QProgressDialog("Importing…", "Cancel", 0, max(total, 1), self)
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.setMinimumDuration(0)
+        self._progress.canceled.connect(self._cancel.set)
+        self._progress.show()
+        threading.Thread(target=self._write, args=(prepared,), name="import", daemon=True).start()
+
+    def _write(self, prepared: ImportPlan) -> None:
+        """On the worker thread: write in one transaction; the state is updated back on the
+        GUI thread (`Written.finish`)."""
+        try:
+            written = write(
+                self.editor.plan,
+                prepared,
+                lambda done, _total, what: self._gui.post(lambda: self._step(done, what)),
+                self._cancel.is_set,
+            )
+        except GantryError as exc:
+            message = str(exc)
+            self._gui.post(lambda: self._failed(message))
+            return
+        self._gui.post(lambda: self._written(prepared, written))
+
+    def _step(self, done: int, what: str) -> None:
+        if self._progress is not None:
+            self._progress.setLabelText(f"{what}…")
+            self._progress.setValue(min(done, self._progress.maximum()))
+
+    def _written(self, prepared: ImportPlan, written: Written[ImportDone]) -> None:
+        self.done_ = written.finish()
+        self.editor.imported(prepared, self.done_)
+        self._close_progress()
+        self.imported.emit(self.done_.summary)
+        super().accept()
+
+    def _failed(self, message: str) -> None:
+        self._close_progress()
+        self._cancel.clear()
+        self.report_page.text.appendPlainText(f"\n{message}")
+
+    def _close_progress(self) -> None:
+        if self._progress is not None:
+            self._progress.reset()
+            self._progress.deleteLater()
+            self._progress = None
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.setTitle("Which file?")
+        self.setSubTitle("An Excel workbook (.xlsx, .xlsm) or a CSV / text export from Jira, "
+                         "MS Project, Smartsheet or any sheet.")  # fmt: skip
+        self.path = QLineEdit()
+        self.path.setPlaceholderText("e.g. jira-export.csv")
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.path, 1)
+        row.addWidget(browse)
+        self.problem = QLabel()
+        self.problem.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.problem)
+        layout.addStretch(1)
+        self.path.textChanged.connect(self.completeChanged)
+        self._wizard = wizard
+
+    def _browse(self) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(self, "Import a spreadsheet", "", SHEET_FILTER)
+        if chosen:
+            self.path.setText(chosen)
+
+    @override
+    def isComplete(self) -> bool:
+        return bool(self.path.text().strip())
+
+    @override
+    def validatePage(self) -> bool:
+        try:
+            with busy_cursor():
+                self._wizard.source = Source(self._wizard.path())
+        except GantryError as exc:
+            self.problem.setText(str(exc))
+            return False
+        self.problem.clear()
+        return True
+
+
+class SheetPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.setTitle("Which sheet?")
+        self._wizard = wizard
+        self.sheet = QComboBox()
+        self.header = QLabel()
+        self.header.setWordWrap(True)
+        form = QFormLayout(self)
+        form.addRow("Sheet:", self.sheet)
+        form.addRow("Header:", self.header)
+        self.sheet.currentTextChanged.connect(self._show_header)
+
+    @override
+    def initializePage(self) -> None:
+        source = self._wizard.source
+        assert source is not None
+        self.setSubTitle(source.describe())
+        self.sheet.blockSignals(True)
+        self.sheet.clear()
+        self.sheet.addItems(source.sheets)
+        self.sheet.setCurrentText(source.default_sheet())
+        self.sheet.blockSignals(False)
+        self._show_header()
+
+    def _show_header(self) -> None:
+        self._wizard.columns = None
+        prepared = self._wizard.run_prepare(limit=PREVIEW_ROWS)
+        report = prepared.report if prepared else None
+        if report is None or report.columns is None:
+            self.header.setText("No header row found: a row naming the columns (Name, Start …).")
+            return
+        self._wizard.columns = report.columns
+        names = " | ".join(h for h in report.columns.headers if h)
+        self.header.setText(f"Row {report.header_row}: {names}")
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.setTitle("Which column is which?")
+        self.setSubTitle("Each column's field, with the first rows as Gantry reads them; cells "
+                         "it cannot read are marked.")  # fmt: skip
+        self._wizard = wizard
+        self.table = QTableWidget()
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.order = QComboBox()
+        for value, label in _ORDERS:
+            self.order.addItem(label, value)
+        self.release = QLineEdit()
+        self.release.setPlaceholderText("for rows without a release (created if missing)")
+        self.problems = QLabel()
+        self.problems.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Dates like 04/05/27:", self.order)
+        form.addRow("Release:", self.release)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(form)
+        layout.addWidget(self.problems)
+        self.order.currentIndexChanged.connect(self.refresh)
+        self.release.editingFinished.connect(self.refresh)
+        self._combos: list[QComboBox] = []
+
+    @override
+    def initializePage(self) -> None:
+        columns = self._wizard.columns
+        if columns is None:
+            return
+        self.table.clear()
+        self.table.setColumnCount(len(columns.headers))
+        self.table.setHorizontalHeaderLabels(
+            [h or f"({n + 1})" for n, h in enumerate(columns.headers)]
+        )
+        self._combos = []
+        for n, field in enumerate(columns.fields):
+            combo = QComboBox()
+            combo.addItem("(not imported)", "")
+            for name, label in field_choices():
+                combo.addItem(label, name)
+            combo.setCurrentIndex(max(combo.findData(field), 0))
+            combo.currentIndexChanged.connect(lambda _i, n=n, c=combo: self._choose(n, c))
+            self._combos.append(combo)
+        self.refresh()
+
+    def _choose(self, column: int, combo: QComboBox) -> None:
+        columns = self._wizard.columns
+        assert columns is not None
+        self._wizard.columns = columns.with_field(column, combo.currentData())
+        for n, other in enumerate(self._combos):
+            other.blockSignals(True)
+            other.setCurrentIndex(max(other.findData(self._wizard.columns.fields[n]), 0))
+            other.blockSignals(False)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Read the first rows again with the current choices; mark the cells with problems."""
+        wizard = self._wizard
+        prepared = wizard.run_prepare(limit=PREVIEW_ROWS)
+        source = wizard.source
+        if prepared is None or source is None or wizard.columns is None:
+            return
+        report = prepared.report
+        marks = {(p.row, p.column.split(" ")[0]): p.message for p in report.problems if p.row}
+        rows = [r for r in source.rows(report.sheet) if r[0] > (report.header_row or 0)]
+        rows = [r for r in rows[: PREVIEW_ROWS * 2] if any(c not in (None, "") for c in r[1])]
+        rows = rows[:PREVIEW_ROWS]
+        self.table.setRowCount(len(rows) + 1)
+        self.table.setVerticalHeaderLabels(["Field"] + [str(number) for number, _ in rows])
+        for n, combo in enumerate(self._combos):
+            self.table.setCellWidget(0, n, combo)
+        for r, (number, cells) in enumerate(rows, start=1):
+            for n in range(self.table.columnCount()):
+                value = cell_text(cells[n]) if n < len(cells) else ""
+                item = QTableWidgetItem(value)
+                letter = _letter(n)
+                message = marks.get((number, letter))
+                if message:
+                    item.setBackground(_PROBLEM)
+                    item.setToolTip(message)
+                self.table.setItem(r, n, item)
+        self.table.resizeColumnsToContents()
+        errors = report.errors
+        self.problems.setText(
+            "\n".join(p.text() for p in errors[:6])
+            + (f"\n… and {len(errors) - 6} more" if len(errors) > 6 else "")
+        )
+        self.order.setStyleSheet("background: #fff3cd" if report.date_order_needed else "")
+
+
+def _letter(column: int) -> str:
+    letters = ""
+    n = column + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+class PreviewPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.setTitle("What will change")
+        self._wizard = wizard
+        self.counts = QLabel()
+        self.table = _table(["", "Row", "Key", "Name", "Changes"])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.counts)
+        layout.addWidget(self.table, 1)
+
+    @override
+    def initializePage(self) -> None:
+        prepared = self._wizard.prepared = self._wizard.run_prepare(limit=None)
+        self.table.setRowCount(0)
+        if prepared is None:
+            self.counts.setText("The sheet could not be read.")
+            return
+        report = prepared.report
+        if not report.ok:
+            self.counts.setText(
+                f"{len(report.errors)} problem(s): nothing can be imported until they are fixed."
+            )
+            lines = [(p.row, p.text()) for p in report.errors]
+            self.table.setRowCount(len(lines))
+            for r, (row, text) in enumerate(lines[:1000]):
+                self.table.setItem(r, 0, QTableWidgetItem("Problem"))
+                self.table.setItem(r, 1, QTableWidgetItem(str(row or "")))
+                self.table.setItem(r, 4, QTableWidgetItem(text))
+        else:
+            self.counts.setText(f"Rows: {report.summary()}.")
+            shown = report.rows[:1000]
+            self.table.setRowCount(len(shown))
+            for r, outcome in enumerate(shown):
+                changes = "; ".join(
+                    f"{c.label}: {c.old or '–'} → {c.new or '–'}" for c in outcome.changes
+                )
+                for n, text in enumerate(
+                    (_STATES[outcome.state], str(outcome.row), outcome.key, outcome.name, changes)
+                ):
+                    self.table.setItem(r, n, QTableWidgetItem(text))
+        self.table.resizeColumnsToContents()
+        self.completeChanged.emit()
+
+    @override
+    def isComplete(self) -> bool:
+        prepared = self._wizard.prepared
+        return prepared is not None and prepared.report.ok
+
+
+class ReportPage(QWizardPage):
+    def __init__(self, wizard: ImportWizard) -> None:
+        super().__init__()
+        self.setTitle("Report")
+        self.setSubTitle("Nothing is written until you press Import; it is one undo step.")
+        self._wizard = wizard
+        self.text = QPlainTextEdit()
+        self.text.setReadOnly(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text)
+
+    @override
+    def initializePage(self) -> None:
+        prepared = self._wizard.prepared
+        self.text.setPlainText("\n".join(prepared.report.lines()) if prepared else "")
