@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app import audit
+from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
@@ -63,6 +64,7 @@ class Plan:
         self.releases = ReleaseService(self.state, self.uow)
         self.settings = PlanSettingsService(self.state, self.uow)
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
+        self.baselines = BaselineService(self.state, self.uow)
 
     @classmethod
     def open(
@@ -177,4 +179,5 @@ class Plan:
     def close(self) -> None:
         self.state.close()
         self.calendar.close()
+        self.baselines.close()
         self.store.close()

@@ -64,7 +64,6 @@ class PropertiesPanel(QScrollArea):
         form.value("total_slack", "Total slack", WORK_ITEM_FIELDS["total_slack"].tip)
         form.value("free_slack", "Free slack", WORK_ITEM_FIELDS["free_slack"].tip)
         form.value("critical", "Critical")
-        form.value("baseline", "Baseline")
         form.section("History")
         form.block("history")
         return form
@@ -154,9 +153,6 @@ class PropertiesPanel(QScrollArea):
             "total_slack": _slack_text(row.total_slack),
             "free_slack": _slack_text(row.free_slack),
             "critical": "Yes — on the critical path" if row.critical else "No",
-            "baseline": f"{format_date(row.baseline_start)} – {format_date(row.baseline_finish)}"
-            if row.baseline_start
-            else "not set",
             "history": history_html(history),
         }
         # Where an empty date field's calendar opens.
