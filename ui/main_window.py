@@ -34,6 +34,7 @@ from app.store import PLAN_SUFFIX, take_over_lock
 from app.unit_of_work import ChangeNotice
 from ui.about import show_about
 from ui.audit_check import AuditCheck
+from ui.baseline_choice import BaselineChoice
 from ui.busy import busy_cursor
 from ui.error_report import (
     Confirmer,
@@ -102,6 +103,8 @@ class MainWindow(QMainWindow):
         self._loaders: set[PlanLoader] = set()
         self._progress: QProgressDialog | None = None
         self.undo_stack = QUndoStack(self)
+        # Which baseline each release is compared with, for every view of this window.
+        self.baseline_choice = BaselineChoice(self)
         self.setWindowIcon(icon("gantry"))
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
@@ -117,6 +120,7 @@ class MainWindow(QMainWindow):
 
     def _build_central(self) -> None:
         self.items_view = ItemsView()
+        self.items_view.set_baseline_choice(self.baseline_choice)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -159,6 +163,7 @@ class MainWindow(QMainWindow):
             "Navigator", "navigatorDock", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.properties = PropertiesPanel()
+        self.properties.set_baseline_choice(self.baseline_choice)
         self.properties_dock = self._dock(
             "Properties", "propertiesDock", self.properties, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -338,6 +343,7 @@ class MainWindow(QMainWindow):
         self._events = PlanEvents(plan, self)
         self._events.changed.connect(self._plan_changed)
         first = _current_release(plan)
+        self.baseline_choice.set_source(plan.baselines)
         self.navigator.set_plan(plan)
         self.items_view.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
@@ -359,6 +365,7 @@ class MainWindow(QMainWindow):
             self._events.detach()
             self._events.deleteLater()
         self.properties.set_editor(None)
+        self.baseline_choice.set_source(None)
         self.items_view.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.navigator.set_plan(None)
@@ -477,6 +484,7 @@ class MainWindow(QMainWindow):
     # -- changes and selection ---------------------------------------------------------------
 
     def _plan_changed(self, notice: ChangeNotice) -> None:
+        self.baseline_choice.apply_change(notice)  # first: the views read it
         self.items_view.apply_change(notice)
         self.navigator.apply_change(notice)
         self.properties.apply_change(notice)

@@ -1,0 +1,143 @@
+"""Baselines in the window: set, rename and delete as undo steps, the one compared with, and
+the Variance column."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+
+from app.plan import Plan
+from tests.app.plan_factory import make_plan
+from tests.ui.conftest import Reports
+from ui.baseline_choice import BaselineChoice
+from ui.items_table_model import SORT_ROLE, Column, ItemsTableModel
+from ui.plan_editor import PlanEditor
+from ui.plan_events import PlanEvents
+
+pytestmark = pytest.mark.gui
+
+
+class Wired:
+    """A writable plan, its undo stack and editor, a baseline choice and the items model."""
+
+    def __init__(self, path: Path, reports: Reports) -> None:
+        self.plan = Plan.open(path)
+        self.stack = QUndoStack()
+        self.editor = PlanEditor(self.plan, self.stack, reports)
+        self.events = PlanEvents(self.plan)
+        self.choice = BaselineChoice()
+        self.choice.set_source(self.plan.baselines)
+        self.model = ItemsTableModel()
+        self.model.set_baseline_choice(self.choice)
+        # As the window does it: the choice first, then the views.
+        self.events.changed.connect(self.choice.apply_change)
+        self.events.changed.connect(self.model.apply_change)
+        self.release_id = self.plan.releases.rows()[0].id
+        self.model.set_plan(self.plan, self.editor, self.release_id)
+
+    def cell(self, key: str, column: Column, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        row = self.model.row_of(self.plan.work_items.find(key).id)
+        assert row is not None
+        return self.model.index(row, column).data(role)
+
+    def close(self) -> None:
+        self.events.detach()
+        self.plan.close()
+
+
+@pytest.fixture
+def small(tmp_path: Path, reports: Reports) -> Iterator[Wired]:
+    """R1 of tests/app/plan_factory: A(3d) -> B(2d) -> M; Fri 9 Jan 2026 is a holiday."""
+    make_plan(tmp_path / "small.gantry").close()
+    wired = Wired(tmp_path / "small.gantry", reports)
+    yield wired
+    wired.close()
+
+
+def _on_file(path: Path, release_id: int) -> list[str]:
+    reader = Plan.open(path, read_only=True)
+    try:
+        return [b.name for b in reader.baselines.rows(release_id)]
+    finally:
+        reader.close()
+
+
+def test_set_rename_and_delete_are_one_undo_step_each(small: Wired, reports: Reports) -> None:
+    plan, editor, stack = small.plan, small.editor, small.stack
+    release = small.release_id
+    baseline_id = editor.set_baseline(release, "Plan of record")
+    assert baseline_id is not None
+    dates = dict(plan.baselines.dates(baseline_id))
+    assert stack.undoText() == "Set baseline “Plan of record” of R1"
+    stack.undo()
+    assert _on_file(plan.path, release) == []
+    # Redo puts back the dates first taken, not the schedule of the moment of the redo.
+    plan.work_items.update(plan.work_items.find("A").id, "duration", 5)
+    stack.redo()
+    assert plan.baselines.dates(baseline_id) == dates
+    assert _on_file(plan.path, release) == ["Plan of record"]
+
+    assert editor.rename_baseline(baseline_id, "Re-plan after CAB")
+    assert stack.undoText() == "Rename baseline “Plan of record” to “Re-plan after CAB”"
+    assert _on_file(plan.path, release) == ["Re-plan after CAB"]
+    stack.undo()
+    assert plan.baselines.label(baseline_id) == "Plan of record"
+    stack.redo()
+
+    assert editor.delete_baseline(baseline_id)
+    assert _on_file(plan.path, release) == []
+    stack.undo()
+    assert plan.baselines.row(baseline_id).name == "Re-plan after CAB"
+    assert plan.baselines.dates(baseline_id) == dates
+    assert stack.count() == 3 and reports == []
+    assert plan.verify_audit().ok
+
+
+def test_a_refused_baseline_pushes_nothing_and_is_reported(small: Wired, reports: Reports) -> None:
+    assert small.editor.set_baseline(small.release_id, "Plan of record") is not None
+    assert small.editor.set_baseline(small.release_id, "plan of record") is None
+    assert small.stack.count() == 1
+    assert reports == [("Cannot set baseline", "R1 already has a baseline named 'plan of record'")]
+
+
+def test_the_variance_column_follows_an_edit_made_through_the_editor(small: Wired) -> None:
+    assert small.cell("B", Column.VARIANCE) == ""  # no baseline yet
+    baseline_id = small.editor.set_baseline(small.release_id, "Plan of record")
+    assert baseline_id is not None
+    assert small.choice.shown(small.release_id) == baseline_id  # the newest is shown
+    assert small.cell("B", Column.VARIANCE) == "0"
+    assert small.cell("B", Column.BASELINE_FINISH) == "12 Jan 2026"
+
+    # A grows by two days, across the holiday and a weekend: B finishes 2 working days later.
+    assert small.editor.set_item_field(small.plan.work_items.find("A").id, "duration", 5)
+    assert small.cell("B", Column.VARIANCE) == "+2"
+    assert small.cell("B", Column.VARIANCE, Qt.ItemDataRole.ForegroundRole) is not None
+    assert small.cell("B", Column.VARIANCE, SORT_ROLE) == 2
+    assert small.cell("B", Column.VARIANCE, Qt.ItemDataRole.ToolTipRole) == (
+        "Finishes 2 working days later than in the baseline “Plan of record” (12 Jan 2026)"
+    )
+    assert small.cell("B", Column.BASELINE_FINISH) == "12 Jan 2026"  # the baseline's, unmoved
+    small.stack.undo()
+    assert small.cell("B", Column.VARIANCE) == "0"
+    assert small.cell("B", Column.VARIANCE, Qt.ItemDataRole.ForegroundRole) is None
+
+    small.choice.choose(small.release_id, None)
+    assert small.cell("B", Column.VARIANCE) == ""
+    assert small.cell("B", Column.BASELINE_START) == ""
+
+
+def test_the_model_with_baseline_columns_passes_the_model_tester(  # type: ignore[no-untyped-def]
+    qtmodeltester, small: Wired
+) -> None:
+    small.editor.set_baseline(small.release_id, "Plan of record")
+    added = small.plan.work_items.create(small.release_id, "task", "Added since")
+    qtmodeltester.check(small.model)
+    small.model.sort(Column.VARIANCE)
+    last = small.model.rowCount() - 1
+    assert small.model.id_at(last) == added  # not in the baseline: sorted after the rest
+    assert small.model.index(last, Column.VARIANCE).data() == ""
+    qtmodeltester.check(small.model)
