@@ -35,6 +35,7 @@ from app.unit_of_work import ChangeNotice
 from ui.about import show_about
 from ui.audit_check import AuditCheck
 from ui.baseline_choice import BaselineChoice
+from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baselines
 from ui.busy import busy_cursor
 from ui.error_report import (
     Confirmer,
@@ -193,6 +194,8 @@ class MainWindow(QMainWindow):
         acts.add_phase.triggered.connect(lambda: self.add_item("phase"))
         acts.add_release.triggered.connect(self._choose_add_release)
         acts.delete.triggered.connect(self.delete_selected_item)
+        acts.set_baseline.triggered.connect(self.choose_baseline_name)
+        acts.baselines.triggered.connect(self.manage_baselines)
         acts.about.triggered.connect(
             lambda: show_about(self, self.plan.path if self.plan else None)
         )
@@ -409,6 +412,9 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(writable and plan is not None and bool(plan.state.releases))
         self.menu_actions.add_release.setEnabled(writable)
+        has_releases = plan is not None and bool(plan.state.releases)
+        self.menu_actions.set_baseline.setEnabled(writable and has_releases)
+        self.menu_actions.baselines.setEnabled(has_releases)
         self._update_delete_action()
 
     def open_demo_plan(self) -> None:
@@ -588,6 +594,58 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(release_id)
             self._navigator_release(release_id)
         return release_id
+
+    def _baseline_release(self) -> int | None:
+        """The release baselines are about: the one shown, else the selected item's, else the
+        one the window would show first."""
+        if self.plan is None:
+            return None
+        if self.items_view.release_id is not None:
+            return self.items_view.release_id
+        item_id = self.items_view.current_item_id()
+        if item_id is not None:
+            return self.plan.state.items[item_id].release_id
+        return _current_release(self.plan)
+
+    def choose_baseline_name(self) -> BaselineNameDialog | None:
+        """Schedule › Set Baseline…: ask for a name (a free one suggested), then set it."""
+        plan, release_id = self.plan, self._baseline_release()
+        if plan is None or release_id is None:
+            return None
+        baselines = plan.baselines
+        dialog = BaselineNameDialog(
+            plan.releases.label(release_id),
+            baselines.next_name(release_id),
+            lambda name: baselines.check_new(release_id, name),
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_baseline(release_id, dialog.value()))
+        dialog.open()  # window-modal, and tests can drive it
+        return dialog
+
+    def set_baseline(self, release_id: int, name: str) -> int | None:
+        """Keep the release's scheduled dates as a baseline, and compare with it from now on."""
+        if self.editor is None:
+            return None
+        baseline_id = self.editor.set_baseline(release_id, name)
+        if baseline_id is not None:
+            self.baseline_choice.choose(release_id, baseline_id)
+            self.status.showMessage(
+                f"Baseline “{self.editor.plan.baselines.label(baseline_id)}” set; the Variance "
+                "column compares with it",
+                8000,
+            )
+        return baseline_id
+
+    def manage_baselines(self) -> BaselinesDialog | None:
+        """Schedule › Baselines…: the release's baselines, beside the window."""
+        release_id = self._baseline_release()
+        if self.editor is None or self._events is None or release_id is None:
+            return None
+        return show_baselines(
+            self, self.editor, self._events, self.baseline_choice, release_id, self.plan_closed
+        )
 
     def open_plan_settings(self) -> None:
         if self.editor is not None and self._events is not None:

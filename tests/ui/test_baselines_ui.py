@@ -1,5 +1,5 @@
-"""Baselines in the window: set, rename and delete as undo steps, the one compared with, and
-the Variance column."""
+"""Baselines in the window: set, rename and delete as undo steps, the one compared with, the
+Variance column and the Baselines dialog."""
 
 from __future__ import annotations
 
@@ -12,9 +12,12 @@ from PySide6.QtGui import QUndoStack
 
 from app.plan import Plan
 from tests.app.plan_factory import make_plan
-from tests.ui.conftest import Reports
+from tests.ui.conftest import OpenIn, Reports
+from tests.ui.popups import POPUP
 from ui.baseline_choice import BaselineChoice
+from ui.baselines_dialog import BaselineColumn, BaselineNameDialog, BaselinesDialog
 from ui.items_table_model import SORT_ROLE, Column, ItemsTableModel
+from ui.main_window import MainWindow
 from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 
@@ -141,3 +144,102 @@ def test_the_model_with_baseline_columns_passes_the_model_tester(  # type: ignor
     assert small.model.id_at(last) == added  # not in the baseline: sorted after the rest
     assert small.model.index(last, Column.VARIANCE).data() == ""
     qtmodeltester.check(small.model)
+
+
+def test_set_baseline_from_the_menu_names_it_shows_it_and_undo_removes_it(  # type: ignore[no-untyped-def]
+    qtbot, window: MainWindow, demo_plan: Path, open_in: OpenIn
+) -> None:
+    open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None
+    release = window.items_view.release_id
+    assert release is not None
+    box = window.items_view.baseline_box
+    assert [box.itemText(n) for n in range(box.count())] == [
+        "None",
+        "Plan of record",
+        "Initial estimate",
+    ]
+    assert box.currentText() == "Plan of record"  # the newest
+    assert window.menu_actions.set_baseline.isEnabled()
+
+    window.menu_actions.set_baseline.trigger()
+    dialog = window.findChild(BaselineNameDialog)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    assert dialog.value() == "Baseline 3"
+    dialog.name.setText("Plan of record")
+    dialog.ok_button.click()
+    assert dialog.isVisible()  # refused inside the dialog, which keeps what was typed
+    assert dialog.problems.text().endswith("already has a baseline named 'Plan of record'")
+    dialog.name.setText("Re-plan after CAB")
+    dialog.ok_button.click()
+    assert not dialog.isVisible()
+
+    new = window.baseline_choice.shown(release)
+    assert new is not None and plan.baselines.label(new) == "Re-plan after CAB"
+    assert box.currentText() == "Re-plan after CAB"
+    assert window.undo_stack.undoText().startswith("Set baseline “Re-plan after CAB”")
+    window.undo_stack.undo()
+    assert [b.name for b in plan.baselines.rows(release)] == ["Initial estimate", "Plan of record"]
+    assert box.currentText() == "Plan of record"  # the chosen one is gone: the newest again
+
+
+@POPUP  # showing the dialog raises it, which the offscreen platform cannot do (and says so)
+def test_the_baselines_dialog_chooses_renames_and_deletes(  # type: ignore[no-untyped-def]
+    qtbot, qtmodeltester, window: MainWindow, demo_plan: Path, open_in: OpenIn, reports: Reports
+) -> None:
+    open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None
+    release = window.items_view.release_id
+    assert release is not None
+    estimate, of_record = plan.baselines.rows(release)
+    window.menu_actions.baselines.trigger()
+    dialog = window.findChild(BaselinesDialog)
+    assert dialog is not None and dialog.isVisible()
+    model = dialog.model
+    qtmodeltester.check(model)
+    assert [model.index(n, BaselineColumn.NAME).data() for n in range(2)] == [
+        "Initial estimate",
+        "Plan of record",
+    ]
+    assert model.index(1, BaselineColumn.ITEMS).data() == f"{of_record.item_count:,}"
+    checked = Qt.CheckState.Checked
+    assert model.index(1, BaselineColumn.SHOWN).data(Qt.ItemDataRole.CheckStateRole) == checked
+
+    # Shown: the table and the properties compare with the first estimate from now on.
+    assert model.setData(
+        model.index(0, BaselineColumn.SHOWN), checked.value, Qt.ItemDataRole.CheckStateRole
+    )
+    assert window.baseline_choice.shown(release) == estimate.id
+    assert window.items_view.baseline_box.currentText() == "Initial estimate"
+    freeze = plan.work_items.find("ATL-61")  # Feature freeze
+    assert window.select_item(freeze.id)
+    assert window.properties.item_form.shown("baseline").endswith("in “Initial estimate”")
+    assert "than in the baseline “Initial estimate”" in window.properties.item_form.shown(
+        "variance"
+    )
+
+    # Rename in place: one undo step; a name taken is refused inside the dialog.
+    assert model.setData(model.index(0, BaselineColumn.NAME), "Kick-off estimate")
+    assert plan.baselines.label(estimate.id) == "Kick-off estimate"
+    assert window.undo_stack.undoText() == (
+        "Rename baseline “Initial estimate” to “Kick-off estimate”"
+    )
+    assert not model.setData(model.index(0, BaselineColumn.NAME), "Plan of record")
+    assert dialog.problem.isVisible() and "already has a baseline" in dialog.problem.text()
+
+    # Delete the shown one: the newest is shown again; undo puts it back with its dates.
+    dates = dict(plan.baselines.dates(estimate.id))
+    assert dialog.select(estimate.id)
+    assert dialog.delete_selected()
+    assert [model.index(n, BaselineColumn.NAME).data() for n in range(model.rowCount())] == [
+        "Plan of record"
+    ]
+    assert window.baseline_choice.shown(release) == of_record.id
+    window.undo_stack.undo()
+    assert model.rowCount() == 2
+    assert plan.baselines.dates(estimate.id) == dates
+    qtmodeltester.check(model)
+    assert reports == []
