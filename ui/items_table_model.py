@@ -391,12 +391,10 @@ class ItemsTableModel(QAbstractTableModel):
     def _sort_value(self, row: ItemRow, column: int) -> Any:
         if column not in BASELINE_COLUMNS:
             return _sort_value(row, column)
-        compared = self._compared(row)
-        held = compared[1] if compared is not None else None
+        _name, held, variance = self._compared(row) or ("", None, None)
         if held is None:
             return _NO_SORT_VALUE
         if column == Column.VARIANCE:
-            variance = compared[2] if compared is not None else None
             return _NO_SORT_VALUE if variance is None else variance
         return (held.start if column == Column.BASELINE_START else held.finish).toordinal()
 
