@@ -15,11 +15,13 @@ from pathlib import Path
 from typing import TextIO
 
 from app import __version__, audit
+from app.chart_export import ChartRequest, chart_document, describe, export_format, write_chart
 from app.demo import build_demo, build_synthetic
 from app.errors import GantryError, ValidationError
 from app.plan import Plan
 from app.plan_data import ItemRow
 from app.store import PLAN_SUFFIX, PlanStore
+from app.timeline.pages import PAPERS, Fit
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -35,7 +37,6 @@ SCHEDULE_COLUMNS = (
 # Subcommands of the contract that later work brings; until then they say so plainly.
 LATER = {
     "import": "spreadsheet import",
-    "export": "exports (xlsx, runbook and record PDFs, ics, release notes)",
     "runbook": "runbook execution",
     "impact": "slip impact analysis",
     "check": "conflict checks",
@@ -43,6 +44,13 @@ LATER = {
     "keygen": "signing keys",
     "sign": "PDF signing",
     "verify": "PDF signature verification",
+}
+LATER_EXPORTS = {
+    "xlsx": "the spreadsheet export",
+    "runbook": "the runbook PDF",
+    "record": "the release record PDF",
+    "ics": "the calendar export",
+    "notes": "release notes",
 }
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -90,14 +98,24 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"))
     imp.add_argument("--dry-run", action="store_true")
 
-    exp = sub.add_parser("export", help="export xlsx, PDFs, ics, notes (not available yet)")
-    exp.add_argument("kind", choices=("xlsx", "runbook", "record", "ics", "notes"))
-    exp.add_argument("plan", type=Path)
-    exp.add_argument("out", type=Path)
-    exp.add_argument("--release")
-    exp.add_argument("--paper", choices=("a4", "letter"))
-    exp.add_argument("--sign", type=Path, metavar="KEY.p12")
-    exp.add_argument("--meaning")
+    exp = sub.add_parser("export", help="export the chart; xlsx, PDFs, ics, notes to come")
+    exp_sub = exp.add_subparsers(dest="export_kind", required=True, parser_class=_Parser)
+    chart = exp_sub.add_parser("chart", help="the Gantt chart of a release as PDF or PNG")
+    chart.add_argument("plan", type=Path)
+    chart.add_argument("out", type=Path, metavar="OUT.{pdf,png}")
+    chart.add_argument("--release", help="name or version (default: the first release in progress)")
+    chart.add_argument("--from", dest="first", type=_iso_date, metavar="YYYY-MM-DD")
+    chart.add_argument("--to", dest="last", type=_iso_date, metavar="YYYY-MM-DD")
+    chart.add_argument("--paper", choices=tuple(PAPERS), default="a4")
+    chart.add_argument("--fit", choices=tuple(f.value for f in Fit), default="width")
+    for kind in LATER_EXPORTS:
+        later = exp_sub.add_parser(kind, help=f"{LATER_EXPORTS[kind]} (not available yet)")
+        later.add_argument("plan", type=Path)
+        later.add_argument("out", type=Path)
+        later.add_argument("--release")
+        later.add_argument("--paper", choices=("a4", "letter"))
+        later.add_argument("--sign", type=Path, metavar="KEY.p12")
+        later.add_argument("--meaning")
 
     run = sub.add_parser("runbook", help="runbook steps (not available yet)")
     run.add_argument("plan", type=Path)
@@ -297,10 +315,31 @@ def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_REFUSED
 
 
+def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    target: Path = args.out
+    export_format(target)  # refuse a wrong suffix before the plan is read
+    if args.first and args.last and args.last < args.first:
+        raise ValidationError(
+            f"--to {args.last.isoformat()} is before --from {args.first.isoformat()}; "
+            "the chart would end before it starts."
+        )
+    request = ChartRequest(args.release, args.first, args.last, args.paper, Fit(args.fit))
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        document = chart_document(plan, request, dt.date.today())
+    finally:
+        plan.close()
+    written = write_chart(document, target, _progress_line("Drawing pages"))
+    files = str(written[0]) if len(written) == 1 else f"{written[0]} … {written[-1].name}"
+    print(f"Wrote {files}: {describe(document)}.", file=out)
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "demo": cmd_demo,
     "schedule": cmd_schedule,
     "audit": cmd_audit_verify,
+    "export": cmd_export,
 }
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 
@@ -343,6 +382,13 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         print(
             f"gantry {args.command}: {LATER[args.command]} is not available in this version "
             "of Gantry yet.",
+            file=err,
+        )
+        return EXIT_USAGE
+    if args.command == "export" and args.export_kind in LATER_EXPORTS:
+        print(
+            f"gantry export {args.export_kind}: {LATER_EXPORTS[args.export_kind]} is not "
+            "available in this version of Gantry yet.",
             file=err,
         )
         return EXIT_USAGE

@@ -20,10 +20,12 @@ from app.plan_data import PlanSummary
 from app.plan_settings import SETTING_FIELDS, PlanSettings, write_setting
 from app.plan_state import PlanState, Progress, StateService
 from app.records import RecordService
+from app.release_train import ReleaseTrain
 from app.releases import ReleaseService
 from app.schedule_runs import Scheduler
 from app.store import PLAN_SUFFIX, PlanStore
 from app.unit_of_work import UnitOfWork
+from app.work_calendar import WorkingCalendarService
 from app.work_items import WorkItemService
 
 PLAN_RECORD = 0  # the plan settings are one record; this is its id for generic editors
@@ -46,6 +48,9 @@ class PlanSettingsService(StateService):
     def update(self, _record_id: int, name: str, value: Any, reason: str = "") -> Any:
         """Set one setting; returns the old value (what undo puts back)."""
         field = self.fields.editable(name)
+        blocked = field.why_not_editable(self._state.settings)
+        if blocked:
+            raise ValidationError(f"Plan settings: {blocked}")
         value = field.coerce(value, "Plan settings")
         old = self._state.settings.values[name]
         self._uow.run(reason, lambda session: write_setting(session, name, value))
@@ -64,6 +69,8 @@ class Plan:
         self.releases = ReleaseService(self.state, self.uow)
         self.settings = PlanSettingsService(self.state, self.uow)
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
+        self.work_calendar = WorkingCalendarService(self.state, self.uow)
+        self.train = ReleaseTrain(self.state, self.uow, self.calendar)
         self.baselines = BaselineService(self.state, self.uow)
 
     @classmethod
@@ -178,6 +185,7 @@ class Plan:
 
     def close(self) -> None:
         self.state.close()
+        self.train.close()
         self.calendar.close()
         self.baselines.close()
         self.store.close()

@@ -30,6 +30,11 @@ def _work_week_problem(days: frozenset[int]) -> str | None:
     return None if days else "a work week needs at least one working day"
 
 
+def _calendar_owned(_settings: Any) -> str | None:
+    # Holidays follow these settings; setting one alone would leave them out of step.
+    return "The public holidays are chosen in File › Working Calendar…"
+
+
 @dataclass(frozen=True, slots=True)
 class Setting:
     """One plan setting: its field rules and the value a plan without it has."""
@@ -65,8 +70,29 @@ SETTINGS: tuple[Setting, ...] = (
         Field(
             "holiday_country",
             "Public holidays of",
-            tip="Country code (e.g. US, DE, GB) whose public holidays the calendar offers",
+            tip="Country code (e.g. US, DE, GB) whose public holidays the plan takes",
             max_length=8,
+            editable_when=_calendar_owned,
+        ),
+        "",
+    ),
+    Setting(
+        Field(
+            "holiday_subdivision",
+            "Region",
+            tip="The state, province or other region whose own holidays the plan takes too",
+            max_length=16,
+            editable_when=_calendar_owned,
+        ),
+        "",
+    ),
+    Setting(
+        Field(
+            "holiday_years",
+            "Holiday years",
+            tip="The years the country's holidays were taken for, e.g. 2026-2029",
+            max_length=9,
+            editable_when=_calendar_owned,
         ),
         "",
     ),

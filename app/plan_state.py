@@ -557,6 +557,10 @@ class PlanState:
         """The release's item ids in outline order: each parent before its children."""
         return self._outline(release_id)[0]
 
+    def outline_depths(self, release_id: int) -> dict[int, int]:
+        """Each item's depth in the release's outline (0 for top-level items)."""
+        return self._outline(release_id)[1]
+
     def _outline(self, release_id: int) -> tuple[list[int], dict[int, int]]:
         cached = self._outlines.get(release_id)
         if cached is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import select
@@ -15,7 +16,7 @@ from app.links import parse_predecessors
 from app.plan_data import DeletedItem, ItemRow
 from app.plan_state import StateService
 from models import Dependency, WorkItem
-from models.work import ITEM_KINDS, ITEM_STATUSES
+from models.work import ITEM_KINDS, ITEM_STATUSES, LINK_TYPES
 
 
 def _duration_rule(row: Any) -> str | None:
@@ -209,6 +210,93 @@ class WorkItemService(StateService):
 
         self._uow.run(reason, apply)
         return old
+
+    def update_many(
+        self, changes: Mapping[int, Mapping[str, Any]], reason: str = ""
+    ) -> dict[int, dict[str, Any]]:
+        """Set fields of several items in one unit of work (one audited transaction, one
+        reschedule); returns the old values, in the same shape, for undo. Keys and
+        predecessors are edited one item at a time (`update`, `add_link`)."""
+        coerced: dict[int, dict[str, Any]] = {}
+        old: dict[int, dict[str, Any]] = {}
+        problems: list[str] = []
+        for item_id, values in changes.items():
+            current = self._existing(item_id)
+            coerced[item_id], old[item_id] = {}, {}
+            for name, value in values.items():
+                if name in ("key", "predecessors"):
+                    raise ValidationError(f"{name} cannot be changed for several items at once")
+                field = self.fields.editable(name)
+                blocked = field.why_not_editable(current)
+                if blocked:
+                    problems.append(blocked)
+                    continue
+                coerced[item_id][name] = field.coerce(value, current.key)
+                old[item_id][name] = getattr(current, name)
+        if problems:
+            raise ValidationError(problems)
+
+        def apply(session: Session) -> None:
+            for item_id, values in coerced.items():
+                item = session.get_one(WorkItem, item_id)
+                for name, value in values.items():
+                    setattr(item, name, value)
+
+        self._uow.run(reason, apply)
+        return old
+
+    def add_link(
+        self,
+        predecessor_id: int,
+        successor_id: int,
+        type: str = "FS",
+        lag: int = 0,
+        reason: str = "",
+    ) -> None:
+        """Make ``successor_id`` depend on ``predecessor_id``; a link that would close a cycle
+        is refused (naming the items on it) and nothing changes."""
+        state = self._state
+        pred, succ = self._existing(predecessor_id), self._existing(successor_id)
+        if type not in LINK_TYPES:
+            raise ValidationError(f"A link type is one of {', '.join(LINK_TYPES)}, not '{type}'")
+        if pred.id == succ.id:
+            raise ValidationError(f"{succ.key} cannot depend on itself")
+        for item in (pred, succ):
+            if item.kind == "phase":
+                raise ValidationError(f"{item.key} is a phase: link its items or milestones")
+        for link_id in state.preds.get(successor_id, ()):
+            if state.links[link_id].predecessor_id == predecessor_id:
+                raise ValidationError(f"{succ.key} already depends on {pred.key}")
+
+        def apply(session: Session) -> None:
+            session.add(
+                Dependency(
+                    predecessor_id=predecessor_id, successor_id=successor_id, type=type, lag=lag
+                )
+            )
+
+        self._uow.run(reason or f"Link {pred.key} to {succ.key} ({type})", apply)
+
+    def remove_link(self, predecessor_id: int, successor_id: int, reason: str = "") -> None:
+        """Remove the link between two items (undo of `add_link`)."""
+        state = self._state
+        link_id = next(
+            (
+                i
+                for i in state.preds.get(successor_id, ())
+                if state.links[i].predecessor_id == predecessor_id
+            ),
+            None,
+        )
+        if link_id is None:
+            raise ValidationError(
+                f"{self.label(successor_id)} no longer depends on {self.label(predecessor_id)}"
+            )
+
+        def apply(session: Session) -> None:
+            session.delete(session.get_one(Dependency, link_id))
+
+        self._uow.run(reason, apply)
 
     def set_predecessors(self, item_id: int, text: str, reason: str = "") -> str:
         """Replace an item's predecessors from MS Project text; returns the old text."""

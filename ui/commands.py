@@ -20,6 +20,7 @@ from app.fields import FieldSet
 from app.plan_data import DeletedItem
 from app.records import RecordService
 from app.releases import ReleaseService
+from app.work_calendar import WorkingCalendar, WorkingCalendarService
 from app.work_items import WorkItemService
 from ui.busy import busy_cursor
 from ui.error_report import ErrorReporter
@@ -114,6 +115,30 @@ class EditField(PlanCommand):
     @override
     def _undo(self, reason: str) -> None:
         self.source.update(self.record_id, self.field, self.old, reason=reason)
+
+
+class ChangeWorkingCalendar(PlanCommand):
+    """Apply a working calendar (work week and holidays) as one step; undo applies the one
+    the plan had, which puts back the same settings and entries."""
+
+    def __init__(
+        self, service: WorkingCalendarService, calendar: WorkingCalendar, report: ErrorReporter
+    ) -> None:
+        super().__init__("Change working calendar", report)
+        self.service = service
+        self.new = calendar
+        self.old: WorkingCalendar | None = None
+
+    @override
+    def _do(self, reason: str) -> None:
+        self.old = self.service.apply(self.new, reason=reason)
+        # Read back with the ids its new entries got, so a redo makes them under those ids.
+        self.new = self.service.as_stored(self.new)
+
+    @override
+    def _undo(self, reason: str) -> None:
+        assert self.old is not None
+        self.service.apply(self.old, reason=reason)
 
 
 class AddItem(PlanCommand):
@@ -254,3 +279,53 @@ class DeleteRecord(PlanCommand):
         assert self._deleted is not None
         self.records.restore(self._deleted, reason=reason)
         self._deleted = None
+
+
+class EditItems(PlanCommand):
+    """Set fields of several work items at once (a chart drag); undo puts the old values
+    back, again in one unit of work."""
+
+    def __init__(
+        self,
+        items: WorkItemService,
+        changes: Mapping[int, Mapping[str, Any]],
+        text: str,
+        report: ErrorReporter,
+    ) -> None:
+        super().__init__(text, report)
+        self.items = items
+        self.new = {item_id: dict(values) for item_id, values in changes.items()}
+        self.old: dict[int, dict[str, Any]] = {}
+
+    @override
+    def _do(self, reason: str) -> None:
+        self.old = self.items.update_many(self.new, reason=reason or self.text())
+
+    @override
+    def _undo(self, reason: str) -> None:
+        self.items.update_many(self.old, reason=reason)
+
+
+class AddLink(PlanCommand):
+    """Make one item depend on another; undo removes that link again."""
+
+    def __init__(
+        self,
+        items: WorkItemService,
+        predecessor_id: int,
+        successor_id: int,
+        link_type: str,
+        report: ErrorReporter,
+    ) -> None:
+        pred, succ = items.label(predecessor_id), items.label(successor_id)
+        super().__init__(f"Link {pred} → {succ} ({link_type})", report)
+        self.items = items
+        self.predecessor_id, self.successor_id, self.type = predecessor_id, successor_id, link_type
+
+    @override
+    def _do(self, reason: str) -> None:
+        self.items.add_link(self.predecessor_id, self.successor_id, self.type, reason=reason)
+
+    @override
+    def _undo(self, reason: str) -> None:
+        self.items.remove_link(self.predecessor_id, self.successor_id, reason=reason)

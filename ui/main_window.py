@@ -37,12 +37,16 @@ from ui.audit_check import AuditCheck
 from ui.baseline_choice import BaselineChoice
 from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baselines
 from ui.busy import busy_cursor
+from ui.chart_export_dialog import ChartDialog
+from ui.chart_print import ChartPreview
 from ui.error_report import (
     Confirmer,
     ErrorReporter,
     message_box_confirmer,
     message_box_reporter,
 )
+from ui.gantt.train_view import TrainView
+from ui.gantt.view import GanttView
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
 from ui.plan_editor import PlanEditor
@@ -58,6 +62,7 @@ from ui.status_bar import PlanStatusBar
 from ui.undo_history import UndoHistory
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions
+from ui.working_calendar_dialog import show_working_calendar
 
 FILE_FILTER = f"Gantry plans (*{PLAN_SUFFIX});;All files (*)"
 # Navigator and Properties at first start: narrow enough that a 1366-pixel screen still shows
@@ -125,10 +130,18 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
+        self.items_view.setObjectName("itemsView")  # tab names: the last one shown comes back
         self.tabs.addTab(self.items_view, icon("task"), "Work items")
+        self.gantt = GanttView(today=dt.date.today)
+        self.tabs.addTab(self.gantt, icon("gantt"), "Calendar")
         self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
-        self.tabs.addTab(self.calendar_view, icon("calendar"), "Calendar")
-        # Delete Item acts on the Work items tab only; the Calendar page has its own Delete.
+        self.train_view = TrainView(today=dt.date.today)
+        self.train_view.setObjectName("trainView")
+        self.tabs.addTab(self.train_view, icon("release"), "Release train")
+        self.train_view.release_selected.connect(self.show_release)
+        self.calendar_view.setObjectName("windowsView")
+        self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
+        # Delete Item acts on the Work items tab only; the records page has its own Delete.
         self.tabs.currentChanged.connect(lambda _n: self._update_delete_action())
         self.welcome = WelcomePage()
         self.loading = QLabel()
@@ -140,6 +153,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.tabs)
         self.setCentralWidget(self.pages)
         self.items_view.item_selected.connect(self._table_selection_changed)
+        self.gantt.item_selected.connect(self._gantt_selection_changed)
         self.welcome.new_requested.connect(self._choose_new)
         self.welcome.open_requested.connect(self._choose_open)
         self.welcome.recent_requested.connect(self.open_plan)
@@ -186,7 +200,10 @@ class MainWindow(QMainWindow):
         acts.close.triggered.connect(self.close_plan)
         acts.take_over.triggered.connect(self.take_over_plan)
         acts.plan_settings.triggered.connect(self.open_plan_settings)
+        acts.working_calendar.triggered.connect(self.open_working_calendar)
         acts.verify_audit.triggered.connect(self.verify_audit)
+        acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
+        acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
         acts.add_task.triggered.connect(lambda: self.add_item("task"))
@@ -226,6 +243,11 @@ class MainWindow(QMainWindow):
         header = self.settings.header_state("items")
         if header is not None:
             self.items_view.restore_columns(header)
+        last_tab = self.settings.last_tab()
+        for n in range(self.tabs.count()):
+            page = self.tabs.widget(n)
+            if page is not None and page.objectName() == last_tab:
+                self.tabs.setCurrentIndex(n)
 
     def save_layout(self) -> None:
         if self.items_view.columns_chosen:
@@ -233,6 +255,7 @@ class MainWindow(QMainWindow):
         else:  # still the table's own layout: let it follow the window next time too
             self.settings.clear_header("items")
         self.settings.save_window(self.saveGeometry(), self.saveState())
+        self.settings.save_last_tab(self.tabs.currentWidget().objectName())
 
     # -- opening and closing -----------------------------------------------------------------
 
@@ -349,7 +372,9 @@ class MainWindow(QMainWindow):
         self.baseline_choice.set_source(plan.baselines)
         self.navigator.set_plan(plan)
         self.items_view.set_plan(plan, self.editor, first)
+        self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
+        self.train_view.set_plan(plan, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -370,7 +395,9 @@ class MainWindow(QMainWindow):
         self.properties.set_editor(None)
         self.baseline_choice.set_source(None)
         self.items_view.set_plan(None, None, None)
+        self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
+        self.train_view.set_plan(None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -403,8 +430,11 @@ class MainWindow(QMainWindow):
         )
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.verify_audit.setEnabled(has_plan)
+        self.menu_actions.export_chart.setEnabled(has_plan)
+        self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
+        self.menu_actions.working_calendar.setEnabled(has_plan)
         for action in (
             self.menu_actions.add_task,
             self.menu_actions.add_milestone,
@@ -456,6 +486,29 @@ class MainWindow(QMainWindow):
         self.status.showMessage("Verifying the audit trail…")
         self._audit_check.start(self.plan)
 
+    def chart_dialog(self, *, export: bool) -> ChartDialog | None:
+        """File › Export Chart… or File › Print Chart…; returns the dialog (tests drive it)."""
+        if self.plan is None:
+            return None
+        title = "Cannot export the chart" if export else "Cannot print the chart"
+        try:
+            dialog = ChartDialog(self.plan, dt.date.today(), export=export, parent=self)
+        except GantryError as exc:
+            self.report(title, str(exc))
+            return None
+        dialog.setModal(True)
+        dialog.accepted.connect(lambda: self._chart_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _chart_chosen(self, dialog: ChartDialog) -> None:
+        if dialog.written:
+            self.status.showMessage(dialog.summary(), 15000)
+        elif dialog.chart is not None:
+            preview = ChartPreview(dialog.chart, self)
+            preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            preview.open()
+
     def _audit_checked(self, plan: Plan, report: AuditReport) -> None:
         if plan is not self.plan:
             return  # a plan closed meanwhile
@@ -492,19 +545,30 @@ class MainWindow(QMainWindow):
     def _plan_changed(self, notice: ChangeNotice) -> None:
         self.baseline_choice.apply_change(notice)  # first: the views read it
         self.items_view.apply_change(notice)
+        self.gantt.apply_change(notice)
         self.navigator.apply_change(notice)
         self.properties.apply_change(notice)
         self._show_plan_state()
 
     def _navigator_release(self, release_id: int) -> None:
         self.items_view.show_release(release_id)
+        self.gantt.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
+
+    def show_release(self, release_id: int) -> None:
+        """Open a release picked on the release train in the Calendar tab."""
+        self.navigator.select_release(release_id)
+        self._navigator_release(release_id)
+        self.tabs.setCurrentWidget(self.gantt)
 
     def _navigator_item(self, item_id: int, release_id: int) -> None:
         if self.items_view.release_id not in (None, release_id):
             self.items_view.show_release(release_id)
         self.items_view.select_item(item_id)
+        if self.gantt.release_id != release_id:
+            self.gantt.show_release(release_id)
+        self.gantt.select_item(item_id)
         self.properties.show_item(item_id)
 
     def select_item(self, item_id: int) -> bool:
@@ -519,6 +583,10 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(row.release_id)
             self.items_view.show_release(row.release_id)
         return self.items_view.select_item(item_id)
+
+    def _gantt_selection_changed(self, item_id: int | None) -> None:
+        if self.tabs.currentWidget() is self.gantt:  # the chart is what the user looks at
+            self._table_selection_changed(item_id)
 
     def _table_selection_changed(self, item_id: int | None) -> None:
         if item_id is not None:
@@ -650,6 +718,10 @@ class MainWindow(QMainWindow):
     def open_plan_settings(self) -> None:
         if self.editor is not None and self._events is not None:
             show_plan_settings(self, self.editor, self._events, self.plan_closed)
+
+    def open_working_calendar(self) -> None:
+        if self.editor is not None:
+            show_working_calendar(self, self.editor, dt.date.today(), self.plan_closed)
 
     def _choose_add_release(self) -> None:
         plan = self.plan

@@ -12,14 +12,18 @@ from app.errors import GantryError
 from app.links import same_links
 from app.plan import Plan
 from app.records import RecordService
+from app.work_calendar import WorkingCalendar
 from ui.baseline_commands import DeleteBaseline, RenameBaseline, SetBaseline
 from ui.commands import (
     AddItem,
+    AddLink,
     AddRecord,
     AddRelease,
+    ChangeWorkingCalendar,
     DeleteItem,
     DeleteRecord,
     EditField,
+    EditItems,
     FieldSource,
     PlanCommand,
     Value,
@@ -70,8 +74,24 @@ class PlanEditor:
     def set_predecessors(self, item_id: int, text: str) -> bool:
         return self.set_field(self.plan.work_items, item_id, "predecessors", text)
 
+    def edit_items(self, changes: Mapping[int, Mapping[str, Any]], text: str) -> bool:
+        """Change fields of several items as one undo step (a drag on the chart)."""
+        command = EditItems(self.plan.work_items, changes, text, self.report)
+        return self._run(command, "Edit refused")
+
+    def add_link(self, predecessor_id: int, successor_id: int, link_type: str = "FS") -> bool:
+        command = AddLink(
+            self.plan.work_items, predecessor_id, successor_id, link_type, self.report
+        )
+        return self._run(command, "Cannot link")
+
     def set_release_field(self, release_id: int, field: str, value: Value) -> bool:
         return self.set_field(self.plan.releases, release_id, field, value)
+
+    def change_working_calendar(self, calendar: WorkingCalendar) -> bool:
+        """Apply a new work week and holidays as one undo step (it reschedules)."""
+        command = ChangeWorkingCalendar(self.plan.work_calendar, calendar, self.report)
+        return self._run(command, "Cannot change the working calendar")
 
     def add_item(
         self,

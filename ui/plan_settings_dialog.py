@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from app.holiday_sets import place_label
 from app.plan import PLAN_RECORD
 from app.plan_settings import SETTING_FIELDS
 from app.unit_of_work import ChangeNotice
@@ -20,6 +21,8 @@ _SECTIONS = (
     ("Calendar", ("work_week", "holiday_country")),
     ("Recorded by Gantry", ("created", "demo_date")),
 )
+# Shown here, chosen in File › Working Calendar… (which keeps the holidays in step).
+_CALENDAR_OWNED = "holiday_country"
 
 
 class PlanSettingsDialog(QDialog):
@@ -48,6 +51,8 @@ class PlanSettingsDialog(QDialog):
                 if field.computed:  # a row that hides while the plan has no such value
                     self.form.value(name, field.label, field.tip, hide_empty=True)
                     self._computed.append(name)
+                elif name == _CALENDAR_OWNED:
+                    self.form.value(name, field.label, field.why_not_editable(None) or "")
                 else:
                     self.form.field(name)
         self.problem = QLabel()
@@ -78,6 +83,9 @@ class PlanSettingsDialog(QDialog):
         shown = {
             name: display(SETTING_FIELDS[name], getattr(values, name)) for name in self._computed
         }
+        place = place_label(values.holiday_country, values.holiday_subdivision)
+        years = values.holiday_years.replace("-", "–")
+        shown[_CALENDAR_OWNED] = f"{place}, {years}" if values.holiday_country and years else place
         self.form.fill(values, read_only, shown)
 
     def _commit(self, name: str, value: Any) -> bool:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 from PySide6.QtGui import QIcon
 
-RESOURCES_DIR = Path(__file__).resolve().parent.parent / "resources"
+from app.resources import RESOURCES_DIR
+
 ICONS_DIR = RESOURCES_DIR / "icons"
 STYLE_SHEET = RESOURCES_DIR / "style.qss"
 

@@ -12,6 +12,7 @@ _RECENT = "files/recent"
 _GEOMETRY = "window/geometry"
 _STATE = "window/state"
 _HEADER = "window/header/{}"
+_TAB = "window/tab"
 
 
 def default_settings() -> QSettings:
@@ -77,6 +78,14 @@ class AppSettings:
     def clear_header(self, name: str) -> None:
         """Forget a table's columns: it lays them out itself again."""
         self.store.remove(_HEADER.format(name))
+
+    def last_tab(self) -> str | None:
+        """The object name of the main window's tab shown when it last closed."""
+        value = self.store.value(_TAB)
+        return str(value) if value else None
+
+    def save_last_tab(self, name: str) -> None:
+        self.store.setValue(_TAB, name)
 
     def _bytes(self, key: str) -> QByteArray | None:
         value = self.store.value(key)

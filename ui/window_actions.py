@@ -51,6 +51,16 @@ class WindowActions:
             "history",
             "Recompute the audit trail's hash chain and compare the plan's data with it",
         )
+        self.export_chart = a(
+            window, "E&xport Chart…", "", "Write a release's Gantt chart as a PDF or PNG images"
+        )
+        self.print_chart = a(
+            window,
+            "&Print Chart…",
+            "",
+            "Preview and print a release's Gantt chart",
+            [Key(Key.StandardKey.Print)],
+        )
         self.take_over = a(
             window,
             "&Take Over Plan…",
@@ -61,7 +71,13 @@ class WindowActions:
             window,
             "Plan &Settings…",
             "",
-            "Name, key prefix, working days and holidays of this plan",
+            "Name, key prefix and working days of this plan",
+        )
+        self.working_calendar = a(
+            window,
+            "&Working Calendar…",
+            "calendar",
+            "The work week and holidays the plan is scheduled on: a country's and its own",
         )
         self.quit = a(window, "&Quit", "quit", "Quit Gantry", [Key("Ctrl+Q")])
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
@@ -132,7 +148,10 @@ class WindowActions:
         file_menu.addActions([self.save_as, self.take_over, self.close])
         file_menu.addSeparator()
         file_menu.addAction(self.plan_settings)
+        file_menu.addAction(self.working_calendar)
         file_menu.addAction(self.verify_audit)
+        file_menu.addSeparator()
+        file_menu.addActions([self.export_chart, self.print_chart])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 

@@ -22,6 +22,7 @@ from app.demo.recipe import (
     DemoPlan,
     RecipeRow,
     at_time,
+    demo_years,
     plan_demo,
 )
 from app.demo.records import (
@@ -33,6 +34,7 @@ from app.demo.records import (
 )
 from app.errors import ValidationError
 from app.store import PlanStore
+from app.work_calendar import years_text
 from models import (
     CalendarEntry,
     Component,
@@ -79,6 +81,7 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
             PlanSetting(key="name", value="Atlas Platform"),
             PlanSetting(key="description", value="Demo plan: the Atlas Platform team's releases."),
             PlanSetting(key="holiday_country", value=HOLIDAY_COUNTRY),
+            PlanSetting(key="holiday_years", value=years_text(demo_years(today))),
             PlanSetting(key="work_week", value="Mon,Tue,Wed,Thu,Fri"),
             PlanSetting(key="key_prefix", value=KEY_PREFIX),
             PlanSetting(key="demo_date", value=today.isoformat()),

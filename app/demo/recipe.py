@@ -7,8 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import cast
 
-import holidays as holiday_data
-
+from app.holiday_sets import public_holidays
 from app.scheduling import (
     ItemDates,
     Kind,
@@ -365,9 +364,14 @@ def at_time(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour, minute))
 
 
+def demo_years(today: dt.date) -> range:
+    """The years the demo's holidays and restricted windows cover."""
+    return range(today.year - 1, today.year + 2)
+
+
 def holiday_dates(years: Iterable[int]) -> list[tuple[dt.date, str]]:
-    table = holiday_data.country_holidays(HOLIDAY_COUNTRY, years=sorted(years))
-    return sorted((day, str(name)) for day, name in table.items())
+    """The demo country's holidays, as the working calendar takes a country's holidays."""
+    return sorted(public_holidays(HOLIDAY_COUNTRY, "", years).items())
 
 
 def _restricted_windows(years: range, around: dt.date) -> list[_Window]:
@@ -498,7 +502,7 @@ class DemoPlan:
 
 
 def plan_demo(today: dt.date, first_id: int) -> DemoPlan:
-    years = range(today.year - 1, today.year + 2)
+    years = demo_years(today)
     holidays = holiday_dates(years)
     calendar = WorkCalendar([day for day, _ in holidays])
     windows = _restricted_windows(years, today)

@@ -12,6 +12,7 @@ from app.demo.plan import require_empty
 from app.demo.recipe import HOLIDAY_COUNTRY, Progress, holiday_dates
 from app.errors import ValidationError
 from app.store import PlanStore
+from app.work_calendar import years_text
 from models import (
     CalendarEntry,
     Component,
@@ -155,6 +156,7 @@ def build_synthetic(
             [
                 PlanSetting(key="name", value=f"Synthetic plan ({size:,} items, seed {seed})"),
                 PlanSetting(key="holiday_country", value=HOLIDAY_COUNTRY),
+                PlanSetting(key="holiday_years", value=years_text(years)),
             ]
         )
         session.add_all(

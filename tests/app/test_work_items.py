@@ -254,3 +254,41 @@ def test_history_reads_link_changes_in_ms_project_form(plan: Plan) -> None:
     entries = plan.item_history(c.id)
     assert entries[0].changes == [("predecessor", "ASS+1", "ASS+2")]
     assert entries[0].reason == "overlap more"
+
+
+def test_several_items_change_in_one_transaction_and_old_values_come_back(plan: Plan) -> None:
+    notices: list[ChangeNotice] = []
+    plan.uow.subscribe(notices.append)
+    items = plan.work_items
+    a, c = items.find("A"), items.find("C")
+    monday = dt.date(2026, 1, 12)
+    old = items.update_many({a.id: {"not_before": monday}, c.id: {"duration": 4}}, "drag")
+    assert old == {a.id: {"not_before": None}, c.id: {"duration": 1}}
+    assert [n.derived for n in notices] == [False, True]  # one edit, one reschedule
+    assert notices[0].updated["work_items"] == {a.id, c.id}
+    assert items.find("A").start == monday and items.find("C").duration == 4
+    items.update_many(old, "undo drag")
+    assert items.find("A").not_before is None and items.find("C").duration == 1
+
+
+def test_several_items_change_all_or_nothing(plan: Plan) -> None:
+    items = plan.work_items
+    a, m = items.find("A"), items.find("M")
+    with pytest.raises(ValidationError, match="milestone"):
+        items.update_many({a.id: {"duration": 9}, m.id: {"duration": 2}})
+    assert items.find("A").duration == 3
+
+
+def test_a_link_is_added_and_removed_and_a_cycle_is_refused(plan: Plan) -> None:
+    items = plan.work_items
+    a, c, m = items.find("A"), items.find("C"), items.find("M")
+    items.add_link(c.id, m.id, "SS")
+    assert items.find("M").predecessors == "B; CSS"
+    with pytest.raises(ValidationError, match="already depends"):
+        items.add_link(c.id, m.id, "FS")
+    before = file_state(plan.path)
+    with pytest.raises(ValidationError, match=r"cycle: .*A.*C|cycle: .*C.*A"):
+        items.add_link(c.id, a.id)
+    assert file_state(plan.path) == before and items.find("A").predecessors == ""
+    items.remove_link(c.id, m.id)
+    assert items.find("M").predecessors == "B"

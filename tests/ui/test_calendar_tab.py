@@ -1,4 +1,4 @@
-"""The Calendar tab in the main window on the demo plan: holidays move the work items' dates."""
+"""The Windows & holidays tab on the demo plan: holidays move the work items' dates."""
 
 from __future__ import annotations
 
@@ -32,9 +32,13 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
     tabs = window.tabs
-    assert [tabs.tabText(n) for n in range(tabs.count())][:2] == ["Work items", "Calendar"]
+    # The Gantt is the "Calendar"; the entries that shape it have a tab of their own.
+    texts = [tabs.tabText(n) for n in range(tabs.count())]
+    assert texts == ["Work items", "Calendar", "Release train", "Windows && holidays"]
+    assert tabs.widget(1) is window.gantt
+    assert tabs.widget(2) is window.train_view
     view = window.calendar_view
-    assert tabs.widget(1) is view
+    assert tabs.widget(3) is view
     model = view.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
         "Kind",

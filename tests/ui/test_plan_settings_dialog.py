@@ -69,7 +69,10 @@ def test_the_dialog_shows_every_setting_and_the_computed_ones_read_only(
     assert dialog.form.title.text() == "Atlas Platform"
     assert line(dialog, "name").text() == "Atlas Platform"
     assert line(dialog, "key_prefix").text() == "ATL"
-    assert line(dialog, "holiday_country").text() == "US"
+    # Chosen in File › Working Calendar…, with the holidays it brings: shown here only.
+    assert dialog.form.shown("holiday_country") == "United States of America (US), 2025–2027"
+    with pytest.raises(KeyError):
+        dialog.form.editor("holiday_country")
     week = dialog.form.editor("work_week")
     assert isinstance(week, WeekdaysEdit)
     assert [box.text() for box in week.boxes] == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
@@ -173,7 +176,7 @@ def test_a_read_only_plan_shows_its_settings_disabled(
     assert second.plan is not None and second.plan.read_only
     dialog = open_settings(second)
     assert dialog.form.subtitle.text().endswith("— read-only")
-    for name in ("name", "key_prefix", "holiday_country"):
+    for name in ("name", "key_prefix"):
         assert line(dialog, name).isReadOnly()
     assert dialog.form.editor("description").isReadOnly()  # type: ignore[attr-defined]
     assert not dialog.form.editor("work_week").isEnabled()

@@ -1,0 +1,1 @@
+"""Chart geometry without Qt: the time scale, the rows, bars, connectors and backgrounds."""
