@@ -154,6 +154,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.items_view.item_selected.connect(self._table_selection_changed)
         self.gantt.item_selected.connect(self._gantt_selection_changed)
+        # The chart draws each item's dates in the baseline shown for its release.
+        self.gantt.set_baseline(self._shown_baseline_dates)
+        self.baseline_choice.changed.connect(
+            lambda _release: self.gantt.set_baseline(self._shown_baseline_dates)
+        )
         self.welcome.new_requested.connect(self._choose_new)
         self.welcome.open_requested.connect(self._choose_open)
         self.welcome.recent_requested.connect(self.open_plan)
@@ -583,6 +588,15 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(row.release_id)
             self.items_view.show_release(row.release_id)
         return self.items_view.select_item(item_id)
+
+    def _shown_baseline_dates(self, item_id: int) -> tuple[dt.date, dt.date] | None:
+        """The item's (start, finish) in the baseline shown for its release, if it has one."""
+        plan = self.plan
+        record = plan.state.items.get(item_id) if plan is not None else None
+        if plan is None or record is None:
+            return None
+        baseline_id = self.baseline_choice.shown(record.release_id)
+        return None if baseline_id is None else plan.baselines.item_dates(baseline_id, item_id)
 
     def _gantt_selection_changed(self, item_id: int | None) -> None:
         if self.tabs.currentWidget() is self.gantt:  # the chart is what the user looks at

@@ -243,3 +243,26 @@ def test_the_baselines_dialog_chooses_renames_and_deletes(  # type: ignore[no-un
     assert plan.baselines.dates(estimate.id) == dates
     qtmodeltester.check(model)
     assert reports == []
+
+
+def test_the_calendar_tab_draws_the_baseline_shown_for_each_items_release(  # type: ignore[no-untyped-def]
+    window: MainWindow, demo_plan: Path, open_in: OpenIn
+) -> None:
+    open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None
+    releases = plan.releases.rows()
+    in_flight = releases[1].id
+    estimate, of_record = plan.baselines.rows(in_flight)
+    freeze = plan.work_items.find("ATL-61").id  # an item of the release in flight
+    shipped = plan.work_items.rows(releases[0].id)[0].id  # a release without baselines
+    drawn = window.gantt.chart.baseline
+    assert drawn is not None
+    assert drawn(freeze) == plan.baselines.item_dates(of_record.id, freeze)
+    assert drawn(shipped) is None
+
+    window.baseline_choice.choose(in_flight, estimate.id)
+    drawn = window.gantt.chart.baseline
+    assert drawn is not None and drawn(freeze) == plan.baselines.item_dates(estimate.id, freeze)
+    window.baseline_choice.choose(in_flight, None)
+    assert window.gantt.chart.baseline is not None and window.gantt.chart.baseline(freeze) is None
