@@ -20,6 +20,7 @@ from app.demo import build_demo, build_synthetic
 from app.errors import GantryError, ValidationError
 from app.plan import Plan
 from app.plan_data import ItemRow
+from app.spreadsheet.export import export_path, workbook_data, write_workbook
 from app.store import PLAN_SUFFIX, PlanStore
 from app.timeline.pages import PAPERS, Fit
 
@@ -46,7 +47,6 @@ LATER = {
     "verify": "PDF signature verification",
 }
 LATER_EXPORTS = {
-    "xlsx": "the spreadsheet export",
     "runbook": "the runbook PDF",
     "record": "the release record PDF",
     "ics": "the calendar export",
@@ -98,7 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"))
     imp.add_argument("--dry-run", action="store_true")
 
-    exp = sub.add_parser("export", help="export the chart; xlsx, PDFs, ics, notes to come")
+    exp = sub.add_parser("export", help="export the chart or a workbook; PDFs, ics, notes to come")
     exp_sub = exp.add_subparsers(dest="export_kind", required=True, parser_class=_Parser)
     chart = exp_sub.add_parser("chart", help="the Gantt chart of a release as PDF or PNG")
     chart.add_argument("plan", type=Path)
@@ -108,6 +108,10 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("--to", dest="last", type=_iso_date, metavar="YYYY-MM-DD")
     chart.add_argument("--paper", choices=tuple(PAPERS), default="a4")
     chart.add_argument("--fit", choices=tuple(f.value for f in Fit), default="width")
+    xlsx = exp_sub.add_parser("xlsx", help="the plan, or one release, as an Excel workbook")
+    xlsx.add_argument("plan", type=Path)
+    xlsx.add_argument("out", type=Path, metavar="OUT.xlsx")
+    xlsx.add_argument("--release", help="name or version (default: the whole plan)")
     for kind in LATER_EXPORTS:
         later = exp_sub.add_parser(kind, help=f"{LATER_EXPORTS[kind]} (not available yet)")
         later.add_argument("plan", type=Path)
@@ -316,6 +320,8 @@ def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
+    if args.export_kind == "xlsx":
+        return _export_xlsx(args, out)
     target: Path = args.out
     export_format(target)  # refuse a wrong suffix before the plan is read
     if args.first and args.last and args.last < args.first:
@@ -332,6 +338,18 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     written = write_chart(document, target, _progress_line("Drawing pages"))
     files = str(written[0]) if len(written) == 1 else f"{written[0]} … {written[-1].name}"
     print(f"Wrote {files}: {describe(document)}.", file=out)
+    return EXIT_OK
+
+
+def _export_xlsx(args: argparse.Namespace, out: TextIO) -> int:
+    target = export_path(args.out)  # refuse a wrong suffix before the plan is read
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        data = workbook_data(plan, args.release, dt.date.today())
+    finally:
+        plan.close()
+    write_workbook(data, target, _progress_line("Writing rows"))
+    print(f"Wrote {target}: {data.describe()}.", file=out)
     return EXIT_OK
 
 

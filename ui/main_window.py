@@ -62,6 +62,7 @@ from ui.status_bar import PlanStatusBar
 from ui.undo_history import UndoHistory
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions
+from ui.workbook_export_dialog import WorkbookDialog
 from ui.working_calendar_dialog import show_working_calendar
 
 FILE_FILTER = f"Gantry plans (*{PLAN_SUFFIX});;All files (*)"
@@ -208,6 +209,7 @@ class MainWindow(QMainWindow):
         acts.working_calendar.triggered.connect(self.open_working_calendar)
         acts.verify_audit.triggered.connect(self.verify_audit)
         acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
+        acts.export_workbook.triggered.connect(self.workbook_dialog)
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
@@ -436,6 +438,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.save_as.setEnabled(has_plan)
         self.menu_actions.verify_audit.setEnabled(has_plan)
         self.menu_actions.export_chart.setEnabled(has_plan)
+        self.menu_actions.export_workbook.setEnabled(has_plan)
         self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
@@ -492,7 +495,7 @@ class MainWindow(QMainWindow):
         self._audit_check.start(self.plan)
 
     def chart_dialog(self, *, export: bool) -> ChartDialog | None:
-        """File › Export Chart… or File › Print Chart…; returns the dialog (tests drive it)."""
+        """File › Export › Chart… or File › Print Chart…; returns the dialog (tests drive it)."""
         if self.plan is None:
             return None
         title = "Cannot export the chart" if export else "Cannot print the chart"
@@ -503,6 +506,16 @@ class MainWindow(QMainWindow):
             return None
         dialog.setModal(True)
         dialog.accepted.connect(lambda: self._chart_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def workbook_dialog(self) -> WorkbookDialog | None:
+        """File › Export › Excel Workbook…; returns the dialog (tests drive it)."""
+        if self.plan is None:
+            return None
+        dialog = WorkbookDialog(self.plan, dt.date.today(), parent=self)
+        dialog.setModal(True)
+        dialog.accepted.connect(lambda: self.status.showMessage(dialog.summary(), 15000))
         dialog.open()
         return dialog
 

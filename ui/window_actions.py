@@ -52,7 +52,13 @@ class WindowActions:
             "Recompute the audit trail's hash chain and compare the plan's data with it",
         )
         self.export_chart = a(
-            window, "E&xport Chart…", "", "Write a release's Gantt chart as a PDF or PNG images"
+            window, "&Chart…", "", "Write a release's Gantt chart as a PDF or PNG images"
+        )
+        self.export_workbook = a(
+            window,
+            "Excel &Workbook…",
+            "",
+            "Write the plan, or one release, as an Excel workbook with a Timeline sheet",
         )
         self.print_chart = a(
             window,
@@ -151,7 +157,9 @@ class WindowActions:
         file_menu.addAction(self.working_calendar)
         file_menu.addAction(self.verify_audit)
         file_menu.addSeparator()
-        file_menu.addActions([self.export_chart, self.print_chart])
+        export_menu = file_menu.addMenu("E&xport")
+        export_menu.addActions([self.export_chart, self.export_workbook])
+        file_menu.addAction(self.print_chart)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 

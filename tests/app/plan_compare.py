@@ -1,0 +1,82 @@
+"""Whether two plan files hold the same plan: releases, items, links and calendar, by identity.
+
+Database ids differ between a plan and its copy through a workbook, so everything is compared
+by what identifies it (a release's name, an item's key) and read with plain sqlite3, apart
+from Gantry's own reading code. The export/import round trip uses it.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+Snapshot = dict[str, dict[Any, tuple[Any, ...]]]
+
+_QUERIES = {
+    "releases": (
+        "SELECT name, version, status, owner, start_date, feature_freeze, code_freeze, "
+        "target_date, actual_date, description, "
+        "(SELECT count(*) FROM releases o WHERE o.position < r.position "
+        " OR (o.position = r.position AND o.id < r.id)) "
+        "FROM releases r"
+    ),
+    # An item's place is its parent and its rank among its siblings (positions need not match).
+    "work_items": (
+        "SELECT w.key, r.name, p.key, w.kind, w.name, w.duration, w.not_before, w.owner, "
+        "w.status, w.percent_complete, w.actual_start, w.actual_finish, w.notes, "
+        "(SELECT count(*) FROM work_items s WHERE s.release_id = w.release_id "
+        " AND s.parent_id IS w.parent_id "
+        " AND (s.position < w.position OR (s.position = w.position AND s.id < w.id))) "
+        "FROM work_items w JOIN releases r ON r.id = w.release_id "
+        "LEFT JOIN work_items p ON p.id = w.parent_id"
+    ),
+    "dependencies": (
+        "SELECT a.key, b.key, d.type, d.lag FROM dependencies d "
+        "JOIN work_items a ON a.id = d.predecessor_id JOIN work_items b ON b.id = d.successor_id"
+    ),
+    "calendar_entries": (
+        "SELECT c.kind, c.name, c.start_date, c.end_date, e.name FROM calendar_entries c "
+        "LEFT JOIN environments e ON e.id = c.environment_id"
+    ),
+}
+# How many leading columns identify a row of each table.
+_IDENTITY = {"releases": 1, "work_items": 1, "dependencies": 2, "calendar_entries": 5}
+
+
+def plan_snapshot(path: Path) -> Snapshot:
+    """The plan's releases, items, links and calendar, keyed by identity (read-only open)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        snapshot: Snapshot = {}
+        for table, sql in _QUERIES.items():
+            width = _IDENTITY[table]
+            rows: dict[Any, tuple[Any, ...]] = {}
+            for row in conn.execute(sql):
+                identity = row[0] if width == 1 else tuple(row[:width])
+                rows[identity] = tuple(row[width:])
+            snapshot[table] = rows
+        return snapshot
+    finally:
+        conn.close()
+
+
+def plan_differences(a: Path, b: Path, limit: int = 20) -> list[str]:
+    """What differs between two plans, one line each (at most `limit`); empty when the same."""
+    first, second = plan_snapshot(a), plan_snapshot(b)
+    found: list[str] = []
+    for table in _QUERIES:
+        left, right = first[table], second[table]
+        for identity in sorted(left.keys() | right.keys(), key=repr):
+            if identity not in right:
+                found.append(f"{table} {identity!r}: only in {a.name}")
+            elif identity not in left:
+                found.append(f"{table} {identity!r}: only in {b.name}")
+            elif left[identity] != right[identity]:
+                found.append(f"{table} {identity!r}: {left[identity]!r} != {right[identity]!r}")
+    return found[:limit]
+
+
+def assert_same_plan(a: Path, b: Path) -> None:
+    differences = plan_differences(a, b)
+    assert not differences, "The plans differ:\n" + "\n".join(differences)
