@@ -6,15 +6,15 @@ import datetime as dt
 import getpass
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, event, insert, inspect, or_, select
+from sqlalchemy import Connection, Table, and_, event, insert, inspect, or_, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapper, Session, object_session, sessionmaker
 
-from models import AuditEvent, Base, WorkItem
+from models import AuditEvent, Base, Baseline, BaselineDate, WorkItem
 
 GENESIS = "0" * 64
 AUDIT_TABLE: Table = AuditEvent.__table__  # type: ignore[assignment]
@@ -35,6 +35,24 @@ def default_actor() -> str:
 
 def audited_columns(mapper: Mapper[Any]) -> list[str]:
     return [c.key for c in mapper.column_attrs if c.columns[0].info.get("audit", True)]
+
+
+def audited_rows(cls: type[Base]) -> bool:
+    """Whether each row of a model gets its own events (a bulk table's rows do not: a
+    summary on another row stands for them, such as a baseline's dates_digest)."""
+    return bool(getattr(cls, "__audited__", True))
+
+
+def content_digest(rows: Iterable[Sequence[Any]]) -> str:
+    """SHA-256 of rows as text: a line per row, its values as str() writes them (a date in
+    ISO form, as SQLite keeps it), separated by commas.
+
+    What the trail records of a bulk table's rows: with the row count, it pins their content
+    without an event per row. The caller gives the rows in a fixed order (by key). Plans hold
+    digests made this way, so the form may never change.
+    """
+    content = "".join(f"{','.join(map(str, row))}\n" for row in rows)
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def _jsonable(value: Any) -> Any:
@@ -82,6 +100,8 @@ def _queue(
     session = object_session(target)
     if session is None or not session.info.get(AUDITED):
         return  # a session that is not one of a plan store's write sessions
+    if not audited_rows(type(target)):
+        return
     values = after or before or {}
     subject_field = getattr(target, "__audit_subject__", None)
     subject = values.get(subject_field) if subject_field else None
@@ -293,7 +313,7 @@ def verify(session: Session) -> AuditReport:
 
     for mapper in Base.registry.mappers:
         cls = mapper.class_
-        if cls is AuditEvent:
+        if cls is AuditEvent or not audited_rows(cls):
             continue
         table = cls.__tablename__
         columns = audited_columns(mapper)
@@ -323,7 +343,52 @@ def verify(session: Session) -> AuditReport:
                     f"{_label(entity, entity_id, values)} is in the audit trail but "
                     "not in the file: it was deleted outside Gantry."
                 )
+    problems.extend(_baseline_date_problems(session))
     return AuditReport(events=count, head=head, problems=problems)
+
+
+def _baseline_date_problems(session: Session) -> list[str]:
+    """Each baseline's dates against the item_count and dates_digest the trail checked above.
+
+    Baseline dates have no events of their own (BaselineDate.__audited__), so this is what
+    ties them to the trail: trail -> baseline row -> its dates.
+    """
+    pinned = {
+        baseline_id: (name, count, digest)
+        for baseline_id, name, count, digest in session.execute(
+            select(Baseline.id, Baseline.name, Baseline.item_count, Baseline.dates_digest)
+        )
+    }
+    # Plain text: the dates as the file holds them, which is what the digest was made of.
+    rows = session.execute(
+        text(
+            f"SELECT baseline_id, item_id, start, finish FROM {BaselineDate.__tablename__} "
+            "ORDER BY baseline_id, item_id"
+        )
+    )
+    held: dict[int, list[tuple[int, Any, Any]]] = {}
+    for baseline_id, item_id, start, finish in rows:
+        held.setdefault(baseline_id, []).append((item_id, start, finish))
+    problems = []
+    for baseline_id, (name, count, digest) in pinned.items():
+        found = held.pop(baseline_id, [])
+        label = _label(Baseline.__tablename__, baseline_id, {"name": name})
+        if len(found) != count:
+            problems.append(
+                f"{label} holds {len(found)} item dates in the file but {count} in the audit "
+                "trail: dates were added or removed outside Gantry."
+            )
+        elif content_digest(found) != digest:
+            problems.append(
+                f"{label}: its item dates in the file are not the ones the audit trail pins: "
+                "they were changed outside Gantry."
+            )
+    for baseline_id, found in held.items():
+        problems.append(
+            f"{len(found)} item dates of {Baseline.__tablename__} #{baseline_id}, which is not "
+            "in the file, were left or added outside Gantry."
+        )
+    return problems
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app import audit
+from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
@@ -70,6 +71,7 @@ class Plan:
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
         self.work_calendar = WorkingCalendarService(self.state, self.uow)
         self.train = ReleaseTrain(self.state, self.uow, self.calendar)
+        self.baselines = BaselineService(self.state, self.uow)
 
     @classmethod
     def open(
@@ -188,4 +190,5 @@ class Plan:
         self.state.close()
         self.train.close()
         self.calendar.close()
+        self.baselines.close()
         self.store.close()

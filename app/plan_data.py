@@ -40,8 +40,6 @@ class ItemRow:
     percent_complete: int
     actual_start: dt.date | None
     actual_finish: dt.date | None
-    baseline_start: dt.date | None
-    baseline_finish: dt.date | None
     notes: str
     predecessors: str  # MS Project form, e.g. "A-3; A-4SS+2"
     start: dt.date | None
@@ -61,6 +59,8 @@ class DeletedItem:
 
     items: list[dict[str, object]]  # the item and its descendants, parents first
     links: list[dict[str, object]]  # every dependency that touched them
+    # (baseline id, item id, start, finish): their dates in the baselines that held them
+    baseline_dates: list[tuple[int, int, dt.date, dt.date]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,8 +55,6 @@ class ItemRecord(NamedTuple):
     percent_complete: int
     actual_start: dt.date | None
     actual_finish: dt.date | None
-    baseline_start: dt.date | None
-    baseline_finish: dt.date | None
     notes: str
     position: int
     scheduled_start: dt.date | None
@@ -90,8 +88,6 @@ _ITEM_DATES = (
     "not_before",
     "actual_start",
     "actual_finish",
-    "baseline_start",
-    "baseline_finish",
     "scheduled_start",
     "scheduled_finish",
 )
@@ -632,8 +628,6 @@ class PlanState:
             percent_complete=r.percent_complete,
             actual_start=r.actual_start,
             actual_finish=r.actual_finish,
-            baseline_start=r.baseline_start,
-            baseline_finish=r.baseline_finish,
             notes=r.notes,
             predecessors=self.predecessor_text(r.id),
             start=start,

@@ -21,9 +21,14 @@ def _option(value: str) -> str:
 
 
 def alembic_config(
-    connection: Connection | None = None, version_locations: Sequence[Path] = ()
+    connection: Connection | None = None,
+    version_locations: Sequence[Path] = (),
+    actor: str | None = None,
 ) -> Config:
-    """The product's migrations, plus revisions in `version_locations` (tests add their own)."""
+    """The product's migrations, plus revisions in `version_locations` (tests add their own).
+
+    `actor` is who the audit events of a revision that moves data are recorded under.
+    """
     config = Config()
     config.set_main_option("script_location", _option(str(MIGRATIONS_DIR)))
     if version_locations:
@@ -36,6 +41,8 @@ def alembic_config(
         )
     if connection is not None:
         config.attributes["connection"] = connection
+    if actor is not None:
+        config.attributes["actor"] = actor
     return config
 
 
@@ -57,5 +64,7 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade_to_head(connection: Connection, version_locations: Sequence[Path] = ()) -> None:
-    command.upgrade(alembic_config(connection, version_locations), "head")
+def upgrade_to_head(
+    connection: Connection, version_locations: Sequence[Path] = (), actor: str | None = None
+) -> None:
+    command.upgrade(alembic_config(connection, version_locations, actor), "head")

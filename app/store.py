@@ -420,7 +420,7 @@ class _MigrationError(Exception):
     """A migration failed or would leave a broken link; its transaction was rolled back."""
 
 
-def _migrate(engine: Engine, version_locations: Sequence[Path]) -> None:
+def _migrate(engine: Engine, version_locations: Sequence[Path], actor: str) -> None:
     """Run Alembic to head in one write transaction, then check every foreign key.
 
     The engine's connections have foreign keys off: a batch migration rebuilds a table by
@@ -430,7 +430,7 @@ def _migrate(engine: Engine, version_locations: Sequence[Path]) -> None:
     """
     try:
         with engine.execution_options(**{_WRITE_OPTION: True}).begin() as conn:
-            schema.upgrade_to_head(conn, version_locations)
+            schema.upgrade_to_head(conn, version_locations, actor)
             broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
             if broken:
                 table, rowid, parent, _key = broken[0]
@@ -531,12 +531,12 @@ class PlanStore:
                         f"version reads up to schema {head}. Nothing was changed."
                     )
                 if revision != head and not read_only:
-                    cls._upgrade(path, revision, head, version_locations)
+                    cls._upgrade(path, revision, head, version_locations, actor)
                     # The file is at head now: work on it, not on a copy in memory.
                     revision = head
                 if revision != head:
                     # Reading never writes: an older plan opened read-only is upgraded in memory.
-                    engine = cls._upgraded_in_memory(path, revision, head, version_locations)
+                    engine = cls._upgraded_in_memory(path, revision, head, version_locations, actor)
                 else:
                     engine = cls._engine(path, read_only)
         except BaseException:
@@ -570,7 +570,7 @@ class PlanStore:
 
     @staticmethod
     def _upgraded_in_memory(
-        path: Path, revision: str, head: str, version_locations: Sequence[Path]
+        path: Path, revision: str, head: str, version_locations: Sequence[Path], actor: str
     ) -> Engine:
         """A read-only view of an older plan: a copy in memory upgraded there; file untouched."""
         memory = sqlite3.connect(":memory:", check_same_thread=False)
@@ -584,7 +584,7 @@ class PlanStore:
             create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
         )
         try:
-            _migrate(engine, version_locations)
+            _migrate(engine, version_locations, actor)
         except _MigrationError as exc:
             engine.dispose()
             raise PlanOpenError(
@@ -631,7 +631,7 @@ class PlanStore:
                 conn.close()
             engine = cls._migration_engine(tmp)
             try:
-                _migrate(engine, version_locations)
+                _migrate(engine, version_locations, actor)
             except _MigrationError as exc:
                 raise PlanOpenError(f"{path} could not be created ({exc}).") from exc
             finally:
@@ -648,7 +648,9 @@ class PlanStore:
         return store
 
     @staticmethod
-    def _upgrade(path: Path, revision: str, head: str, version_locations: Sequence[Path]) -> None:
+    def _upgrade(
+        path: Path, revision: str, head: str, version_locations: Sequence[Path], actor: str
+    ) -> None:
         """Upgrade the file in place after backing it up; a failure rolls every step back."""
         stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
         # Named after the schema it holds, so a user can tell which Gantry reads it.
@@ -662,7 +664,7 @@ class PlanStore:
             source.close()
         engine = PlanStore._migration_engine(path)
         try:
-            _migrate(engine, version_locations)
+            _migrate(engine, version_locations, actor)
         except _MigrationError as exc:
             raise PlanOpenError(
                 f"{path} could not be upgraded from schema {revision} to {head} ({exc}); the "
@@ -776,6 +778,24 @@ def plain_rows(session: Session, sql: str) -> list[tuple[Any, ...]]:
         cursor.execute(sql)
         rows: list[tuple[Any, ...]] = cursor.fetchall()
         return rows
+    finally:
+        cursor.close()
+
+
+def insert_rows(
+    session: Session, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert rows in one DB-API executemany, skipping SQLAlchemy's per-value processing.
+
+    Used where 100,000 rows are written in one action (a baseline's dates): a quarter of the
+    time a Core insert takes. Values must be as SQLite stores them: dates as ISO text. Table
+    and column names are our own, never user input. Not audited: no mapper events run.
+    """
+    marks = ", ".join("?" for _ in columns)
+    sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    cursor = session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, rows)
     finally:
         cursor.close()
 

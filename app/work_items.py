@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.baselines import detach_items, reattach_items
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.links import parse_predecessors
@@ -115,8 +116,6 @@ WORK_ITEM_FIELDS = FieldSet(
             unit="working days",
             tip="Working days the item can slip without delaying any successor",
         ),
-        Field("baseline_start", "Baseline start", FieldKind.DATE, computed=True),
-        Field("baseline_finish", "Baseline finish", FieldKind.DATE, computed=True),
     ),
 )
 _TEMPLATE_NAMES = {"task": "New task", "milestone": "New milestone", "phase": "New phase"}
@@ -455,7 +454,9 @@ class WorkItemService(StateService):
             links = [
                 {c.key: getattr(d, c.key) for c in Dependency.__mapper__.column_attrs} for d in deps
             ]
-            captured = DeletedItem(items, links)
+            # Before the rows go: baseline dates refer to them (and undo puts them back too).
+            held = detach_items(session, ids)
+            captured = DeletedItem(items, links, held)
             for dep in deps:
                 session.delete(dep)
             session.flush()
@@ -488,5 +489,6 @@ class WorkItemService(StateService):
                 session.flush()
             for values in deleted.links:
                 session.add(Dependency(**values))
+            reattach_items(session, deleted.baseline_dates)
 
         self._uow.run(reason or f"Restore {first['key']}", apply)

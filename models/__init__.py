@@ -2,6 +2,7 @@
 
 from models.audit import AuditEvent
 from models.base import Base
+from models.baselines import Baseline, BaselineDate
 from models.calendar import CalendarEntry
 from models.changes import Approval, ChangeRequest
 from models.checklists import Checklist, ChecklistItem
@@ -18,6 +19,8 @@ __all__ = [
     "Approval",
     "AuditEvent",
     "Base",
+    "Baseline",
+    "BaselineDate",
     "CalendarEntry",
     "ChangeRequest",
     "Checklist",

@@ -43,8 +43,6 @@ class WorkItem(Base):
     component_id: Mapped[int | None] = mapped_column(ForeignKey("components.id"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     percent_complete: Mapped[int] = mapped_column(default=0)
-    baseline_start: Mapped[dt.date | None] = mapped_column(Date)
-    baseline_finish: Mapped[dt.date | None] = mapped_column(Date)
     actual_start: Mapped[dt.date | None] = mapped_column(Date)
     actual_finish: Mapped[dt.date | None] = mapped_column(Date)
     # The scheduler's last output, kept so other readers of the file see dates without

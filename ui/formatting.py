@@ -21,6 +21,13 @@ def format_date(value: dt.date | None) -> str:
     return f"{value.day:02d} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def format_span(start: dt.date, finish: dt.date) -> str:
+    """'02 Dec 2026 – 04 Dec 2026', or one date for a span of one day (a milestone)."""
+    if start == finish:
+        return format_date(start)
+    return f"{format_date(start)} – {format_date(finish)}"
+
+
 def format_slack(days: int | None) -> str:
     return "" if days is None else f"{days:d}"
 
@@ -28,6 +35,23 @@ def format_slack(days: int | None) -> str:
 def working_days(days: int) -> str:
     """'1 working day', '3 working days'."""
     return f"{days} working day" if abs(days) == 1 else f"{days} working days"
+
+
+def format_variance(days: int | None) -> str:
+    """'+3' (later than the baseline), '-2' (earlier), '0'; '' when there is nothing to say."""
+    if days is None:
+        return ""
+    return f"{days:+d}" if days else "0"
+
+
+def variance_text(days: int | None, baseline: str, finish: dt.date) -> str:
+    """A variance as a sentence naming the baseline and the finish it holds."""
+    held = f"the baseline “{baseline}” ({format_date(finish)})"
+    if days is None:
+        return f"Not scheduled yet; it finishes {format_date(finish)} in the baseline “{baseline}”"
+    if days == 0:
+        return f"Finishes as in {held}"
+    return f"Finishes {working_days(abs(days))} {'later' if days > 0 else 'earlier'} than in {held}"
 
 
 def kind_label(kind: str) -> str:

@@ -21,11 +21,22 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 from typing_extensions import override
 
+from app.baselines import BaselineDates
 from app.plan import Plan
 from app.plan_data import ItemRow
 from app.unit_of_work import ChangeNotice
 from app.work_items import WORK_ITEM_FIELDS
-from ui.formatting import format_date, format_slack, kind_label, natural_key, working_days
+from ui.baseline_choice import BaselineChoice
+from ui.formatting import (
+    format_date,
+    format_slack,
+    format_span,
+    format_variance,
+    kind_label,
+    natural_key,
+    variance_text,
+    working_days,
+)
 from ui.resources import icon
 
 Index = QModelIndex | QPersistentModelIndex
@@ -46,6 +57,9 @@ class Column(IntEnum):
     OWNER = 10
     STATUS = 11
     PERCENT = 12
+    VARIANCE = 13  # against the baseline the window's BaselineChoice shows
+    BASELINE_START = 14
+    BASELINE_FINISH = 15
 
 
 # The work-item field each column shows; its label, tip and rules come from the declaration.
@@ -64,7 +78,14 @@ FIELDS: dict[Column, str] = {
     Column.PERCENT: "percent_complete",
 }
 # Where a column's header is shorter than its field's label, or the column has no field.
-_SHORT_HEADERS = {Column.DURATION: "Duration (d)", Column.CRITICAL: "Critical", Column.PERCENT: "%"}
+_SHORT_HEADERS = {
+    Column.DURATION: "Duration (d)",
+    Column.CRITICAL: "Critical",
+    Column.PERCENT: "%",
+    Column.VARIANCE: "Variance (d)",
+    Column.BASELINE_START: "Baseline start",
+    Column.BASELINE_FINISH: "Baseline finish",
+}
 HEADERS: dict[Column, str] = {
     column: _SHORT_HEADERS.get(column) or WORK_ITEM_FIELDS[FIELDS[column]].label
     for column in Column
@@ -78,6 +99,11 @@ HEADER_TIPS[Column.START] = (
     "Scheduled start; edit to set a “not earlier than” date (a pin marks it)"
 )
 HEADER_TIPS[Column.CRITICAL] = "On the critical path (total slack of 0 or less)"
+HEADER_TIPS[Column.VARIANCE] = (
+    "Working days the finish has moved since the chosen baseline (later is positive)"
+)
+HEADER_TIPS[Column.BASELINE_START] = "Start in the chosen baseline"
+HEADER_TIPS[Column.BASELINE_FINISH] = "Finish in the chosen baseline"
 # The field a column edits where it differs from the one it shows.
 EDIT_FIELDS: dict[Column, str] = {
     column: name for column, name in FIELDS.items() if not WORK_ITEM_FIELDS[name].computed
@@ -86,13 +112,25 @@ EDIT_FIELDS[Column.START] = "not_before"
 _ALIGN_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 _ALIGN_CENTER = int(Qt.AlignmentFlag.AlignCenter)
 _STATUS = WORK_ITEM_FIELDS["status"]
-_NUMERIC = {Column.DURATION, Column.TOTAL_SLACK, Column.FREE_SLACK, Column.PERCENT}
+_NUMERIC = {Column.DURATION, Column.TOTAL_SLACK, Column.FREE_SLACK, Column.PERCENT, Column.VARIANCE}
+# Columns that compare with a baseline rather than show the item's own values.
+BASELINE_COLUMNS = (Column.VARIANCE, Column.BASELINE_START, Column.BASELINE_FINISH)
+_NO_SORT_VALUE = 1 << 30  # sorts after every real value
 
 
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole + 1  # int: the work item's id
 ITEM_ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # ItemRow: the whole row, for views and panels
 SORT_ROLE = Qt.ItemDataRole.UserRole + 3  # a value that sorts naturally (dates, numbers)
 DEPTH_ROLE = Qt.ItemDataRole.UserRole + 5  # int: outline depth, for indenting the name
+# What the baseline columns answer themselves; other roles (alignment, phase shading) are
+# answered for them as for any column.
+_BASELINE_ROLES = (
+    Qt.ItemDataRole.DisplayRole,
+    Qt.ItemDataRole.EditRole,
+    Qt.ItemDataRole.ToolTipRole,
+    Qt.ItemDataRole.ForegroundRole,
+    SORT_ROLE,
+)
 
 CRITICAL_COLOR = QColor("#b91c1c")
 NEGATIVE_BACKGROUND = QColor("#fde2e2")
@@ -115,6 +153,7 @@ class ItemsTableModel(QAbstractTableModel):
         self._editor: ItemEditing | None = None
         self._read_only = True
         self._release_id: int | None = None
+        self._choice: BaselineChoice | None = None
         self._ids: list[int] = []
         self._row_of: dict[int, int] = {}
         self._sort_column = -1  # -1: outline order
@@ -137,6 +176,18 @@ class ItemsTableModel(QAbstractTableModel):
         self._read_only = plan is None or editor is None or plan.read_only
         self._release_id = release_id
         self.reload()
+
+    def set_baseline_choice(self, choice: BaselineChoice) -> None:
+        """Compare with the baselines `choice` shows (the window's own)."""
+        self._choice = choice
+        choice.changed.connect(self._baseline_changed)
+
+    def _baseline_changed(self, release_id: int | None = None) -> None:
+        """Redraw the baseline columns (of one release's rows, or all of them)."""
+        if not self._ids or (release_id is not None and self._release_id not in (None, release_id)):
+            return
+        first, last = min(BASELINE_COLUMNS), max(BASELINE_COLUMNS)
+        self.dataChanged.emit(self.index(0, first), self.index(len(self._ids) - 1, last))
 
     def set_release(self, release_id: int | None) -> None:
         if release_id != self._release_id:
@@ -173,7 +224,7 @@ class ItemsTableModel(QAbstractTableModel):
         if self._sort_column >= 0 and self._plan is not None:
             column, rows = self._sort_column, self._plan.work_items
             self._ids.sort(
-                key=lambda item_id: _sort_value(rows.row(item_id), column),
+                key=lambda item_id: self._sort_value(rows.row(item_id), column),
                 reverse=self._sort_order == Qt.SortOrder.DescendingOrder,
             )
         self._row_of = {item_id: n for n, item_id in enumerate(self._ids)}
@@ -210,6 +261,8 @@ class ItemsTableModel(QAbstractTableModel):
         if rows:
             last = len(Column) - 1
             self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+        if notice.touches("calendar_entries", "plan_settings"):
+            self._baseline_changed()  # variance counts the plan calendar's working days
 
     def row_of(self, item_id: int) -> int | None:
         return self._row_of.get(item_id)
@@ -262,6 +315,8 @@ class ItemsTableModel(QAbstractTableModel):
         if row is None:
             return None
         column = index.column()
+        if column in BASELINE_COLUMNS and role in _BASELINE_ROLES:
+            return self._baseline_data(row, Column(column), role)
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(row, column)
         if role == Qt.ItemDataRole.EditRole:
@@ -291,8 +346,57 @@ class ItemsTableModel(QAbstractTableModel):
         if role == DEPTH_ROLE:
             return row.depth
         if role == SORT_ROLE:
-            return _sort_value(row, column)
+            return self._sort_value(row, column)
         return None
+
+    # -- baseline columns --------------------------------------------------------------------
+
+    def _compared(self, row: ItemRow) -> tuple[str, BaselineDates | None, int | None] | None:
+        """(the shown baseline's name, the item's dates in it, its variance); None when the
+        item's release shows no baseline."""
+        baseline_id = self._choice.shown(row.release_id) if self._choice is not None else None
+        if baseline_id is None or self._plan is None:
+            return None
+        baselines = self._plan.baselines
+        try:
+            name = baselines.label(baseline_id)
+        except KeyError:  # deleted a moment ago; the choice hears of it with the notice
+            return None
+        held = baselines.item_dates(baseline_id, row.id)
+        variance = baselines.variance(baseline_id, row.id) if held is not None else None
+        return name, held, variance
+
+    def _baseline_data(self, row: ItemRow, column: Column, role: int) -> Any:
+        if role == SORT_ROLE:
+            return self._sort_value(row, column)
+        compared = self._compared(row)
+        name, held, variance = compared if compared is not None else ("", None, None)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if compared is None:
+                return "Choose a baseline to compare with (Schedule › Baselines…)"
+            if held is None:
+                return f"Not in the baseline “{name}”: added since it was set"
+            if column == Column.VARIANCE:
+                return variance_text(variance, name, held.finish)
+            return f"In the baseline “{name}”: {format_span(held.start, held.finish)}"
+        if role == Qt.ItemDataRole.ForegroundRole:
+            late = column == Column.VARIANCE and variance is not None and variance > 0
+            return self._critical_brush if late else None
+        if held is None:
+            return ""
+        if column == Column.VARIANCE:
+            return format_variance(variance)
+        return format_date(held.start if column == Column.BASELINE_START else held.finish)
+
+    def _sort_value(self, row: ItemRow, column: int) -> Any:
+        if column not in BASELINE_COLUMNS:
+            return _sort_value(row, column)
+        _name, held, variance = self._compared(row) or ("", None, None)
+        if held is None:
+            return _NO_SORT_VALUE
+        if column == Column.VARIANCE:
+            return _NO_SORT_VALUE if variance is None else variance
+        return (held.start if column == Column.BASELINE_START else held.finish).toordinal()
 
     def _foreground(self, row: ItemRow, column: int) -> QBrush | None:
         if column in (Column.TOTAL_SLACK, Column.FREE_SLACK):

@@ -15,6 +15,7 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -27,6 +28,7 @@ from typing_extensions import override
 
 from app.plan import Plan
 from app.unit_of_work import ChangeNotice
+from ui.baseline_choice import BaselineChoice
 from ui.formatting import format_date, working_days
 from ui.header_menu import install_column_menu
 from ui.items_delegate import ItemsDelegate
@@ -50,6 +52,9 @@ _CHARS = {
     Column.OWNER: 14,
     Column.STATUS: 11,
     Column.PERCENT: 4,
+    Column.VARIANCE: 4,
+    Column.BASELINE_START: 11,
+    Column.BASELINE_FINISH: 11,
 }
 NAME_COMFORT_CHARS = 34  # optional columns come only once the name has this much room
 NAME_MAX_CHARS = 60
@@ -63,10 +68,12 @@ ESSENTIAL = (
     Column.PREDECESSORS,
     Column.TOTAL_SLACK,
 )
-# Shown by default while the table has room, most useful first; the header's menu has them all.
+# Shown by default while the table has room, most useful first; the header's menu has them all
+# (the baseline's own dates among them).
 OPTIONAL = (
     Column.STATUS,
     Column.OWNER,
+    Column.VARIANCE,
     Column.PERCENT,
     Column.FREE_SLACK,
     Column.CRITICAL,
@@ -85,6 +92,7 @@ class ItemsView(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._plan: Plan | None = None
+        self._choice: BaselineChoice | None = None
         self.model = ItemsTableModel(self)
         self.proxy = ItemsProxyModel(self.model, self)
 
@@ -108,6 +116,16 @@ class ItemsView(QWidget):
         self._filter_timer.setInterval(150)  # re-filter 100k rows once typing pauses
         self._filter_timer.timeout.connect(self._apply_filter)
         self.filter_box.textChanged.connect(lambda _t: self._filter_timer.start())
+
+        self.baseline_label = QLabel("Baseline:")
+        self.baseline_box = QComboBox()
+        self.baseline_box.setObjectName("baselineBox")
+        self.baseline_box.setToolTip(
+            "The baseline the Variance and Baseline columns compare with (Schedule › Baselines…)"
+        )
+        self.baseline_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.baseline_label.setBuddy(self.baseline_box)
+        self.baseline_box.activated.connect(self._baseline_picked)
 
         self.critical_only = QCheckBox("Critical path only")
         self.critical_only.setObjectName("criticalOnly")
@@ -161,6 +179,8 @@ class ItemsView(QWidget):
         top.setSpacing(10)
         top.addWidget(self.heading)
         top.addWidget(self.details, 1)
+        top.addWidget(self.baseline_label)
+        top.addWidget(self.baseline_box)
         top.addWidget(self.critical_only)
         top.addWidget(self.filter_box)
         layout = QVBoxLayout(self)
@@ -169,6 +189,7 @@ class ItemsView(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
         self.setFocusProxy(self.table)
+        self._fill_baselines()  # hidden until there is a release to compare
 
     # -- columns ---------------------------------------------------------------------------
 
@@ -237,6 +258,13 @@ class ItemsView(QWidget):
 
     # -- plan ------------------------------------------------------------------------------
 
+    def set_baseline_choice(self, choice: BaselineChoice) -> None:
+        """Compare with the baselines `choice` shows, and let the user pick them here."""
+        self._choice = choice
+        self.model.set_baseline_choice(choice)
+        choice.changed.connect(self._baseline_changed)
+        self._fill_baselines()
+
     def set_plan(
         self, plan: Plan | None, editor: ItemEditing | None, release_id: int | None
     ) -> None:
@@ -269,10 +297,13 @@ class ItemsView(QWidget):
             self.model.apply_change(notice)
         if notice.touches("releases") or structural:
             self._update_heading()
+        elif notice.touches("baselines"):
+            self._fill_baselines()
         if structural and selected is not None:
             self.select_item(selected)
 
     def _update_heading(self) -> None:
+        self._fill_baselines()
         plan, release_id = self._plan, self.model.release_id
         if plan is None:
             self.heading.setText("")
@@ -300,6 +331,38 @@ class ItemsView(QWidget):
                 f"<span style='color:#b91c1c'><b>{working_days(release.late_by)} late</b></span>"
             )
         self.details.setText("  ·  ".join(parts))
+
+    # -- baselines -------------------------------------------------------------------------
+
+    def _fill_baselines(self) -> None:
+        """The shown release's baselines in the box (newest first), the one shown current."""
+        plan, release_id, choice = self._plan, self.model.release_id, self._choice
+        box = self.baseline_box
+        box.blockSignals(True)
+        try:
+            box.clear()
+            rows = plan.baselines.rows(release_id) if plan and release_id is not None else []
+            box.addItem("None", None)
+            for row in reversed(rows):
+                box.addItem(row.name, row.id)
+            shown = choice.shown(release_id) if choice is not None else None
+            box.setCurrentIndex(max(0, box.findData(shown)) if shown is not None else 0)
+        finally:
+            box.blockSignals(False)
+        # "All releases" compares each item with its own release's baseline; no one box can.
+        visible = plan is not None and release_id is not None
+        self.baseline_label.setVisible(visible)
+        box.setVisible(visible)
+        box.setEnabled(bool(rows))
+
+    def _baseline_picked(self, index: int) -> None:
+        release_id = self.model.release_id
+        if self._choice is not None and release_id is not None:
+            self._choice.choose(release_id, self.baseline_box.itemData(index))
+
+    def _baseline_changed(self, release_id: int) -> None:
+        if release_id == self.model.release_id:
+            self._fill_baselines()
 
     # -- selection -------------------------------------------------------------------------
 

@@ -35,6 +35,8 @@ from app.store import PLAN_SUFFIX, take_over_lock
 from app.unit_of_work import ChangeNotice
 from ui.about import show_about
 from ui.audit_check import AuditCheck
+from ui.baseline_choice import BaselineChoice
+from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baselines
 from ui.busy import busy_cursor
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
@@ -110,6 +112,8 @@ class MainWindow(QMainWindow):
         self._loaders: set[PlanLoader] = set()
         self._progress: QProgressDialog | None = None
         self.undo_stack = QUndoStack(self)
+        # Which baseline each release is compared with, for every view of this window.
+        self.baseline_choice = BaselineChoice(self)
         self.setWindowIcon(icon("gantry"))
         self.setAcceptDrops(True)
         self.setDockNestingEnabled(True)
@@ -125,6 +129,7 @@ class MainWindow(QMainWindow):
 
     def _build_central(self) -> None:
         self.items_view = ItemsView()
+        self.items_view.set_baseline_choice(self.baseline_choice)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("mainTabs")
         self.tabs.setDocumentMode(True)
@@ -152,6 +157,11 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.pages)
         self.items_view.item_selected.connect(self._table_selection_changed)
         self.gantt.item_selected.connect(self._gantt_selection_changed)
+        # The chart draws each item's dates in the baseline shown for its release.
+        self.gantt.set_baseline(self._shown_baseline_dates)
+        self.baseline_choice.changed.connect(
+            lambda _release: self.gantt.set_baseline(self._shown_baseline_dates)
+        )
         self.welcome.new_requested.connect(self._choose_new)
         self.welcome.open_requested.connect(self._choose_open)
         self.welcome.recent_requested.connect(self.open_plan)
@@ -176,6 +186,7 @@ class MainWindow(QMainWindow):
             "Navigator", "navigatorDock", self.navigator, Qt.DockWidgetArea.LeftDockWidgetArea
         )
         self.properties = PropertiesPanel()
+        self.properties.set_baseline_choice(self.baseline_choice)
         self.properties_dock = self._dock(
             "Properties", "propertiesDock", self.properties, Qt.DockWidgetArea.RightDockWidgetArea
         )
@@ -210,6 +221,8 @@ class MainWindow(QMainWindow):
         acts.add_phase.triggered.connect(lambda: self.add_item("phase"))
         acts.add_release.triggered.connect(self._choose_add_release)
         acts.delete.triggered.connect(self.delete_selected_item)
+        acts.set_baseline.triggered.connect(self.choose_baseline_name)
+        acts.baselines.triggered.connect(self.manage_baselines)
         acts.about.triggered.connect(
             lambda: show_about(self, self.plan.path if self.plan else None)
         )
@@ -366,6 +379,7 @@ class MainWindow(QMainWindow):
         self._events = PlanEvents(plan, self)
         self._events.changed.connect(self._plan_changed)
         first = _current_release(plan)
+        self.baseline_choice.set_source(plan.baselines)
         self.navigator.set_plan(plan)
         self.items_view.set_plan(plan, self.editor, first)
         self.gantt.set_plan(plan, self.editor, first)
@@ -389,6 +403,7 @@ class MainWindow(QMainWindow):
             self._events.detach()
             self._events.deleteLater()
         self.properties.set_editor(None)
+        self.baseline_choice.set_source(None)
         self.items_view.set_plan(None, None, None)
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
@@ -438,6 +453,9 @@ class MainWindow(QMainWindow):
         ):
             action.setEnabled(writable and plan is not None and bool(plan.state.releases))
         self.menu_actions.add_release.setEnabled(writable)
+        has_releases = plan is not None and bool(plan.state.releases)
+        self.menu_actions.set_baseline.setEnabled(writable and has_releases)
+        self.menu_actions.baselines.setEnabled(has_releases)
         self._update_delete_action()
 
     def open_demo_plan(self) -> None:
@@ -562,6 +580,7 @@ class MainWindow(QMainWindow):
     # -- changes and selection ---------------------------------------------------------------
 
     def _plan_changed(self, notice: ChangeNotice) -> None:
+        self.baseline_choice.apply_change(notice)  # first: the views read it
         self.items_view.apply_change(notice)
         self.gantt.apply_change(notice)
         self.navigator.apply_change(notice)
@@ -601,6 +620,15 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(row.release_id)
             self.items_view.show_release(row.release_id)
         return self.items_view.select_item(item_id)
+
+    def _shown_baseline_dates(self, item_id: int) -> tuple[dt.date, dt.date] | None:
+        """The item's (start, finish) in the baseline shown for its release, if it has one."""
+        plan = self.plan
+        record = plan.state.items.get(item_id) if plan is not None else None
+        if plan is None or record is None:
+            return None
+        baseline_id = self.baseline_choice.shown(record.release_id)
+        return None if baseline_id is None else plan.baselines.item_dates(baseline_id, item_id)
 
     def _gantt_selection_changed(self, item_id: int | None) -> None:
         if self.tabs.currentWidget() is self.gantt:  # the chart is what the user looks at
@@ -680,6 +708,58 @@ class MainWindow(QMainWindow):
             self.navigator.select_release(release_id)
             self._navigator_release(release_id)
         return release_id
+
+    def _baseline_release(self) -> int | None:
+        """The release baselines are about: the one shown, else the selected item's, else the
+        one the window would show first."""
+        if self.plan is None:
+            return None
+        if self.items_view.release_id is not None:
+            return self.items_view.release_id
+        item_id = self.items_view.current_item_id()
+        if item_id is not None:
+            return self.plan.state.items[item_id].release_id
+        return _current_release(self.plan)
+
+    def choose_baseline_name(self) -> BaselineNameDialog | None:
+        """Schedule › Set Baseline…: ask for a name (a free one suggested), then set it."""
+        plan, release_id = self.plan, self._baseline_release()
+        if plan is None or release_id is None:
+            return None
+        baselines = plan.baselines
+        dialog = BaselineNameDialog(
+            plan.releases.label(release_id),
+            baselines.next_name(release_id),
+            lambda name: baselines.check_new(release_id, name),
+            self,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self.set_baseline(release_id, dialog.value()))
+        dialog.open()  # window-modal, and tests can drive it
+        return dialog
+
+    def set_baseline(self, release_id: int, name: str) -> int | None:
+        """Keep the release's scheduled dates as a baseline, and compare with it from now on."""
+        if self.editor is None:
+            return None
+        baseline_id = self.editor.set_baseline(release_id, name)
+        if baseline_id is not None:
+            self.baseline_choice.choose(release_id, baseline_id)
+            self.status.showMessage(
+                f"Baseline “{self.editor.plan.baselines.label(baseline_id)}” set; the Variance "
+                "column compares with it",
+                8000,
+            )
+        return baseline_id
+
+    def manage_baselines(self) -> BaselinesDialog | None:
+        """Schedule › Baselines…: the release's baselines, beside the window."""
+        release_id = self._baseline_release()
+        if self.editor is None or self._events is None or release_id is None:
+            return None
+        return show_baselines(
+            self, self.editor, self._events, self.baseline_choice, release_id, self.plan_closed
+        )
 
     def open_plan_settings(self) -> None:
         if self.editor is not None and self._events is not None:

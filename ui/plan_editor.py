@@ -14,6 +14,7 @@ from app.plan import Plan
 from app.records import RecordService
 from app.spreadsheet.importer import ImportDone, ImportPlan
 from app.work_calendar import WorkingCalendar
+from ui.baseline_commands import DeleteBaseline, RenameBaseline, SetBaseline
 from ui.commands import (
     AddItem,
     AddLink,
@@ -139,6 +140,23 @@ class PlanEditor:
     def delete_record(self, records: RecordService, record_id: int) -> bool:
         command = DeleteRecord(records, record_id, self.report)
         return self._run(command, f"Cannot delete {records.fields.noun}")
+
+    def set_baseline(self, release_id: int, name: str) -> int | None:
+        """Keep the release's scheduled dates as a baseline; its id, or None when refused."""
+        known = self.plan.state.releases.get(release_id)
+        release = known.name if known is not None else f"release #{release_id}"
+        command = SetBaseline(self.plan.baselines, release_id, release, name, self.report)
+        return command.baseline_id if self._run(command, "Cannot set baseline") else None
+
+    def rename_baseline(self, baseline_id: int, name: str) -> bool:
+        if name.strip() == self.plan.baselines.label(baseline_id):
+            return True
+        command = RenameBaseline(self.plan.baselines, baseline_id, name, self.report)
+        return self._run(command, "Cannot rename baseline")
+
+    def delete_baseline(self, baseline_id: int) -> bool:
+        command = DeleteBaseline(self.plan.baselines, baseline_id, self.report)
+        return self._run(command, "Cannot delete baseline")
 
 
 def _same(source: FieldSource, field: str, old: Any, new: Any) -> bool:

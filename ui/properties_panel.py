@@ -11,8 +11,16 @@ from app.plan_data import ItemRow, ReleaseRow
 from app.releases import RELEASE_FIELDS
 from app.unit_of_work import ChangeNotice
 from app.work_items import WORK_ITEM_FIELDS
+from ui.baseline_choice import BaselineChoice
 from ui.field_form import FieldForm
-from ui.formatting import format_date, history_html, kind_label, working_days
+from ui.formatting import (
+    format_date,
+    format_span,
+    history_html,
+    kind_label,
+    variance_text,
+    working_days,
+)
 from ui.plan_editor import PlanEditor
 
 HISTORY_SHOWN = 8  # the latest changes; the whole trail is for `gantry audit` and the record
@@ -26,6 +34,7 @@ class PropertiesPanel(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self._editor: PlanEditor | None = None
+        self._choice: BaselineChoice | None = None
         self._item_id: int | None = None
         self._release_id: int | None = None
         self._pages = QStackedWidget()
@@ -64,7 +73,10 @@ class PropertiesPanel(QScrollArea):
         form.value("total_slack", "Total slack", WORK_ITEM_FIELDS["total_slack"].tip)
         form.value("free_slack", "Free slack", WORK_ITEM_FIELDS["free_slack"].tip)
         form.value("critical", "Critical")
-        form.value("baseline", "Baseline")
+        form.value(
+            "baseline", "Baseline", "Its dates in the baseline shown (Schedule › Baselines…)"
+        )
+        form.value("variance", "Variance", "Working days its finish has moved", hide_empty=True)
         form.section("History")
         form.block("history")
         return form
@@ -84,6 +96,17 @@ class PropertiesPanel(QScrollArea):
         return form
 
     # -- what is shown ---------------------------------------------------------------------
+
+    def set_baseline_choice(self, choice: BaselineChoice) -> None:
+        """Show the item's dates in the baseline `choice` shows for its release."""
+        self._choice = choice
+        choice.changed.connect(self._baseline_changed)
+
+    def _baseline_changed(self, release_id: int) -> None:
+        if self._item_id is not None and self._editor is not None:
+            record = self._editor.plan.state.items.get(self._item_id)
+            if record is not None and record.release_id == release_id:
+                self.refresh()
 
     def set_editor(self, editor: PlanEditor | None) -> None:
         self._editor = editor
@@ -118,6 +141,7 @@ class PropertiesPanel(QScrollArea):
     def apply_change(self, notice: ChangeNotice) -> None:
         if (
             self._item_id in notice.ids("work_items")
+            or (self._item_id is not None and notice.touches("calendar_entries", "plan_settings"))
             or self._release_id in notice.ids("releases")
             or notice.structural("work_items")
         ):
@@ -154,9 +178,7 @@ class PropertiesPanel(QScrollArea):
             "total_slack": _slack_text(row.total_slack),
             "free_slack": _slack_text(row.free_slack),
             "critical": "Yes — on the critical path" if row.critical else "No",
-            "baseline": f"{format_date(row.baseline_start)} – {format_date(row.baseline_finish)}"
-            if row.baseline_start
-            else "not set",
+            **self._baseline_values(row),
             "history": history_html(history),
         }
         # Where an empty date field's calendar opens.
@@ -166,6 +188,23 @@ class PropertiesPanel(QScrollArea):
             "actual_finish": row.finish,
         }
         form.fill(row, read_only, shown, calendar_dates)
+
+    def _baseline_values(self, row: ItemRow) -> dict[str, str]:
+        """The "baseline" and "variance" values: the item against the baseline shown."""
+        assert self._editor is not None
+        baseline_id = self._choice.shown(row.release_id) if self._choice is not None else None
+        if baseline_id is None:
+            return {"baseline": "none shown", "variance": ""}
+        baselines = self._editor.plan.baselines
+        name = baselines.label(baseline_id)
+        held = baselines.item_dates(baseline_id, row.id)
+        if held is None:
+            return {"baseline": f"not in “{name}” (added since)", "variance": ""}
+        variance = baselines.variance(baseline_id, row.id)
+        return {
+            "baseline": f"{format_span(held.start, held.finish)} in “{name}”",
+            "variance": variance_text(variance, name, held.finish),
+        }
 
     def _fill_release(self, row: ReleaseRow, read_only: bool) -> None:
         form = self.release_form

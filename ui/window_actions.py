@@ -132,6 +132,18 @@ class WindowActions:
             "Delete the selected item with its links",
             [Key(Key.StandardKey.Delete)],
         )
+        self.set_baseline = a(
+            window,
+            "Set &Baseline…",
+            "",
+            "Keep the scheduled dates of the shown release under a name, to compare with later",
+        )
+        self.baselines = a(
+            window,
+            "Base&lines…",
+            "",
+            "The shown release's baselines: choose the one to compare with, rename or delete",
+        )
         self.open_demo = a(
             window, "Open &Demo Plan", "gantry", "Open the demo plan (written on first use)"
         )
@@ -139,7 +151,7 @@ class WindowActions:
         self.about.setMenuRole(QAction.MenuRole.AboutRole)
 
     def build_menus(self, window: QMainWindow, docks: list[QDockWidget]) -> QMenu:
-        """File, Edit, View and Help; returns the View menu."""
+        """File, Edit, Schedule, View and Help; returns the View menu."""
         bar = window.menuBar()
         file_menu = bar.addMenu("&File")
         file_menu.addActions([self.new, self.open])
@@ -164,6 +176,9 @@ class WindowActions:
         edit_menu.addActions([self.add_task, self.add_milestone, self.add_phase, self.add_release])
         edit_menu.addSeparator()
         edit_menu.addAction(self.delete)
+
+        schedule_menu = bar.addMenu("&Schedule")
+        schedule_menu.addActions([self.set_baseline, self.baselines])
 
         view_menu = bar.addMenu("&View")
         view_menu.addActions([dock.toggleViewAction() for dock in docks])

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.baselines import BaselineDates, write_baseline
 from app.demo.recipe import (
     COMPONENT_DEPENDENCIES,
     COMPONENT_VERSIONS,
@@ -119,6 +120,7 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
     _write_releases(plan, releases)
     session.add_all(_work_items(plan, releases, components))
     session.flush()
+    _write_baselines(session, plan, releases)
     session.add_all(
         Dependency(
             predecessor_id=link.predecessor,
@@ -247,7 +249,6 @@ def _work_items(
             finished = bool(parts) and len(finishes) == len(parts)
             actual_finish = max(finishes) if finished else None
             status = "done" if finished else "in_progress" if starts else "not_started"
-        baseline = plan.baseline[row.id] if row.release == 1 else None
         forecast = plan.final[row.id]
         items.append(
             WorkItem(
@@ -263,8 +264,6 @@ def _work_items(
                 component_id=components[spec.component].id if spec.component else None,
                 status=status,
                 percent_complete=percent,
-                baseline_start=baseline.start if baseline else None,
-                baseline_finish=baseline.finish if baseline else None,
                 actual_start=actual_start,
                 actual_finish=actual_finish,
                 # The schedule as Gantry will compute it, so readers of the file see dates at once.
@@ -275,6 +274,26 @@ def _work_items(
             )
         )
     return items
+
+
+def _write_baselines(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
+    """The release in flight was baselined twice: its first estimate when it started, then
+    the plan of record (the dates its freezes and target come from) once its Go/No-Go was
+    committed a few days later."""
+    in_flight = 1
+    ids = [row.id for row in plan.rows if row.release == in_flight]
+    start = plan.starts[in_flight]
+    for name, dates, day in (
+        ("Initial estimate", plan.estimate, start),
+        ("Plan of record", plan.baseline, plan.calendar.add_working_days(start, 3)),
+    ):
+        write_baseline(
+            session,
+            releases[in_flight].id,
+            name,
+            at_time(day, 9),  # zone-less: UTC
+            {i: BaselineDates(dates[i].start, dates[i].finish) for i in ids},
+        )
 
 
 def _item_note(row: RecipeRow) -> str:

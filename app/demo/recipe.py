@@ -478,7 +478,8 @@ class DemoPlan:
     starts: list[dt.date]
     rows: list[RecipeRow]
     links: list[ScheduleLink]
-    baseline: dict[int, ItemDates]
+    estimate: dict[int, ItemDates]  # the first schedule, before the Go/No-Go was committed
+    baseline: dict[int, ItemDates]  # the committed plan
     final: dict[int, ItemDates]
 
     def row(self, release: int, ref: str) -> RecipeRow:
@@ -563,4 +564,6 @@ def plan_demo(today: dt.date, first_id: int) -> DemoPlan:
         elif dates.start < today and row.spec.kind == "task":
             row.actual_start = dates.start
     final = _run(rows, links, calendar, starts, with_actuals=True)
-    return DemoPlan(today, calendar, holidays, windows, starts, rows, links, baseline, final)
+    return DemoPlan(
+        today, calendar, holidays, windows, starts, rows, links, natural, baseline, final
+    )

@@ -216,12 +216,20 @@ DEPENDENCIES = SheetSpec(
 
 BASELINES = SheetSpec(
     "Baselines",
-    "work_items",
+    "baselines",
     (
-        _ref("key", "Key", "The work item's key", 12.0),
         _RELEASE,
-        Column("baseline_start", "Baseline start", CellKind.DATE),
-        Column("baseline_finish", "Baseline finish", CellKind.DATE),
+        _text("baseline", "Baseline", 22.0),
+        Column(
+            "created_at",
+            "Set on",
+            CellKind.DATETIME,
+            width=_WHEN,
+            note="When the baseline's dates were taken, in UTC",
+        ),
+        _ref("key", "Key", "The work item's key", 12.0),
+        Column("start", "Baseline start", CellKind.DATE),
+        Column("finish", "Baseline finish", CellKind.DATE),
     ),
 )
 

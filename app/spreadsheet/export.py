@@ -28,6 +28,8 @@ from app.spreadsheet.timeline_sheet import TimelineData, timeline_data, write_ti
 from app.spreadsheet.workbook_style import cell_writer, header_cells, prepare_sheet
 from models import (
     Approval,
+    Baseline,
+    BaselineDate,
     CalendarEntry,
     ChangeRequest,
     Checklist,
@@ -209,15 +211,24 @@ class _TableReader:
         ]
 
     def baselines(self) -> list[Row]:
-        # Today's baseline is the one pair of columns on each work item. Named baselines (a
-        # Baseline table with its dates per item) replace this one query when they land.
+        # One row per item of each named baseline, the baseline's columns repeated; a
+        # baseline left without items (they were deleted) still gets a row.
         query = (
-            select(WorkItem.key, Release.name, WorkItem.baseline_start, WorkItem.baseline_finish)
-            .join(Release, WorkItem.release_id == Release.id)
-            .where((WorkItem.baseline_start.is_not(None)) | (WorkItem.baseline_finish.is_not(None)))
-            .order_by(Release.position, Release.id, WorkItem.key)
+            select(
+                Release.name,
+                Baseline.name,
+                Baseline.created_at,
+                WorkItem.key,
+                BaselineDate.start,
+                BaselineDate.finish,
+            )
+            .select_from(Baseline)
+            .join(Release, Baseline.release_id == Release.id)
+            .outerjoin(BaselineDate, BaselineDate.baseline_id == Baseline.id)
+            .outerjoin(WorkItem, BaselineDate.item_id == WorkItem.id)
+            .order_by(Release.position, Release.id, Baseline.created_at, Baseline.id, WorkItem.key)
         )
-        return self._rows(self._in_release(query, WorkItem.release_id))
+        return self._rows(self._in_release(query, Baseline.release_id))
 
     def checklists(self) -> list[Row]:
         # One row per checklist item, the checklist's columns repeated; an empty checklist

@@ -93,15 +93,19 @@ def empty_plan_at(path: Path, revision: str) -> None:
     engine.dispose()
 
 
-def plan_at(path: Path, revision: str) -> None:
+def plan_at(
+    path: Path, revision: str, rows: list[tuple[str, dict[str, Any], str | None]] = ROWS
+) -> None:
     """A plan at `revision` holding release R1 (P: A -> B, then M) and the audit events that
-    Gantry at that revision wrote for them, so `gantry audit verify` passes on it."""
+    Gantry at that revision wrote for them, so `gantry audit verify` passes on it.
+
+    `rows` replaces ROWS, say with values only an older revision has columns for."""
     empty_plan_at(path, revision)
     conn = sqlite3.connect(path)
     try:
         event_columns = _columns(conn, "audit_events")
         head = audit.GENESIS
-        for table, values, subject_field in ROWS:
+        for table, values, subject_field in rows:
             present = _columns(conn, table)
             row = {k: v for k, v in values.items() if k in present}
             names = ", ".join(row)

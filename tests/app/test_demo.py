@@ -149,13 +149,40 @@ def test_demo_releases_carry_history_progress_and_baselines(demo_path: Path) -> 
         flight = [i for i in items_of(in_flight) if i.kind == "task"]
         statuses = Counter(i.status for i in flight)
         assert statuses["done"] and statuses["in_progress"] and statuses["not_started"]
-        assert all(i.baseline_start and i.baseline_finish for i in items_of(in_flight))
         assert all(i.actual_start is None for i in items_of(planned))
-        # The release's committed dates are its milestones' baseline dates.
-        by_name = {i.name: i for i in items_of(in_flight) if i.kind == "milestone"}
-        assert by_name["Feature freeze"].baseline_finish == in_flight.feature_freeze
-        assert by_name["Code freeze"].baseline_finish == in_flight.code_freeze
-        assert by_name["GA"].baseline_finish == in_flight.target_date
+        in_flight_ids = {i.id for i in items_of(in_flight)}
+
+    plan = Plan.open(demo_path, read_only=True)
+    try:
+        baselines = plan.baselines
+        assert [b.name for r in (shipped, planned) for b in baselines.rows(r.id)] == []
+        estimate, of_record = baselines.rows(in_flight.id)
+        assert (estimate.name, of_record.name) == ("Initial estimate", "Plan of record")
+        assert estimate.created_at < of_record.created_at
+        assert estimate.created_at.date() == in_flight.start_date
+        assert estimate.created_at.tzinfo == dt.UTC
+        for baseline in (estimate, of_record):
+            assert baseline.item_count == len(in_flight_ids)
+            assert set(baselines.dates(baseline.id)) == in_flight_ids
+        # The release's committed dates are its milestones' dates in the plan of record.
+        by_name = {r.name: r.id for r in plan.work_items.rows(in_flight.id)}
+
+        def committed(name: str) -> dt.date:
+            held = baselines.item_dates(of_record.id, by_name[name])
+            assert held is not None
+            return held.finish
+
+        assert committed("Feature freeze") == in_flight.feature_freeze
+        assert committed("Code freeze") == in_flight.code_freeze
+        assert committed("GA") == in_flight.target_date
+        # The Go/No-Go was committed later than the first estimate had it.
+        first = baselines.item_dates(estimate.id, by_name["GA"])
+        assert first is not None and first.finish < in_flight.target_date
+        # Re-estimated work moved the freezes later; the buffer before the Go/No-Go held GA.
+        assert (baselines.variance(of_record.id, by_name["Feature freeze"]) or 0) > 0
+        assert baselines.variance(of_record.id, by_name["GA"]) == 0
+    finally:
+        plan.close()
 
 
 def test_demo_operations_data(demo_path: Path) -> None:

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic import command
@@ -24,7 +25,7 @@ from app.errors import PlanOpenError
 from app.plan import Plan
 from app.store import PlanStore, lock_path
 from models import Base, WorkItem
-from tests.app.plan_revisions import empty_plan_at, plan_at, revisions
+from tests.app.plan_revisions import ROWS, empty_plan_at, plan_at, revisions
 
 ROOT = Path(__file__).resolve().parents[2]
 # Test-only revisions on top of the product's head (see the version files for what they do).
@@ -128,6 +129,75 @@ def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path:
         report = audit.verify(session)
     assert report.ok, report.problems
     assert report.events == 1
+
+
+def _with_baseline_dates(dates: dict[str, tuple[str | None, str | None]]) -> list[Any]:
+    """ROWS with baseline dates on the items keyed in `dates`, as schema 0003 held them."""
+    rows = []
+    for table, values, subject in ROWS:
+        if table == "work_items" and values["key"] in dates:
+            start, finish = dates[values["key"]]
+            values = {**values, "baseline_start": start, "baseline_finish": finish}
+        rows.append((table, values, subject))
+    return rows
+
+
+def test_baseline_dates_written_at_0003_become_the_named_baseline_of_their_release(
+    tmp_path: Path,
+) -> None:
+    """Revision 0004: the columns go, their dates stay as a baseline, and the trail says so."""
+    path = tmp_path / "old.gantry"
+    # M held only a finish (a tool other than Gantry wrote it): it stands for both dates.
+    plan_at(
+        path,
+        "0003",
+        _with_baseline_dates(
+            {
+                "A": ("2026-01-05", "2026-01-07"),
+                "B": ("2026-01-08", "2026-01-09"),
+                "M": (None, "2026-01-12"),
+            }
+        ),
+    )
+
+    plan = Plan.open(path, actor="bob")
+    try:
+        (release,) = plan.releases.rows()
+        (baseline,) = plan.baselines.rows(release.id)
+        assert baseline.name == "Baseline" and baseline.item_count == 3
+        ids = {key: plan.work_items.find(key).id for key in ("A", "B", "M", "P")}
+        assert plan.baselines.dates(baseline.id) == {
+            ids["A"]: (dt.date(2026, 1, 5), dt.date(2026, 1, 7)),
+            ids["B"]: (dt.date(2026, 1, 8), dt.date(2026, 1, 9)),
+            ids["M"]: (dt.date(2026, 1, 12), dt.date(2026, 1, 12)),
+        }
+        report = plan.verify_audit()
+        assert report.ok, report.problems
+        assert report.events == 8  # the 7 rows Gantry 0003 wrote, and the baseline made here
+        plan.work_items.update(ids["A"], "duration", 5)  # the upgraded plan edits as any other
+        assert plan.baselines.variance(baseline.id, ids["A"]) == 2
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+
+    conn = sqlite3.connect(path)
+    try:
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(work_items)")}
+        actor, reason, after = conn.execute(
+            "SELECT actor, reason, after FROM audit_events WHERE entity = 'baselines'"
+        ).fetchone()
+    finally:
+        conn.close()
+    assert not {"baseline_start", "baseline_finish"} & columns
+    assert actor == "bob" and "0004" in reason
+    assert json.loads(after)["item_count"] == 3
+    (backup,) = tmp_path.glob("old.before-upgrade-from-0003-*.gantry.bak")
+    assert _on_file(backup, "SELECT key, baseline_finish FROM work_items") == {
+        ("P", None),
+        ("A", "2026-01-07"),
+        ("B", "2026-01-09"),
+        ("M", "2026-01-12"),
+    }
 
 
 def test_reading_an_older_plan_upgrades_a_copy_in_memory_only(tmp_path: Path) -> None:
@@ -252,7 +322,7 @@ def test_a_revision_that_rebuilds_work_items_keeps_every_link(
 @pytest.mark.parametrize(
     ("revisions", "reason"),
     [
-        (BREAK_LINKS, "row(s) referring to missing rows, the first dependencies #"),
+        (BREAK_LINKS, "row(s) referring to missing rows, the first "),
         (FAIL_MIDWAY, "no such column: no_such_column"),
     ],
     ids=["breaks-links", "fails-midway"],
@@ -267,6 +337,8 @@ def test_a_failed_upgrade_is_refused_and_leaves_the_file(
     message = str(refused.value)
     assert message.startswith(f"{demo_plan} could not be upgraded"), message
     assert reason in message and "the file was left as it was" in message
+    if revisions is BREAK_LINKS:
+        assert "to a missing work_items row" in message
     assert "\n" not in message
     assert demo_plan.read_bytes() == before
     backups = sorted(demo_plan.parent.glob("demo.before-upgrade-*.gantry.bak"))

@@ -117,6 +117,42 @@ def test_no_cell_anywhere_is_a_formula(demo_book: Path, risky: Path) -> None:
             ]
 
 
+def test_baselines_have_a_row_per_item_of_each_named_baseline(demo: Path, demo_book: Path) -> None:
+    rows = records(openpyxl.load_workbook(demo_book)["Baselines"])
+    plan = Plan.open(demo, read_only=True)
+    try:
+        expected = [
+            (release.name, baseline, plan.work_items.row(item_id).key, dates)
+            for release in plan.releases.rows()
+            for baseline in plan.baselines.rows(release.id)
+            for item_id, dates in plan.baselines.dates(baseline.id).items()
+        ]
+    finally:
+        plan.close()
+    assert len(rows) == len(expected) == 2 * 38  # the release in flight, baselined twice
+    wanted = {
+        (release, b.name, b.created_at.replace(tzinfo=None), key, d.start, d.finish)
+        for release, b, key, d in expected
+    }
+    found = {
+        (
+            r["Release"],
+            r["Baseline"],
+            r["Set on"],
+            r["Key"],
+            _day(r["Baseline start"]),
+            _day(r["Baseline finish"]),
+        )
+        for r in rows
+    }
+    assert found == wanted
+    assert [r["Baseline"] for r in rows][::38] == ["Initial estimate", "Plan of record"]
+
+
+def _day(value: object) -> object:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
 def test_work_items_carry_outline_schedule_and_links(demo: Path, demo_book: Path) -> None:
     rows = records(openpyxl.load_workbook(demo_book)["Work items"])
     plan = Plan.open(demo, read_only=True)

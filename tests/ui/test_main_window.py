@@ -355,7 +355,7 @@ def test_menus_carry_the_usual_shortcuts(window: MainWindow) -> None:
     assert keys(window.menu_actions.add_milestone) == ["Ctrl+M"]
     assert keys(window.menu_actions.delete) == ["Del"]
     menus = [a.text() for a in window.menuBar().actions()]
-    assert menus == ["&File", "&Edit", "&View", "&Help"]
+    assert menus == ["&File", "&Edit", "&Schedule", "&View", "&Help"]
     assert all(a.toolTip() for a in window.toolbar.actions() if not a.isSeparator())
 
 
