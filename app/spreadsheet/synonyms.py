@@ -25,7 +25,7 @@ IMPORT_ONLY = (
 )
 # Fields an import never sets from a sheet: Gantry computes them (the sheet's start and
 # finish are read, but as the dates the sheet expects, see the importer).
-NOT_IMPORTED = frozenset({"total_slack", "free_slack", "baseline_start", "baseline_finish"})
+NOT_IMPORTED = frozenset({"total_slack", "free_slack"})
 # Several columns may feed these (Jira repeats "Fix versions" and link columns).
 REPEATED = frozenset({"release", "predecessors", "successors"})
 
