@@ -99,6 +99,12 @@ class RowMetrics:
         top = self.top(row)
         return top + self.height * 0.72, top + self.height * 0.86
 
+    def slack_y(self, row: int, kind: BarKind, baseline: bool) -> float:
+        """Where a slack tail runs: under the bar, or under its baseline bar."""
+        if baseline:
+            return self.top(row) + self.height * 0.93
+        return self.bar_span(row, kind, baseline)[1] + self.height * 0.1
+
     def rows_in(self, y0: float, y1: float, count: int) -> range:
         """The rows that meet [y0, y1)."""
         first = max(0, int(y0 // self.height))
@@ -117,6 +123,7 @@ class Bar:
     y1: float
     progress_x: float  # where the percent-complete fill ends (x0 when nothing is done)
     slack_x: float  # where the slack tail ends (x1 when there is no slack)
+    slack_y: float  # the tail runs under the bar, clear of its label and of a baseline bar
     critical: bool
     late_by: int  # working days late (negative total slack), 0 when not late
     label: str
@@ -196,6 +203,7 @@ def bar_for(
         y1=y1,
         progress_x=progress,
         slack_x=slack_x,
+        slack_y=metrics.slack_y(row, kind, planned is not None),
         critical=item.critical,
         late_by=-slack if slack < 0 else 0,
         label=item.name,

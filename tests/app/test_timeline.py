@@ -360,3 +360,12 @@ def test_plan_rows_fold_phases_and_notice_a_changed_outline(tmp_path: Path) -> N
         assert not rows.outline_changed() and len(rows) == 3
     finally:
         plan.close()
+
+
+def test_a_slack_tail_runs_under_the_bar_or_under_its_baseline() -> None:
+    item = Item(1, MON, MON, late_finish=D(2026, 12, 3), total_slack=3)
+    plain = bar_for(item, 2, SCALE, METRICS)
+    shown = bar_for(item, 2, SCALE, METRICS, lambda _id: (MON, MON))
+    assert plain is not None and shown is not None
+    assert plain.y1 < plain.slack_y < METRICS.top(3)
+    assert METRICS.baseline_span(2)[1] < shown.slack_y < METRICS.top(3)

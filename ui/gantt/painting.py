@@ -130,7 +130,7 @@ def baseline(p: QPainter, bar: Bar, metrics: RowMetrics) -> None:
         return
     top, bottom = metrics.baseline_span(bar.row)
     x0, x1 = bar.baseline
-    p.setPen(Qt.PenStyle.NoPen)
+    p.setPen(QPen(palette.BASELINE_EDGE, 1.0))
     p.setBrush(palette.BASELINE)
     if bar.kind is BarKind.MILESTONE:
         r = (bottom - top) / 2 + 1
@@ -159,10 +159,10 @@ def bar(p: QPainter, shape: Bar, critical_on: bool, selected: bool) -> float:
         return _milestone(p, shape, critical, selected)
     rect = QRectF(shape.x0, shape.y0, max(2.0, shape.x1 - shape.x0), shape.y1 - shape.y0)
     if shape.slack_x > shape.x1:
-        y = shape.y1 + 2.5
+        y = shape.slack_y
         p.setPen(QPen(palette.SLACK, 1.5))
         p.drawLine(QPointF(shape.x1, y), QPointF(shape.slack_x, y))
-        p.drawLine(QPointF(shape.slack_x, y - 2.5), QPointF(shape.slack_x, y + 2.5))
+        p.drawLine(QPointF(shape.slack_x, y - 2.5), QPointF(shape.slack_x, y + 1.5))
     fill = palette.CRITICAL if critical else palette.TASK
     done = palette.CRITICAL_DONE if critical else palette.TASK_DONE
     edge = palette.CRITICAL_EDGE if critical else palette.TASK_EDGE
