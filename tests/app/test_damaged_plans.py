@@ -4,7 +4,6 @@ never a hang, never a changed file. Seeded, so a failure here fails the same way
 from __future__ import annotations
 
 import io
-import subprocess
 import sys
 from pathlib import Path
 
@@ -12,6 +11,7 @@ import pytest
 
 from app.cli import run
 from tests.app.plan_damage import damaged_copies, write_demo
+from tests.processes import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 COPIES = 40
@@ -64,12 +64,10 @@ def test_no_traceback_reaches_a_real_stderr(
     what, data = copies[n]
     path = _plan_copy(tmp_path, data)
     for command in COMMANDS:
-        result = subprocess.run(
+        result = run_bounded(
             [sys.executable, str(ROOT / "main.py"), *(a.format(plan=path) for a in command)],
-            capture_output=True,
-            text=True,
-            check=False,
             timeout=120,
+            text=True,
         )
         _check_outcome(
             result.returncode, result.stdout, result.stderr, f"main.py {command[0]} on {what}"

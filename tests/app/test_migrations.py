@@ -26,6 +26,7 @@ from app.plan import Plan
 from app.store import PlanStore, lock_path
 from models import Base, WorkItem
 from tests.app.plan_revisions import ROWS, empty_plan_at, plan_at, revisions
+from tests.processes import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]
 # Test-only revisions on top of the product's head (see the version files for what they do).
@@ -222,13 +223,8 @@ def test_reading_an_older_plan_upgrades_a_copy_in_memory_only(tmp_path: Path) ->
 
 def _main_py(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """`gantry ARGS` in a fresh process: it sees only what is on file."""
-    return subprocess.run(
-        [sys.executable, str(ROOT / "main.py"), *map(str, args)],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=ROOT,
-        timeout=120,
+    return run_bounded(
+        [sys.executable, str(ROOT / "main.py"), *map(str, args)], timeout=120, text=True, cwd=ROOT
     )
 
 

@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import io
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -25,6 +24,7 @@ from app.store import PlanStore, lock_path
 from app.timeline import palette
 from tests.app.plan_factory import START, make_plan, plan_for
 from tests.fixed_dates import DEMO_TODAY
+from tests.processes import run_bounded
 
 # Text a spreadsheet would run or mangle if it were written as it stands.
 RISKY = {
@@ -327,7 +327,7 @@ def _libreoffice_csv(book: Path, sheet: int, folder: Path) -> list[list[str]]:
         pytest.skip("LibreOffice (libreoffice-calc) is not installed")
     # Comma, double quotes, UTF-8, cells as shown, and the one sheet asked for.
     options = f"csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,{sheet}"
-    subprocess.run(
+    run_bounded(
         [
             soffice,
             f"-env:UserInstallation={(folder / 'profile').as_uri()}",
@@ -338,9 +338,8 @@ def _libreoffice_csv(book: Path, sheet: int, folder: Path) -> list[list[str]]:
             str(folder),
             str(book),
         ],
-        check=True,
-        capture_output=True,
         timeout=180,
+        check=True,
     )
     (written,) = [p for p in folder.glob("*.csv")]
     with written.open(encoding="utf-8", newline="") as handle:

@@ -26,13 +26,13 @@ from __future__ import annotations
 import csv
 import random
 import shutil
-import subprocess
 import tempfile
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from app.scheduling import ScheduleItem, ScheduleLink, WorkCalendar, schedule
+from tests.processes import run_bounded
 
 PROJECT_START = date(2024, 1, 1)  # a Monday
 _REPORT = "dates"
@@ -207,12 +207,10 @@ def tj3_dates(network: Network, project_end: date) -> dict[int, tuple[date, date
     with tempfile.TemporaryDirectory(prefix="gantry-tj3-") as folder:
         source = Path(folder, "network.tjp")
         source.write_text(to_tjp(network, project_end), encoding="utf-8")
-        run = subprocess.run(
+        run = run_bounded(
             [executable, "--silent", "--no-color", "-o", folder, str(source)],
-            capture_output=True,
-            text=True,
             timeout=300,
-            check=False,
+            text=True,
         )
         if run.returncode != 0:
             raise RuntimeError(f"tj3 failed ({run.returncode}):\n{run.stdout}\n{run.stderr}")
