@@ -39,6 +39,7 @@ class ChartRequest:
     paper: str = "a4"
     fit: Fit = Fit.WIDTH
     day_width: float = TILE_DAY_WIDTH
+    baseline: str | None = None  # the name of one of the release's baselines, drawn under the bars
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,6 +146,7 @@ def chart_document(plan: Plan, request: ChartRequest, today: dt.date) -> ChartDo
         for entry in plan.calendar.rows()
         if entry.kind != "holiday" or entry.environment_id is None
     ]
+    baseline = _baseline_dates(plan, release, request.baseline)
     version = f" ({release.version})" if release.version else ""
     finish = release.finish.isoformat() if release.finish else "not scheduled"
     target = f"target {release.target_date.isoformat()}" if release.target_date else "no target"
@@ -152,18 +154,37 @@ def chart_document(plan: Plan, request: ChartRequest, today: dt.date) -> ChartDo
     content = ChartContent(
         rows=RowsSnapshot(items, links),
         title=state.settings.name or plan.path.stem,
-        subtitle=f"Release {release.name}{version}: finishes {finish}, {target}{late}",
+        subtitle=f"Release {release.name}{version}: finishes {finish}, {target}{late}"
+        + (f"; baseline “{request.baseline}”" if request.baseline else ""),
         printed=today,
         workdays=state.settings.work_week,
         holidays=state.holidays,
         windows=windows,
         release=release,
         today=today,
+        baseline=baseline,
     )
     layout = paginate(
         len(items), first, last, paper=request.paper, fit=request.fit, day_width=request.day_width
     )
     return ChartDocument(release, layout, content)
+
+
+def _baseline_dates(
+    plan: Plan, release: ReleaseRow, name: str | None
+) -> Callable[[int], tuple[dt.date, dt.date] | None] | None:
+    """The named baseline's dates, copied so the pages can be drawn on another thread."""
+    if name is None:
+        return None
+    baselines = plan.baselines.rows(release.id)
+    chosen = next((b for b in baselines if b.name == name), None)
+    if chosen is None:
+        known = ", ".join(f"“{b.name}”" for b in baselines) or "none"
+        raise ValidationError(
+            f"Release {release.name} has no baseline named “{name}” (its baselines: {known})."
+        )
+    dates = {item_id: (d.start, d.finish) for item_id, d in plan.baselines.dates(chosen.id).items()}
+    return dates.get
 
 
 def export_format(out: Path) -> str:

@@ -117,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     chart.add_argument("--to", dest="last", type=_iso_date, metavar="YYYY-MM-DD")
     chart.add_argument("--paper", choices=tuple(PAPERS), default="a4")
     chart.add_argument("--fit", choices=tuple(f.value for f in Fit), default="width")
+    chart.add_argument("--baseline", metavar="NAME", help="draw this baseline under the bars")
     xlsx = exp_sub.add_parser("xlsx", help="the plan, or one release, as an Excel workbook")
     xlsx.add_argument("plan", type=Path)
     xlsx.add_argument("out", type=Path, metavar="OUT.xlsx")
@@ -347,7 +348,9 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
             f"--to {args.last.isoformat()} is before --from {args.first.isoformat()}; "
             "the chart would end before it starts."
         )
-    request = ChartRequest(args.release, args.first, args.last, args.paper, Fit(args.fit))
+    request = ChartRequest(
+        args.release, args.first, args.last, args.paper, Fit(args.fit), baseline=args.baseline
+    )
     plan = Plan.open(args.plan, read_only=True)
     try:
         document = chart_document(plan, request, dt.date.today())

@@ -72,6 +72,7 @@ class ChartDialog(QDialog):
             self.release.addItem(row.name, row.id)
         current = current_release(plan)
         self.release.setCurrentIndex(self.release.findData(current.id))
+        self.baseline = QComboBox()
         self.first = DateField(placeholder="release start")
         self.last = DateField(placeholder="release end")
         self.paper = QComboBox()
@@ -95,6 +96,7 @@ class ChartDialog(QDialog):
         if export:
             form.addRow("Format", self.format)
         form.addRow("Release", self.release)
+        form.addRow("Baseline", self.baseline)
         form.addRow("From", self.first)
         form.addRow("To", self.last)
         form.addRow("Paper (landscape)", self.paper)
@@ -126,6 +128,11 @@ class ChartDialog(QDialog):
 
     def _release_chosen(self) -> None:
         release = self._plan.releases.row(self.release.currentData())
+        self.baseline.clear()
+        self.baseline.addItem("None", None)
+        for row in self._plan.baselines.rows(release.id):
+            self.baseline.addItem(row.name, row.name)
+        self.baseline.setEnabled(self.baseline.count() > 1)
         try:
             first, last = release_range(self._plan, release)
         except GantryError:
@@ -152,6 +159,7 @@ class ChartDialog(QDialog):
             last=self.last.value(),
             paper=self.paper.currentData(),
             fit=self.fit.currentData(),
+            baseline=self.baseline.currentData(),
         )
 
     def document(self) -> ChartDocument | None:

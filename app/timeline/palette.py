@@ -19,6 +19,9 @@ MILESTONE: Final = "#2b3340"
 BAR_LABEL: Final = "#1f2937"
 LATE_LABEL: Final = "#b91c1c"
 
+BASELINE: Final = "#cfd5de"
+BASELINE_EDGE: Final = "#8a94a6"
+
 # Connectors
 LINK: Final = "#7b8494"
 LINK_CRITICAL: Final = CRITICAL

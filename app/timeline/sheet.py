@@ -24,7 +24,16 @@ from app.timeline.background import (
     ReleaseDates,
     background,
 )
-from app.timeline.layout import Bar, BarKind, ChartItem, ChartRows, Connector, frame
+from app.timeline.layout import (
+    Bar,
+    BarKind,
+    BaselineDates,
+    ChartItem,
+    ChartRows,
+    Connector,
+    RowMetrics,
+    frame,
+)
 from app.timeline.pages import Box, Page, PageLayout
 from app.timeline.scale import tier
 
@@ -63,6 +72,7 @@ class ChartContent:
     windows: Sequence[CalendarWindow]
     release: ReleaseDates | None
     today: dt.date | None
+    baseline: BaselineDates | None = None  # the baseline drawn under the bars, if one is chosen
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +157,7 @@ def page_shapes(
     shapes += _rows_and_labels(layout, page, content, measure)
     shapes += _timescale(layout, page, measure)
     shapes += _chart(layout, page, content, measure)
-    shapes += _footer(layout, page, measure)
+    shapes += _footer(layout, page, measure, content.baseline is not None)
     return shapes
 
 
@@ -170,7 +180,7 @@ def _header(layout: PageLayout, page: Page, content: ChartContent, measure: Meas
     ]
 
 
-def _footer(layout: PageLayout, page: Page, measure: Measure) -> list[Shape]:
+def _footer(layout: PageLayout, page: Page, measure: Measure, baseline: bool) -> list[Shape]:
     box = layout.footer
     y = box.y1 - 4
     shapes: list[Shape] = [
@@ -184,17 +194,19 @@ def _footer(layout: PageLayout, page: Page, measure: Measure) -> list[Shape]:
         if page.columns > 1:
             where += f" · dates {page.column} of {page.columns}"
         shapes.append(Text(box.x0, y, where, SMALL_SIZE, palette.MUTED_TEXT))
-    shapes += _legend(box, y, measure, measure(where, SMALL_SIZE, False) + 24 if where else 0)
+    left = measure(where, SMALL_SIZE, False) + 24 if where else 0
+    shapes += _legend(box, y, measure, left, baseline)
     return shapes
 
 
-def _legend(box: Box, y: float, measure: Measure, left: float) -> list[Shape]:
+def _legend(box: Box, y: float, measure: Measure, left: float, baseline: bool) -> list[Shape]:
     """A small key to the colours, in the middle of the footer."""
     entries: list[tuple[str, str]] = [
         ("task", "Task"),
         ("critical", "Critical"),
         ("summary", "Phase"),
         ("milestone", "Milestone"),
+        *([("baseline", "Baseline")] if baseline else []),
         ("today", "Today"),
         ("target", "Target"),
     ]
@@ -212,6 +224,10 @@ def _legend(box: Box, y: float, measure: Measure, left: float) -> list[Shape]:
             dash = (1.5, 1.2) if kind == "today" else None
             shapes.append(
                 Line(((x + swatch / 2, mid - 4), (x + swatch / 2, mid + 4)), color, 1.0, dash)
+            )
+        elif kind == "baseline":
+            shapes.append(
+                Rect(x, mid - 1.5, x + swatch, mid + 1.5, palette.BASELINE, palette.BASELINE_EDGE)
             )
         else:
             color = {"task": palette.TASK, "critical": palette.CRITICAL}.get(kind, palette.SUMMARY)
@@ -328,7 +344,9 @@ def _chart(layout: PageLayout, page: Page, content: ChartContent, measure: Measu
         shapes += _band_label(band, dx, area, measure)
     for marker in ground.markers:
         shapes += _marker(marker, dx, area, measure)
-    geometry = frame(content.rows, page.rows, scale, metrics)
+    geometry = frame(content.rows, page.rows, scale, metrics, content.baseline)
+    for bar in geometry.bars:
+        shapes += _baseline(bar, metrics, dx, dy)
     for connector in geometry.connectors:
         shapes += _connector(connector, dx, dy)
     for bar in geometry.bars:
@@ -415,6 +433,19 @@ def _connector(connector: Connector, dx: float, dy: float) -> list[Shape]:
 
 def _diamond(cx: float, cy: float, half: float) -> tuple[Point, ...]:
     return ((cx, cy - half), (cx + half, cy), (cx, cy + half), (cx - half, cy))
+
+
+def _baseline(bar: Bar, metrics: RowMetrics, dx: float, dy: float) -> list[Shape]:
+    """The chosen baseline's bar under the live one (a small diamond for a milestone)."""
+    if bar.baseline is None:
+        return []
+    top, bottom = metrics.baseline_span(bar.row)
+    x0, x1 = bar.baseline[0] + dx, bar.baseline[1] + dx
+    if bar.kind is BarKind.MILESTONE:
+        half = (bottom - top) / 2 + 0.5
+        return [Polygon(_diamond(x0, (top + bottom) / 2 + dy, half), palette.BASELINE_EDGE)]
+    right = max(x1, x0 + 0.5)
+    return [Rect(x0, top + dy, right, bottom + dy, palette.BASELINE, palette.BASELINE_EDGE, 0.3)]
 
 
 def _bar(bar: Bar, dx: float, dy: float, rows: PrintRows) -> list[Shape]:

@@ -14,11 +14,14 @@ from PIL import Image
 from app.chart_export import ChartRequest, chart_document, current_release, write_chart
 from app.cli import run
 from app.demo import build_demo
+from app.errors import ValidationError
 from app.plan import Plan
 from app.store import PlanStore, lock_path
 from app.timeline import palette
 from app.timeline.pages import PAPERS, Fit
+from app.timeline.pdf import measure
 from app.timeline.png import PNG_WIDTH
+from app.timeline.sheet import page_shapes
 from tests.fixed_dates import DEMO_TODAY
 
 
@@ -154,3 +157,41 @@ def test_cli_exit_codes_and_the_plan_stays_as_it_was(demo: Path, tmp_path: Path)
     assert gantry("export", "ics", demo, tmp_path / "o.ics")[0] == 2
     assert digest(demo) == before
     assert not lock_path(demo).exists()
+
+
+def test_a_chosen_baseline_is_drawn_under_the_bars_and_named(demo: Path, tmp_path: Path) -> None:
+    plan = Plan.open(demo, read_only=True)
+    try:
+        release = current_release(plan)
+        chosen = plan.baselines.rows(release.id)[0]
+        planned = plan.baselines.dates(chosen.id)
+        plain = chart_document(plan, ChartRequest(), DEMO_TODAY)
+        shown = chart_document(plan, ChartRequest(baseline=chosen.name), DEMO_TODAY)
+        with pytest.raises(ValidationError, match=f"no baseline named “Nope”.*{chosen.name}"):
+            chart_document(plan, ChartRequest(baseline="Nope"), DEMO_TODAY)
+    finally:
+        plan.close()
+    assert plain.content.baseline is None
+    assert shown.content.baseline is not None
+    some = next(iter(planned))
+    assert shown.content.baseline(some) == (planned[some].start, planned[some].finish)
+    page = shown.layout.pages[0]
+    fills = [
+        getattr(s, "fill", None) for s in page_shapes(shown.layout, page, shown.content, measure)
+    ]
+    assert fills.count(palette.BASELINE) > 1  # bars under the live ones, and the legend's key
+    plain_page = plain.layout.pages[0]
+    plain_fills = [
+        getattr(s, "fill", None)
+        for s in page_shapes(plain.layout, plain_page, plain.content, measure)
+    ]
+    assert palette.BASELINE not in plain_fills
+    out = tmp_path / "chart.pdf"
+    code, _out, err = gantry("export", "chart", demo, out, "--baseline", chosen.name)
+    assert code == 0, err
+    text = subprocess.run(
+        [tool("pdftotext"), str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert f"baseline “{chosen.name}”" in text and "Baseline" in text
+    code, _out, err = gantry("export", "chart", demo, tmp_path / "x.pdf", "--baseline", "Nope")
+    assert code == 1 and "no baseline named “Nope”" in err

@@ -97,3 +97,17 @@ def test_file_menu_opens_both_dialogs(window: MainWindow, demo_plan: Path, open_
         assert dialog is not None and dialog.isVisible()
         assert dialog.windowTitle() == ("Export Chart" if export else "Print Chart")
         dialog.reject()
+
+
+def test_the_dialog_offers_the_releases_baselines(qtbot, plan: Plan) -> None:  # type: ignore[no-untyped-def]
+    dialog = ChartDialog(plan, DEMO_TODAY, export=True)
+    qtbot.addWidget(dialog)
+    release = plan.releases.row(dialog.release.currentData())
+    names = [b.name for b in plan.baselines.rows(release.id)]
+    offered = [dialog.baseline.itemText(n) for n in range(dialog.baseline.count())]
+    assert offered == ["None", *names] and names
+    assert dialog.request().baseline is None
+    dialog.baseline.setCurrentIndex(len(names))
+    assert dialog.request().baseline == names[-1]
+    document = dialog.document()
+    assert document is not None and document.content.baseline is not None
