@@ -10,8 +10,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.errors import GantryError, ValidationError
 from app.links import LinkSpec, parse_predecessors
 from app.plan import Plan
@@ -944,41 +946,47 @@ def _writer(
             next_position[key] += 1
             return next_position[key] - 1
 
+        # New rows are numbered here, inside the transaction that holds the write lock, so
+        # they need no read back; a parent row always comes before its children in the
+        # sheet, so inserting in sheet order satisfies the parent's foreign key.
+        next_id = _next_id(session, WorkItem)
         created: list[int] = []
-        written = 0
-        for level in sorted({i.level for i in items}):
-            batch: list[tuple[int, WorkItem]] = []
-            for index, item in enumerate(items):
-                if item.level != level or item.existing is not None:
-                    continue
-                parent_id = ids[item.parent] if item.parent is not None else None
-                release_id = release_ids[item.release]
-                values = item.values
-                batch.append(
-                    (
-                        index,
-                        WorkItem(
-                            release_id=release_id,
-                            parent_id=parent_id,
-                            kind=item.kind,
-                            key=item.key,
-                            name=values.get("name", item.name),
-                            duration=values.get("duration", 0) if item.kind == "task" else 0,
-                            not_before=values.get("not_before") if item.kind != "phase" else None,
-                            owner=values.get("owner", ""),
-                            status=values.get("status", "not_started"),
-                            percent_complete=values.get("percent_complete", 0),
-                            actual_start=values.get("actual_start"),
-                            actual_finish=values.get("actual_finish"),
-                            notes=values.get("notes", ""),
-                            position=place(release_id, parent_id),
-                        ),
-                    )
-                )
-                if len(batch) >= CHUNK:
-                    written = _flush(session, batch, ids, created, written, tick)
-                    batch = []
-            written = _flush(session, batch, ids, created, written, tick)
+        rows: list[dict[str, Any]] = []
+        for index, item in enumerate(items):
+            if item.existing is not None:
+                continue
+            ids[index] = next_id
+            created.append(next_id)
+            parent_id = ids[item.parent] if item.parent is not None else None
+            release_id = release_ids[item.release]
+            values = item.values
+            rows.append(
+                {
+                    "id": next_id,
+                    "release_id": release_id,
+                    "parent_id": parent_id,
+                    "kind": item.kind,
+                    "key": item.key,
+                    "name": values.get("name", item.name),
+                    "duration": values.get("duration", 0) if item.kind == "task" else 0,
+                    "not_before": values.get("not_before") if item.kind != "phase" else None,
+                    "owner": values.get("owner", ""),
+                    "component_id": None,
+                    "status": values.get("status", "not_started"),
+                    "percent_complete": values.get("percent_complete", 0),
+                    "actual_start": values.get("actual_start"),
+                    "actual_finish": values.get("actual_finish"),
+                    "position": place(release_id, parent_id),
+                    "notes": values.get("notes", ""),
+                }
+            )
+            next_id += 1
+            if len(rows) >= CHUNK:
+                audit.insert_created(session, WorkItem, rows)
+                rows = []
+                tick(len(created), "Writing items")
+        audit.insert_created(session, WorkItem, rows)
+        tick(len(created), "Writing items")
         changed: dict[int, dict[str, Any]] = {}
         for index, item in enumerate(items):
             if item.existing is None:
@@ -997,10 +1005,10 @@ def _writer(
                 for name, value in new_values.items():
                     setattr(row, name, value)
             if index % CHUNK == 0:
-                tick(written, "Updating items")
-        links_added: list[Dependency] = []
+                tick(len(created), "Updating items")
         links_removed: list[dict[str, Any]] = []
         links_changed: dict[int, tuple[str, int]] = {}
+        new_links: list[tuple[int, int, LinkSpec]] = []
         for index, item in enumerate(items):
             if item.links is None:
                 continue
@@ -1022,22 +1030,35 @@ def _writer(
                         stored = session.get_one(Dependency, link_id)
                         links_changed[link_id] = (link.type, link.lag)
                         stored.type, stored.lag = spec_.type, spec_.lag
-            for pred_id, spec in wanted.items():
-                dependency = Dependency(
-                    predecessor_id=pred_id, successor_id=succ_id, type=spec.type, lag=spec.lag
-                )
-                session.add(dependency)
-                links_added.append(dependency)
-            if len(links_added) % CHUNK == 0:
-                session.flush()
-                tick(written, "Linking items")
-        session.flush()
+            new_links.extend((pred_id, succ_id, spec) for pred_id, spec in wanted.items())
+        next_id = _next_id(session, Dependency)
+        links_added = range(next_id, next_id + len(new_links))
+        for start in range(0, len(new_links), CHUNK):
+            audit.insert_created(
+                session,
+                Dependency,
+                [
+                    {
+                        "id": link_id,
+                        "predecessor_id": pred_id,
+                        "successor_id": succ_id,
+                        "type": spec.type,
+                        "lag": spec.lag,
+                    }
+                    for link_id, (pred_id, succ_id, spec) in zip(
+                        links_added[start : start + CHUNK],
+                        new_links[start : start + CHUNK],
+                        strict=True,
+                    )
+                ],
+            )
+            tick(len(created), "Linking items")
         tick(total, "Saving")
         return ImportDone(
             tuple(created),
             tuple(created_releases),
             changed,
-            tuple(d.id for d in links_added),
+            tuple(links_added),
             tuple(links_removed),
             links_changed,
             report.summary(),
@@ -1046,24 +1067,10 @@ def _writer(
     return action
 
 
-def _flush(
-    session: Session,
-    batch: list[tuple[int, WorkItem]],
-    ids: list[int | None],
-    created: list[int],
-    written: int,
-    tick: Callable[[int, str], None],
-) -> int:
-    if not batch:
-        return written
-    session.add_all(row for _index, row in batch)
-    session.flush()
-    for index, row in batch:
-        ids[index] = row.id
-        created.append(row.id)
-    written += len(batch)
-    tick(written, "Writing items")
-    return written
+def _next_id(session: Session, model: type[WorkItem] | type[Dependency]) -> int:
+    """The first id above every row of `model` (the caller holds the write lock)."""
+    highest = session.execute(select(func.max(model.id))).scalar_one_or_none()
+    return (highest or 0) + 1
 
 
 def undo(plan: Plan, done: ImportDone) -> None:
