@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Table, and_, event, insert, inspect, or_, select, text
+from sqlalchemy import Connection, Date, Table, and_, event, inspect, or_, select, text
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapper, Session, object_session, sessionmaker
 
@@ -61,12 +61,21 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
+def _iso(value: Any) -> str:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not a value the audit trail records")
+
+
+# The encoder calls _iso only for the dates: the text is that of dumping _jsonable values, at
+# a fraction of the cost per event (an import writes 100,000 events).
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso)
+
+
 def dump(values: dict[str, Any] | None) -> str | None:
     if values is None:
         return None
-    return json.dumps(
-        {k: _jsonable(v) for k, v in values.items()}, sort_keys=True, ensure_ascii=False
-    )
+    return _ENCODER.encode(values)
 
 
 def event_hash(
@@ -144,10 +153,20 @@ def _before_delete(_mapper: Mapper[Any], _conn: Connection, target: Base) -> Non
     _queue(target, "delete", row_values(target), None)
 
 
+# (action, entity, id, subject id, before, after): one change waiting for its event.
+Pending = tuple[str, str, int, Any, dict[str, Any] | None, dict[str, Any] | None]
+
+
 def _after_flush(session: Session, _context: object) -> None:
     pending = session.info.pop(_PENDING, None)
-    if not pending:
-        return
+    if pending:
+        _append(session, pending)
+
+
+def _append(session: Session, pending: Sequence[Pending]) -> None:
+    """Chain events for `pending` onto the trail's head and insert them in one executemany;
+    the changes join what the unit of work announces. The ORM's flushes and bulk inserts
+    both come here, so their events cannot differ in form."""
     conn = session.connection()
     head = (
         conn.execute(
@@ -180,10 +199,57 @@ def _after_flush(session: Session, _context: object) -> None:
             }
         )
         head = digest
-    conn.execute(insert(AUDIT_TABLE), rows)
+    _insert_many(session, AUDIT_TABLE, rows)
     session.info.setdefault(CHANGES, []).extend(
         (action, entity, entity_id) for action, entity, entity_id, *_ in pending
     )
+
+
+def insert_created(session: Session, model: type[Base], rows: Sequence[dict[str, Any]]) -> None:
+    """Insert new rows of an audited model with one executemany, and their "create" events
+    with another: the events, their chain and the notice are what an ORM flush of the same
+    rows would write, without an object and a mapper event per row (100,000 imported items).
+
+    Each row gives every audited column, its id included (the caller numbers new rows), with
+    the values as the ORM would hold them after a flush (defaults filled in).
+    """
+    if not session.info.get(AUDITED) or not audited_rows(model):
+        raise ValueError(f"{model.__name__} rows are not audited in this session")
+    if not rows:
+        return
+    columns = audited_columns(inspect(model))
+    entity = model.__tablename__
+    subject_field = getattr(model, "__audit_subject__", None)
+    pending: list[Pending] = []
+    for row in rows:
+        after = {column: row[column] for column in columns}
+        subject = after[subject_field] if subject_field else None
+        pending.append(("create", entity, after["id"], subject, None, after))
+    _insert_many(session, model.__table__, rows)  # type: ignore[arg-type]
+    _append(session, pending)
+
+
+def _insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """One DB-API executemany of `rows` (every row the same keys): a third of what a Core
+    insert spends per row on binding values, which shows at 100,000 rows. Dates go in as the
+    ISO text SQLite keeps (what the Date type would write)."""
+    names = list(rows[0])
+    dates = [n for n, name in enumerate(names) if isinstance(table.c[name].type, Date)]
+    values: list[Any] = []
+    for row in rows:
+        record = [row[name] for name in names]
+        for n in dates:
+            if record[n] is not None:
+                record[n] = record[n].isoformat()
+        values.append(record)
+    marks = ", ".join("?" for _ in names)
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
+    driver = session.connection().connection.driver_connection
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.executemany(sql, values)
+    finally:
+        cursor.close()
 
 
 def _after_rollback(session: Session) -> None:

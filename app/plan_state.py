@@ -376,49 +376,65 @@ class PlanState:
         return staged
 
     def _refuse_cycles(self, staged: _Staged) -> None:
-        """A new or changed link may not close a loop: search from its successor for its
-        predecessor in the graph as it will be after the action."""
+        """No new or changed link may close a loop in the graph as it will be after the
+        action; one pass over what lies downstream of the links, however many there are (an
+        import adds 100,000 at once, and a search per link is quadratic on long chains).
+
+        A loop through a new link passes through its successor, so only the nodes reachable
+        from the new links' successors can hold one. Kahn's algorithm peels off every node of
+        them not on a loop (nor downstream of one); strongly connected components of what
+        is left say which loops close through a new link. Loops made outside Gantry that no
+        new link touches do not refuse the action (the plan marks them, see `problems`)."""
         if not staged.links:
             return
         gone = staged.gone_links | staged.links.keys()
-        overlay: dict[int, list[int]] = {}
+        added: dict[int, list[int]] = {}
         for link in staged.links.values():
-            pred = link.predecessor_id
-            if pred not in overlay:
-                overlay[pred] = [
-                    self.links[i].successor_id for i in self.succs.get(pred, ()) if i not in gone
-                ]
-            overlay[pred].append(link.successor_id)
+            added.setdefault(link.predecessor_id, []).append(link.successor_id)
+        following: dict[int, list[int]] = {}
+        pending = [link.successor_id for link in staged.links.values()]
+        while pending:
+            node = pending.pop()
+            if node in following:
+                continue
+            out = [self.links[i].successor_id for i in self.succs.get(node, ()) if i not in gone]
+            out.extend(added.get(node, ()))
+            following[node] = out
+            pending.extend(n for n in out if n not in following)
+        waiting = dict.fromkeys(following, 0)
+        for out in following.values():
+            for node in out:
+                waiting[node] += 1
+        ready = [node for node, count in waiting.items() if count == 0]
+        while ready:
+            for node in following[ready.pop()]:
+                waiting[node] -= 1
+                if waiting[node] == 0:
+                    ready.append(node)
+        stuck = {node for node, count in waiting.items() if count}
+        if not stuck:
+            return
+        # Only the refusal path pays for networkx.
+        import networkx as nx
 
-        def successors(node: int) -> list[int]:
-            known = overlay.get(node)
-            if known is not None:
-                return known
-            return [self.links[i].successor_id for i in self.succs.get(node, ())]
-
-        def key(item_id: int) -> str:
-            record = staged.items.get(item_id) or self.items.get(item_id)
-            return record.key if record else f"#{item_id}"
-
-        for link in staged.links.values():
+        graph: nx.DiGraph[int] = nx.DiGraph()
+        graph.add_edges_from((u, v) for u in stuck for v in following[u] if v in stuck)
+        component: dict[int, int] = {}
+        for number, members in enumerate(nx.strongly_connected_components(graph)):
+            component.update(dict.fromkeys(members, number))
+        for link in sorted(staged.links.values()):
             start, goal = link.successor_id, link.predecessor_id
-            came_from: dict[int, int] = {start: start}
-            frontier = [start]
-            while frontier and goal not in came_from:
-                following = []
-                for node in frontier:
-                    for succ in successors(node):
-                        if succ not in came_from:
-                            came_from[succ] = node
-                            following.append(succ)
-                frontier = following
-            if goal in came_from:
-                # Read from the item being linked: it leads back to its new predecessor.
-                path = [goal]
-                while path[-1] != start:
-                    path.append(came_from[path[-1]])
-                loop = [*reversed(path), start]
-                raise ValidationError(f"Dependency cycle: {' -> '.join(key(i) for i in loop)}")
+            if start not in stuck or component.get(start) != component.get(goal):
+                continue
+            # Read from the item being linked: it leads back to its new predecessor.
+            loop = [*nx.shortest_path(graph, start, goal), start]
+            raise ValidationError(
+                f"Dependency cycle: {' -> '.join(self._key(staged, i) for i in loop)}"
+            )
+
+    def _key(self, staged: _Staged, item_id: int) -> str:
+        record = staged.items.get(item_id) or self.items.get(item_id)
+        return record.key if record else f"#{item_id}"
 
     def apply(self, staged: _Staged) -> ChangeNotice:
         """Bring the state in step with a committed action; returns the notice to announce,

@@ -1,5 +1,6 @@
-"""File › Import…: a wizard over app.spreadsheet (file, sheet, columns, preview, report) that
-commits on a worker thread with a progress dialog; the import is one undo step."""
+"""File › Import…: a wizard over app.spreadsheet (file, sheet, columns, preview, report). The
+preview of the whole sheet and the commit run on a worker thread with a progress dialog and
+Cancel; the import is one undo step."""
 
 from __future__ import annotations
 
@@ -28,7 +29,14 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from app.errors import GantryError
-from app.spreadsheet.importer import ImportDone, ImportOptions, ImportPlan, prepare, write
+from app.spreadsheet.importer import (
+    ImportCancelled,
+    ImportDone,
+    ImportOptions,
+    ImportPlan,
+    prepare,
+    write,
+)
 from app.spreadsheet.mapping import ColumnMap, field_choices
 from app.spreadsheet.reading import Source
 from app.spreadsheet.values import DateOrder, cell_text
@@ -61,6 +69,7 @@ class ImportWizard(QWizard):
     """The pages share the wizard's choices; each page asks app/ and shows its answer."""
 
     imported = Signal(str)  # the summary, once the import is committed
+    previewed = Signal()  # the whole sheet's preview is ready (or could not be made)
 
     def __init__(self, editor: PlanEditor, path: Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -106,13 +115,61 @@ class ImportWizard(QWizard):
     def path(self) -> Path:
         return Path(self.file_page.path.text().strip())
 
-    def run_prepare(self, limit: int | None) -> ImportPlan | None:
+    def run_prepare(self, limit: int) -> ImportPlan | None:
+        """The first `limit` rows prepared at once, for the sheet and mapping pages."""
         try:
             with busy_cursor():
                 return prepare(self.editor.plan, self.path(), self.import_options(), limit=limit)
         except GantryError as exc:
             self.editor.report("Cannot import", str(exc))
             return None
+
+    # -- the preview of the whole sheet --------------------------------------------------
+
+    def start_preview(self) -> None:
+        """Prepare every row on a worker thread (a 100,000-row sheet takes seconds), with a
+        progress dialog and Cancel; `previewed` follows. The dialog is window-modal, so the
+        plan state the worker reads is not edited meanwhile."""
+        self.prepared = None
+        self._open_progress("Reading the sheet…")
+        path, options = self.path(), self.import_options()
+        threading.Thread(
+            target=self._preview, args=(path, options), name="import-preview", daemon=True
+        ).start()
+
+    def _preview(self, path: Path, options: ImportOptions) -> None:
+        """On the worker thread: read and check the whole sheet; the answer goes back to the
+        GUI thread."""
+        try:
+            prepared = prepare(
+                self.editor.plan,
+                path,
+                options,
+                lambda done, total, what: self._gui.post(lambda: self._step(done, total, what)),
+                self._cancel.is_set,
+            )
+        except ImportCancelled:
+            self._gui.post(self._preview_cancelled)
+            return
+        except GantryError as exc:
+            message = str(exc)
+            self._gui.post(lambda: self._previewed(None, message))
+            return
+        self._gui.post(lambda: self._previewed(prepared, ""))
+
+    def _previewed(self, prepared: ImportPlan | None, message: str) -> None:
+        self._close_progress()
+        self.prepared = prepared
+        if message:
+            self.editor.report("Cannot import", message)
+        self.preview_page.show_prepared()
+        self.previewed.emit()
+
+    def _preview_cancelled(self) -> None:
+        self._close_progress()
+        self._cancel.clear()
+        self.back()
+        self.previewed.emit()
 
     # -- the commit ----------------------------------------------------------------------
 
@@ -121,12 +178,7 @@ class ImportWizard(QWizard):
         prepared = self.prepared
         if prepared is None or not prepared.report.ok or self._progress is not None:
             return
-        total = len(prepared.items)
-        self._progress = QProgressDialog("Importing…", "Cancel", 0, max(total, 1), self)
-        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress.setMinimumDuration(0)
-        self._progress.canceled.connect(self._cancel.set)
-        self._progress.show()
+        self._open_progress("Importing…")
         threading.Thread(target=self._write, args=(prepared,), name="import", daemon=True).start()
 
     def _write(self, prepared: ImportPlan) -> None:
@@ -136,7 +188,7 @@ class ImportWizard(QWizard):
             written = write(
                 self.editor.plan,
                 prepared,
-                lambda done, _total, what: self._gui.post(lambda: self._step(done, what)),
+                lambda done, total, what: self._gui.post(lambda: self._step(done, total, what)),
                 self._cancel.is_set,
             )
         except GantryError as exc:
@@ -145,10 +197,22 @@ class ImportWizard(QWizard):
             return
         self._gui.post(lambda: self._written(prepared, written))
 
-    def _step(self, done: int, what: str) -> None:
+    def _open_progress(self, label: str) -> None:
+        self._progress = QProgressDialog(label, "Cancel", 0, 0, self)
+        self._progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress.setMinimumDuration(0)
+        # Reaching the last row is not the end (checking follows): only we close it.
+        self._progress.setAutoReset(False)
+        self._progress.setAutoClose(False)
+        self._progress.canceled.connect(self._cancel.set)
+        self._progress.show()
+
+    def _step(self, done: int, total: int, what: str) -> None:
+        """Progress from a worker; a total of 0 (rows still being counted) shows a busy bar."""
         if self._progress is not None:
             self._progress.setLabelText(f"{what}…")
-            self._progress.setValue(min(done, self._progress.maximum()))
+            self._progress.setMaximum(total)
+            self._progress.setValue(min(done, total))
 
     def _written(self, prepared: ImportPlan, written: Written[ImportDone]) -> None:
         self.done_ = written.finish()
@@ -364,8 +428,13 @@ class PreviewPage(QWizardPage):
 
     @override
     def initializePage(self) -> None:
-        prepared = self._wizard.prepared = self._wizard.run_prepare(limit=None)
         self.table.setRowCount(0)
+        self.counts.setText("Reading the sheet…")
+        self._wizard.start_preview()
+
+    def show_prepared(self) -> None:
+        """The whole sheet's preview, once the worker has prepared it."""
+        prepared = self._wizard.prepared
         if prepared is None:
             self.counts.setText("The sheet could not be read.")
             return

@@ -398,6 +398,26 @@ RELEASE_NOTES = SheetSpec(
     ),
 )
 
+PLAN = SheetSpec(
+    "Plan",
+    "plan_settings",
+    (
+        _text("key", "Key", 16.0),
+        _text("setting", "Setting", 22.0),
+        _text("value", "Value", 40.0),
+    ),
+)
+# The settings the Plan sheet carries: the plan's own, never what Gantry records (created).
+PLAN_SETTINGS = (
+    "name",
+    "description",
+    "key_prefix",
+    "work_week",
+    "holiday_country",
+    "holiday_subdivision",
+    "holiday_years",
+)
+
 # In the order the workbook holds them; the Timeline sheet follows.
 SHEETS: tuple[SheetSpec, ...] = (
     RELEASES,
@@ -414,6 +434,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     CALENDAR,
     COMPONENTS,
     RELEASE_NOTES,
+    PLAN,
 )
 TIMELINE_TITLE = "Timeline"
 

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session, aliased
 from app.errors import ValidationError
 from app.plan import Plan
 from app.plan_data import ReleaseRow
+from app.plan_settings import SETTING_FIELDS, PlanSettings, encode
 from app.spreadsheet import columns as cols
 from app.spreadsheet.columns import SheetSpec
 from app.spreadsheet.timeline_sheet import TimelineData, timeline_data, write_timeline
@@ -165,6 +166,7 @@ def workbook_data(plan: Plan, release: str | None, today: dt.date) -> WorkbookDa
         SheetRows(cols.WORK_ITEMS, item_rows),
         SheetRows(cols.DEPENDENCIES, link_rows),
         *tables,
+        SheetRows(cols.PLAN, plan_rows(state.settings)),
     ]
     windows = plan.calendar.rows()
     timeline = timeline_data(
@@ -176,6 +178,14 @@ def workbook_data(plan: Plan, release: str | None, today: dt.date) -> WorkbookDa
         today=today,
     )
     return WorkbookData(state.settings.name or plan.path.stem, chosen, sheets, timeline)
+
+
+def plan_rows(settings: PlanSettings) -> list[Row]:
+    """The Plan sheet: a row per setting a plan carries over (key, label, value as stored)."""
+    return [
+        (key, SETTING_FIELDS[key].label, encode(key, settings.values[key]))
+        for key in cols.PLAN_SETTINGS
+    ]
 
 
 class _TableReader:

@@ -10,21 +10,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import audit
 from app.errors import GantryError, ValidationError
 from app.links import LinkSpec, parse_predecessors
 from app.plan import Plan
+from app.plan_settings import read_settings, write_setting
 from app.releases import RELEASE_FIELDS
 from app.schedule_runs import ScheduleJob, compute
 from app.scheduling import ReleaseBounds, ScheduleItem, ScheduleLink, WorkCalendar
+from app.spreadsheet import columns as cols
 from app.spreadsheet.header import LOOK_AHEAD, find_header
 from app.spreadsheet.mapping import ColumnMap, map_columns
+from app.spreadsheet.own_workbook import OwnSheets, is_own_workbook, read_own_sheets
 from app.spreadsheet.reading import Cell, Source
 from app.spreadsheet.report import FieldChange, ImportReport, Moved, Problem, RowOutcome
 from app.spreadsheet.values import (
     DateOrder,
     cell_text,
+    column_letter,
     date_evidence,
     indentation,
     is_ambiguous,
@@ -38,7 +44,7 @@ from app.spreadsheet.values import (
 )
 from app.unit_of_work import Written
 from app.work_items import WORK_ITEM_FIELDS
-from models import Dependency, Release, WorkItem
+from models import CalendarEntry, Dependency, Environment, Release, WorkItem
 
 Progress = Callable[[int, int, str], None]  # done, total (0: not known yet), what
 Cancelled = Callable[[], bool]
@@ -104,6 +110,7 @@ class ImportPlan:
     items: list[SheetItem] = field(default_factory=list)
     releases: dict[str, int | None] = field(default_factory=dict)  # name -> id (None: new)
     release_starts: dict[str, dt.date | None] = field(default_factory=dict)
+    own: OwnSheets | None = None  # the other sheets of Gantry's own workbook
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,6 +124,9 @@ class ImportDone:
     links_removed: tuple[Mapping[str, Any], ...]  # the removed rows' values
     links_changed: Mapping[int, tuple[str, int]]  # link id -> old (type, lag)
     summary: str
+    created_environments: tuple[int, ...] = ()
+    created_calendar: tuple[int, ...] = ()
+    old_settings: Mapping[str, Any] = field(default_factory=dict)  # key -> value before
 
 
 # -- prepare ------------------------------------------------------------------------------
@@ -137,6 +147,8 @@ def prepare(
     sheet = source.sheet(options.sheet)
     report = ImportReport(source.describe(), sheet)
     prepared = ImportPlan(report)
+    if is_own_workbook(source, sheet):
+        prepared.own = _own_sheets(plan, source, report)
     rows = source.rows(sheet)
     head: list[tuple[int, list[Cell]]] = []
     for row in rows:
@@ -168,7 +180,7 @@ def prepare(
             )
         )
         return prepared
-    reader = _Reader(plan, sheet, columns, options, report)
+    reader = _Reader(plan, sheet, columns, options, report, prepared.own)
 
     def data_rows() -> Iterable[tuple[int, list[Cell]]]:
         yield from (r for r in head if r[0] > header.row)
@@ -193,15 +205,6 @@ def prepare(
     return prepared
 
 
-def _letter(column: int) -> str:
-    letters = ""
-    n = column + 1
-    while n:
-        n, rest = divmod(n - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
 class _Reader:
     """Turns data rows into SheetItems, collecting problems as it goes."""
 
@@ -212,8 +215,10 @@ class _Reader:
         columns: ColumnMap,
         options: ImportOptions,
         report: ImportReport,
+        own: OwnSheets | None = None,
     ) -> None:
         self.plan = plan
+        self.own = own
         self.state = plan.state
         self.sheet = sheet
         self.columns = columns
@@ -232,7 +237,7 @@ class _Reader:
 
     def where(self, column: int) -> str:
         header = self.columns.headers[column]
-        return f"{_letter(column)} ({header})" if header else _letter(column)
+        return f"{column_letter(column)} ({header})" if header else column_letter(column)
 
     def problem(
         self,
@@ -425,10 +430,17 @@ class _Reader:
             "",
         )
         texts = []
-        for relation in ("predecessors", "successors"):
-            for n in self.columns.columns(relation):
-                if cell_text(cells[n]):
-                    texts.append((relation, n, cell_text(cells[n])))
+        if self.own is not None and self.own.links is not None:
+            # Gantry's own workbook: the Dependencies sheet holds the links.
+            preds = self.own.links.get(item.sheet_key)
+            if preds:
+                where = self.single.get("predecessors", name_column)
+                texts.append(("predecessors", where, "; ".join(preds)))
+        else:
+            for relation in ("predecessors", "successors"):
+                for n in self.columns.columns(relation):
+                    if cell_text(cells[n]):
+                        texts.append((relation, n, cell_text(cells[n])))
         item.values["_links"] = texts
         return item
 
@@ -482,6 +494,9 @@ class _Reader:
                     self.report.header_row or 1,
                 )
                 return
+        if self.own is not None:
+            for name in self.own.releases:
+                prepared.releases.setdefault(name, by_name.get(name.casefold()))
         for item in prepared.items:
             own = item.release
             if item.parent is not None:
@@ -513,6 +528,8 @@ class _Reader:
                 ]
                 dated = [d for d in starts if d is not None]
                 prepared.release_starts[name] = min(dated) if dated else None
+                if self.own is not None and name in self.own.releases:
+                    prepared.release_starts[name] = self.own.releases[name].get("start_date")
 
     def keys(self, items: list[SheetItem]) -> None:
         state = self.state
@@ -600,7 +617,8 @@ class _Reader:
         return candidate
 
     def links(self, items: list[SheetItem]) -> None:
-        if not (self.columns.has("predecessors") or self.columns.has("successors")):
+        linked = self.columns.has("predecessors") or self.columns.has("successors")
+        if not linked and (self.own is None or self.own.links is None):
             return
         state = self.state
         by_key: dict[str, int] = {}
@@ -802,8 +820,12 @@ class _Reader:
             for name, release_id in prepared.releases.items()
             if release_id is None
         ]
+        holidays, workdays = job.holidays, job.workdays
+        if self.own is not None:
+            holidays = holidays | _holidays(self.own.calendar)
+            workdays = self.own.settings.get("work_week", workdays)
         outcome = compute(
-            ScheduleJob(list(inputs.values()), links, releases, job.holidays, job.workdays), None
+            ScheduleJob(list(inputs.values()), links, releases, holidays, workdays), None
         )
         sheet_keys = {item.key for item in prepared.items}
         rows_by_key = {item.key: item.row for item in prepared.items}
@@ -818,7 +840,7 @@ class _Reader:
             if outcome.error and not outcome.cycles:
                 self.report.problems.append(Problem(outcome.error, sheet=self.sheet))
             return
-        calendar = WorkCalendar(job.holidays, job.workdays)
+        calendar = WorkCalendar(holidays, workdays)
         for index, item in enumerate(prepared.items):
             if item.kind == "phase":
                 continue
@@ -922,15 +944,17 @@ def _writer(
         for name, release_id in prepared.releases.items():
             if release_id is None:
                 position += 1
-                release = Release(
-                    name=name, start_date=prepared.release_starts.get(name), position=position
-                )
+                values = {"start_date": prepared.release_starts.get(name), "name": name}
+                if prepared.own is not None:
+                    values.update(prepared.own.releases.get(name, {}))
+                release = Release(**values, position=position)
                 session.add(release)
                 session.flush()
                 release_ids[name] = release.id
                 created_releases.append(release.id)
             else:
                 release_ids[name] = release_id
+        own = _write_own(session, prepared.own) if prepared.own is not None else _NOTHING_OWN
         ids: list[int | None] = [item.existing for item in items]
         next_position: dict[tuple[int, int | None], int] = {}
 
@@ -944,41 +968,47 @@ def _writer(
             next_position[key] += 1
             return next_position[key] - 1
 
+        # New rows are numbered here, inside the transaction that holds the write lock, so
+        # they need no read back; a parent row always comes before its children in the
+        # sheet, so inserting in sheet order satisfies the parent's foreign key.
+        next_id = _next_id(session, WorkItem)
         created: list[int] = []
-        written = 0
-        for level in sorted({i.level for i in items}):
-            batch: list[tuple[int, WorkItem]] = []
-            for index, item in enumerate(items):
-                if item.level != level or item.existing is not None:
-                    continue
-                parent_id = ids[item.parent] if item.parent is not None else None
-                release_id = release_ids[item.release]
-                values = item.values
-                batch.append(
-                    (
-                        index,
-                        WorkItem(
-                            release_id=release_id,
-                            parent_id=parent_id,
-                            kind=item.kind,
-                            key=item.key,
-                            name=values.get("name", item.name),
-                            duration=values.get("duration", 0) if item.kind == "task" else 0,
-                            not_before=values.get("not_before") if item.kind != "phase" else None,
-                            owner=values.get("owner", ""),
-                            status=values.get("status", "not_started"),
-                            percent_complete=values.get("percent_complete", 0),
-                            actual_start=values.get("actual_start"),
-                            actual_finish=values.get("actual_finish"),
-                            notes=values.get("notes", ""),
-                            position=place(release_id, parent_id),
-                        ),
-                    )
-                )
-                if len(batch) >= CHUNK:
-                    written = _flush(session, batch, ids, created, written, tick)
-                    batch = []
-            written = _flush(session, batch, ids, created, written, tick)
+        rows: list[dict[str, Any]] = []
+        for index, item in enumerate(items):
+            if item.existing is not None:
+                continue
+            ids[index] = next_id
+            created.append(next_id)
+            parent_id = ids[item.parent] if item.parent is not None else None
+            release_id = release_ids[item.release]
+            values = item.values
+            rows.append(
+                {
+                    "id": next_id,
+                    "release_id": release_id,
+                    "parent_id": parent_id,
+                    "kind": item.kind,
+                    "key": item.key,
+                    "name": values.get("name", item.name),
+                    "duration": values.get("duration", 0) if item.kind == "task" else 0,
+                    "not_before": values.get("not_before") if item.kind != "phase" else None,
+                    "owner": values.get("owner", ""),
+                    "component_id": None,
+                    "status": values.get("status", "not_started"),
+                    "percent_complete": values.get("percent_complete", 0),
+                    "actual_start": values.get("actual_start"),
+                    "actual_finish": values.get("actual_finish"),
+                    "position": place(release_id, parent_id),
+                    "notes": values.get("notes", ""),
+                }
+            )
+            next_id += 1
+            if len(rows) >= CHUNK:
+                audit.insert_created(session, WorkItem, rows)
+                rows = []
+                tick(len(created), "Writing items")
+        audit.insert_created(session, WorkItem, rows)
+        tick(len(created), "Writing items")
         changed: dict[int, dict[str, Any]] = {}
         for index, item in enumerate(items):
             if item.existing is None:
@@ -997,10 +1027,10 @@ def _writer(
                 for name, value in new_values.items():
                     setattr(row, name, value)
             if index % CHUNK == 0:
-                tick(written, "Updating items")
-        links_added: list[Dependency] = []
+                tick(len(created), "Updating items")
         links_removed: list[dict[str, Any]] = []
         links_changed: dict[int, tuple[str, int]] = {}
+        new_links: list[tuple[int, int, LinkSpec]] = []
         for index, item in enumerate(items):
             if item.links is None:
                 continue
@@ -1022,48 +1052,150 @@ def _writer(
                         stored = session.get_one(Dependency, link_id)
                         links_changed[link_id] = (link.type, link.lag)
                         stored.type, stored.lag = spec_.type, spec_.lag
-            for pred_id, spec in wanted.items():
-                dependency = Dependency(
-                    predecessor_id=pred_id, successor_id=succ_id, type=spec.type, lag=spec.lag
-                )
-                session.add(dependency)
-                links_added.append(dependency)
-            if len(links_added) % CHUNK == 0:
-                session.flush()
-                tick(written, "Linking items")
-        session.flush()
+            new_links.extend((pred_id, succ_id, spec) for pred_id, spec in wanted.items())
+        next_id = _next_id(session, Dependency)
+        links_added = range(next_id, next_id + len(new_links))
+        for start in range(0, len(new_links), CHUNK):
+            audit.insert_created(
+                session,
+                Dependency,
+                [
+                    {
+                        "id": link_id,
+                        "predecessor_id": pred_id,
+                        "successor_id": succ_id,
+                        "type": spec.type,
+                        "lag": spec.lag,
+                    }
+                    for link_id, (pred_id, succ_id, spec) in zip(
+                        links_added[start : start + CHUNK],
+                        new_links[start : start + CHUNK],
+                        strict=True,
+                    )
+                ],
+            )
+            tick(len(created), "Linking items")
         tick(total, "Saving")
         return ImportDone(
             tuple(created),
             tuple(created_releases),
             changed,
-            tuple(d.id for d in links_added),
+            tuple(links_added),
             tuple(links_removed),
             links_changed,
             report.summary(),
+            *own,
         )
 
     return action
 
 
-def _flush(
-    session: Session,
-    batch: list[tuple[int, WorkItem]],
-    ids: list[int | None],
-    created: list[int],
-    written: int,
-    tick: Callable[[int, str], None],
-) -> int:
-    if not batch:
-        return written
-    session.add_all(row for _index, row in batch)
+def _next_id(session: Session, model: type[WorkItem] | type[Dependency]) -> int:
+    """The first id above every row of `model` (the caller holds the write lock)."""
+    highest = session.execute(select(func.max(model.id))).scalar_one_or_none()
+    return (highest or 0) + 1
+
+
+# What _write_own made: environments, calendar entries, the settings it replaced.
+OwnWritten = tuple[tuple[int, ...], tuple[int, ...], dict[str, Any]]
+_NOTHING_OWN: OwnWritten = ((), (), {})
+
+
+def _own_sheets(plan: Plan, source: Source, report: ImportReport) -> OwnSheets:
+    """Read the other sheets of Gantry's own workbook and check them against the plan: an
+    environment a calendar entry names must exist; the Plan sheet's settings are taken only
+    into a plan without releases (a plan's settings are its own)."""
+    own = read_own_sheets(source, report)
+    with plan.store.read() as session:
+        known = set(session.scalars(select(Environment.name)))
+    known.update(e["name"] for e in own.environments)
+    for entry in own.calendar:
+        name = entry.get("environment")
+        if name and name not in known:
+            report.problems.append(
+                Problem(
+                    f"the environment '{name}' is neither in the Environments sheet nor in the "
+                    "plan",
+                    sheet=cols.CALENDAR.title,
+                    value=name,
+                )
+            )
+    if own.settings and plan.state.releases:
+        report.notes.append(
+            "The Plan sheet's settings are left out: the plan has settings of its own."
+        )
+        own.settings = {}
+    return own
+
+
+def _holidays(entries: Iterable[Mapping[str, Any]]) -> frozenset[dt.date]:
+    """The days off that plan-wide holiday entries give (what the scheduler reads)."""
+    days: set[dt.date] = set()
+    for entry in entries:
+        if entry["kind"] != "holiday" or entry.get("environment"):
+            continue
+        day, end = entry["start_date"], entry["end_date"]
+        while day <= end:
+            days.add(day)
+            day += dt.timedelta(days=1)
+    return frozenset(days)
+
+
+def _write_own(session: Session, own: OwnSheets) -> OwnWritten:
+    """The Plan sheet's settings, then the environments and calendar entries the plan does
+    not have yet (the same kind, name, days and environment)."""
+    old = read_settings(session)
+    old_settings = {key: old.values[key] for key in own.settings}
+    for key, value in own.settings.items():
+        write_setting(session, key, value)
+    environments = {
+        name: environment_id
+        for name, environment_id in session.execute(select(Environment.name, Environment.id))
+    }
+    created_environments = []
+    for values in own.environments:
+        if values["name"] in environments:
+            continue
+        environment = Environment(**values)
+        session.add(environment)
+        session.flush()
+        environments[environment.name] = environment.id
+        created_environments.append(environment.id)
+    present: set[tuple[Any, ...]] = set(
+        session.execute(
+            select(
+                CalendarEntry.kind,
+                CalendarEntry.name,
+                CalendarEntry.start_date,
+                CalendarEntry.end_date,
+                CalendarEntry.environment_id,
+            )
+        ).tuples()
+    )
+    entries = []
+    for values in own.calendar:
+        name = values.get("environment")
+        row = (
+            values["kind"],
+            values["name"],
+            values["start_date"],
+            values["end_date"],
+            environments[name] if name else None,
+        )
+        if row not in present:
+            present.add(row)
+            entries.append(
+                CalendarEntry(
+                    kind=row[0],
+                    name=row[1],
+                    start_date=row[2],
+                    end_date=row[3],
+                    environment_id=row[4],
+                )
+            )
+    session.add_all(entries)
     session.flush()
-    for index, row in batch:
-        ids[index] = row.id
-        created.append(row.id)
-    written += len(batch)
-    tick(written, "Writing items")
-    return written
+    return tuple(created_environments), tuple(e.id for e in entries), old_settings
 
 
 def undo(plan: Plan, done: ImportDone) -> None:
@@ -1092,5 +1224,11 @@ def undo(plan: Plan, done: ImportDone) -> None:
         session.flush()
         for release_id in done.created_releases:
             session.delete(session.get_one(Release, release_id))
+        for entry_id in done.created_calendar:
+            session.delete(session.get_one(CalendarEntry, entry_id))
+        for environment_id in done.created_environments:
+            session.delete(session.get_one(Environment, environment_id))
+        for key, value in done.old_settings.items():
+            write_setting(session, key, value)
 
     plan.uow.run("Undo import", action)

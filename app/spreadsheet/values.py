@@ -310,3 +310,13 @@ def levels_from_indents(indents: Iterable[int]) -> list[int]:
             stack.append(width)
         levels.append(len(stack) - 1)
     return levels
+
+
+def column_letter(column: int) -> str:
+    """A sheet column's letters as a spreadsheet shows them (0 -> A, 26 -> AA)."""
+    letters = ""
+    n = column + 1
+    while n:
+        n, rest = divmod(n - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters

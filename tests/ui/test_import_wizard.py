@@ -31,6 +31,13 @@ def _next(qtbot, wizard: ImportWizard, name: str) -> None:  # type: ignore[no-un
     qtbot.wait(1)
 
 
+def _to_preview(qtbot, wizard: ImportWizard, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Next from the mapping page: the whole sheet is prepared on a worker thread."""
+    _shot(wizard, name)
+    with qtbot.waitSignal(wizard.previewed, timeout=20000):
+        wizard.button(QWizard.WizardButton.NextButton).click()
+
+
 @pytest.fixture
 def opened(window: MainWindow, open_in: OpenIn, tmp_path: Path) -> MainWindow:
     path = tmp_path / "p.gantry"
@@ -48,7 +55,7 @@ def test_jira_csv_end_to_end_with_undo(qtbot, opened: MainWindow, tmp_path: Path
     _next(qtbot, wizard, "jira-2-sheet")
     combos = wizard.mapping_page._combos  # noqa: SLF001
     assert combos[0].currentData() == "name" and combos[10].currentData() == "start"
-    _next(qtbot, wizard, "jira-3-mapping")
+    _to_preview(qtbot, wizard, "jira-3-mapping")
     assert wizard.preview_page.counts.text() == "Rows: 3 new, 0 changed, 0 unchanged."
     _next(qtbot, wizard, "jira-4-preview")
     assert "Release 'Payments 2.0' will be created." in wizard.report_page.text.toPlainText()
@@ -76,7 +83,7 @@ def test_ms_project_workbook_and_a_problem_cell(qtbot, opened: MainWindow, tmp_p
     _next(qtbot, wizard, "msp-2-sheet")
     wizard.mapping_page.release.setText("R1")
     wizard.mapping_page.refresh()
-    _next(qtbot, wizard, "msp-3-mapping")
+    _to_preview(qtbot, wizard, "msp-3-mapping")
     assert wizard.preview_page.counts.text() == "Rows: 5 new, 0 changed, 0 unchanged."
     _next(qtbot, wizard, "msp-4-preview")
     _shot(wizard, "msp-5-report")
@@ -93,7 +100,7 @@ def test_ms_project_workbook_and_a_problem_cell(qtbot, opened: MainWindow, tmp_p
     cell = wizard.mapping_page.table.item(1, 1)
     assert cell.text() == "someday" and "is not a date" in cell.toolTip()
     _shot(wizard, "bad-3-mapping")
-    _next(qtbot, wizard, "bad-3")
+    _to_preview(qtbot, wizard, "bad-3")
     assert not wizard.preview_page.isComplete()
     assert "1 problem(s)" in wizard.preview_page.counts.text()
     wizard.reject()
@@ -105,10 +112,36 @@ def test_cancel_writes_nothing(qtbot, opened: MainWindow, tmp_path: Path) -> Non
     wizard = window.import_wizard(write_csv(tmp_path / "many.csv", rows))
     assert wizard is not None and window.plan is not None
     wizard.mapping_page.release.setText("R1")
-    for _ in range(4):
+    for _ in range(2):
         wizard.button(QWizard.WizardButton.NextButton).click()
+    _to_preview(qtbot, wizard, "many-3")
+    wizard.button(QWizard.WizardButton.NextButton).click()
     wizard._cancel.set()  # noqa: SLF001  # as the progress dialog's Cancel button does
     wizard.accept()
     qtbot.waitUntil(lambda: wizard._progress is None, timeout=20000)  # noqa: SLF001
     assert "cancelled; nothing was written" in wizard.report_page.text.toPlainText()
     assert len(window.plan.state.items) == 5 and window.undo_stack.count() == 0
+
+
+def test_the_preview_is_prepared_off_the_gui_thread_and_can_be_cancelled(  # type: ignore[no-untyped-def]
+    qtbot, opened: MainWindow, tmp_path: Path
+) -> None:
+    window = opened
+    rows = [("Name", "Duration")] + [(f"T{n}", "1") for n in range(6000)]
+    wizard = window.import_wizard(write_csv(tmp_path / "many.csv", rows))
+    assert wizard is not None
+    wizard.mapping_page.release.setText("R1")
+    for _ in range(2):
+        wizard.button(QWizard.WizardButton.NextButton).click()
+    assert wizard.currentPage() is wizard.mapping_page
+    # Cancel pressed before the worker reaches its first check: it stops there.
+    wizard._cancel.set()  # noqa: SLF001  # as the progress dialog's Cancel button does
+    with qtbot.waitSignal(wizard.previewed, timeout=20000):
+        wizard.button(QWizard.WizardButton.NextButton).click()
+        assert wizard._progress is not None  # noqa: SLF001  # shown while the worker reads
+    assert wizard.currentPage() is wizard.mapping_page and wizard.prepared is None
+    assert not wizard._cancel.is_set() and wizard._progress is None  # noqa: SLF001
+    _to_preview(qtbot, wizard, "many-again")
+    assert wizard.preview_page.counts.text() == "Rows: 6,000 new, 0 changed, 0 unchanged."
+    assert wizard.preview_page.isComplete()
+    wizard.reject()

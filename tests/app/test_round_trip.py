@@ -1,0 +1,119 @@
+"""Gantry's own workbook read back: exporting a plan and importing the workbook into an empty
+plan gives the same plan back (releases, items, links, calendar, settings and the schedule)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.demo.plan import build_demo
+from app.demo.synthetic import build_synthetic
+from app.plan import Plan
+from app.spreadsheet.columns import PLAN_SETTINGS
+from app.spreadsheet.export import export_workbook
+from app.spreadsheet.importer import commit, prepare, undo
+from app.store import PlanStore
+from tests.app.plan_compare import assert_same_plan, plan_snapshot
+from tests.fixed_dates import DEMO_TODAY
+
+
+def _settings(plan: Plan) -> dict[str, object]:
+    return {key: plan.state.settings.values[key] for key in PLAN_SETTINGS}
+
+
+def _schedule(plan: Plan) -> dict[str, tuple[object, ...]]:
+    return {r.key: (r.start, r.finish, r.total_slack) for r in plan.work_items.rows()}
+
+
+def _round_trip(original: Path, folder: Path) -> tuple[Path, Path]:
+    """Export `original`, import the workbook into a new plan; both plans compared."""
+    book, copy = folder / "plan.xlsx", folder / "copy.gantry"
+    plan = Plan.open(original, read_only=True)
+    try:
+        export_workbook(plan, book, None, DEMO_TODAY)
+        settings, schedule = _settings(plan), _schedule(plan)
+    finally:
+        plan.close()
+    imported = Plan.open(copy, create=True)
+    try:
+        prepared = prepare(imported, book)
+        assert prepared.report.ok, prepared.report.lines()[:5]
+        assert not prepared.report.moved, "the sheet's dates are the plan's"
+        commit(imported, prepared)
+        assert _settings(imported) == settings
+        assert _schedule(imported) == schedule
+    finally:
+        imported.close()
+    assert_same_plan(original, copy)
+    return book, copy
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("demo") / "demo.gantry"
+    with PlanStore.open(path, create=True) as store:
+        build_demo(store, DEMO_TODAY)
+    return path
+
+
+def test_the_demo_plan_comes_back_the_same(demo: Path, tmp_path: Path) -> None:
+    _book, copy = _round_trip(demo, tmp_path)
+    snapshot = plan_snapshot(copy)
+    assert any(identity[4] for identity in snapshot["calendar_entries"]), (
+        "environment windows came back with their environments"
+    )
+
+
+def test_a_generated_10k_plan_comes_back_the_same(tmp_path: Path) -> None:
+    original = tmp_path / "big.gantry"
+    with PlanStore.open(original, create=True) as store:
+        build_synthetic(store, 10_000)
+    _round_trip(original, tmp_path)
+
+
+def test_importing_the_workbook_again_changes_nothing_and_undo_takes_it_back(
+    demo: Path, tmp_path: Path
+) -> None:
+    book, copy = _round_trip(demo, tmp_path)
+    before = plan_snapshot(copy)
+    plan = Plan.open(copy)
+    try:
+        again = prepare(plan, book)
+        assert {row.state for row in again.report.rows} == {"unchanged"}
+        commit(plan, again)
+    finally:
+        plan.close()
+    assert plan_snapshot(copy) == before
+    # Into an empty plan, undo takes back everything the workbook brought.
+    fresh = Plan.open(tmp_path / "fresh.gantry", create=True)
+    try:
+        empty = _settings(fresh)
+        done = commit(fresh, prepare(fresh, book))
+        undo(fresh, done)
+        assert _settings(fresh) == empty
+        assert not fresh.state.items and not fresh.state.releases
+        assert fresh.calendar.rows() == []
+    finally:
+        fresh.close()
+
+
+def test_settings_of_a_plan_with_releases_stay_its_own(demo: Path, tmp_path: Path) -> None:
+    book = tmp_path / "demo.xlsx"
+    plan = Plan.open(demo, read_only=True)
+    try:
+        export_workbook(plan, book, None, DEMO_TODAY)
+    finally:
+        plan.close()
+    other = Plan.open(tmp_path / "other.gantry", create=True)
+    try:
+        other.releases.create(name="Existing")
+        own = _settings(other)
+        prepared = prepare(other, book)
+        assert any("Plan sheet" in note for note in prepared.report.notes)
+        commit(other, prepared)
+        assert _settings(other) == own
+        names = [r.name for r in other.releases.rows()]
+        assert names == ["Existing", "Atlas 3.4", "Atlas 3.5", "Atlas 3.6"]
+    finally:
+        other.close()
