@@ -4,6 +4,11 @@ The chart's `TimeScale` maps days to x in units of `COLUMN` per sheet column (on
 day, or a week when the span is long), `frame` gives the bars, `background` the days off,
 holidays, windows and markers, and `tier` the two-tier header; this module only turns those
 shapes into filled cells, so the sheet and the printed chart agree on every day.
+
+What lies down a whole column (days off, holidays, windows, today) is the column's style;
+the rows hold only the cells that carry something (a bar, a mark, a release's target edge),
+and cells that look alike are one shared cell, so a 100,000-row Timeline costs about what
+openpyxl takes to write its cells at all.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -193,9 +198,6 @@ def write_timeline(book: Workbook, data: TimelineData, progress: Progress | None
         return
     grid = _Grid.over(data.first, data.last)
     _label_widths(sheet)
-    chars = WEEK_CHARS if grid.by_week else DAY_CHARS
-    for column in range(grid.columns):
-        parts(sheet).column_dimensions[get_column_letter(labels + column + 1)].width = chars
     sheet.freeze_panes = f"{get_column_letter(labels + 1)}{HEADER_ROWS + 1}"
     plan_wide = background(
         grid.scale,
@@ -215,6 +217,9 @@ def write_timeline(book: Workbook, data: TimelineData, progress: Progress | None
         ),
         None,
     )
+    columns = _Columns(sheet, grid, shading, today)
+    # Column styles reach below the last row; the printout ends with the plan.
+    sheet.print_area = f"A1:{get_column_letter(labels + grid.columns)}{HEADER_ROWS + data.rows}"
     for row in _header_rows(sheet, grid, plan_wide.bands, today):
         sheet.append(row)
     done = 0
@@ -230,14 +235,14 @@ def write_timeline(book: Workbook, data: TimelineData, progress: Progress | None
         target = next(
             (grid.end_column(m.x) - 1 for m in marks if m.kind is MarkerKind.TARGET), None
         )
-        edges = _Edges(today, target)
-        sheet.append(_release_row(sheet, grid, release, marks, shading, edges))
+        edges = columns.edges(target)
+        sheet.append(_release_row(sheet, grid, release, marks, columns, edges))
         rows = RowsSnapshot(outline, ())
         bars = {
             bar.row: bar for bar in frame(rows, range(len(rows)), grid.scale, RowMetrics()).bars
         }
         for index, item in enumerate(outline):
-            sheet.append(_item_row(sheet, grid, item, bars.get(index), shading, edges))
+            sheet.append(_item_row(sheet, grid, item, bars.get(index), columns, edges))
         done += 1 + len(outline)
         if progress is not None:
             progress(done, data.rows)
@@ -330,40 +335,106 @@ class _Edges:
     today: int | None
     target: int | None
 
-    def border(self, column: int) -> Border | None:
+    def border(self, column: int) -> _BorderKey | None:
         if column == self.today:
-            return Border(left=_TODAY, right=_TODAY)
+            return "today"
         if column == self.target:
-            return Border(right=_TARGET)
+            return "target"
         return None
 
 
-def _chart_cells(
-    sheet: WriteOnlyWorksheet, grid: _Grid, shading: Sequence[Band | None], edges: _Edges
-) -> list[Any]:
-    """A body row's chart columns before any bar: shaded days and windows, marked columns."""
-    cells: list[Any] = [None] * grid.columns
-    for column, band in enumerate(shading):
-        border = edges.border(column)
-        if band is None and border is None:
-            continue
-        cell = WriteOnlyCell(sheet)
-        if band is not None:
-            cell.fill = _BAND_FILLS[band.kind]
-        if border is not None:
-            cell.border = border
-        cells[column] = cell
-    for marked in (edges.today, edges.target):
-        if marked is not None and cells[marked] is None:
-            cell = WriteOnlyCell(sheet)
-            cell.border = edges.border(marked) or Border()
-            cells[marked] = cell
-    return cells
+_FillKey = BandKind | tuple[BarKind, bool, bool]
+_FontKey = Literal["milestone", "critical", "mark"]
+_BorderKey = Literal["today", "target"]
+_FILLS: dict[_FillKey, PatternFill] = dict([*_BAND_FILLS.items(), *_BAR_FILLS.items()])
+_FONTS: dict[_FontKey, Font] = {
+    "milestone": _MILESTONE_FONTS[False],
+    "critical": _MILESTONE_FONTS[True],
+    "mark": _MARK_FONT,
+}
+_BORDERS: dict[_BorderKey, Border] = {
+    "today": Border(left=_TODAY, right=_TODAY),
+    "target": Border(right=_TARGET),
+}
 
 
-def _styled(sheet: WriteOnlyWorksheet, existing: Cell | None) -> Cell:
-    """The cell a chart column already has (shaded or marked), or a new one to style."""
-    return existing if existing is not None else WriteOnlyCell(sheet)
+@dataclass(frozen=True, slots=True)
+class _Look:
+    """What one chart cell shows: its text, fill, font and edge (None: the column's own)."""
+
+    value: str | None
+    fill: _FillKey | None
+    font: _FontKey | None
+    border: _BorderKey | None
+
+
+class _Columns:
+    """The chart columns of a sheet: their shading and today edges, and the cells drawn on them.
+
+    Shading and the today edges are column styles, so the rows hold only the cells that carry
+    a bar, a mark or a release's target edge. A cell written in a styled column hides the
+    column's style, so each drawn cell repeats it (a bar over a freeze keeps the bar's fill,
+    a milestone in it keeps the freeze's). Drawn cells look alike row after row, so there is
+    one cell per look: a write-only sheet writes each appended row out before `append`
+    returns, so the same cell can stand in many places without openpyxl building a style for
+    every one of them.
+    """
+
+    def __init__(
+        self,
+        sheet: WriteOnlyWorksheet,
+        grid: _Grid,
+        shading: Sequence[Band | None],
+        today: int | None,
+    ) -> None:
+        self._sheet = sheet
+        self._shade: list[_FillKey | None] = [None if b is None else b.kind for b in shading]
+        self._today = today
+        self._cells: dict[_Look, Cell] = {}
+        dimensions = parts(sheet).column_dimensions
+        chars = WEEK_CHARS if grid.by_week else DAY_CHARS
+        for column in range(grid.columns):
+            dimension = dimensions[get_column_letter(len(LABELS) + column + 1)]
+            dimension.width = chars
+            shade = self._shade[column]
+            if shade is not None:
+                dimension.fill = _FILLS[shade]
+            if column == today:
+                dimension.border = _BORDERS["today"]
+
+    def edges(self, target: int | None) -> _Edges:
+        return _Edges(self._today, target)
+
+    def row(
+        self,
+        edges: _Edges,
+        fills: dict[int, _FillKey],
+        texts: dict[int, tuple[str, _FontKey]],
+    ) -> list[Any]:
+        """A row's chart columns: the cells drawn on it, None where the column shows through."""
+        drawn = fills.keys() | texts.keys()
+        if edges.target is not None and edges.target != edges.today:
+            drawn.add(edges.target)  # the target's edge is not a column style: it is per release
+        cells: list[Any] = [None] * (max(drawn) + 1 if drawn else 0)
+        for column in drawn:
+            value, font = texts.get(column, (None, None))
+            fill = fills.get(column, self._shade[column])
+            cells[column] = self._cell(_Look(value, fill, font, edges.border(column)))
+        return cells
+
+    def _cell(self, look: _Look) -> Cell:
+        cell = self._cells.get(look)
+        if cell is None:
+            cell = WriteOnlyCell(self._sheet, value=look.value)
+            if look.fill is not None:
+                cell.fill = _FILLS[look.fill]
+            if look.font is not None:
+                cell.font = _FONTS[look.font]
+                cell.alignment = _CENTRE
+            if look.border is not None:
+                cell.border = _BORDERS[look.border]
+            self._cells[look] = cell
+        return cell
 
 
 def _release_row(
@@ -371,7 +442,7 @@ def _release_row(
     grid: _Grid,
     release: ReleaseRow,
     marks: Iterable[Any],
-    shading: Sequence[Band | None],
+    columns: _Columns,
     edges: _Edges,
 ) -> list[Any]:
     version = f" ({release.version})" if release.version else ""
@@ -385,7 +456,7 @@ def _release_row(
     for cell in labels:
         cell.font = _RELEASE_FONT
         cell.fill = _RELEASE_FILL
-    chart = _chart_cells(sheet, grid, shading, edges)
+    texts: dict[int, tuple[str, _FontKey]] = {}
     for mark in marks:
         text = RELEASE_MARKS.get(mark.kind)
         # A release starts at the left edge of its day; the other dates end at the right.
@@ -395,12 +466,9 @@ def _release_row(
             column = grid.end_column(mark.x) - 1
         if text is None or not 0 <= column < grid.columns:
             continue
-        cell = _styled(sheet, chart[column])
-        cell.value = text if cell.value is None else f"{cell.value}/{text}"
-        cell.font = _MARK_FONT
-        cell.alignment = _CENTRE
-        chart[column] = cell
-    return labels + chart
+        before = texts.get(column)
+        texts[column] = (text if before is None else f"{before[0]}/{text}", "mark")
+    return labels + columns.row(edges, {}, texts)
 
 
 _INDENTS: dict[int, Alignment] = {}
@@ -417,33 +485,36 @@ def _item_row(
     grid: _Grid,
     item: ItemRow,
     bar: Bar | None,
-    shading: Sequence[Band | None],
+    columns: _Columns,
     edges: _Edges,
 ) -> list[Any]:
-    name = styled_text(sheet, item.name)
-    if item.depth:
-        name.alignment = _indent(item.depth)
-    if item.kind == "phase":
-        name.font = _RELEASE_FONT
-    chart = _chart_cells(sheet, grid, shading, edges)
+    name: Any = text_cell(sheet, item.name)
+    if item.depth or item.kind == "phase":
+        name = styled_text(sheet, item.name)
+        if item.depth:
+            name.alignment = _indent(item.depth)
+        if item.kind == "phase":
+            name.font = _RELEASE_FONT
+    fills: dict[int, _FillKey] = {}
+    texts: dict[int, tuple[str, _FontKey]] = {}
     if bar is not None:
-        _draw_bar(sheet, grid, bar, chart)
+        _draw_bar(grid, bar, fills, texts)
+    chart = columns.row(edges, fills, texts)
     return [text_cell(sheet, item.key), name, item.start, item.finish, *chart]
 
 
-def _draw_bar(sheet: WriteOnlyWorksheet, grid: _Grid, bar: Bar, chart: list[Any]) -> None:
+def _draw_bar(
+    grid: _Grid,
+    bar: Bar,
+    fills: dict[int, _FillKey],
+    texts: dict[int, tuple[str, _FontKey]],
+) -> None:
     if bar.kind is BarKind.MILESTONE:
         # The diamond sits in the middle of the day it shows on.
         column = grid.first_column(bar.x0)
         if 0 <= column < grid.columns:
-            cell = _styled(sheet, chart[column])
-            cell.value = MILESTONE_MARK
-            cell.font = _MILESTONE_FONTS[bar.critical]
-            cell.alignment = _CENTRE
-            chart[column] = cell
+            texts[column] = (MILESTONE_MARK, "critical" if bar.critical else "milestone")
         return
     for column in range(grid.first_column(bar.x0), grid.end_column(bar.x1)):
         done = bar.kind is BarKind.TASK and (column + 0.5) * COLUMN <= bar.progress_x
-        cell = _styled(sheet, chart[column])
-        cell.fill = _BAR_FILLS[(bar.kind, bar.critical, done)]
-        chart[column] = cell
+        fills[column] = (bar.kind, bar.critical, done)

@@ -12,6 +12,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.cell.cell import Cell
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.cli import run
@@ -243,18 +246,24 @@ def test_timeline_draws_bars_milestones_days_off_and_today(tmp_path: Path) -> No
     def column(day: dt.date) -> int:
         return len(LABELS) + 1 + (day - first).days
 
-    def colour(key: str, day: dt.date) -> str:
-        return str(sheet.cell(rows[key], column(day)).fill.fgColor.rgb)[2:].upper()
+    def shown(key: str, day: dt.date) -> Cell | ColumnDimension:
+        """Where the look of a chart cell comes from: its own style, else its column's."""
+        cell = sheet.cell(rows[key], column(day))
+        return cell if cell.has_style else sheet.column_dimensions[get_column_letter(column(day))]
 
+    def colour(key: str, day: dt.date) -> str:
+        return str(shown(key, day).fill.fgColor.rgb)[2:].upper()
+
+    days = [first + dt.timedelta(days=d) for d in range(sheet.max_column - len(LABELS))]
     bar_colours = {c[1:].upper() for c in (palette.TASK, palette.CRITICAL, palette.TASK_PROGRESS)}
     design = items["A"]
     assert design.start and design.finish
-    drawn = [
-        first + dt.timedelta(days=c - column(first))
-        for c in range(len(LABELS) + 1, sheet.max_column + 1)
-        if str(sheet.cell(rows["A"], c).fill.fgColor.rgb)[2:].upper() in bar_colours
-    ]
+    drawn = [day for day in days if colour("A", day) in bar_colours]
     assert (drawn[0], drawn[-1]) == (design.start, design.finish)
+    # A bar is drawn over the days off it spans (B runs from a Thursday to a Monday).
+    build = items["B"]
+    assert build.start and build.start.weekday() == 3
+    assert colour("B", build.start + dt.timedelta(days=2)) in bar_colours  # its Saturday
     milestone = items["M"]
     assert milestone.finish
     marks = [
@@ -263,12 +272,22 @@ def test_timeline_draws_bars_milestones_days_off_and_today(tmp_path: Path) -> No
         if sheet.cell(rows["M"], c).value == MILESTONE_MARK
     ]
     assert marks == [column(milestone.finish)]
-    assert colour("C", START + dt.timedelta(days=5)) == palette.NONWORKING[1:].upper()  # Saturday
+    saturday = START + dt.timedelta(days=5)
+    assert colour("C", saturday) == palette.NONWORKING[1:].upper()
     assert colour("C", dt.date(2026, 1, 9)) == palette.HOLIDAY[1:].upper()
+    # Days off are shaded by their column's style: the rows hold no cell for them.
+    assert not sheet.cell(rows["C"], column(saturday)).has_style
     assert sheet.cell(3, column(today)).value == "Today"
+    assert shown("A", today).border.left.color.rgb[2:].upper() == palette.TODAY[1:].upper()
+    assert shown("A", today).border.right.color.rgb[2:].upper() == palette.TODAY[1:].upper()
+    # The release's target edge is its own: a cell in each of the release's rows.
+    target = data.timeline.releases[0].target_date
+    assert target is not None
+    assert shown("C", target).border.right.color.rgb[2:].upper() == palette.TARGET[1:].upper()
+    # The column styles reach below the plan; the printout stops at its last row.
     assert (
-        sheet.cell(rows["A"], column(today)).border.left.color.rgb[2:].upper()
-        == palette.TODAY[1:].upper()
+        sheet.print_area
+        == f"'{TIMELINE_TITLE}'!$A$1:${get_column_letter(sheet.max_column)}${sheet.max_row}"
     )
     assert sheet.cell(2, column(START)).value == "5"  # the day tier names the day of the month
 
