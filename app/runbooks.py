@@ -564,6 +564,7 @@ class RunbookService:
                 )
             ):
                 session.delete(link)
+            session.flush()  # the waits go first: nothing tells the ORM they refer to it
             session.delete(record)
             session.flush()
             _shift(session, step.runbook_id, step.position + 1, count, -1)
