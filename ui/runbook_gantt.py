@@ -86,13 +86,18 @@ class RunbookGantt(QWidget):
         painter.setFont(font)
         for minute in range(0, span + 1, step):
             painter.setPen(QPen(GRID))
-            painter.drawLine(int(x(minute)), AXIS - 4, int(x(minute)), self.height())
+            painter.drawLine(int(x(minute)), AXIS - 4, int(x(minute)), event.rect().bottom())
             painter.setPen(TEXT)
             label = f"+{minute // 60}:{minute % 60:02d}" if minute else "T0"
             painter.drawText(
                 QRectF(x(minute) - 30, 2, 60, AXIS - 6), Qt.AlignmentFlag.AlignCenter, label
             )
-        for row, step_row in enumerate(self.steps):
+        exposed = event.rect()
+        first = max(0, (exposed.top() - AXIS) // ROW)
+        last = min(len(self.steps), (exposed.bottom() - AXIS) // ROW + 1)
+        # Only the rows in the exposed strip: a 1,000-step runbook repaints what is seen.
+        for row in range(first, last):
+            step_row = self.steps[row]
             top = AXIS + row * ROW
             times = self.timeline.steps[step_row.id]
             painter.setPen(TEXT)

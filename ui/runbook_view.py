@@ -253,6 +253,9 @@ class RunbookView(QWidget):
         self.comparison_table.setModel(self.comparison)
         self.comparison_table.verticalHeader().hide()
         self.comparison_table.horizontalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.comparison_table.horizontalHeader().setSectionResizeMode(
             0, QHeaderView.ResizeMode.Stretch
         )
         self.lower_tabs = QTabWidget()
@@ -264,6 +267,7 @@ class RunbookView(QWidget):
         upper.addWidget(right)
         upper.setStretchFactor(0, 3)
         upper.setStretchFactor(1, 2)
+        upper.setSizes([900, 600])
         main = QSplitter(Qt.Orientation.Vertical)
         main.addWidget(upper)
         main.addWidget(self.lower_tabs)
@@ -478,15 +482,27 @@ class RunbookView(QWidget):
         self._update_buttons()
 
     def _fit_columns(self) -> None:
+        # Widths from the widest value a column can hold, not ResizeToContents, which
+        # measures every row on each reset (half a second at 1,000 steps).
         header = self.table.horizontalHeader()
-        for column in range(self.model.columnCount()):
-            title = self.model.columns[column][0] == "title"
-            header.setSectionResizeMode(
-                column,
-                QHeaderView.ResizeMode.Stretch
-                if title
-                else QHeaderView.ResizeMode.ResizeToContents,
-            )
+        metrics = self.table.fontMetrics()
+        widest = {
+            "position": "9999",
+            "section": "Data migration",
+            "owner_role": "Release manager",
+            "duration_minutes": "9999",
+            "planned_start": "T0+ 9",
+            "point_of_no_return": "PONR",
+            "started": "Started",
+            "finished": "Finished",
+            "outcome": "skipped",
+        }
+        for column, (name, _label) in enumerate(self.model.columns):
+            if name == "title":
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+            else:
+                header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+                header.resizeSection(column, metrics.horizontalAdvance(widest[name]) + 18)
 
     # -- edit mode ---------------------------------------------------------------------------
 
