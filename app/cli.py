@@ -21,6 +21,7 @@ from app.demo import build_demo, build_synthetic
 from app.errors import GantryError, ValidationError
 from app.plan import Plan
 from app.plan_data import ItemRow
+from app.runbook_report import runbook_report, write_report
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
 from app.spreadsheet.importer import ImportOptions, commit, prepare
 from app.spreadsheet.values import DateOrder
@@ -40,7 +41,6 @@ SCHEDULE_COLUMNS = (
 )
 # Subcommands of the contract that later work brings; until then they say so plainly.
 LATER = {
-    "runbook": "runbook execution",
     "impact": "slip impact analysis",
     "check": "conflict checks",
     "metrics": "release metrics",
@@ -131,10 +131,10 @@ def build_parser() -> argparse.ArgumentParser:
         later.add_argument("--sign", type=Path, metavar="KEY.p12")
         later.add_argument("--meaning")
 
-    run = sub.add_parser("runbook", help="runbook steps (not available yet)")
+    run = sub.add_parser("runbook", help="a release's runbook steps and one run's actuals")
     run.add_argument("plan", type=Path)
     run.add_argument("--release", required=True)
-    run.add_argument("--run", type=int)
+    run.add_argument("--run", type=int, metavar="N", help="show run N's actuals and outcomes")
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     impact = sub.add_parser("impact", help="what a slip moves (not available yet)")
@@ -318,6 +318,16 @@ def _print_table(
         print("  ".join(c.ljust(w) for c, w in zip(shown, widths, strict=True)).rstrip(), file=out)
 
 
+def cmd_runbook(args: argparse.Namespace, out: TextIO) -> int:
+    plan = Plan.open(args.plan, read_only=True, schedule=False)
+    try:
+        report = runbook_report(plan, args.release, args.run)
+    finally:
+        plan.close()
+    write_report(report, out, args.format)
+    return EXIT_OK
+
+
 def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
     with PlanStore.open(args.plan, read_only=True) as store, store.snapshot() as session:
         report = audit.verify(session)
@@ -420,6 +430,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "schedule": cmd_schedule,
     "audit": cmd_audit_verify,
     "export": cmd_export,
+    "runbook": cmd_runbook,
 }
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 

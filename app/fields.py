@@ -27,6 +27,7 @@ class FieldKind(StrEnum):
     WEEKDAYS = "weekdays"  # a set of weekday numbers, 0 = Monday
     REFERENCE = "reference"  # the id of a record of `reference` (a table name), or none
     TIMESTAMP = "timestamp"  # shown only (an ISO date and time)
+    BOOL = "bool"  # a yes/no flag
 
 
 # Why a row's field cannot be edited (None: it can), e.g. "a phase's duration comes from …".
@@ -93,6 +94,8 @@ class Field:
             return ""
         if self.kind == FieldKind.WEEKDAYS:
             return frozenset()
+        if self.kind == FieldKind.BOOL:
+            return False
         return None
 
     def _typed(self, value: Any, where: str) -> Any:
@@ -134,6 +137,10 @@ class Field:
             case FieldKind.REFERENCE:
                 if isinstance(value, bool) or not isinstance(value, int):
                     raise ValidationError(f"{where}{self.noun} must name a record, not {value!r}")
+                return value
+            case FieldKind.BOOL:
+                if not isinstance(value, bool):
+                    raise ValidationError(f"{where}{self.noun} must be yes or no, not {value!r}")
                 return value
             case FieldKind.TIMESTAMP:
                 raise ValidationError(f"{where}{self.noun} is recorded by Gantry")

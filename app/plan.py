@@ -22,6 +22,7 @@ from app.plan_state import PlanState, Progress, StateService
 from app.records import RecordService
 from app.release_train import ReleaseTrain
 from app.releases import ReleaseService
+from app.runbooks import RunbookService
 from app.schedule_runs import Scheduler
 from app.store import PLAN_SUFFIX, PlanStore
 from app.unit_of_work import UnitOfWork
@@ -72,6 +73,7 @@ class Plan:
         self.work_calendar = WorkingCalendarService(self.state, self.uow)
         self.train = ReleaseTrain(self.state, self.uow, self.calendar)
         self.baselines = BaselineService(self.state, self.uow)
+        self.runbooks = RunbookService(self.uow)
 
     @classmethod
     def open(
@@ -191,4 +193,5 @@ class Plan:
         self.train.close()
         self.calendar.close()
         self.baselines.close()
+        self.runbooks.close()
         self.store.close()

@@ -12,7 +12,7 @@ from models.notes import ReleaseNote
 from models.plan import PlanSetting
 from models.release import Release
 from models.risks import Risk
-from models.runbooks import Runbook, RunbookStep
+from models.runbooks import Runbook, RunbookRun, RunbookStep, RunbookStepLink, RunStepExecution
 from models.work import Dependency, WorkItem
 
 __all__ = [
@@ -36,6 +36,9 @@ __all__ = [
     "ReleaseNote",
     "Risk",
     "Runbook",
+    "RunbookRun",
     "RunbookStep",
+    "RunbookStepLink",
+    "RunStepExecution",
     "WorkItem",
 ]

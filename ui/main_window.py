@@ -59,6 +59,7 @@ from ui.properties_panel import PropertiesPanel
 from ui.records_view import CALENDAR_PAGE, RecordsView
 from ui.release_dialog import NewRelease, ReleaseDialog
 from ui.resources import icon
+from ui.runbook_view import RunbookView
 from ui.settings import AppSettings
 from ui.status_bar import PlanStatusBar
 from ui.undo_history import UndoHistory
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         self.train_view.setObjectName("trainView")
         self.tabs.addTab(self.train_view, icon("release"), "Release train")
         self.train_view.release_selected.connect(self.show_release)
+        self.runbook_view = RunbookView(clock=_now)
+        self.runbook_view.setObjectName("runbookView")
+        self.tabs.addTab(self.runbook_view, icon("task"), "Runbook")
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
         # Delete Item acts on the Work items tab only; the records page has its own Delete.
@@ -385,6 +389,8 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.train_view.set_plan(plan, self._events)
+        self.runbook_view.set_plan(plan, self.editor, self._events)
+        self.runbook_view.show_release(first)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -408,6 +414,7 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.train_view.set_plan(None, None)
+        self.runbook_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -590,6 +597,7 @@ class MainWindow(QMainWindow):
     def _navigator_release(self, release_id: int) -> None:
         self.items_view.show_release(release_id)
         self.gantt.show_release(release_id)
+        self.runbook_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
 
@@ -929,3 +937,8 @@ def _current_release(plan: Plan) -> int | None:
             if release.status == status:
                 return release.id
     return releases[0].id if releases else None
+
+
+def _now() -> dt.datetime:
+    """The wall clock in local time, to the second: what a run records as "now"."""
+    return dt.datetime.now().replace(microsecond=0)

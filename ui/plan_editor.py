@@ -31,6 +31,7 @@ from ui.commands import (
     Value,
 )
 from ui.error_report import ErrorReporter
+from ui.runbook_commands import MoveStep, SetDurations
 
 
 class PlanEditor:
@@ -157,6 +158,25 @@ class PlanEditor:
     def delete_baseline(self, baseline_id: int) -> bool:
         command = DeleteBaseline(self.plan.baselines, baseline_id, self.report)
         return self._run(command, "Cannot delete baseline")
+
+    def move_step(self, step_id: int, position: int) -> bool:
+        """Move a runbook step (a drag in the Runbook tab) as one undo step."""
+        command = MoveStep(self.plan.runbooks, step_id, position, self.report)
+        return self._run(command, "Cannot move step")
+
+    def take_rehearsal_durations(self, run_id: int) -> bool:
+        """Make a rehearsal's measured durations the planned ones, as one undo step."""
+        books = self.plan.runbooks
+        try:
+            measured = books.rehearsal_durations(run_id)
+        except GantryError as exc:
+            self.report("Cannot take the durations", str(exc))
+            return False
+        if not measured:
+            return True
+        label = books.run(run_id).label
+        command = SetDurations(books, measured, f"Take the durations of run {label}", self.report)
+        return self._run(command, "Cannot take the durations")
 
 
 def _same(source: FieldSource, field: str, old: Any, new: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from sqlalchemy.orm import Session
 
@@ -18,7 +19,10 @@ from models import (
     ReleaseNote,
     Risk,
     Runbook,
+    RunbookRun,
     RunbookStep,
+    RunbookStepLink,
+    RunStepExecution,
 )
 
 GO_NO_GO: tuple[tuple[str, str], ...] = (
@@ -156,217 +160,306 @@ def write_checklists(session: Session, plan: DemoPlan, releases: Sequence[Releas
         session.add_all(items)
 
 
-# section, title, owner role, minutes, instructions, verification, rollback
-RUNBOOK: tuple[tuple[str, str, str, int, str, str, str], ...] = (
-    (
-        "Preparation",
+class DemoStep(NamedTuple):
+    """One step of the demo runbook; `waits` and `undo` are indexes into RUNBOOK."""
+
+    section: str
+    title: str
+    role: str
+    minutes: int
+    instructions: str
+    verification: str
+    rollback: str
+    waits: tuple[int, ...]
+    undo: int | None = None
+    part: str | None = None
+    point_of_no_return: bool = False
+
+
+RUNBOOK: tuple[DemoStep, ...] = (
+    DemoStep(
+        "preparation",
         "Confirm change request approval",
         "Release manager",
         5,
         "Open the change request and check every approval is recorded as approved.",
         "All approvals show 'approved' with a name and time.",
         "Stop: do not start without an approved change.",
+        (),
     ),
-    (
-        "Preparation",
+    DemoStep(
+        "communication",
         "Announce the maintenance window",
         "Release manager",
         5,
         "Post the start notice on the status page and in #atlas-releases.",
         "Status page shows 'Scheduled maintenance in progress'.",
         "Post a cancellation notice.",
+        (0,),
+        undo=28,
     ),
-    (
-        "Preparation",
+    DemoStep(
+        "preparation",
         "Freeze merges to the release branch",
         "Tech lead",
         5,
         "Enable branch protection 'release-freeze' on release/x.y.",
         "A test push to the branch is rejected.",
         "Remove the branch protection rule.",
+        (0,),
+        undo=27,
     ),
-    (
-        "Preparation",
-        "Take a database snapshot",
-        "SRE",
-        15,
-        "Run `atlasctl db snapshot --all --tag pre-release` and wait for completion.",
-        "Snapshot list shows all 4 databases tagged pre-release, status available.",
-        "None needed; snapshots are kept 14 days.",
-    ),
-    (
-        "Preparation",
+    DemoStep(
+        "preparation",
         "Scale up the worker pool",
         "SRE",
         10,
         "Set the migration worker pool to 12 replicas to speed up backfills.",
         "`kubectl get deploy migration-worker` shows 12/12 ready.",
         "Scale the worker pool back to 4 replicas.",
+        (0,),
     ),
-    (
-        "Preparation",
+    DemoStep(
+        "preparation",
         "Open the release bridge call",
         "Release manager",
         5,
         "Start the bridge and check the SRE, DBA, QA and support leads have joined.",
         "Roll call complete.",
         "",
+        (1, 2, 3),
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "data_migration",
+        "Pre-check: dry-run the migrations on the replica",
+        "DBA",
+        10,
+        "Run `atlasctl migrate --dry-run --batch 1,2 --target replica`.",
+        "The dry run reports no failed statement and no lock wait above 5 s.",
+        "",
+        (4,),
+        part="pre_check",
+    ),
+    DemoStep(
+        "data_migration",
+        "Take a database snapshot",
+        "SRE",
+        15,
+        "Run `atlasctl db snapshot --all --tag pre-release` and wait for completion.",
+        "Snapshot list shows all 4 databases tagged pre-release, status available.",
+        "None needed; snapshots are kept 14 days.",
+        (4,),
+        part="backup",
+    ),
+    DemoStep(
+        "data_migration",
+        "Verify the snapshot restores",
+        "DBA",
+        10,
+        "Restore the snapshot to the scratch instance:\n"
+        "atlasctl db restore --tag pre-release --to scratch\n"
+        "atlasctl db compare scratch primary --tables top12",
+        "Row counts on scratch match the primary for the 12 largest tables.",
+        "",
+        (6,),
+        part="backup_verify",
+    ),
+    DemoStep(
+        "deploy",
         "Enable maintenance mode for admin APIs",
         "SRE",
         2,
         "Run `atlasctl maintenance on --scope admin`.",
         "Admin API returns 503 with the maintenance message; public API still serves.",
         "Run `atlasctl maintenance off --scope admin`.",
+        (5, 7),
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "data_migration",
         "Apply database migrations (batch 1)",
         "DBA",
         15,
         "Run `atlasctl migrate --batch 1` against the primary.",
         "Migration log ends with 'batch 1 complete'; no lock waits above 5 s.",
         "Run `atlasctl migrate --down --batch 1`.",
+        (8,),
+        undo=26,
+        part="migrate",
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "data_migration",
         "Apply database migrations (batch 2)",
         "DBA",
         15,
         "Run `atlasctl migrate --batch 2`; watch replication lag on the dashboard.",
         "Replica lag below 2 s after the batch.",
         "Run `atlasctl migrate --down --batch 2`.",
+        (9,),
+        undo=26,
+        part="migrate",
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "data_migration",
+        "Post-check: schema version and row counts",
+        "DBA",
+        5,
+        "Run `atlasctl db check --expect-schema current`.",
+        "Schema version is the release's; row counts within 0.1% of the pre-check.",
+        "",
+        (10,),
+        part="post_check",
+    ),
+    DemoStep(
+        "deploy",
         "Deploy identity-service",
         "SRE",
         8,
         "Promote the release image with `atlasctl deploy identity-service --canary 10`.",
         "Canary error rate at or below baseline for 5 minutes.",
         "Run `atlasctl rollback identity-service`.",
+        (11,),
+        undo=25,
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "deploy",
         "Deploy data-pipeline",
         "SRE",
         8,
         "Run `atlasctl deploy data-pipeline`.",
         "Ingestion lag back under 30 s.",
         "Run `atlasctl rollback data-pipeline`.",
+        (11,),
+        undo=25,
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "deploy",
         "Deploy billing-service",
         "SRE",
         8,
         "Run `atlasctl deploy billing-service`.",
         "Invoice preview for the test organisation renders.",
         "Run `atlasctl rollback billing-service`.",
+        (11,),
+        undo=25,
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "deploy",
         "Deploy api-gateway",
         "SRE",
         8,
         "Run `atlasctl deploy api-gateway --canary 10`, then promote to 100%.",
         "p95 latency within 10% of last week's.",
         "Run `atlasctl rollback api-gateway`.",
+        (12, 13, 14),
+        undo=25,
     ),
-    (
-        "Deployment",
+    DemoStep(
+        "deploy",
         "Deploy web-app",
         "SRE",
         5,
         "Run `atlasctl deploy web-app` and purge the CDN cache.",
         "The footer shows the new version.",
         "Run `atlasctl rollback web-app` and purge the CDN cache.",
+        (15,),
+        undo=25,
     ),
-    (
-        "Deployment",
-        "Publish the mobile app release",
-        "Tech lead",
-        10,
-        "Release the approved builds in App Store Connect and Google Play (phased 10%).",
-        "Both stores list the new version as available.",
-        "Halt the phased rollout in both stores.",
-    ),
-    (
-        "Deployment",
+    DemoStep(
+        "deploy",
         "Disable maintenance mode",
         "SRE",
         2,
         "Run `atlasctl maintenance off --scope admin`.",
         "Admin API answers 200 on /health.",
         "Re-enable maintenance mode.",
+        (16,),
     ),
-    (
-        "Verification",
+    DemoStep(
+        "verify",
         "Run the production smoke test suite",
         "QA lead",
         15,
         "Start the 'prod-smoke' pipeline and watch it to the end.",
         "All 64 smoke tests pass.",
         "Go to the Rollback section.",
+        (17,),
+        undo=24,
     ),
-    (
-        "Verification",
+    DemoStep(
+        "verify",
         "Sign in with SAML on the pilot tenant",
         "QA lead",
         5,
         "Sign in to the pilot tenant through its identity provider.",
         "Sign-in succeeds and an audit log entry 'user.login.saml' appears.",
         "Disable SSO for the pilot tenant.",
+        (17,),
+        undo=24,
     ),
-    (
-        "Verification",
+    DemoStep(
+        "verify",
         "Check dashboards and alerts",
         "SRE",
         10,
         "Review the release dashboard: error rates, latency, queue depth.",
         "No alert fired; error rate at or below baseline.",
         "Go to the Rollback section.",
+        (17,),
+        undo=24,
     ),
-    (
-        "Verification",
+    DemoStep(
+        "deploy",
+        "Publish the mobile app release",
+        "Tech lead",
+        10,
+        "Release the approved builds in App Store Connect and Google Play (phased 10%).",
+        "Both stores list the new version as available.",
+        "Halt the phased rollout in both stores.",
+        (18, 19, 20),
+        point_of_no_return=True,
+    ),
+    DemoStep(
+        "verify",
         "Confirm with support",
         "Product manager",
         5,
         "Ask the support lead whether any tickets mention the release.",
         "No release-related tickets.",
         "",
+        (21,),
     ),
-    (
-        "Verification",
+    DemoStep(
+        "communication",
         "Close the maintenance window",
         "Release manager",
         5,
         "Post the completion notice on the status page and close the change request.",
         "Status page shows all systems operational.",
         "",
+        (22,),
     ),
-    (
-        "Rollback",
+    DemoStep(
+        "rollback",
         "Decide to roll back",
         "Release manager",
         5,
         "Roll back when verification fails and no fix is possible within 20 minutes.",
         "Decision and reason written in the bridge log.",
         "",
+        (),
     ),
-    (
-        "Rollback",
+    DemoStep(
+        "rollback",
         "Roll back the services",
         "SRE",
         15,
         "Run `atlasctl rollback --release current` (reverse order of deployment).",
         "All services report the previous version.",
         "",
+        (24,),
     ),
-    (
-        "Rollback",
+    DemoStep(
+        "rollback",
         "Revert the database migrations",
         "DBA",
         20,
@@ -374,15 +467,28 @@ RUNBOOK: tuple[tuple[str, str, str, int, str, str, str], ...] = (
         "if a down migration fails.",
         "Schema version equals the pre-release version.",
         "",
+        (25,),
+        part="restore",
     ),
-    (
-        "Rollback",
+    DemoStep(
+        "rollback",
+        "Lift the merge freeze",
+        "Tech lead",
+        2,
+        "Remove the 'release-freeze' branch protection rule on release/x.y.",
+        "A test push to the branch is accepted.",
+        "",
+        (24,),
+    ),
+    DemoStep(
+        "rollback",
         "Announce the rollback",
         "Release manager",
         5,
         "Update the status page and the change request with the outcome.",
         "Change request records 'rolled back' with the reason.",
         "",
+        (26, 27),
     ),
 )
 
@@ -393,6 +499,66 @@ def write_runbooks(
     releases: Sequence[Release],
     environments: dict[str, Environment],
 ) -> None:
+    """Each release's production runbook with its waits and rollback pairs; the shipped
+    one rehearsed and run, the one in flight rehearsed last week and live since this
+    morning (its data migration done, the deployment under way)."""
+    books = [
+        Runbook(
+            release_id=releases[i].id,
+            environment_id=environments["prod"].id,
+            name=f"Atlas {THEMES[i].version} production deployment",
+            planned_start=at_time(plan.prod_day(i), 19),
+        )
+        for i in (0, 1)
+    ]
+    session.add_all(books)
+    session.flush()
+    for index, book in enumerate(books):
+        steps = [
+            RunbookStep(
+                runbook_id=book.id,
+                section=spec.section,
+                position=position,
+                title=spec.title,
+                owner_role=spec.role,
+                duration_minutes=spec.minutes,
+                instructions=spec.instructions,
+                verification=spec.verification,
+                rollback=spec.rollback,
+                point_of_no_return=spec.point_of_no_return,
+                migration_part=spec.part,
+            )
+            for position, spec in enumerate(RUNBOOK)
+        ]
+        session.add_all(steps)
+        session.flush()
+        for step, spec in zip(steps, RUNBOOK, strict=True):
+            if spec.undo is not None:
+                step.rollback_step_id = steps[spec.undo].id
+            session.add_all(
+                RunbookStepLink(step_id=step.id, waits_for_id=steps[w].id) for w in spec.waits
+            )
+        if index == 0:
+            _write_run(session, book, steps, 1, "rehearsal", at_time(plan.staging_day(0), 18))
+            _write_run(session, book, steps, 2, "live", at_time(plan.prod_day(0), 19))
+        else:
+            rehearsal = at_time(plan.today - dt.timedelta(days=7), 18)
+            _write_run(session, book, steps, 1, "rehearsal", rehearsal)
+            _write_run(session, book, steps, 2, "live", at_time(plan.today, 6), reached=12)
+
+
+def _write_run(
+    session: Session,
+    book: Runbook,
+    steps: Sequence[RunbookStep],
+    number: int,
+    kind: str,
+    start: dt.datetime,
+    reached: int | None = None,
+) -> None:
+    """A run of the forward steps: each starts when what it waits for has finished and takes
+    its planned minutes give or take a few (a rehearsal's migrations run long); with
+    `reached`, the run is still going and that step has started but not finished."""
     people = {
         "Release manager": TEAM["rm"],
         "Tech lead": TEAM["tl"],
@@ -401,51 +567,37 @@ def write_runbooks(
         "QA lead": TEAM["qa"],
         "Product manager": TEAM["pm"],
     }
-    books = [
-        Runbook(
-            release_id=releases[i].id,
-            environment_id=environments["prod"].id,
-            name=f"Atlas {THEMES[i].version} production deployment",
-        )
-        for i in (0, 1)
-    ]
-    session.add_all(books)
+    run = RunbookRun(
+        runbook_id=book.id,
+        number=number,
+        kind=kind,
+        status="running" if reached is not None else "completed",
+        started_at=start,
+        started_by=TEAM["rm"],
+    )
+    session.add(run)
     session.flush()
-    clock = at_time(plan.prod_day(0), 19)
-    for position, (
-        section,
-        title,
-        role,
-        minutes,
-        instructions,
-        verification,
-        rollback,
-    ) in enumerate(RUNBOOK):
-        is_rollback = section == "Rollback"
-        for book in books:
-            step = RunbookStep(
-                runbook_id=book.id,
-                section=section,
-                position=position,
-                title=title,
-                owner_role=role,
-                duration_minutes=minutes,
-                instructions=instructions,
-                verification=verification,
-                rollback=rollback,
-                is_rollback=is_rollback,
+    finished: dict[int, dt.datetime] = {}
+    for position, (step, spec) in enumerate(zip(steps, RUNBOOK, strict=True)):
+        if spec.section == "rollback" or (reached is not None and position > reached):
+            continue
+        begin = max([start, *(finished[w] for w in spec.waits)])
+        extra = 4 if kind == "rehearsal" and spec.part == "migrate" else position % 3 - 1
+        end = begin + dt.timedelta(minutes=max(1, spec.minutes + extra))
+        running = position == reached
+        session.add(
+            RunStepExecution(
+                run_id=run.id,
+                step_id=step.id,
+                started_at=begin,
+                finished_at=None if running else end,
+                outcome="pending" if running else "done",
+                executed_by=people[spec.role],
             )
-            if book is books[0]:
-                # The shipped release's run: every step done in order, no rollback needed.
-                if is_rollback:
-                    step.outcome = "skipped"
-                else:
-                    step.started_at = clock
-                    clock += dt.timedelta(minutes=minutes + (3 if position % 4 == 1 else 0))
-                    step.finished_at = clock
-                    step.executed_by = people[role]
-                    step.outcome = "done"
-            session.add(step)
+        )
+        finished[position] = end
+    if reached is None:
+        run.ended_at = max(finished.values())
 
 
 def write_changes(

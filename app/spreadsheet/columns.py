@@ -21,7 +21,7 @@ from models.checklists import CHECK_STATUSES, CHECKLIST_KINDS
 from models.environments import DEPLOYMENT_OUTCOMES, ENVIRONMENT_TIERS
 from models.notes import NOTE_CATEGORIES
 from models.risks import RISK_STATUSES
-from models.runbooks import STEP_OUTCOMES
+from models.runbooks import MIGRATION_PARTS, STEP_SECTIONS
 from models.work import LINK_TYPES
 
 Choices = tuple[tuple[str, str], ...]
@@ -258,7 +258,7 @@ RUNBOOK_STEPS = SheetSpec(
         _RELEASE,
         _text("runbook", "Runbook", 24.0),
         _ref("environment", "Environment", "The environment's name"),
-        _text("section", "Section", 16.0),
+        _choice("section", "Section", STEP_SECTIONS),
         Column("position", "Position", CellKind.INT, width=9.0),
         _text("title", "Title", 36.0),
         _text("owner_role", "Owner role", 16.0),
@@ -266,11 +266,10 @@ RUNBOOK_STEPS = SheetSpec(
         _text("instructions", "Instructions", 40.0),
         _text("verification", "Verification", 30.0),
         _text("rollback", "Rollback", 30.0),
-        Column("is_rollback", "Rollback step", CellKind.BOOL, width=10.0),
-        Column("started_at", "Started at", CellKind.DATETIME, width=_WHEN),
-        Column("finished_at", "Finished at", CellKind.DATETIME, width=_WHEN),
-        _text("executed_by", "Executed by", 16.0),
-        _choice("outcome", "Outcome", STEP_OUTCOMES),
+        Column("start_offset", "Not before T0+ (minutes)", CellKind.INT, width=10.0),
+        _text("start_clock", "Not before (clock)", 10.0),
+        Column("point_of_no_return", "Point of no return", CellKind.BOOL, width=10.0),
+        _choice("migration_part", "Migration part", MIGRATION_PARTS),
     ),
 )
 

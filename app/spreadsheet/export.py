@@ -278,11 +278,10 @@ class _TableReader:
                 RunbookStep.instructions,
                 RunbookStep.verification,
                 RunbookStep.rollback,
-                RunbookStep.is_rollback,
-                RunbookStep.started_at,
-                RunbookStep.finished_at,
-                RunbookStep.executed_by,
-                RunbookStep.outcome,
+                RunbookStep.start_offset,
+                RunbookStep.start_clock,
+                RunbookStep.point_of_no_return,
+                RunbookStep.migration_part,
             )
             .select_from(Runbook)
             .join(Release, Runbook.release_id == Release.id)

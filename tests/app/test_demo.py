@@ -33,6 +33,7 @@ from models import (
     ReleaseNote,
     Risk,
     Runbook,
+    RunbookRun,
     RunbookStep,
     WorkItem,
 )
@@ -195,14 +196,20 @@ def test_demo_operations_data(demo_path: Path) -> None:
             .where(RunbookStep.runbook_id == book.id)
             .order_by(RunbookStep.position)
         ).all()
-        assert len(steps) == 25
-        assert [s.section for s in steps if s.is_rollback] == ["Rollback"] * 4
+        assert len(steps) == 29
         assert {s.section for s in steps} == {
-            "Preparation",
-            "Deployment",
-            "Verification",
-            "Rollback",
+            "preparation",
+            "communication",
+            "data_migration",
+            "deploy",
+            "verify",
+            "rollback",
         }
+        runs = session.scalars(select(RunbookRun).where(RunbookRun.runbook_id == book.id)).all()
+        assert [(r.kind, r.status) for r in runs] == [
+            ("rehearsal", "completed"),
+            ("live", "running"),
+        ]
         assert all(s.owner_role and s.instructions and s.duration_minutes for s in steps)
 
         outcomes = Counter(session.scalars(select(Deployment.outcome)))

@@ -354,3 +354,75 @@ def test_a_new_plan_is_created_through_every_revision(tmp_path: Path) -> None:
         with store.read() as session:
             revision = session.scalar(text("SELECT version_num FROM alembic_version"))
         assert revision == "t_rebuild_work_items"
+
+
+def _runbook_rows() -> list[tuple[str, dict[str, Any], str | None]]:
+    """ROWS plus a runbook whose steps hold actuals, as Gantry 0004 kept them."""
+    steps = [
+        (1, "Preparation", "Snapshot", False, "2026-01-05 19:00:00.000000", "done", "sre"),
+        (2, "Deployment", "Deploy", False, "2026-01-05 19:15:00.000000", "done", "sre"),
+        (3, "Cutover", "Switch DNS", False, None, "skipped", ""),
+        (4, "Rollback", "Roll back", True, None, "pending", ""),
+    ]
+    return [
+        *ROWS,
+        ("runbooks", {"id": 1, "release_id": 1, "environment_id": None, "name": "Night"}, None),
+        *(
+            (
+                "runbook_steps",
+                {
+                    "id": step_id,
+                    "runbook_id": 1,
+                    "section": section,
+                    "position": step_id - 1,
+                    "title": title,
+                    "owner_role": "SRE",
+                    "duration_minutes": 10,
+                    "instructions": "do it",
+                    "verification": "",
+                    "rollback": "",
+                    "is_rollback": is_rollback,
+                    "started_at": started,
+                    "finished_at": (
+                        started.replace(":00:00", ":12:00").replace(":15:00", ":31:00")
+                        if started
+                        else None
+                    ),
+                    "executed_by": who,
+                    "outcome": outcome,
+                },
+                None,
+            )
+            for step_id, section, title, is_rollback, started, outcome, who in steps
+        ),
+    ]
+
+
+def test_runbook_actuals_written_at_0004_become_a_live_run(tmp_path: Path) -> None:
+    """Revision 0006: the steps' actuals become live run 1, sections map, the trail verifies."""
+    path = tmp_path / "old.gantry"
+    plan_at(path, "0004", _runbook_rows())
+
+    plan = Plan.open(path, actor="bob")
+    try:
+        books = plan.runbooks
+        (book,) = books.runbooks(1)
+        assert not book.is_template and book.planned_start is None
+        steps = books.steps(book.id)
+        assert [s.section for s in steps] == ["preparation", "deploy", "preparation", "rollback"]
+        assert steps[2].instructions == "Section before schema 0006: Cutover\ndo it"
+        (run,) = books.runs(book.id)
+        assert (run.number, run.kind, run.status, run.started_by) == (1, "live", "running", "sre")
+        assert run.started_at == dt.datetime(2026, 1, 5, 19, 0)
+        executions = books.executions(run.id)
+        assert sorted(executions) == [1, 2, 3]  # the pending rollback step has no record
+        assert executions[2].minutes == 16 and executions[3].outcome == "skipped"
+        report = plan.verify_audit()
+        assert report.ok, report.problems
+        books.update(steps[0].id, "duration_minutes", 20)  # the upgraded plan edits as any other
+        books.end_run(run.id, dt.datetime(2026, 1, 5, 20, 0))
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+    columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(runbook_steps)")}
+    assert not {"started_at", "finished_at", "executed_by", "outcome", "is_rollback"} & columns
