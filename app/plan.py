@@ -13,6 +13,7 @@ from typing import Any
 from app import audit
 from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
+from app.checklists import ChecklistService
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
 from app.links import LinkSpec
@@ -72,6 +73,8 @@ class Plan:
         self.work_calendar = WorkingCalendarService(self.state, self.uow)
         self.train = ReleaseTrain(self.state, self.uow, self.calendar)
         self.baselines = BaselineService(self.state, self.uow)
+        self.checklists = ChecklistService(self.state, self.uow)
+        self.releases.holds.append(self.checklists.release_holds)
 
     @classmethod
     def open(
@@ -191,4 +194,5 @@ class Plan:
         self.train.close()
         self.calendar.close()
         self.baselines.close()
+        self.checklists.close()
         self.store.close()
