@@ -40,6 +40,7 @@ from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baseli
 from ui.busy import busy_cursor
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
+from ui.checklists_view import ChecklistsView
 from ui.error_report import (
     Confirmer,
     ErrorReporter,
@@ -142,6 +143,9 @@ class MainWindow(QMainWindow):
         self.train_view.setObjectName("trainView")
         self.tabs.addTab(self.train_view, icon("release"), "Release train")
         self.train_view.release_selected.connect(self.show_release)
+        self.checklists_view = ChecklistsView(today=dt.date.today)
+        self.checklists_view.setObjectName("checklistsView")
+        self.tabs.addTab(self.checklists_view, icon("checklist"), "Checklists")
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
         # Delete Item acts on the Work items tab only; the records page has its own Delete.
@@ -385,6 +389,8 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.train_view.set_plan(plan, self._events)
+        self.checklists_view.set_plan(plan, self.editor, self._events)
+        self.checklists_view.show_release(first)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -408,6 +414,7 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.train_view.set_plan(None, None)
+        self.checklists_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -590,6 +597,7 @@ class MainWindow(QMainWindow):
     def _navigator_release(self, release_id: int) -> None:
         self.items_view.show_release(release_id)
         self.gantt.show_release(release_id)
+        self.checklists_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
 
