@@ -132,7 +132,7 @@ class GoNoGoPanel(QFrame):
         self._blocks = []
         if not statuses:
             hint = QLabel(
-                "This release has no go/no-go checklist. Make one with New from template."
+                "This release has no go/no-go checklist. Make one with New from template.", self
             )
             hint.setWordWrap(True)
             hint.setStyleSheet("color: #6b7280")
@@ -141,9 +141,10 @@ class GoNoGoPanel(QFrame):
             self._blocks.append(self._block(status, read_only))
         for block in self._blocks:
             self._layout.insertWidget(self._layout.count() - 1, block)
+            block.show()  # now, not when the event loop next runs
 
     def _block(self, status: GoNoGoStatus, read_only: bool) -> QWidget:
-        block = QWidget()
+        block = QWidget(self)
         block.setObjectName(f"goNoGo{status.checklist.id}")
         layout = QVBoxLayout(block)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -191,8 +192,8 @@ class GoNoGoPanel(QFrame):
                 row.setForeground(QBrush(QColor("#6b7280")))
             still_open.addItem(row)
         still_open.setMaximumHeight(min(320, 40 * len(status.unresolved) + 8))
+        layout.addWidget(still_open)  # a parent before showing, or it opens as a window
         still_open.setVisible(bool(status.unresolved))
-        layout.addWidget(still_open)
 
         decided = {d.role.casefold(): d for d in status.decisions}
         roles = [f"{role} ✓" if role.casefold() in decided else role for role in status.deciders]
