@@ -13,6 +13,7 @@ from typing import Any
 from app import audit
 from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
+from app.checklists import ChecklistService
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
 from app.links import LinkSpec
@@ -74,6 +75,8 @@ class Plan:
         self.train = ReleaseTrain(self.state, self.uow, self.calendar)
         self.baselines = BaselineService(self.state, self.uow)
         self.runbooks = RunbookService(self.uow)
+        self.checklists = ChecklistService(self.state, self.uow)
+        self.releases.holds.append(self.checklists.release_holds)
 
     @classmethod
     def open(
@@ -194,4 +197,5 @@ class Plan:
         self.calendar.close()
         self.baselines.close()
         self.runbooks.close()
+        self.checklists.close()
         self.store.close()

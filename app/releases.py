@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import func, select
@@ -11,7 +12,8 @@ from sqlalchemy.orm import Session
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.plan_data import ReleaseRow
-from app.plan_state import StateService
+from app.plan_state import PlanState, StateService
+from app.unit_of_work import UnitOfWork
 from models import Base, Release, WorkItem
 from models.release import RELEASE_STATUSES
 
@@ -35,12 +37,19 @@ RELEASE_FIELDS = FieldSet(
 )
 # Dates of a release, in the order they must follow (an empty one is skipped).
 _DATE_ORDER = ("start_date", "feature_freeze", "code_freeze", "target_date")
+# What still holds a release from being marked released, as text per thing (empty: nothing);
+# the plan adds the checklists' required go/no-go items (app.checklists.release_holds).
+ReleaseHold = Callable[[int], list[str]]
 
 
 class ReleaseService(StateService):
     """Reads releases from the plan state and changes them through the unit of work."""
 
     fields = RELEASE_FIELDS
+
+    def __init__(self, state: PlanState, uow: UnitOfWork) -> None:
+        super().__init__(state, uow)
+        self.holds: list[ReleaseHold] = []
 
     def row(self, release_id: int) -> ReleaseRow:
         return self._state.release_row(release_id)
@@ -118,13 +127,38 @@ class ReleaseService(StateService):
         except KeyError:
             raise ValidationError(f"Release #{release_id} is no longer in the plan") from None
 
-    def update(self, release_id: int, name: str, value: Any, reason: str = "") -> Any:
-        """Set one field; returns the old value (what undo puts back)."""
+    def held_by(self, release_id: int) -> list[str]:
+        """What keeps the release from being marked released (empty: nothing)."""
+        return [held for hold in self.holds for held in hold(release_id)]
+
+    def update(
+        self, release_id: int, name: str, value: Any, reason: str = "", override: str = ""
+    ) -> Any:
+        """Set one field; returns the old value (what undo puts back).
+
+        Marking a release released (status shipped, or an actual release date where there
+        was none) is refused while something holds it, naming what, unless `override` gives
+        the reason to release anyway; that reason and what was open go into the audit trail.
+        """
         field = self.fields.editable(name)
         current = self._existing(release_id)
         value = field.coerce(value, current.name)
         self._check_update(release_id, name, value)
         old = getattr(current, name)
+        releasing = (name == "status" and value == "shipped" and old != "shipped") or (
+            name == "actual_date" and value is not None and old is None
+        )
+        held = self.held_by(release_id) if releasing else []
+        if held and not override.strip():
+            raise ValidationError(
+                f"{current.name} cannot be marked released while required go/no-go items "
+                f"are open: {'; '.join(held)}. Resolve them, or release with a recorded reason"
+            )
+        if held:
+            reason = (
+                f"{reason + ': ' if reason else ''}Released over open go/no-go items "
+                f"({'; '.join(held)}); override reason: {override.strip()}"
+            )
 
         def apply(session: Session) -> None:
             setattr(session.get_one(Release, release_id), name, value)

@@ -5,7 +5,7 @@ from models.base import Base
 from models.baselines import Baseline, BaselineDate
 from models.calendar import CalendarEntry
 from models.changes import Approval, ChangeRequest
-from models.checklists import Checklist, ChecklistItem
+from models.checklists import Checklist, ChecklistItem, ChecklistSection, GoNoGoDecision
 from models.components import Component, ComponentDependency, ComponentVersion
 from models.environments import Deployment, Environment
 from models.notes import ReleaseNote
@@ -25,12 +25,14 @@ __all__ = [
     "ChangeRequest",
     "Checklist",
     "ChecklistItem",
+    "ChecklistSection",
     "Component",
     "ComponentDependency",
     "ComponentVersion",
     "Dependency",
     "Deployment",
     "Environment",
+    "GoNoGoDecision",
     "PlanSetting",
     "Release",
     "ReleaseNote",

@@ -28,7 +28,7 @@ from typing_extensions import override
 from app import paths
 from app.audit import AuditReport
 from app.demo import ensure_demo_plan
-from app.errors import GantryError
+from app.errors import GantryError, PlanDamagedError
 from app.plan import Plan
 from app.spreadsheet.safety import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from app.store import PLAN_SUFFIX, take_over_lock
@@ -40,6 +40,7 @@ from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baseli
 from ui.busy import busy_cursor
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
+from ui.checklists_view import ChecklistsView
 from ui.error_report import (
     Confirmer,
     ErrorReporter,
@@ -143,6 +144,9 @@ class MainWindow(QMainWindow):
         self.train_view.setObjectName("trainView")
         self.tabs.addTab(self.train_view, icon("release"), "Release train")
         self.train_view.release_selected.connect(self.show_release)
+        self.checklists_view = ChecklistsView(today=dt.date.today)
+        self.checklists_view.setObjectName("checklistsView")
+        self.tabs.addTab(self.checklists_view, icon("checklist"), "Checklists")
         self.runbook_view = RunbookView(clock=_now)
         self.runbook_view.setObjectName("runbookView")
         self.tabs.addTab(self.runbook_view, icon("task"), "Runbook")
@@ -360,7 +364,15 @@ class MainWindow(QMainWindow):
         self._close_progress()
         self.status.clearMessage()
         self.close_plan()  # only now that its successor is here
-        self._attach(result)
+        try:
+            self._attach(result)
+        except PlanDamagedError as exc:
+            # Damage in a table the loader does not read shows when a view first reads it:
+            # the plan is refused as if the loader had found it.
+            self.close_plan()  # _attach made it the window's plan first: this releases it
+            self._show_plan_state()
+            self.report("Cannot open plan", str(exc))
+            self.plan_failed.emit(str(exc))
 
     def _load_failed(self, message: str) -> None:
         loader = self.sender()
@@ -389,6 +401,8 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.train_view.set_plan(plan, self._events)
+        self.checklists_view.set_plan(plan, self.editor, self._events)
+        self.checklists_view.show_release(first)
         self.runbook_view.set_plan(plan, self.editor, self._events)
         self.runbook_view.show_release(first)
         self.properties.set_editor(self.editor)
@@ -414,6 +428,7 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.train_view.set_plan(None, None)
+        self.checklists_view.set_plan(None, None, None)
         self.runbook_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
@@ -597,6 +612,7 @@ class MainWindow(QMainWindow):
     def _navigator_release(self, release_id: int) -> None:
         self.items_view.show_release(release_id)
         self.gantt.show_release(release_id)
+        self.checklists_view.show_release(release_id)
         self.runbook_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()

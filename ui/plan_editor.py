@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoStack
@@ -15,6 +15,14 @@ from app.records import RecordService
 from app.spreadsheet.importer import ImportDone, ImportPlan
 from app.work_calendar import WorkingCalendar
 from ui.baseline_commands import DeleteBaseline, RenameBaseline, SetBaseline
+from ui.checklist_commands import (
+    AddChecklistSection,
+    DeleteChecklistItems,
+    MoveChecklistItems,
+    NewChecklist,
+    PasteChecklistItems,
+    RecordDecision,
+)
 from ui.commands import (
     AddItem,
     AddLink,
@@ -177,6 +185,46 @@ class PlanEditor:
         label = books.run(run_id).label
         command = SetDurations(books, measured, f"Take the durations of run {label}", self.report)
         return self._run(command, "Cannot take the durations")
+
+    # -- checklists ------------------------------------------------------------------------
+
+    def new_checklist(self, release_id: int, template: int | str, label: str) -> int | None:
+        """A release's checklist from a template as one undo step; its id, or None."""
+        command = NewChecklist(self.plan.checklists, release_id, template, label, self.report)
+        return command.checklist_id if self._run(command, "Cannot make the checklist") else None
+
+    def add_checklist_section(self, checklist_id: int, name: str) -> int | None:
+        command = AddChecklistSection(self.plan.checklists, checklist_id, name, self.report)
+        return command.section_id if self._run(command, "Cannot add the section") else None
+
+    def move_checklist_items(self, item_ids: Sequence[int], section_id: int, row: int) -> bool:
+        command = MoveChecklistItems(self.plan.checklists, item_ids, section_id, row, self.report)
+        return self._run(command, "Cannot move")
+
+    def paste_checklist_items(
+        self,
+        drafts: Sequence[Mapping[str, Any]],
+        section_id: int,
+        row: int | None,
+        text: str = "",
+    ) -> list[int]:
+        """Add items to a section as one undo step; their ids (empty: refused)."""
+        count = "item" if len(drafts) == 1 else f"{len(drafts)} items"
+        command = PasteChecklistItems(
+            self.plan.checklists, drafts, section_id, row, text or f"Paste {count}", self.report
+        )
+        return command.item_ids if self._run(command, "Cannot paste") else []
+
+    def delete_checklist_items(self, item_ids: Sequence[int]) -> bool:
+        command = DeleteChecklistItems(self.plan.checklists, item_ids, self.report)
+        return self._run(command, "Cannot delete")
+
+    def record_decision(
+        self, checklist_id: int, values: Mapping[str, str], at: dt.datetime | None = None
+    ) -> int | None:
+        """Record a go/no-go decision (decision, person, role, reason) as one undo step."""
+        command = RecordDecision(self.plan.checklists, checklist_id, values, at, self.report)
+        return command.decision_id if self._run(command, "Decision refused") else None
 
 
 def _same(source: FieldSource, field: str, old: Any, new: Any) -> bool:

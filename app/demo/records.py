@@ -6,15 +6,20 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import NamedTuple
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.checklist_templates import GO_NO_GO, POST_RELEASE, READINESS, TEMPLATES, TemplateSpec
+from app.checklists import write_template
 from app.demo.recipe import CAB_CHAIR, SECURITY_OFFICER, TEAM, THEMES, DemoPlan, at_time
 from models import (
     Approval,
     ChangeRequest,
     Checklist,
     ChecklistItem,
+    ChecklistSection,
     Environment,
+    GoNoGoDecision,
     Release,
     ReleaseNote,
     Risk,
@@ -25,36 +30,6 @@ from models import (
     RunStepExecution,
 )
 
-GO_NO_GO: tuple[tuple[str, str], ...] = (
-    ("All release-blocking defects are closed or formally waived", "QA lead"),
-    ("Regression and performance test results are signed off", "QA lead"),
-    ("Security review passed with no open high or critical findings", "Tech lead"),
-    ("Production runbook reviewed and dry-run in staging", "SRE"),
-    ("Rollback tested in staging within the change window", "SRE"),
-    ("Change request approved by the change advisory board", "Release manager"),
-    ("Release notes and customer communications approved", "Product manager"),
-    ("Support briefed and the hypercare rota staffed", "Product manager"),
-    ("Dashboards and alerts cover the new features", "SRE"),
-    ("Database migrations reviewed and timed against production-size data", "Tech lead"),
-)
-READINESS: tuple[tuple[str, str], ...] = (
-    ("On-call schedule covers the release week", "SRE"),
-    ("Capacity headroom of 30% confirmed for the new services", "SRE"),
-    ("Backups verified by a test restore this month", "SRE"),
-    ("Feature flags default to off for the new features", "Tech lead"),
-    ("Support knowledge-base articles published", "Product manager"),
-    ("Customer success has the pilot customer list", "Product manager"),
-    ("Third-party identity providers' test tenants are available", "Tech lead"),
-    ("Status page incident template prepared", "Release manager"),
-)
-POST_RELEASE: tuple[tuple[str, str], ...] = (
-    ("Error rates back to baseline within 48 hours", "SRE"),
-    ("No customer-reported regressions left open", "QA lead"),
-    ("Failed staging dry run reviewed; migration guideline updated", "Tech lead"),
-    ("Release metrics recorded (lead time, change failure rate)", "Release manager"),
-)
-
-
 ROLE_PEOPLE = {
     "QA lead": TEAM["qa"],
     "Tech lead": TEAM["tl"],
@@ -64,100 +39,146 @@ ROLE_PEOPLE = {
 }
 
 
-# status, when, comment
-_Answer = tuple[str, dt.datetime, str]
+# status, when, evidence kind, evidence, comment
+_Answer = tuple[str, dt.datetime, str, str, str]
 
 
-def _checklist(
-    release: Release | None,
-    kind: str,
-    name: str,
-    entries: Sequence[tuple[str, str]],
-    answers: dict[int, _Answer] | None = None,
-) -> tuple[Checklist, list[ChecklistItem]]:
-    """A checklist (a template when `release` is None) and its items, some answered."""
-    checklist = Checklist(
-        release_id=release.id if release else None,
-        is_template=release is None,
-        kind=kind,
-        name=name,
-    )
-    items = []
-    for position, (text, role) in enumerate(entries):
-        item = ChecklistItem(position=position, text=text, owner_role=role)
-        if answers and position in answers:
-            item.status, item.checked_at, item.comment = answers[position]
-            item.checked_by = ROLE_PEOPLE[role]
-        items.append(item)
-    return checklist, items
+def _instance(
+    session: Session,
+    spec: TemplateSpec,
+    release: Release,
+    answers: dict[int, _Answer],
+) -> Checklist:
+    """A release's checklist from a template; `answers` by the item's place in the template."""
+    checklist = write_template(session, spec, release.id, f"{spec.name}: {release.name}")
+    items = session.scalars(
+        select(ChecklistItem)
+        .join(ChecklistSection, ChecklistSection.id == ChecklistItem.section_id)
+        .where(ChecklistItem.checklist_id == checklist.id)
+        .order_by(ChecklistSection.position, ChecklistItem.position)
+    ).all()
+    for n, item in enumerate(items):
+        if n in answers:
+            status, when, kind, evidence, comment = answers[n]
+            item.status, item.checked_at, item.comment = status, when, comment
+            item.evidence_kind, item.evidence = kind, evidence
+            item.checked_by = ROLE_PEOPLE[item.owner_role]
+            item.owner = ROLE_PEOPLE[item.owner_role]
+    return checklist
 
 
 def write_checklists(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
+    shipped, in_flight = releases[0], releases[1]
     shipped_gng = plan.forecast(0, "gng").finish
     review = at_time(plan.calendar.add_working_days(shipped_gng, 8), 11)
     # The release in flight had its first checks answered over the last few days.
     day = plan.calendar.add_working_days(plan.today, -2)
-    lists = [
-        _checklist(None, "go_no_go", "Go/No-Go", GO_NO_GO),
-        _checklist(None, "readiness", "Operational readiness", READINESS),
-        _checklist(None, "post_release", "Post-release review", POST_RELEASE),
-        _checklist(
-            releases[0],
-            "go_no_go",
-            "Go/No-Go: Atlas 3.4",
-            GO_NO_GO,
-            {i: ("yes", at_time(shipped_gng, 15, 5 * i), "") for i in range(len(GO_NO_GO))},
-        ),
-        _checklist(
-            releases[0],
-            "post_release",
-            "Post-release review: Atlas 3.4",
-            POST_RELEASE,
-            {i: ("yes", review, "") for i in range(len(POST_RELEASE))},
-        ),
-        _checklist(
-            releases[1],
-            "go_no_go",
-            "Go/No-Go: Atlas 3.5",
-            GO_NO_GO,
-            {
-                0: (
-                    "no",
-                    at_time(day, 9, 30),
-                    "Two P1 defects open against SAML sign-in; fixes are in review.",
-                ),
-                2: (
-                    "yes",
-                    at_time(day, 10, 5),
-                    "Penetration test: two low findings, both accepted.",
-                ),
-                6: ("yes", at_time(day, 11, 40), "Notes approved by product and legal."),
-                9: ("yes", at_time(day, 14, 15), "Batch 1 runs 11 minutes on a production copy."),
-            },
-        ),
-        _checklist(
-            releases[1],
-            "readiness",
-            "Operational readiness: Atlas 3.5",
-            READINESS,
-            {
-                0: ("yes", at_time(day, 14), ""),
-                1: ("yes", at_time(day, 14, 20), "Load test at 1.5x peak: 41% headroom."),
-                2: (
-                    "yes",
-                    at_time(day, 15),
-                    "Test restore of last month's snapshot took 37 minutes.",
-                ),
-                3: ("not_applicable", at_time(day, 15, 5), "SSO is opt-in per organisation."),
-            },
-        ),
-    ]
-    session.add_all(checklist for checklist, _ in lists)
-    session.flush()
-    for checklist, items in lists:
-        for item in items:
-            item.checklist_id = checklist.id
-        session.add_all(items)
+    for spec in TEMPLATES:
+        write_template(session, spec)
+
+    go_count = sum(len(s.items) for s in GO_NO_GO.sections)
+    shipped_go = _instance(
+        session,
+        GO_NO_GO,
+        shipped,
+        {
+            i: ("done", at_time(shipped_gng, 15, 5 * i), "text", "Checked at the go/no-go call", "")
+            for i in range(go_count)
+        },
+    )
+    for minute, role in enumerate(GO_NO_GO.deciders):
+        session.add(
+            GoNoGoDecision(
+                release_id=shipped.id,
+                checklist_id=shipped_go.id,
+                decision="go",
+                person=ROLE_PEOPLE[role],
+                role=role,
+                decided_at=at_time(shipped_gng, 16, 10 + minute),
+                reason="Every required item is done; the change window is confirmed.",
+            )
+        )
+    review_count = sum(len(s.items) for s in POST_RELEASE.sections)
+    _instance(
+        session,
+        POST_RELEASE,
+        shipped,
+        {
+            i: ("done", review, "text", "Reviewed at the retrospective", "")
+            for i in range(review_count)
+        },
+    )
+    _instance(
+        session,
+        GO_NO_GO,
+        in_flight,
+        {
+            0: (
+                "blocked",
+                at_time(day, 9, 30),
+                "link",
+                "https://tracker.example.com/issues?q=release%3D3.5+priority%3DP1",
+                "Two P1 defects open against SAML sign-in; fixes are in review.",
+            ),
+            2: (
+                "done",
+                at_time(day, 14, 15),
+                "file",
+                "/srv/releases/atlas-3.5/migration-timing.xlsx",
+                "Batch 1 runs 11 minutes on a production copy.",
+            ),
+            3: (
+                "done",
+                at_time(day, 10, 5),
+                "link",
+                "https://wiki.example.com/security/reviews/atlas-3.5",
+                "Penetration test: two low findings, both accepted.",
+            ),
+            6: (
+                "not_applicable",
+                at_time(day, 11),
+                "text",
+                "",
+                "No new services; the existing alerts cover the changed endpoints.",
+            ),
+            8: (
+                "done",
+                at_time(day, 11, 40),
+                "text",
+                "Approved by product and legal in the notes review",
+                "",
+            ),
+        },
+    )
+    _instance(
+        session,
+        READINESS,
+        in_flight,
+        {
+            0: ("done", at_time(day, 14), "text", "Rota published for the release week", ""),
+            1: (
+                "done",
+                at_time(day, 14, 20),
+                "text",
+                "Load test at 1.5x peak: 41% headroom.",
+                "",
+            ),
+            2: (
+                "done",
+                at_time(day, 15),
+                "text",
+                "Test restore of last month's snapshot took 37 minutes.",
+                "",
+            ),
+            3: (
+                "not_applicable",
+                at_time(day, 15, 5),
+                "text",
+                "",
+                "SSO is opt-in per organisation.",
+            ),
+        },
+    )
 
 
 class DemoStep(NamedTuple):

@@ -1,7 +1,7 @@
 """runbook templates, step planning fields, step links, and runs holding the actuals
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2027-01-20 09:00:00
 
 Sections become one of preparation, communication, data_migration, deploy, verify, rollback
@@ -25,7 +25,7 @@ from alembic import op
 from app import audit
 
 revision: str = "0006"
-down_revision: str | None = "0004"
+down_revision: str | None = "0005"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -22,12 +22,14 @@ from models import (
     ChangeRequest,
     Checklist,
     ChecklistItem,
+    ChecklistSection,
     Component,
     ComponentDependency,
     ComponentVersion,
     Dependency,
     Deployment,
     Environment,
+    GoNoGoDecision,
     PlanSetting,
     Release,
     ReleaseNote,
@@ -225,7 +227,12 @@ def test_demo_operations_data(demo_path: Path) -> None:
         assert "Independence Day" in holiday_names
 
         templates = session.scalars(select(Checklist).where(Checklist.is_template)).all()
-        assert {"go_no_go", "readiness"} <= {c.kind for c in templates}
+        assert {c.kind for c in templates} == {
+            "go_no_go",
+            "readiness",
+            "security_review",
+            "post_release",
+        }
         go = session.scalars(
             select(Checklist).where(
                 Checklist.release_id == in_flight.id, Checklist.kind == "go_no_go"
@@ -234,7 +241,36 @@ def test_demo_operations_data(demo_path: Path) -> None:
         answers = Counter(
             session.scalars(select(ChecklistItem.status).where(ChecklistItem.checklist_id == go.id))
         )
-        assert answers["open"] and answers["yes"]
+        assert answers["open"] and answers["done"]
+        assert answers["blocked"] == 1 and answers["not_applicable"] == 1
+        sections = session.scalars(
+            select(ChecklistSection.name).where(ChecklistSection.checklist_id == go.id)
+        ).all()
+        assert len(sections) == 4
+        evidence = session.scalars(
+            select(ChecklistItem.evidence_kind).where(
+                ChecklistItem.checklist_id == go.id,
+                ChecklistItem.status == "done",
+                ChecklistItem.evidence != "",
+            )
+        ).all()
+        assert {"link", "file", "text"} <= set(evidence)
+        shipped = session.scalars(select(Release).where(Release.status == "shipped")).one()
+        shipped_go = session.scalars(
+            select(Checklist).where(
+                Checklist.release_id == shipped.id, Checklist.kind == "go_no_go"
+            )
+        ).one()
+        assert set(
+            session.scalars(
+                select(ChecklistItem.status).where(ChecklistItem.checklist_id == shipped_go.id)
+            )
+        ) == {"done"}
+        decisions = session.scalars(
+            select(GoNoGoDecision).where(GoNoGoDecision.checklist_id == shipped_go.id)
+        ).all()
+        assert decisions and {d.decision for d in decisions} == {"go"}
+        assert all(d.person and d.role and d.reason for d in decisions)
         assert session.scalars(
             select(Checklist).where(
                 Checklist.release_id == in_flight.id, Checklist.kind == "readiness"

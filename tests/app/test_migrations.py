@@ -21,7 +21,7 @@ from sqlalchemy import create_engine, select, text
 from app import audit, schema
 from app.cli import run
 from app.demo import build_demo
-from app.errors import PlanOpenError
+from app.errors import PlanOpenError, ValidationError
 from app.plan import Plan
 from app.store import PlanStore, lock_path
 from models import Base, WorkItem
@@ -426,3 +426,61 @@ def test_runbook_actuals_written_at_0004_become_a_live_run(tmp_path: Path) -> No
         plan.close()
     columns = {row[1] for row in sqlite3.connect(path).execute("PRAGMA table_info(runbook_steps)")}
     assert not {"started_at", "finished_at", "executed_by", "outcome", "is_rollback"} & columns
+
+
+def test_checklists_written_at_0004_get_a_section_and_the_new_statuses(tmp_path: Path) -> None:
+    """Revision 0005: items move into a section in their order, yes/no become done/blocked,
+    and the trail records it so the plan still verifies."""
+    path = tmp_path / "old.gantry"
+    checklist = {
+        "id": 1,
+        "release_id": 1,
+        "is_template": 0,
+        "kind": "go_no_go",
+        "name": "GNG",
+    }
+    answers = [(3, "Notes approved", "yes"), (1, "Defects closed", "no"), (2, "Runbook", "open")]
+    items = [
+        (
+            "checklist_items",
+            {
+                "id": item_id,
+                "checklist_id": 1,
+                "position": item_id * 10,
+                "text": text,
+                "owner_role": "QA lead",
+                "status": status,
+                "checked_by": "ann" if status != "open" else "",
+                "checked_at": "2026-01-06T10:00:00" if status != "open" else None,
+                "comment": "",
+            },
+            None,
+        )
+        for item_id, text, status in answers
+    ]
+    plan_at(path, "0004", [*ROWS, ("checklists", checklist, None), *items])
+
+    plan = Plan.open(path, actor="bob")
+    try:
+        service = plan.checklists
+        (release,) = plan.releases.rows()
+        (kept,) = service.checklists(release.id)
+        (section,) = service.sections_of(kept.id)
+        assert section.name == "Checks"
+        assert [(i.text, i.status, i.position) for i in service.items_of(section.id)] == [
+            ("Defects closed", "blocked", 0),
+            ("Runbook", "open", 1),
+            ("Notes approved", "done", 2),
+        ]
+        assert {i.requirement for i in service.items_of(section.id)} == {"required"}
+        report = plan.verify_audit()
+        assert report.ok, report.problems
+        # The upgraded plan holds its release as any other: the blocked item is named.
+        with pytest.raises(ValidationError, match="Defects closed"):
+            plan.releases.update(release.id, "status", "shipped")
+        service.move_items([service.items_of(section.id)[2].id], section.id, 0)
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+    actors = _on_file(path, "SELECT DISTINCT actor, reason FROM audit_events WHERE actor = 'bob'")
+    assert all("0005" in reason for _actor, reason in actors if "Move" not in reason)
