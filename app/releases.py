@@ -131,6 +131,17 @@ class ReleaseService(StateService):
         """What keeps the release from being marked released (empty: nothing)."""
         return [held for hold in self.holds for held in hold(release_id)]
 
+    def held_for(self, release_id: int, name: str, value: Any) -> list[str]:
+        """What holds this change when it marks the release released (empty: nothing does).
+
+        Marking released is status shipped, or an actual release date where there was none.
+        """
+        old = getattr(self._existing(release_id), name, None)
+        releasing = (name == "status" and value == "shipped" and old != "shipped") or (
+            name == "actual_date" and value is not None and old is None
+        )
+        return self.held_by(release_id) if releasing else []
+
     def update(
         self, release_id: int, name: str, value: Any, reason: str = "", override: str = ""
     ) -> Any:
@@ -145,10 +156,7 @@ class ReleaseService(StateService):
         value = field.coerce(value, current.name)
         self._check_update(release_id, name, value)
         old = getattr(current, name)
-        releasing = (name == "status" and value == "shipped" and old != "shipped") or (
-            name == "actual_date" and value is not None and old is None
-        )
-        held = self.held_by(release_id) if releasing else []
+        held = self.held_for(release_id, name, value)
         if held and not override.strip():
             raise ValidationError(
                 f"{current.name} cannot be marked released while required go/no-go items "

@@ -143,6 +143,32 @@ class ChangeWorkingCalendar(PlanCommand):
         self.service.apply(self.old, reason=reason)
 
 
+class ReleaseAnyway(EditField):
+    """Mark a release released over open go/no-go items, with the reason the user gave.
+
+    The service records what was open and the reason in the audit trail; undo takes the
+    release back (which nothing holds).
+    """
+
+    def __init__(
+        self,
+        releases: ReleaseService,
+        release_id: int,
+        field: str,
+        old: Value,
+        new: Value,
+        override: str,
+        report: ErrorReporter,
+    ) -> None:
+        super().__init__(releases, release_id, field, old, new, report)
+        self.releases, self.override = releases, override
+        self.setText(f"Release {releases.label(release_id)} over open go/no-go items")
+
+    @override
+    def _do(self, reason: str) -> None:
+        self.releases.update(self.record_id, self.field, self.new, reason, self.override)
+
+
 class AddItem(PlanCommand):
     """Create a task, milestone or phase; undo deletes it, redo puts the same item back."""
 

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
 
 # (title, message): message is the GantryError's one user-facing sentence.
 ErrorReporter = Callable[[str, str], None]
 # (title, question) -> whether the user said yes.
 Confirmer = Callable[[str, str], bool]
+# (title, question) -> the reason the user gave, or None when they declined.
+ReasonAsker = Callable[[str, str], str | None]
 
 
 def message_box_confirmer(parent: QWidget) -> Confirmer:
@@ -25,6 +27,16 @@ def message_box_confirmer(parent: QWidget) -> Confirmer:
         return answer == QMessageBox.StandardButton.Yes
 
     return confirm
+
+
+def input_dialog_asker(parent: QWidget) -> ReasonAsker:
+    """Ask for a reason in a small dialog; None when the user cancels."""
+
+    def ask(title: str, question: str) -> str | None:
+        text, ok = QInputDialog.getMultiLineText(parent, title, question + "\n\nReason:")
+        return text if ok else None
+
+    return ask
 
 
 def message_box_reporter(parent: QWidget) -> ErrorReporter:

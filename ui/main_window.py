@@ -44,6 +44,8 @@ from ui.checklists_view import ChecklistsView
 from ui.error_report import (
     Confirmer,
     ErrorReporter,
+    ReasonAsker,
+    input_dialog_asker,
     message_box_confirmer,
     message_box_reporter,
 )
@@ -97,12 +99,16 @@ class MainWindow(QMainWindow):
         report: ErrorReporter | None = None,
         parent: QWidget | None = None,
         confirm: Confirmer | None = None,
+        ask_reason: ReasonAsker | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("mainWindow")
         self.settings = settings
         self.report: ErrorReporter = report if report is not None else message_box_reporter(self)
         self.confirm: Confirmer = confirm if confirm is not None else message_box_confirmer(self)
+        self.ask_reason: ReasonAsker = (
+            ask_reason if ask_reason is not None else input_dialog_asker(self)
+        )
         self.plan: Plan | None = None
         self._gui_thread = GuiThread(self)
         self._audit_check = AuditCheck(self)
@@ -391,7 +397,7 @@ class MainWindow(QMainWindow):
 
     def _attach(self, plan: Plan) -> None:
         self.plan = plan
-        self.editor = PlanEditor(plan, self.undo_stack, self.report)
+        self.editor = PlanEditor(plan, self.undo_stack, self.report, self.ask_reason)
         self._events = PlanEvents(plan, self)
         self._events.changed.connect(self._plan_changed)
         first = _current_release(plan)

@@ -36,9 +36,10 @@ from ui.commands import (
     FieldSource,
     ImportSheet,
     PlanCommand,
+    ReleaseAnyway,
     Value,
 )
-from ui.error_report import ErrorReporter
+from ui.error_report import ErrorReporter, ReasonAsker
 from ui.runbook_commands import MoveStep, SetDurations
 
 
@@ -49,10 +50,18 @@ class PlanEditor:
     the editor reports its message and pushes nothing.
     """
 
-    def __init__(self, plan: Plan, stack: QUndoStack, report: ErrorReporter) -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        stack: QUndoStack,
+        report: ErrorReporter,
+        ask_reason: ReasonAsker | None = None,
+    ) -> None:
         self.plan = plan
         self.stack = stack
         self.report = report
+        self.ask_reason = ask_reason
+        self._asking = False  # a form's editor may commit again while the question is open
 
     @property
     def read_only(self) -> bool:
@@ -97,7 +106,36 @@ class PlanEditor:
         return self._run(command, "Cannot link")
 
     def set_release_field(self, release_id: int, field: str, value: Value) -> bool:
-        return self.set_field(self.plan.releases, release_id, field, value)
+        """Edit a release; marking it released over open go/no-go items asks for a reason."""
+        releases = self.plan.releases
+        try:
+            held = releases.held_for(release_id, field, value)
+        except GantryError as exc:
+            self.report("Edit refused", str(exc))
+            return False
+        if not held:
+            return self.set_field(releases, release_id, field, value)
+        name = releases.label(release_id)
+        question = (
+            f"{name} still has required go/no-go items open:\n\n• "
+            + "\n• ".join(held)
+            + "\n\nRelease it anyway? The reason goes into the audit trail with what was open."
+        )
+        if self.ask_reason is None or self._asking:
+            return False
+        self._asking = True
+        try:
+            reason = self.ask_reason("Release over open items", question)
+        finally:
+            self._asking = False
+        if reason is None:
+            return False
+        if not reason.strip():
+            self.report("Not released", "Releasing over open go/no-go items needs a reason.")
+            return False
+        old = getattr(releases.row(release_id), field)
+        command = ReleaseAnyway(releases, release_id, field, old, value, reason, self.report)
+        return self._run(command, "Edit refused")
 
     def change_working_calendar(self, calendar: WorkingCalendar) -> bool:
         """Apply a new work week and holidays as one undo step (it reschedules)."""
