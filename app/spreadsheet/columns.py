@@ -17,7 +17,14 @@ from app.fields import Field, FieldKind, FieldSet, choices
 from app.releases import RELEASE_FIELDS
 from app.work_items import WORK_ITEM_FIELDS
 from models.changes import CHANGE_CATEGORIES, CHANGE_STATUSES, DECISIONS, RISK_LEVELS
-from models.checklists import CHECK_STATUSES, CHECKLIST_KINDS
+from models.checklists import (
+    CHECK_STATUSES,
+    CHECKLIST_KINDS,
+    DUE_MILESTONES,
+    EVIDENCE_KINDS,
+    REQUIREMENTS,
+)
+from models.checklists import DECISIONS as GO_NO_GO_DECISIONS
 from models.environments import DEPLOYMENT_OUTCOMES, ENVIRONMENT_TIERS
 from models.notes import NOTE_CATEGORIES
 from models.risks import RISK_STATUSES
@@ -241,13 +248,34 @@ CHECKLISTS = SheetSpec(
         _text("checklist", "Checklist", 24.0),
         _choice("kind", "Kind", CHECKLIST_KINDS),
         Column("is_template", "Template", CellKind.BOOL, width=10.0),
+        _text("section", "Section", 20.0),
         Column("position", "Position", CellKind.INT, width=9.0),
         _text("text", "Item", 40.0),
         _text("owner_role", "Owner role", 16.0),
+        _text("owner", "Owner", 16.0),
+        _choice("requirement", "Need", REQUIREMENTS, 11.0),
+        Column("due_offset", "Due (working days)", CellKind.INT, width=11.0),
+        _choice("due_milestone", "Due relative to", DUE_MILESTONES, 16.0),
         _choice("status", "Status", CHECK_STATUSES),
+        _choice("evidence_kind", "Evidence kind", EVIDENCE_KINDS, 12.0),
+        _text("evidence", "Evidence", 30.0),
         _text("checked_by", "Checked by", 16.0),
         Column("checked_at", "Checked at", CellKind.DATETIME, width=_WHEN),
         _text("comment", "Comment", 30.0),
+    ),
+)
+
+DECISIONS_SHEET = SheetSpec(
+    "Go-no-go decisions",
+    "go_no_go_decisions",
+    (
+        _RELEASE,
+        _text("checklist", "Checklist", 24.0),
+        _choice("decision", "Decision", GO_NO_GO_DECISIONS, 18.0),
+        _text("person", "Person", 18.0),
+        _text("role", "Role", 18.0),
+        Column("decided_at", "Decided at (UTC)", CellKind.DATETIME, width=_WHEN),
+        _text("reason", "Reason", 40.0),
     ),
 )
 
@@ -424,6 +452,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     DEPENDENCIES,
     BASELINES,
     CHECKLISTS,
+    DECISIONS_SHEET,
     RUNBOOK_STEPS,
     CHANGES,
     APPROVALS,

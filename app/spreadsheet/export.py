@@ -35,11 +35,13 @@ from models import (
     ChangeRequest,
     Checklist,
     ChecklistItem,
+    ChecklistSection,
     Component,
     ComponentDependency,
     ComponentVersion,
     Deployment,
     Environment,
+    GoNoGoDecision,
     Release,
     ReleaseNote,
     Risk,
@@ -209,6 +211,7 @@ class _TableReader:
         return [
             SheetRows(cols.BASELINES, self.baselines()),
             SheetRows(cols.CHECKLISTS, self.checklists()),
+            SheetRows(cols.DECISIONS_SHEET, self.decisions()),
             SheetRows(cols.RUNBOOK_STEPS, self.runbook_steps()),
             SheetRows(cols.CHANGES, self.changes()),
             SheetRows(cols.APPROVALS, self.approvals()),
@@ -249,20 +252,51 @@ class _TableReader:
                 Checklist.name,
                 Checklist.kind,
                 Checklist.is_template,
+                ChecklistSection.name,
                 ChecklistItem.position,
                 ChecklistItem.text,
                 ChecklistItem.owner_role,
+                ChecklistItem.owner,
+                ChecklistItem.requirement,
+                ChecklistItem.due_offset,
+                ChecklistItem.due_milestone,
                 ChecklistItem.status,
+                ChecklistItem.evidence_kind,
+                ChecklistItem.evidence,
                 ChecklistItem.checked_by,
                 ChecklistItem.checked_at,
                 ChecklistItem.comment,
             )
             .select_from(Checklist)
             .outerjoin(Release, Checklist.release_id == Release.id)
-            .outerjoin(ChecklistItem, ChecklistItem.checklist_id == Checklist.id)
-            .order_by(Checklist.release_id.is_not(None), Checklist.id, ChecklistItem.position)
+            .outerjoin(ChecklistSection, ChecklistSection.checklist_id == Checklist.id)
+            .outerjoin(ChecklistItem, ChecklistItem.section_id == ChecklistSection.id)
+            .order_by(
+                Checklist.release_id.is_not(None),
+                Checklist.id,
+                ChecklistSection.position,
+                ChecklistItem.position,
+            )
         )
         return self._rows(self._in_release(query, Checklist.release_id))
+
+    def decisions(self) -> list[Row]:
+        query = (
+            select(
+                Release.name,
+                Checklist.name,
+                GoNoGoDecision.decision,
+                GoNoGoDecision.person,
+                GoNoGoDecision.role,
+                GoNoGoDecision.decided_at,
+                GoNoGoDecision.reason,
+            )
+            .select_from(GoNoGoDecision)
+            .join(Release, GoNoGoDecision.release_id == Release.id)
+            .join(Checklist, GoNoGoDecision.checklist_id == Checklist.id)
+            .order_by(GoNoGoDecision.decided_at, GoNoGoDecision.id)
+        )
+        return self._rows(self._in_release(query, GoNoGoDecision.release_id))
 
     def runbook_steps(self) -> list[Row]:
         query = (

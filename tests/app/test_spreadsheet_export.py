@@ -221,7 +221,7 @@ def test_one_release_only(demo: Path, tmp_path: Path) -> None:
     assert [r["Name"] for r in records(book["Releases"])] == [release.name]
     assert [r["Key"] for r in records(book["Work items"])] == [i.key for i in items]
     assert {r["Release"] for r in records(book["Deployments"])} == {release.name}
-    assert data.describe() == f"release {release.name}, {len(items)} work items, 16 sheets"
+    assert data.describe() == f"release {release.name}, {len(items)} work items, 17 sheets"
 
 
 # -- the Timeline ---------------------------------------------------------------------------
@@ -379,3 +379,31 @@ def test_libreoffice_reads_back_text_dates_and_formula_like_strings(
     assert by_key["A"]["Start"] == START.isoformat()
     assert by_key["A"]["Duration"] == "3"
     assert by_key["C"]["Predecessors"] == "ASS+1"
+
+
+def test_checklists_carry_sections_need_evidence_and_the_decisions(
+    demo: Path, demo_book: Path
+) -> None:
+    book = openpyxl.load_workbook(demo_book)
+    items = records(book["Checklists"])
+    plan = Plan.open(demo, read_only=True)
+    try:
+        service = plan.checklists
+        expected, decisions = [], []
+        for release in plan.releases.rows():
+            for checklist in service.checklists(release.id):
+                decisions += [(release.name, d.person) for d in service.decisions(checklist.id)]
+                for section in service.sections_of(checklist.id):
+                    for item in service.items_of(section.id):
+                        expected.append((checklist.name, section.name, item.text, item.evidence))
+    finally:
+        plan.close()
+    shown = [
+        (r["Checklist"], r["Section"], r["Item"], r["Evidence"] or "")
+        for r in items
+        if r["Release"] and r["Item"]
+    ]
+    assert sorted(shown) == sorted(expected) and expected
+    assert {r["Need"] for r in items if r["Item"]} <= {"Required", "Optional"}
+    rows = records(book["Go-no-go decisions"])
+    assert sorted((r["Release"], r["Person"]) for r in rows) == sorted(decisions) and decisions
