@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -397,14 +397,21 @@ class RunbookService:
         with self._uow.store.read() as session:
             windows = list(session.execute(query.order_by(CalendarEntry.start_date)))
         span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M}"
+
+        def named(name: str, first: dt.date, last: dt.date) -> str:
+            days = f"{first:%a %d %b}" + (f" to {last:%a %d %b}" if last != first else "")
+            return f"{name} ({days})"
+
         for name, first, last in windows:
             opens = dt.datetime.combine(first, dt.time())
             closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
             if opens <= start and end <= closes:
-                return WindowFit(True, f"Fits the change window {name} ({span}).")
-        touching = [n for n, first, last in windows if first <= end.date() and start.date() <= last]
+                return WindowFit(
+                    True, f"Fits the change window {named(name, first, last)}: runs {span}."
+                )
+        touching = [(n, f, t) for n, f, t in windows if f <= end.date() and start.date() <= t]
         if touching:
-            return WindowFit(False, f"Runs {span}, past the change window {touching[0]}.")
+            return WindowFit(False, f"Runs {span}, past the change window {named(*touching[0])}.")
         return WindowFit(False, f"Runs {span}, outside every change window.")
 
     def rollback_plan(self, runbook_id: int, reached: int | None = None) -> list[StepRow]:
@@ -561,12 +568,9 @@ class RunbookService:
                     select(RunbookStep.id).where(RunbookStep.rollback_step_id == step_id)
                 )
             )
-            session.execute(
-                update(RunbookStep)
-                .where(RunbookStep.rollback_step_id == step_id)
-                .values(rollback_step_id=None)
-                .execution_options(synchronize_session="fetch")
-            )
+            # Unpaired through the ORM so the trail records it (a bulk UPDATE would not).
+            for other in rolled_back:
+                session.get_one(RunbookStep, other).rollback_step_id = None
             for link in session.scalars(
                 select(RunbookStepLink).where(
                     (RunbookStepLink.step_id == step_id) | (RunbookStepLink.waits_for_id == step_id)
@@ -649,13 +653,13 @@ class RunbookService:
 
     def remove_link(self, step_id: int, waits_for_id: int, reason: str = "") -> None:
         def apply(session: Session) -> None:
-            session.execute(
-                delete(RunbookStepLink)
-                .where(
+            # Through the ORM, row by row: a bulk DELETE would leave the trail without it.
+            for link in session.scalars(
+                select(RunbookStepLink).where(
                     RunbookStepLink.step_id == step_id, RunbookStepLink.waits_for_id == waits_for_id
                 )
-                .execution_options(synchronize_session="fetch")
-            )
+            ):
+                session.delete(link)
 
         self._uow.run(reason or "Remove a wait", apply)
 

@@ -108,3 +108,15 @@ def test_set_environment(plan: Plan) -> None:
     assert books.runbook(book).environment_id == env_id
     assert books.set_environment(book, None) == env_id
     assert books.runbook(book).environment_id is None
+
+
+def test_removing_a_wait_and_deleting_a_paired_step_are_in_the_trail(plan: Plan) -> None:
+    books = plan.runbooks
+    _book_id, ids = _book(plan)
+    books.remove_link(ids["D"], ids["B"])
+    deleted = books.delete_step(ids["E"])  # B's rollback step
+    assert books.row(ids["B"]).rollback_step_id is None
+    assert plan.verify_audit().ok
+    books.restore_step(deleted)
+    assert books.row(ids["B"]).rollback_step_id == ids["E"]
+    assert plan.verify_audit().ok
