@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -221,6 +221,15 @@ class DeletedStep:
 
 
 @dataclass(frozen=True, slots=True)
+class DeletedRunbook:
+    """A deleted runbook's row, its steps' rows and its waits (undo restores them)."""
+
+    values: dict[str, Any]
+    steps: list[dict[str, Any]]
+    links: list[tuple[int, int, int]]  # (id, step, waits_for)
+
+
+@dataclass(frozen=True, slots=True)
 class StepComparison:
     step_id: int
     label: str
@@ -388,14 +397,21 @@ class RunbookService:
         with self._uow.store.read() as session:
             windows = list(session.execute(query.order_by(CalendarEntry.start_date)))
         span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M}"
+
+        def named(name: str, first: dt.date, last: dt.date) -> str:
+            days = f"{first:%a %d %b}" + (f" to {last:%a %d %b}" if last != first else "")
+            return f"{name} ({days})"
+
         for name, first, last in windows:
             opens = dt.datetime.combine(first, dt.time())
             closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
             if opens <= start and end <= closes:
-                return WindowFit(True, f"Fits the change window {name} ({span}).")
-        touching = [n for n, first, last in windows if first <= end.date() and start.date() <= last]
+                return WindowFit(
+                    True, f"Fits the change window {named(name, first, last)}: runs {span}."
+                )
+        touching = [(n, f, t) for n, f, t in windows if f <= end.date() and start.date() <= t]
         if touching:
-            return WindowFit(False, f"Runs {span}, past the change window {touching[0]}.")
+            return WindowFit(False, f"Runs {span}, past the change window {named(*touching[0])}.")
         return WindowFit(False, f"Runs {span}, outside every change window.")
 
     def rollback_plan(self, runbook_id: int, reached: int | None = None) -> list[StepRow]:
@@ -552,12 +568,9 @@ class RunbookService:
                     select(RunbookStep.id).where(RunbookStep.rollback_step_id == step_id)
                 )
             )
-            session.execute(
-                update(RunbookStep)
-                .where(RunbookStep.rollback_step_id == step_id)
-                .values(rollback_step_id=None)
-                .execution_options(synchronize_session="fetch")
-            )
+            # Unpaired through the ORM so the trail records it (a bulk UPDATE would not).
+            for other in rolled_back:
+                session.get_one(RunbookStep, other).rollback_step_id = None
             for link in session.scalars(
                 select(RunbookStepLink).where(
                     (RunbookStepLink.step_id == step_id) | (RunbookStepLink.waits_for_id == step_id)
@@ -640,13 +653,13 @@ class RunbookService:
 
     def remove_link(self, step_id: int, waits_for_id: int, reason: str = "") -> None:
         def apply(session: Session) -> None:
-            session.execute(
-                delete(RunbookStepLink)
-                .where(
+            # Through the ORM, row by row: a bulk DELETE would leave the trail without it.
+            for link in session.scalars(
+                select(RunbookStepLink).where(
                     RunbookStepLink.step_id == step_id, RunbookStepLink.waits_for_id == waits_for_id
                 )
-                .execution_options(synchronize_session="fetch")
-            )
+            ):
+                session.delete(link)
 
         self._uow.run(reason or "Remove a wait", apply)
 
@@ -677,6 +690,22 @@ class RunbookService:
 
     # -- templates ---------------------------------------------------------------------------
 
+    def template_values(
+        self, release_id: int, environment_id: int | None, planned_start: dt.datetime | None
+    ) -> dict[str, str]:
+        """What `{release}`, `{version}`, `{environment}` and `{window_start}` become for a
+        runbook of this release, environment and T0 (the new-runbook dialog previews it)."""
+        with self._uow.store.read() as session:
+            release = session.execute(
+                select(Release.name, Release.version).where(Release.id == release_id)
+            ).one()
+        return {
+            "release": release.name,
+            "version": release.version,
+            "environment": self.environment_name(environment_id),
+            "window_start": f"{planned_start:%Y-%m-%d %H:%M}" if planned_start else "",
+        }
+
     def create_from_template(
         self,
         template_id: int,
@@ -690,32 +719,43 @@ class RunbookService:
         template = self.runbook(template_id)
         if not template.is_template:
             raise ValidationError(f"{template.name} is not a template")
-        steps = self.steps(template_id)
-        links = self.links(template_id)
-        with self._uow.store.read() as session:
-            release = session.execute(
-                select(Release.name, Release.version).where(Release.id == release_id)
-            ).one()
-        values = {
-            "release": release.name,
-            "version": release.version,
-            "environment": self.environment_name(environment_id),
-            "window_start": f"{planned_start:%Y-%m-%d %H:%M}" if planned_start else "",
-        }
+        values = self.template_values(release_id, environment_id, planned_start)
+        book = Runbook(
+            name=fill_variables(template.name, values),
+            release_id=release_id,
+            environment_id=environment_id,
+            is_template=False,
+            planned_start=planned_start,
+        )
+        return self._copy(
+            template_id,
+            book,
+            lambda text: fill_variables(text, values),
+            reason or f"Create runbook from {template.name}",
+        )
 
-        def fill(text: str) -> str:
-            for name in VARIABLES:
-                text = text.replace("{" + name + "}", values[name])
-            return text
+    def save_as_template(self, runbook_id: int, name: str, reason: str = "") -> int:
+        """A template copied from a runbook (steps, waits and pairings; no runs, no T0)."""
+        if not name.strip():
+            raise ValidationError("A template needs a name")
+        source = self.runbook(runbook_id)
+        book = Runbook(
+            name=name.strip(),
+            release_id=None,
+            environment_id=source.environment_id,
+            is_template=True,
+            planned_start=None,
+        )
+        return self._copy(
+            runbook_id, book, lambda text: text, reason or f"Save {source.name} as template {name}"
+        )
+
+    def _copy(self, source_id: int, book: Runbook, fill: Callable[[str], str], reason: str) -> int:
+        """Insert `book` with copies of the source runbook's steps, waits and pairings."""
+        steps = self.steps(source_id)
+        links = self.links(source_id)
 
         def apply(session: Session) -> int:
-            book = Runbook(
-                name=fill(template.name),
-                release_id=release_id,
-                environment_id=environment_id,
-                is_template=False,
-                planned_start=planned_start,
-            )
             session.add(book)
             session.flush()
             copies: dict[int, RunbookStep] = {}
@@ -738,7 +778,83 @@ class RunbookService:
             )
             return book.id
 
-        return self._uow.run(reason or f"Create runbook from {template.name}", apply)
+        return self._uow.run(reason, apply)
+
+    def delete_runbook(self, runbook_id: int, reason: str = "") -> DeletedRunbook:
+        """Delete a runbook that was never run, with its steps and waits (undo of creating
+        one); a runbook with runs keeps them, so it is refused."""
+        book = self.runbook(runbook_id)
+        if self.runs(runbook_id):
+            raise ValidationError(f"{book.name} has runs; a runbook with a record is kept")
+        steps = self.steps(runbook_id)
+        ids = [s.id for s in steps]
+
+        def apply(session: Session) -> DeletedRunbook:
+            links = [
+                (int(i), int(a), int(b))
+                for i, a, b in session.execute(
+                    select(
+                        RunbookStepLink.id, RunbookStepLink.step_id, RunbookStepLink.waits_for_id
+                    ).where(RunbookStepLink.step_id.in_(ids))
+                )
+            ]
+            for link in session.scalars(
+                select(RunbookStepLink).where(RunbookStepLink.step_id.in_(ids))
+            ):
+                session.delete(link)
+            for record in session.scalars(
+                select(RunbookStep).where(RunbookStep.runbook_id == runbook_id)
+            ):
+                record.rollback_step_id = None
+            session.flush()  # pairings point within the runbook: clear them before the rows go
+            for record in session.scalars(
+                select(RunbookStep).where(RunbookStep.runbook_id == runbook_id)
+            ):
+                session.delete(record)
+            session.flush()
+            session.delete(session.get_one(Runbook, runbook_id))
+            return DeletedRunbook(book._asdict(), [s._asdict() for s in steps], links)
+
+        return self._uow.run(reason or f"Delete runbook {book.name}", apply)
+
+    def restore_runbook(self, deleted: DeletedRunbook, reason: str = "") -> None:
+        """Put a deleted runbook back with its ids, steps, waits and pairings."""
+
+        def apply(session: Session) -> None:
+            session.add(Runbook(**deleted.values))
+            session.flush()
+            session.add_all(
+                RunbookStep(**{**values, "rollback_step_id": None}) for values in deleted.steps
+            )
+            session.flush()
+            for values in deleted.steps:
+                if values["rollback_step_id"] is not None:
+                    session.get_one(RunbookStep, values["id"]).rollback_step_id = values[
+                        "rollback_step_id"
+                    ]
+            session.add_all(
+                RunbookStepLink(id=i, step_id=a, waits_for_id=b) for i, a, b in deleted.links
+            )
+
+        self._uow.run(reason or f"Restore runbook {deleted.values['name']}", apply)
+
+    def set_environment(
+        self, runbook_id: int, environment_id: int | None, reason: str = ""
+    ) -> int | None:
+        """Set the environment the runbook runs in (its change windows); returns the old one."""
+        old = self.runbook(runbook_id).environment_id
+
+        def apply(session: Session) -> None:
+            session.get_one(Runbook, runbook_id).environment_id = environment_id
+
+        self._uow.run(reason or "Set the runbook's environment", apply)
+        return old
+
+    def environments(self) -> list[tuple[int, str]]:
+        """(id, name) of the plan's environments, for choosing where a runbook runs."""
+        with self._uow.store.read() as session:
+            query = select(Environment.id, Environment.name).order_by(Environment.id)
+            return [(int(i), str(n)) for i, n in session.execute(query)]
 
     # -- runs --------------------------------------------------------------------------------
 
@@ -906,6 +1022,34 @@ class RunbookService:
                 round((max(ends) - min(starts)).total_seconds() / 60) if starts and ends else None
             )
         return Comparison(runs, rows, self.timeline(runbook_id).total, totals)
+
+
+def fill_variables(text: str, values: Mapping[str, str]) -> str:
+    """`text` with each `{name}` of VARIABLES replaced by its value."""
+    for name in VARIABLES:
+        text = text.replace("{" + name + "}", values.get(name, ""))
+    return text
+
+
+def block_moves(order: Sequence[int], moving: Sequence[int], gap: int) -> list[tuple[int, int]]:
+    """The single-step moves (step, position) that take the `moving` steps, in their
+    order, into the gap before `order[gap]` (the end when gap is len(order)) as a block.
+
+    Each move is one `move_step`; applied in turn they leave the block in place, and the
+    same moves back to the old positions in reverse order put everything back.
+    """
+    chosen = set(moving)
+    block = [s for s in order if s in chosen]
+    after = next((s for s in order[gap:] if s not in chosen), None)
+    current = list(order)
+    moves: list[tuple[int, int]] = []
+    for step in reversed(block):
+        current.remove(step)
+        at = current.index(after) if after is not None else len(current)
+        current.insert(at, step)
+        moves.append((step, at))
+        after = step
+    return moves
 
 
 def _shift(session: Session, runbook_id: int, first: int, end: int, by: int) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtGui import QUndoStack
@@ -12,6 +12,7 @@ from app.errors import GantryError
 from app.links import same_links
 from app.plan import Plan
 from app.records import RecordService
+from app.runbooks import block_moves
 from app.spreadsheet.importer import ImportDone, ImportPlan
 from app.work_calendar import WorkingCalendar
 from ui.baseline_commands import DeleteBaseline, RenameBaseline, SetBaseline
@@ -40,7 +41,18 @@ from ui.commands import (
     Value,
 )
 from ui.error_report import ErrorReporter, ReasonAsker
-from ui.runbook_commands import MoveStep, SetDurations
+from ui.runbook_commands import (
+    AddStep,
+    AddWaits,
+    CreateRunbook,
+    DeleteSteps,
+    MoveStep,
+    MoveSteps,
+    RemoveWait,
+    SetDurations,
+    SetEnvironment,
+    SetPlannedStart,
+)
 
 
 class PlanEditor:
@@ -209,6 +221,70 @@ class PlanEditor:
         """Move a runbook step (a drag in the Runbook tab) as one undo step."""
         command = MoveStep(self.plan.runbooks, step_id, position, self.report)
         return self._run(command, "Cannot move step")
+
+    def move_steps(self, step_ids: Sequence[int], gap: int, section: str) -> bool:
+        """Move runbook steps as a block into the gap before the step at `gap` (in the
+        runbook's order) and into `section`, as one undo step."""
+        books = self.plan.runbooks
+        try:
+            runbook_id = books.row(step_ids[0]).runbook_id
+        except GantryError as exc:
+            self.report("Cannot move steps", str(exc))
+            return False
+        order = [s.id for s in books.steps(runbook_id)]
+        moves = block_moves(order, step_ids, gap)
+        first = books.label(step_ids[0])
+        text = f"Move step {first}" if len(step_ids) == 1 else f"Move {len(step_ids)} steps"
+        command = MoveSteps(books, moves, section, text, self.report)
+        return self._run(command, "Cannot move steps")
+
+    def add_step(
+        self,
+        runbook_id: int,
+        values: Mapping[str, Any],
+        position: int,
+        waits: Sequence[int] = (),
+    ) -> int | None:
+        """Insert a runbook step at `position` (one undo step); its id, or None if refused."""
+        command = AddStep(self.plan.runbooks, runbook_id, values, position, waits, self.report)
+        return command.step_id if self._run(command, "Cannot add step") else None
+
+    def delete_steps(self, step_ids: Sequence[int]) -> bool:
+        """Delete runbook steps as one undo step (undo brings back their waits and pairs)."""
+        if not step_ids:
+            return True
+        command = DeleteSteps(self.plan.runbooks, step_ids, self.report)
+        return self._run(command, "Cannot delete steps")
+
+    def add_waits(self, step_id: int, waits_for: Sequence[int]) -> bool:
+        """The step waits for these steps (one undo step); a cycle is refused, naming it."""
+        if not waits_for:
+            return True
+        command = AddWaits(self.plan.runbooks, step_id, waits_for, self.report)
+        return self._run(command, "Cannot add the wait")
+
+    def remove_wait(self, step_id: int, waits_for: int) -> bool:
+        command = RemoveWait(self.plan.runbooks, step_id, waits_for, self.report)
+        return self._run(command, "Cannot remove the wait")
+
+    def create_runbook(self, text: str, create: Callable[[str], int]) -> int | None:
+        """A runbook or template made by `create(reason)`, as one undo step; its id."""
+        command = CreateRunbook(self.plan.runbooks, create, text, self.report)
+        return command.runbook_id if self._run(command, "Cannot create the runbook") else None
+
+    def set_planned_start(self, runbook_id: int, planned_start: dt.datetime | None) -> bool:
+        books = self.plan.runbooks
+        if books.runbook(runbook_id).planned_start == planned_start:
+            return True
+        command = SetPlannedStart(books, runbook_id, planned_start, self.report)
+        return self._run(command, "Cannot set T0")
+
+    def set_runbook_environment(self, runbook_id: int, environment_id: int | None) -> bool:
+        books = self.plan.runbooks
+        if books.runbook(runbook_id).environment_id == environment_id:
+            return True
+        command = SetEnvironment(books, runbook_id, environment_id, self.report)
+        return self._run(command, "Cannot set the environment")
 
     def take_rehearsal_durations(self, run_id: int) -> bool:
         """Make a rehearsal's measured durations the planned ones, as one undo step."""

@@ -8,10 +8,10 @@ app/runbook_timeline.py, which the engine computed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 from typing_extensions import override
 
@@ -26,6 +26,7 @@ CRITICAL = QColor("#d64545")
 ACTUAL = QColor("#7a7a7a")
 ACTUAL_LATE = QColor("#e08a00")
 GRID = QColor("#e3e6ea")
+LINK = QColor("#8a94a3")
 TEXT = QColor("#30343a")
 
 
@@ -40,6 +41,7 @@ class RunbookGantt(QWidget):
         self.executions: dict[int, ExecutionRow] = {}
         self.run_start: dt.datetime | None = None
         self.late: set[int] = set()
+        self.links: list[tuple[int, int]] = []
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def show_plan(
@@ -49,8 +51,11 @@ class RunbookGantt(QWidget):
         run_start: dt.datetime | None = None,
         executions: dict[int, ExecutionRow] | None = None,
         late: set[int] | None = None,
+        links: Sequence[tuple[int, int]] = (),
     ) -> None:
         self.steps = [s for s in steps if s.id in timeline.steps]
+        shown = {s.id for s in self.steps}
+        self.links = [(a, b) for a, b in links if a in shown and b in shown]
         self.timeline, self.run_start = timeline, run_start
         self.executions, self.late = executions or {}, late or set()
         self.setFixedHeight(self.sizeHint().height())
@@ -95,6 +100,7 @@ class RunbookGantt(QWidget):
         exposed = event.rect()
         first = max(0, (exposed.top() - AXIS) // ROW)
         last = min(len(self.steps), (exposed.bottom() - AXIS) // ROW + 1)
+        self._paint_links(painter, x, first, last)
         # Only the rows in the exposed strip: a 1,000-step runbook repaints what is seen.
         for row in range(first, last):
             step_row = self.steps[row]
@@ -129,6 +135,35 @@ class RunbookGantt(QWidget):
                 actual = QRectF(x(start), top + 11, max(2.0, (end - start) * scale), 5)
                 painter.fillRect(actual, ACTUAL_LATE if step_row.id in self.late else ACTUAL)
         painter.end()
+
+    def _paint_links(
+        self, painter: QPainter, x: Callable[[float], float], first: int, last: int
+    ) -> None:
+        """A wait as an elbow from the end of the step waited for down (or up) to the start
+        of the waiting step, under the bars; only links that cross the exposed rows."""
+        rows = {s.id: r for r, s in enumerate(self.steps)}
+        painter.setPen(QPen(LINK, 1))
+        for step_id, waits_for in self.links:
+            a, b = rows[waits_for], rows[step_id]
+            if max(a, b) < first or min(a, b) >= last:
+                continue
+            start_x = x(self.timeline.steps[waits_for].finish)
+            end_x = x(self.timeline.steps[step_id].start)
+            from_y = AXIS + a * ROW + 6.5
+            to_y = AXIS + b * ROW + 6.5
+            corner = max(start_x, end_x - 4)
+            path = QPainterPath(QPointF(start_x, from_y))
+            path.lineTo(corner, from_y)
+            path.lineTo(corner, to_y)
+            path.lineTo(end_x, to_y)
+            painter.drawPath(path)
+            if end_x > corner:
+                tip = QPolygonF()
+                for dx, dy in ((0, 0), (-4, -3), (-4, 3)):
+                    tip.append(QPointF(end_x + dx, to_y + dy))
+                painter.setBrush(LINK)
+                painter.drawPolygon(tip)
+                painter.setBrush(Qt.BrushStyle.NoBrush)
 
 
 def _minutes(delta: dt.timedelta) -> int:

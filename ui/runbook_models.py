@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
@@ -26,7 +27,6 @@ STEP_MIME = "application/x-gantry-runbook-step"
 # (field name or a computed column, header)
 EDIT_COLUMNS = (
     ("position", "#"),
-    ("section", "Section"),
     ("title", "Step"),
     ("owner_role", "Owner"),
     ("duration_minutes", "Min"),
@@ -42,6 +42,14 @@ SECTION_TINTS = {
     "verify": "#e9f5f7",
     "rollback": "#fbecec",
 }
+HEADING_TINTS = {
+    "preparation": "#d5e2f5",
+    "communication": "#e2d8f3",
+    "data_migration": "#f6e2b8",
+    "deploy": "#cfe9d7",
+    "verify": "#cce8ee",
+    "rollback": "#f3cfcf",
+}
 OUTCOME_COLOURS = {
     "done": "#2e7d32",
     "failed": "#c62828",
@@ -49,22 +57,49 @@ OUTCOME_COLOURS = {
     "pending": "#1565c0",
 }
 LATE = QColor("#c62828")
+HEADING_TEXT = QColor("#1f2937")
+
+
+@dataclass(frozen=True, slots=True)
+class SectionHeading:
+    """The row above a run of steps of one section: the whole section's count and minutes
+    ("continued" when the section's steps are split by steps of another)."""
+
+    section: str
+    count: int
+    minutes: int
+    continued: bool
+
+    @property
+    def text(self) -> str:
+        label = SECTION_LABELS[self.section] + (" (continued)" if self.continued else "")
+        steps = "1 step" if self.count == 1 else f"{self.count} steps"
+        return f"{label} · {steps} · {self.minutes} min"
 
 
 class StepsModel(QAbstractTableModel):
-    """A runbook's steps in order; in execute mode also the run's actuals, late ones red.
+    """A runbook's steps in their one order, a heading row above each run of steps of one
+    section; in execute mode also the run's actuals, late ones red.
 
-    Edits and drops are handed to `edit(step_id, field, value)` and `move(step_id, row)`,
-    which go through the plan editor (one undo step each)."""
+    A flat list with headings rather than a tree: the order is one sequence per runbook
+    (the rollback plan "up to the step reached" and the migration check "before it" read
+    it) and the section is a field of each step, so sections need not be contiguous; a
+    tree would show an order the runbook does not have. Headings are neither selectable
+    nor enabled, so keyboard navigation steps over them; dropping onto one puts the steps
+    at the top of its section.
+
+    Edits and drops are handed to `edit(step_id, field, value)` and
+    `move(step_ids, gap, section)`, which go through the plan editor (one undo step each)."""
 
     def __init__(
         self,
         edit: Callable[[int, str, Any], bool],
-        move: Callable[[int, int], bool],
+        move: Callable[[list[int], int, str], bool],
     ) -> None:
         super().__init__()
         self._edit, self._move = edit, move
         self.steps: list[StepRow] = []
+        self.rows: list[StepRow | SectionHeading] = []
         self.timeline = Timeline({}, 0, [])
         self.executions: dict[int, ExecutionRow] | None = None
         self.late: set[int] = set()
@@ -84,6 +119,7 @@ class StepsModel(QAbstractTableModel):
         self.beginResetModel()
         self.steps, self.timeline = list(steps), timeline
         self.executions, self.late = executions, late
+        self.rows = _with_headings(self.steps)
         self.endResetModel()
 
     def state(self, step: StepRow) -> str:
@@ -91,11 +127,25 @@ class StepsModel(QAbstractTableModel):
         return self._text(step, "outcome") if self.executions is not None else ""
 
     def step_at(self, row: int) -> StepRow | None:
-        return self.steps[row] if 0 <= row < len(self.steps) else None
+        found = self.rows[row] if 0 <= row < len(self.rows) else None
+        return found if isinstance(found, StepRow) else None
+
+    def heading_rows(self) -> list[int]:
+        return [r for r, row in enumerate(self.rows) if isinstance(row, SectionHeading)]
+
+    def row_of(self, step_id: int) -> int | None:
+        return next(
+            (
+                r
+                for r, row in enumerate(self.rows)
+                if isinstance(row, StepRow) and row.id == step_id
+            ),
+            None,
+        )
 
     @override
     def rowCount(self, parent: Index = NO_PARENT) -> int:
-        return 0 if parent.isValid() else len(self.steps)
+        return 0 if parent.isValid() else len(self.rows)
 
     @override
     def columnCount(self, parent: Index = NO_PARENT) -> int:
@@ -118,8 +168,6 @@ class StepsModel(QAbstractTableModel):
         match name:
             case "position":
                 return str(step.position + 1)
-            case "section":
-                return SECTION_LABELS[step.section]
             case "planned_start":
                 return "" if times is None else f"{times.start}"
             case "point_of_no_return":
@@ -137,11 +185,27 @@ class StepsModel(QAbstractTableModel):
                 return done.outcome
         return str(getattr(step, name))
 
+    def _heading_data(self, heading: SectionHeading, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole:
+            return heading.text if column == 0 else None
+        if role == Qt.ItemDataRole.BackgroundRole:
+            return QBrush(QColor(HEADING_TINTS[heading.section]))
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QBrush(HEADING_TEXT)
+        if role == Qt.ItemDataRole.FontRole:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
+
     @override
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        step = self.step_at(index.row())
-        if step is None:
+        if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
+        found = self.rows[index.row()]
+        if isinstance(found, SectionHeading):
+            return self._heading_data(found, index.column(), role)
+        step = found
         name = self.columns[index.column()][0]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if role == Qt.ItemDataRole.EditRole and name in STEP_FIELDS:
@@ -178,14 +242,17 @@ class StepsModel(QAbstractTableModel):
 
     @override
     def flags(self, index: Index) -> Qt.ItemFlag:
-        base = super().flags(index)
+        editable = not self.read_only and self.executions is None
         if not index.isValid():
-            return base | Qt.ItemFlag.ItemIsDropEnabled
-        name = self.columns[index.column()][0]
-        if self.read_only or self.executions is not None:
+            return Qt.ItemFlag.ItemIsDropEnabled if editable else Qt.ItemFlag.NoItemFlags
+        if self.step_at(index.row()) is None:
+            # A heading: a drop target only, skipped by the keyboard and the selection.
+            return Qt.ItemFlag.ItemIsDropEnabled if editable else Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if not editable:
             return base
         flags = base | Qt.ItemFlag.ItemIsDragEnabled
-        if name in ("title", "owner_role", "duration_minutes"):
+        if self.columns[index.column()][0] in ("title", "owner_role", "duration_minutes"):
             flags |= Qt.ItemFlag.ItemIsEditable
         return flags
 
@@ -212,16 +279,39 @@ class StepsModel(QAbstractTableModel):
     @override
     def mimeData(self, indexes: Sequence[QModelIndex]) -> QMimeData:
         data = QMimeData()
-        rows = sorted({i.row() for i in indexes})
-        if rows:
-            data.setData(STEP_MIME, QByteArray(str(self.steps[rows[0]].id).encode()))
+        steps = [s for r in sorted({i.row() for i in indexes}) if (s := self.step_at(r))]
+        if steps:
+            data.setData(STEP_MIME, QByteArray(",".join(str(s.id) for s in steps).encode()))
         return data
 
     @override
     def canDropMimeData(
         self, data: QMimeData, action: Qt.DropAction, row: int, column: int, parent: Index
     ) -> bool:
-        return data.hasFormat(STEP_MIME) and not self.read_only and self.executions is None
+        return (
+            data.hasFormat(STEP_MIME)
+            and not self.read_only
+            and self.executions is None
+            and bool(self.steps)
+        )
+
+    def drop_target(self, row: int, parent: Index) -> tuple[int, str]:
+        """Where a drop lands: the gap in the runbook's order (before the step at that
+        place) and the section, read from the row above the gap Qt names."""
+        if row < 0 and parent.isValid():
+            row = parent.row()
+            if self.step_at(row) is None:
+                row += 1  # onto a heading: the top of its section
+        elif row < 0:
+            row = len(self.rows)
+        above = self.rows[row - 1] if row > 0 else None
+        if isinstance(above, StepRow):
+            return above.position + 1, above.section
+        below = self.step_at(row)
+        if isinstance(above, SectionHeading):
+            return (below.position if below else len(self.steps)), above.section
+        first = self.steps[0]
+        return 0, first.section
 
     @override
     def dropMimeData(
@@ -229,13 +319,32 @@ class StepsModel(QAbstractTableModel):
     ) -> bool:
         if not self.canDropMimeData(data, action, row, column, parent):
             return False
-        step_id = int(bytes(data.data(STEP_MIME).data()).decode())
-        target = row if row >= 0 else (parent.row() if parent.isValid() else len(self.steps))
-        source = next(s.position for s in self.steps if s.id == step_id)
-        # Qt names the gap the step is dropped into; below itself, that gap is one further on.
-        position = target - 1 if target > source else target
-        self._move(step_id, position)
-        return False  # the move is done; Qt must not remove the dragged row itself
+        ids = [int(x) for x in bytes(data.data(STEP_MIME).data()).decode().split(",") if x]
+        gap, section = self.drop_target(row, parent)
+        self._move(ids, gap, section)
+        return False  # the move is done; Qt must not remove the dragged rows itself
+
+
+def _with_headings(steps: Sequence[StepRow]) -> list[StepRow | SectionHeading]:
+    counts: dict[str, int] = {}
+    minutes: dict[str, int] = {}
+    for step in steps:
+        counts[step.section] = counts.get(step.section, 0) + 1
+        minutes[step.section] = minutes.get(step.section, 0) + step.duration_minutes
+    rows: list[StepRow | SectionHeading] = []
+    seen: set[str] = set()
+    previous = None
+    for step in steps:
+        if step.section != previous:
+            rows.append(
+                SectionHeading(
+                    step.section, counts[step.section], minutes[step.section], step.section in seen
+                )
+            )
+            seen.add(step.section)
+            previous = step.section
+        rows.append(step)
+    return rows
 
 
 class ComparisonModel(QAbstractTableModel):

@@ -80,7 +80,11 @@ def _titles(view: RunbookView) -> list[str]:
 
 def test_the_tab_shows_the_demo_runbook(tab: RunbookView) -> None:
     assert tab.books.currentText() == "Atlas 3.5 production deployment"
-    assert tab.model.rowCount() == 29
+    assert len(tab.model.steps) == 29
+    # The demo's sections interleave (data migration, deploy, more migration, ...): a
+    # heading above each run of one section, the whole section's count and minutes on it.
+    assert tab.model.rowCount() == 29 + 12
+    assert tab.model.data(tab.model.index(0, 0)) == "Preparation · 4 steps · 25 min"
     assert "2 h 20 min" in tab.summary.text()
     assert "Fits the change window" in tab.fit.text()
     assert tab.gantt.height() > 29 * 10  # a bar per forward step
@@ -89,7 +93,7 @@ def test_the_tab_shows_the_demo_runbook(tab: RunbookView) -> None:
 
 def test_inline_edit_and_the_detail_pane_are_undo_steps(qtbot, tab: RunbookView) -> None:  # type: ignore[no-untyped-def]
     model = tab.model
-    title = model.index(1, 2)
+    title = model.index(model.row_of(model.steps[1].id) or 0, 1)
     assert model.setData(title, "Announce the window on the status page")
     assert _titles(tab)[1] == "Announce the window on the status page"
     tab.select_step(model.steps[9].id)
@@ -115,12 +119,16 @@ def test_reorder_by_drag(qtbot, tab: RunbookView) -> None:  # type: ignore[no-un
     assert table.dragDropMode() == QAbstractItemView.DragDropMode.InternalMove
     model = tab.model
     moved = model.steps[2]
-    data: QMimeData = model.mimeData([model.index(2, 0)])
+    data: QMimeData = model.mimeData([model.index(model.row_of(moved.id) or 0, 0)])
     assert data.hasFormat(STEP_MIME)
-    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, 5, 0, QModelIndex())
-    model.dropMimeData(data, Qt.DropAction.MoveAction, 5, 0, QModelIndex())
+    gap = model.row_of(model.steps[5].id) or 0
+    assert model.data(model.index(gap - 1, 0)).startswith("Data migration")
+    assert model.canDropMimeData(data, Qt.DropAction.MoveAction, gap - 1, 0, QModelIndex())
+    # Dropped above the Data migration heading: after the last preparation step.
+    model.dropMimeData(data, Qt.DropAction.MoveAction, gap - 1, 0, QModelIndex())
     titles = _titles(tab)
-    assert titles.index(moved.title) == 4  # dropped into the gap before row 5
+    assert titles.index(moved.title) == 4
+    assert _plan(tab).runbooks.row(moved.id).section == "preparation"
     assert tab.selected_step() is not None and tab.selected_step().id == moved.id  # type: ignore[union-attr]
     assert _stack(tab).undoText() == f"Move step {moved.label}"
     _stack(tab).undo()
@@ -161,8 +169,8 @@ def test_execute_a_rehearsal_through_to_completion(qtbot, tab: RunbookView, cloc
     executions = books.executions(run.id)
     assert len(executions) == len(forward)
     assert {e.outcome for e in executions.values()} == {"done", "skipped"}
-    late_row = next(r for r, s in enumerate(tab.model.steps) if s.id == forward[-1].id)
-    assert tab.model.data(tab.model.index(late_row, 2), Qt.ItemDataRole.ForegroundRole) is not None
+    late_row = tab.model.row_of(forward[-1].id) or 0
+    assert tab.model.data(tab.model.index(late_row, 1), Qt.ItemDataRole.ForegroundRole) is not None
     qtbot.mouseClick(tab.end_run, Qt.MouseButton.LeftButton)
     assert books.run(run.id).status == "completed"
     # Executions are a log: nothing of them is on the undo stack.
