@@ -186,14 +186,15 @@ def _unknown_key(key: str, keys: Mapping[str, int]) -> str:
 def answer(question: Question) -> ImpactReport:
     """Reschedule a copy of the plan's inputs with the change and list what moves (any
     thread: it reads only the question)."""
+    unchanged = _unchanged(question)
+    if unchanged is not None:
+        return ImpactReport(unchanged, (), ())
     job = question.job
     calendar = WorkCalendar(job.holidays, job.workdays)
     shown = question.shown
     if shown is None:
         shown = _table(job)
     change, tried = _change(question, shown, calendar)
-    if change.empty:
-        return ImpactReport(change, (), ())
     items = [tried if i.id == tried.id else i for i in job.items]
     after = _table(dataclasses.replace(job, items=items))
     return ImpactReport(
@@ -218,6 +219,22 @@ def _table(job: ScheduleJob) -> ScheduleTable:
     return outcome.table
 
 
+def _unchanged(question: Question) -> Change | None:
+    """The change when it changes nothing (a slip of 0, the duration the item has), so
+    nothing is scheduled; None otherwise."""
+    item = question.item
+    if question.slip == 0:
+        text = f"A slip of {_days(0)}"
+    elif question.duration == item.duration:
+        text = f"{item.key} takes {_days(item.duration)} already"
+    else:
+        return None
+    if item.kind == "milestone":
+        old = question.records[item.id].not_before
+        return Change(item.id, item.key, "not_before", old, old, text)
+    return Change(item.id, item.key, "duration", item.duration, item.duration, text)
+
+
 def _change(
     question: Question, shown: ScheduleTable, calendar: WorkCalendar
 ) -> tuple[Change, ScheduleItem]:
@@ -225,43 +242,31 @@ def _change(
     key = item.key
     if item.kind == "milestone":
         assert slip is not None  # `ask` refused a duration for a milestone
-        old = question.records[item.id].not_before
         dates = shown.dates(item.id)
         assert dates is not None  # every item is in the schedule of its own plan
-        if slip == 0:
-            return Change(item.id, key, "not_before", old, old, _no_slip()), item
         pushed = calendar.add_working_days(dates.finish, slip)
         text = (
             f"{key} is a milestone, which has no duration: slipping it {_days(slip)} sets its "
             f"not-before date to {pushed.isoformat()}, {_days(slip)} after the day it shows "
             f"on ({dates.finish.isoformat()})"
         )
+        old = question.records[item.id].not_before
         return Change(item.id, key, "not_before", old, pushed, text), item._replace(
             not_before=pushed
         )
     old_duration = item.duration
     if slip is not None:
         new = old_duration + slip
-        if slip == 0:
-            text = _no_slip()
-        else:
-            later = "later" if slip > 0 else "earlier"
-            grows = "grows" if slip > 0 else "shrinks"
-            text = (
-                f"{key} finishes {_days(abs(slip))} {later}: its duration {grows} from "
-                f"{old_duration} to {new}"
-            )
+        later, grows = ("later", "grows") if slip > 0 else ("earlier", "shrinks")
+        text = (
+            f"{key} finishes {_days(abs(slip))} {later}: its duration {grows} from "
+            f"{old_duration} to {new}"
+        )
     else:
-        assert question.duration is not None
+        assert question.duration is not None  # `ask` wants a slip or a duration
         new = question.duration
         text = f"{key} takes {_days(new)} instead of {old_duration}"
-        if new == old_duration:
-            text = f"{key} takes {_days(new)} already"
     return Change(item.id, key, "duration", old_duration, new, text), item._replace(duration=new)
-
-
-def _no_slip() -> str:
-    return f"A slip of {_days(0)}"
 
 
 def _days(n: int) -> str:

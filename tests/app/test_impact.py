@@ -6,6 +6,7 @@ Every plan starts on Monday 2026-01-05 with a Mon-Fri week, so working days read
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import shutil
 from collections.abc import Iterator, Sequence
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.errors import ValidationError
-from app.impact import ImpactReport, ask, impact
+from app.impact import ImpactReport, answer, ask, impact
 from app.plan import Plan
 from app.store import PlanStore
 from models import Dependency, Release, WorkItem
@@ -208,6 +209,20 @@ def test_nothing_moves_without_a_slip(plans: list[Plan], tmp_path: Path) -> None
     ):
         assert report.change.empty and report.items == () and report.releases == ()
         assert report.summary().endswith(": nothing moves.")
+
+
+def test_mid_reschedule_the_shown_schedule_is_computed_first(
+    plans: list[Plan], tmp_path: Path
+) -> None:
+    # While a reschedule is under way the state's schedule may be an edit old: `ask` then
+    # leaves it out and the answer schedules the plan as it stands before the change.
+    plan = open_plan(
+        plans, tmp_path, [("A", 3), ("M", 0, "milestone"), ("B", 1)], [("A", "M"), ("M", "B")]
+    )
+    for key in ("A", "M"):
+        question = ask(plan, key, slip=2)
+        assert question.shown is plan.state.result
+        assert answer(dataclasses.replace(question, shown=None)) == answer(question)
 
 
 # -- refusals ------------------------------------------------------------------------------
