@@ -19,6 +19,8 @@ from app import __version__, audit
 from app.chart_export import ChartRequest, chart_document, describe, export_format, write_chart
 from app.demo import build_demo, build_synthetic
 from app.errors import GantryError, ValidationError
+from app.impact import impact
+from app.impact_report import write_report as write_impact
 from app.plan import Plan
 from app.plan_data import ItemRow
 from app.runbook_report import runbook_report, write_report
@@ -41,7 +43,6 @@ SCHEDULE_COLUMNS = (
 )
 # Subcommands of the contract that later work brings; until then they say so plainly.
 LATER = {
-    "impact": "slip impact analysis",
     "check": "conflict checks",
     "metrics": "release metrics",
     "keygen": "signing keys",
@@ -137,11 +138,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--run", type=int, metavar="N", help="show run N's actuals and outcomes")
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    impact = sub.add_parser("impact", help="what a slip moves (not available yet)")
-    impact.add_argument("plan", type=Path)
-    impact.add_argument("--item", required=True)
-    impact.add_argument("--slip", type=int, required=True)
-    impact.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    what_if = sub.add_parser("impact", help="what moves if an item finishes N days later")
+    what_if.add_argument("plan", type=Path)
+    what_if.add_argument("--item", required=True, metavar="KEY")
+    what_if.add_argument("--slip", type=int, required=True, metavar="N", help="working days")
+    what_if.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
     check = sub.add_parser("check", help="conflicts (not available yet)")
     check.add_argument("plan", type=Path)
@@ -328,6 +329,16 @@ def cmd_runbook(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        report = impact(plan, args.item, slip=args.slip)
+    finally:
+        plan.close()
+    write_impact(report, out, args.format)
+    return EXIT_OK
+
+
 def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
     with PlanStore.open(args.plan, read_only=True) as store, store.snapshot() as session:
         report = audit.verify(session)
@@ -431,6 +442,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "audit": cmd_audit_verify,
     "export": cmd_export,
     "runbook": cmd_runbook,
+    "impact": cmd_impact,
 }
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 

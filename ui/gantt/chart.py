@@ -160,6 +160,7 @@ class GanttChart(QAbstractScrollArea):
         self.span = (self.scale.origin, self.scale.origin + dt.timedelta(days=90))
         self.critical = False
         self.selected: frozenset[int] = frozenset()
+        self.highlighted: frozenset[int] = frozenset()  # what a what-if would move
         self.baseline: BaselineDates | None = None
         self.drag: Drag | None = None
         self._press: tuple[QPointF, Hit, Qt.KeyboardModifier] | None = None
@@ -421,6 +422,8 @@ class GanttChart(QAbstractScrollArea):
         painting.connectors(p, shapes.connectors, self.critical)
         for shape in shapes.bars:
             painting.baseline(p, shape, self.metrics)
+            if shape.item_id in self.highlighted:
+                painting.halo(p, shape)
             label_x = painting.bar(p, shape, self.critical, shape.item_id in self.selected)
             painting.label(p, shape, label_x, self.font(), self.bold)
         if self.drag is not None:
@@ -460,6 +463,11 @@ class GanttChart(QAbstractScrollArea):
 
     @override
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.RightButton:
+            # The context menu acts on the selection: a right-click on a bar selects it.
+            hit = self.hit(event.position())
+            if hit is not None and hit.item.id not in self.selected:
+                self.clicked.emit(hit.item.id, Qt.KeyboardModifier.NoModifier)
         if event.button() != Qt.MouseButton.LeftButton:
             super().mousePressEvent(event)
             return

@@ -150,6 +150,20 @@ def baseline(p: QPainter, bar: Bar, metrics: RowMetrics) -> None:
     p.setBrush(Qt.BrushStyle.NoBrush)
 
 
+def halo(p: QPainter, shape: Bar) -> None:
+    """A glow behind a bar that a what-if would move."""
+    if shape.kind is BarKind.MILESTONE:
+        r = (shape.y1 - shape.y0) / 2 + 4
+        rect = QRectF(shape.x0 - r, shape.middle - r, 2 * r, 2 * r)
+    else:
+        rect = QRectF(shape.x0, shape.y0, max(2.0, shape.x1 - shape.x0), shape.y1 - shape.y0)
+        rect.adjust(-4, -4, 4, 4)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(palette.WHAT_IF)
+    p.drawRoundedRect(rect, 4, 4)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+
+
 def bar(p: QPainter, shape: Bar, critical_on: bool, selected: bool) -> float:
     """One bar; returns where its label may start."""
     critical = critical_on and shape.critical

@@ -33,6 +33,7 @@ BASELINE = QColor(shared.BASELINE)
 BASELINE_EDGE = QColor(shared.BASELINE_EDGE)
 CONNECTOR = QColor(shared.LINK)
 SELECTED_EDGE = QColor("#173a7a")
+WHAT_IF = QColor(245, 158, 11, 110)  # amber glow: bars a what-if would move
 GHOST = QColor(91, 141, 239, 90)
 GHOST_EDGE = QColor("#173a7a")
 FEEDBACK_FILL = QColor("#1f2937")

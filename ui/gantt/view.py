@@ -22,6 +22,7 @@ from ui.gantt.chart import GanttChart
 from ui.gantt.dialogs import GoToDateDialog, ItemDialog
 from ui.gantt.rows_model import ITEM_ID_ROLE, Column, GanttRowsModel
 from ui.gantt.tree import GanttTree
+from ui.gantt.what_if import WhatIfDialog, WhatIfRunner
 from ui.plan_editor import PlanEditor
 from ui.resources import icon
 
@@ -41,7 +42,8 @@ class GanttView(QWidget):
         self.editor: PlanEditor | None = None
         self.rows: PlanRows | None = None
         self._collapsed: dict[int, set[int]] = {}  # folded phases per release, for this session
-        self.dialog: ItemDialog | None = None
+        self.dialog: ItemDialog | WhatIfDialog | None = None
+        self.runner = WhatIfRunner(self)
         self.chart = GanttChart(today)
         self.model = GanttRowsModel(self)
         self.tree = GanttTree(int(self.chart.metrics.height), self.chart.header_height)
@@ -72,6 +74,9 @@ class GanttView(QWidget):
         self.chart.clicked.connect(self._chart_clicked)
         self.chart.activated.connect(self.open_item)
         self.setFocusProxy(self.chart)
+        for pane in (self.tree, self.chart):
+            pane.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+            pane.addAction(self.what_if_action)
 
     @override
     def showEvent(self, event: QShowEvent) -> None:
@@ -125,6 +130,14 @@ class GanttView(QWidget):
             "Critical path", "critical", "Show the critical path in red", [], self._critical_toggled
         )
         self.critical_action.setCheckable(True)
+        self.what_if_action = action(
+            "What if…",
+            "what-if",
+            "Slip the selected item and see what moves",
+            ["Ctrl+I"],
+            self.what_if,
+        )
+        self.what_if_action.setEnabled(False)
         bar.addWidget(self.heading)
         spacer = QWidget()
         spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
@@ -135,6 +148,8 @@ class GanttView(QWidget):
         bar.addActions([self.today_action, self.go_to_action])
         bar.addSeparator()
         bar.addAction(self.critical_action)
+        bar.addSeparator()
+        bar.addAction(self.what_if_action)
         return bar
 
     # -- plan and release --------------------------------------------------------------------
@@ -279,7 +294,9 @@ class GanttView(QWidget):
     def _selection_changed(self, _selected: QItemSelection, _deselected: QItemSelection) -> None:
         self.chart.selected = frozenset(self.selected_ids())
         self.chart.viewport().update()
-        self.item_selected.emit(self.current_item_id())
+        current = self.current_item_id()
+        self.what_if_action.setEnabled(current is not None)
+        self.item_selected.emit(current)
 
     # -- commands ----------------------------------------------------------------------------
 
@@ -309,7 +326,22 @@ class GanttView(QWidget):
         dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
         dialog.open()
 
-    def _dialog_closed(self, dialog: ItemDialog) -> None:
+    def what_if(self) -> None:
+        """Slip the current item in a window-modal dialog; the chart marks what would move."""
+        item_id = self.current_item_id()
+        if item_id is None or self.editor is None:
+            return
+        self._close_dialog()
+        dialog = self.dialog = WhatIfDialog(self.editor, item_id, self.runner, self)
+        dialog.moved.connect(self._highlight)
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _highlight(self, ids: frozenset[int]) -> None:
+        self.chart.highlighted = ids
+        self.chart.viewport().update()
+
+    def _dialog_closed(self, dialog: ItemDialog | WhatIfDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
         dialog.deleteLater()
