@@ -41,7 +41,22 @@ def make_application(argv: list[str]) -> QApplication:
     sheet = style_sheet()
     if sheet:
         qt_app.setStyleSheet(sheet)
+    qt_app.aboutToQuit.connect(release_clipboard)
     return qt_app
+
+
+def release_clipboard() -> None:
+    """Take back what Gantry put on the clipboard before the application object goes.
+
+    PySide6 6.11 crashes at exit when the clipboard still holds a QMimeData made in Python
+    (copied checklist items); with no clipboard manager the data would go with the process
+    anyway.
+    """
+    clipboard = QApplication.clipboard()
+    held = clipboard.mimeData()
+    ours = held is not None and any(f.startswith("application/x-gantry") for f in held.formats())
+    if clipboard.ownsClipboard() or ours:
+        clipboard.clear()
 
 
 def choose_plan(

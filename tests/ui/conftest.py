@@ -8,12 +8,23 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
 
 from app.demo import build_demo
 from app.store import PlanStore
 from tests.fixed_dates import DEMO_TODAY
+from ui.application import release_clipboard
 from ui.main_window import MainWindow
 from ui.settings import AppSettings
+
+
+@pytest.fixture(autouse=True)
+def clean_clipboard() -> Iterator[None]:
+    """Nothing a test copied outlives it (PySide6 crashes at exit over Python-made clipboard
+    data, as the application itself avoids on quitting)."""
+    yield
+    if QApplication.instance() is not None:
+        release_clipboard()
 
 
 @pytest.fixture(scope="session")

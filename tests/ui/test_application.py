@@ -142,3 +142,19 @@ def test_run_reports_crashes_while_it_runs_and_puts_the_hooks_back(
     timer.stop()
     assert len(during) == 1 and isinstance(during[0], CrashReporter)
     assert (sys.excepthook, threading.excepthook) == before
+
+
+def test_quitting_takes_back_what_gantry_put_on_the_clipboard(qapp) -> None:  # type: ignore[no-untyped-def]
+    # A crash at exit is what this prevents: PySide6 frees Python-made clipboard data twice.
+    from PySide6.QtCore import QMimeData
+
+    from ui.application import make_application
+
+    app = make_application([])
+    copied = QMimeData()
+    copied.setData("application/x-gantry-test", b"items")
+    QApplication.clipboard().setMimeData(copied)
+    assert QApplication.clipboard().mimeData().hasFormat("application/x-gantry-test")
+    app.aboutToQuit.emit()
+    left = QApplication.clipboard().mimeData()
+    assert left is None or not left.hasFormat("application/x-gantry-test")
