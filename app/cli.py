@@ -19,6 +19,7 @@ from app import __version__, audit
 from app.chart_export import ChartRequest, chart_document, describe, export_format, write_chart
 from app.demo import build_demo, build_synthetic
 from app.errors import GantryError, ValidationError
+from app.ics_export import calendar_document, ics_path, write_ics
 from app.impact import impact
 from app.impact_report import write_report as write_impact
 from app.plan import Plan
@@ -52,7 +53,6 @@ LATER = {
 LATER_EXPORTS = {
     "runbook": "the runbook PDF",
     "record": "the release record PDF",
-    "ics": "the calendar export",
     "notes": "release notes",
 }
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -108,7 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"), help="for dates like 04/05/27")
     imp.add_argument("--dry-run", action="store_true", help="print the report; write nothing")
 
-    exp = sub.add_parser("export", help="export the chart or a workbook; PDFs, ics, notes to come")
+    exp = sub.add_parser("export", help="export the chart, a workbook or a calendar; more to come")
     exp_sub = exp.add_subparsers(dest="export_kind", required=True, parser_class=_Parser)
     chart = exp_sub.add_parser("chart", help="the Gantt chart of a release as PDF or PNG")
     chart.add_argument("plan", type=Path)
@@ -123,6 +123,11 @@ def build_parser() -> argparse.ArgumentParser:
     xlsx.add_argument("plan", type=Path)
     xlsx.add_argument("out", type=Path, metavar="OUT.xlsx")
     xlsx.add_argument("--release", help="name or version (default: the whole plan)")
+    ics = exp_sub.add_parser(
+        "ics", help="releases, milestones, windows and deployments as iCalendar"
+    )
+    ics.add_argument("plan", type=Path)
+    ics.add_argument("out", type=Path, metavar="OUT.ics")
     for kind in LATER_EXPORTS:
         later = exp_sub.add_parser(kind, help=f"{LATER_EXPORTS[kind]} (not available yet)")
         later.add_argument("plan", type=Path)
@@ -362,6 +367,8 @@ def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
     if args.export_kind == "xlsx":
         return _export_xlsx(args, out)
+    if args.export_kind == "ics":
+        return _export_ics(args, out)
     target: Path = args.out
     export_format(target)  # refuse a wrong suffix before the plan is read
     if args.first and args.last and args.last < args.first:
@@ -392,6 +399,18 @@ def _export_xlsx(args: argparse.Namespace, out: TextIO) -> int:
         plan.close()
     write_workbook(data, target, _progress_line("Writing rows"))
     print(f"Wrote {target}: {data.describe()}.", file=out)
+    return EXIT_OK
+
+
+def _export_ics(args: argparse.Namespace, out: TextIO) -> int:
+    target = ics_path(args.out)  # refuse a wrong suffix before the plan is read
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        document = calendar_document(plan)
+    finally:
+        plan.close()
+    write_ics(document, target, dt.datetime.now(dt.UTC))
+    print(f"Wrote {target}: {document.describe()}.", file=out)
     return EXIT_OK
 
 

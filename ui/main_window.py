@@ -29,6 +29,7 @@ from app import paths
 from app.audit import AuditReport
 from app.demo import ensure_demo_plan
 from app.errors import GantryError, PlanDamagedError
+from app.ics_export import ICS_SUFFIX, calendar_document, write_ics
 from app.plan import Plan
 from app.spreadsheet.safety import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from app.store import PLAN_SUFFIX, take_over_lock
@@ -227,6 +228,7 @@ class MainWindow(QMainWindow):
         acts.import_sheet.triggered.connect(lambda: self.import_wizard())
         acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
         acts.export_workbook.triggered.connect(self.workbook_dialog)
+        acts.export_calendar.triggered.connect(self._choose_calendar_export)
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
@@ -470,6 +472,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.verify_audit.setEnabled(has_plan)
         self.menu_actions.export_chart.setEnabled(has_plan)
         self.menu_actions.export_workbook.setEnabled(has_plan)
+        self.menu_actions.export_calendar.setEnabled(has_plan)
         self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
@@ -549,6 +552,36 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(lambda: self.status.showMessage(dialog.summary(), 15000))
         dialog.open()
         return dialog
+
+    def _choose_calendar_export(self) -> None:
+        if self.plan is None:
+            return
+        suggested = self.plan.path.with_suffix(ICS_SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export calendar", str(suggested), f"iCalendar (*{ICS_SUFFIX})"
+        )
+        if path:
+            self.export_calendar(Path(path))
+
+    def export_calendar(self, path: Path) -> Path | None:
+        """File › Export › Calendar (.ics)… once a file is chosen (tests call it directly)."""
+        if self.plan is None:
+            return None
+        if path.suffix.lower() != ICS_SUFFIX:
+            path = path.with_name(path.name + ICS_SUFFIX)
+        try:
+            # A few hundred events: quick enough for the GUI thread.
+            with busy_cursor():
+                document = calendar_document(self.plan)
+                write_ics(document, path, dt.datetime.now(dt.UTC))
+        except GantryError as exc:
+            self.report("Cannot export the calendar", str(exc))
+            return None
+        except OSError as exc:
+            self.report("Cannot export the calendar", f"{path} could not be written ({exc}).")
+            return None
+        self.status.showMessage(f"Exported {path.name}: {document.describe()}", 15000)
+        return path
 
     def import_wizard(self, path: Path | None = None) -> ImportWizard | None:
         """File › Import… or a sheet dropped on the window; returns the wizard (for tests)."""

@@ -66,6 +66,13 @@ class WindowActions:
             "",
             "Write the plan, or one release, as an Excel workbook with a Timeline sheet",
         )
+        self.export_calendar = a(
+            window,
+            "Ca&lendar (.ics)…",
+            "",
+            "Write releases, milestones, windows and deployments as an iCalendar file that "
+            "Outlook and Thunderbird import (importing it again updates them)",
+        )
         self.print_chart = a(
             window,
             "&Print Chart…",
@@ -165,7 +172,7 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.import_sheet)
         export_menu = file_menu.addMenu("E&xport")
-        export_menu.addActions([self.export_chart, self.export_workbook])
+        export_menu.addActions([self.export_chart, self.export_workbook, self.export_calendar])
         file_menu.addAction(self.print_chart)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)

@@ -154,7 +154,7 @@ def test_cli_exit_codes_and_the_plan_stays_as_it_was(demo: Path, tmp_path: Path)
     assert gantry("export", "chart", demo, out, "--paper", "a5")[0] == 2
     assert gantry("export", "chart", demo, out, "--fit", "height")[0] == 2
     assert gantry("export", "chart", demo, out, "--from", "tomorrow")[0] == 2
-    assert gantry("export", "ics", demo, tmp_path / "o.ics")[0] == 2
+    assert gantry("export", "notes", demo, tmp_path / "o.md")[0] == 2
     assert digest(demo) == before
     assert not lock_path(demo).exists()
 

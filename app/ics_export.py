@@ -1,0 +1,198 @@
+"""The plan's dates as an iCalendar file (RFC 5545) that Outlook and Thunderbird import offline.
+
+One VCALENDAR holds an all-day event per release date (start, feature freeze, code freeze,
+target, actual release), per milestone on its scheduled day, and per calendar entry (holidays,
+freezes, blackouts, change windows; the environment named when it has one), plus each
+deployment's window as UTC times. Every event's UID is made of the plan's identity, the kind of
+record and its id, so exporting again gives the same UIDs and a calendar that imports the file
+again updates its events instead of adding copies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from icalendar import Calendar, Event
+
+from app import __version__
+from app.calendar_entries import KIND_LABELS
+from app.errors import ValidationError
+from app.plan import Plan
+
+ICS_SUFFIX = ".ics"
+ONE_DAY = dt.timedelta(days=1)
+# The release dates that become events: (ReleaseRow field, UID part, label).
+RELEASE_DATES = (
+    ("start_date", "start", "Start"),
+    ("feature_freeze", "feature-freeze", "Feature freeze"),
+    ("code_freeze", "code-freeze", "Code freeze"),
+    ("target_date", "target", "Target release"),
+    ("actual_date", "actual", "Released"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarEvent:
+    """One event as plain values. Dates are all-day; datetimes are aware. `end` is exclusive
+    (the day after the last day), as iCalendar reads DTEND."""
+
+    uid: str
+    summary: str
+    start: dt.date | dt.datetime
+    end: dt.date | dt.datetime
+    categories: tuple[str, ...]
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarDocument:
+    name: str
+    events: tuple[CalendarEvent, ...]
+
+    def describe(self) -> str:
+        counts = Counter(event.categories[0] for event in self.events)
+        parts = ", ".join(f"{kind}: {n}" for kind, n in sorted(counts.items()))
+        return f"{len(self.events)} events ({parts})" if parts else "no events"
+
+
+def ics_path(path: Path) -> Path:
+    """The file to write, refused unless it ends in .ics (before the plan is read)."""
+    if path.suffix.lower() != ICS_SUFFIX:
+        raise ValidationError(f"{path.name}: a calendar export is written to a .ics file.")
+    return path
+
+
+def plan_identity(plan: Plan) -> str:
+    """A short stable name for the plan inside UIDs: from the moment it was created (a
+    setting every plan gets once and Save As keeps), else, for a plan made outside Gantry,
+    its file name."""
+    created = plan.settings.values().values["created"]
+    seed = created.isoformat() if isinstance(created, dt.datetime) else plan.path.stem
+    return hashlib.sha256(seed.encode()).hexdigest()[:16]
+
+
+def _utc(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
+    # Deployment windows are stored as wall-clock times without a zone; they are the times the
+    # release manager typed, so they are read in `zone`, or this machine's zone when None.
+    local = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
+    return local.astimezone(dt.UTC)
+
+
+def calendar_document(plan: Plan, zone: dt.tzinfo | None = None) -> CalendarDocument:
+    """Every event of the plan, ordered by start then UID so two exports read the same."""
+    problems = plan.state.problems()
+    if problems:
+        # Milestone days computed around a cycle would mislead, as in `gantry schedule`.
+        raise ValidationError(problems)
+    domain = f"{plan_identity(plan)}.gantry"
+    train = plan.train.snapshot()
+    events: list[CalendarEvent] = []
+    names: dict[int, str] = {}
+    for release in train.releases:
+        names[release.id] = release.name
+        for field, part, label in RELEASE_DATES:
+            day: dt.date | None = getattr(release, field)
+            if day is not None:
+                events.append(
+                    CalendarEvent(
+                        f"release-{release.id}-{part}@{domain}",
+                        f"{release.name} — {label}",
+                        day,
+                        day + ONE_DAY,
+                        ("Release", label),
+                        release.description,
+                    )
+                )
+        for item_id in plan.work_items.ids(release.id):
+            if plan.state.items[item_id].kind != "milestone":
+                continue
+            item = plan.state.row(item_id)
+            if item.finish is not None:  # the day the chart shows the diamond on
+                events.append(
+                    CalendarEvent(
+                        f"item-{item.id}@{domain}",
+                        f"{release.name} — {item.name}",
+                        item.finish,
+                        item.finish + ONE_DAY,
+                        ("Milestone",),
+                        f"{item.key}: {item.name}",
+                    )
+                )
+    environments = {env.id: env.name for env in train.environments}
+    for entry in plan.calendar.rows():
+        kind = KIND_LABELS.get(entry.kind, entry.kind.capitalize())
+        where = environments.get(entry.environment_id) if entry.environment_id else None
+        events.append(
+            CalendarEvent(
+                f"calendar-{entry.id}@{domain}",
+                f"{entry.name} ({where})" if where else entry.name,
+                entry.start_date,
+                entry.end_date + ONE_DAY,
+                (kind,),
+                f"{kind}, {where} only" if where else f"{kind}, whole plan",
+            )
+        )
+    for deployment in train.deployments:
+        release_name = names.get(deployment.release_id, "Release")
+        events.append(
+            CalendarEvent(
+                f"deployment-{deployment.id}@{domain}",
+                f"{release_name} → {deployment.environment.name}",
+                _utc(deployment.start, zone),
+                _utc(deployment.end, zone),
+                ("Deployment", deployment.environment.name),
+                f"Deployment window; outcome: {deployment.outcome.replace('_', ' ')}",
+            )
+        )
+    events.sort(key=lambda e: (_sort_moment(e.start), e.uid))
+    name = plan.settings.values().name or plan.path.stem
+    return CalendarDocument(name, tuple(events))
+
+
+def _sort_moment(value: dt.date | dt.datetime) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        return value
+    return dt.datetime.combine(value, dt.time(), dt.UTC)
+
+
+def to_ical(document: CalendarDocument, now: dt.datetime) -> bytes:
+    """The file's bytes; `now` (aware) is every event's DTSTAMP, a parameter for repeatable
+    output."""
+    if now.tzinfo is None:
+        raise ValueError("now must be an aware datetime")
+    stamp = now.astimezone(dt.UTC).replace(microsecond=0)
+    calendar = Calendar()
+    calendar.add("prodid", f"-//Gantry//Gantry {__version__}//EN")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    # PUBLISH: a calendar to import, not an invitation to answer.
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", document.name)
+    for item in document.events:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.start)
+        event.add("dtend", item.end)
+        event.add("summary", item.summary)
+        if item.description:
+            event.add("description", item.description)
+        event.add("categories", list(item.categories))
+        if not isinstance(item.start, dt.datetime):
+            # A release date or a freeze marks the day; it does not make anyone busy.
+            event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    data: bytes = calendar.to_ical()
+    return data
+
+
+def write_ics(document: CalendarDocument, target: Path, now: dt.datetime) -> None:
+    """Write the file whole: a half-written calendar would import as a shorter one."""
+    data = to_ical(document, now)
+    partial = target.with_name(f".{target.name}.partial")
+    partial.write_bytes(data)
+    partial.replace(target)
