@@ -214,12 +214,47 @@ class DependencyLayout:
         nodes = [
             self.nodes[node] for layer in self.layers[first:last] for node in layer[top:bottom]
         ]
+        # A long edge's box covers much of the graph while its line crosses little of it:
+        # the boxes only pre-filter, and each of its segments is clipped against the view.
         edges = [
             e
             for e in self.edges
-            if e.box[0] <= x1 and e.box[2] >= x0 and e.box[1] <= y1 and e.box[3] >= y0
+            if e.box[0] <= x1
+            and e.box[2] >= x0
+            and e.box[1] <= y1
+            and e.box[3] >= y0
+            and any(
+                _crosses(p, q, (x0, y0, x1, y1))
+                for p, q in zip(e.points, e.points[1:], strict=False)
+            )
         ]
         return nodes, edges
+
+
+def _crosses(
+    p: tuple[float, float], q: tuple[float, float], rect: tuple[float, float, float, float]
+) -> bool:
+    """Whether the segment p-q meets the rectangle (Liang-Barsky clipping)."""
+    low, high = 0.0, 1.0
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    for step, room in (
+        (-dx, p[0] - rect[0]),
+        (dx, rect[2] - p[0]),
+        (-dy, p[1] - rect[1]),
+        (dy, rect[3] - p[1]),
+    ):
+        if step == 0:
+            if room < 0:
+                return False
+            continue
+        t = room / step
+        if step < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
 
 
 def crossings(layout: DependencyLayout) -> int:
