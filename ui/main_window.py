@@ -42,6 +42,7 @@ from ui.busy import busy_cursor
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
+from ui.dependency_view import DependencyView
 from ui.error_report import (
     Confirmer,
     ErrorReporter,
@@ -146,6 +147,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.items_view, icon("task"), "Work items")
         self.gantt = GanttView(today=dt.date.today)
         self.tabs.addTab(self.gantt, icon("gantt"), "Calendar")
+        self.dependency_view = DependencyView()
+        self.dependency_view.setObjectName("dependencyView")
+        self.tabs.addTab(self.dependency_view, icon("gantt"), "Dependencies")
+        self.dependency_view.item_selected.connect(self._graph_item)
         self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
         self.train_view = TrainView(today=dt.date.today)
         self.train_view.setObjectName("trainView")
@@ -409,6 +414,8 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.train_view.set_plan(plan, self._events)
+        self.dependency_view.set_plan(plan, self._events)
+        self.dependency_view.show_release(first)
         self.checklists_view.set_plan(plan, self.editor, self._events)
         self.checklists_view.show_release(first)
         self.runbook_view.set_plan(plan, self.editor, self._events)
@@ -436,6 +443,7 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.train_view.set_plan(None, None)
+        self.dependency_view.set_plan(None, None)
         self.checklists_view.set_plan(None, None, None)
         self.runbook_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
@@ -651,6 +659,7 @@ class MainWindow(QMainWindow):
     def _navigator_release(self, release_id: int) -> None:
         self.items_view.show_release(release_id)
         self.gantt.show_release(release_id)
+        self.dependency_view.show_release(release_id)
         self.checklists_view.show_release(release_id)
         self.runbook_view.show_release(release_id)
         self.properties.show_release(release_id)
@@ -670,6 +679,14 @@ class MainWindow(QMainWindow):
             self.gantt.show_release(release_id)
         self.gantt.select_item(item_id)
         self.properties.show_item(item_id)
+
+    def _graph_item(self, item_id: int) -> None:
+        """An item double-clicked in the Dependencies tab: shown as the navigator shows it."""
+        plan = self.plan
+        record = plan.state.items.get(item_id) if plan is not None else None
+        if plan is not None and record is not None:
+            self.navigator.select_item(item_id, plan)
+            self._navigator_item(item_id, record.release_id)
 
     def select_item(self, item_id: int) -> bool:
         """Show an item: its release in the table and navigator, its row selected."""

@@ -37,17 +37,19 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
     assert texts == [
         "Work items",
         "Calendar",
+        "Dependencies",
         "Release train",
         "Checklists",
         "Runbook",
         "Windows && holidays",
     ]
     assert tabs.widget(1) is window.gantt
-    assert tabs.widget(2) is window.train_view
+    assert tabs.widget(2) is window.dependency_view
+    assert tabs.widget(3) is window.train_view
     view = window.calendar_view
-    assert tabs.widget(3) is window.checklists_view
-    assert tabs.widget(4) is window.runbook_view
-    assert tabs.widget(5) is view
+    assert tabs.widget(4) is window.checklists_view
+    assert tabs.widget(5) is window.runbook_view
+    assert tabs.widget(6) is view
     model = view.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
         "Kind",

@@ -1,0 +1,480 @@
+"""The Dependencies tab: the layered graph of app/dependency_graph.py, panned, zoomed, searched.
+
+The canvas paints only the nodes and edges the viewport shows (the layout culls them), so a
+5,000-item plan pans as a 50-item release does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QAction,
+    QBrush,
+    QColor,
+    QFont,
+    QKeySequence,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QPolygonF,
+    QResizeEvent,
+    QShowEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QLabel,
+    QLineEdit,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+from typing_extensions import override
+
+from app.dependency_graph import NODE_HEIGHT, NODE_WIDTH, DependencyLayout, Edge, Node, plan_layout
+from app.plan import Plan
+from app.unit_of_work import ChangeNotice
+from ui.formatting import format_slack, format_span
+from ui.gantt import palette
+from ui.plan_events import PlanEvents
+from ui.resources import icon
+
+STATUS_COLOURS = {
+    "not_started": QColor("#94a3b8"),
+    "in_progress": QColor("#5b8def"),
+    "done": QColor("#16a34a"),
+    "blocked": QColor("#d97706"),
+    "cancelled": QColor("#d1d5db"),
+}
+CROSS_RELEASE = QColor("#7c3aed")  # violet: neither a plain link (grey) nor critical (red)
+NODE_FILL = QColor("#ffffff")
+NODE_EDGE = QColor("#9aa3b2")
+SELECTED = QColor("#173a7a")
+FADED = 0.18  # opacity of what is off the selected item's chains
+ZOOMS = (0.15, 0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
+TEXT_FROM_ZOOM = 0.35  # below this the text would be unreadable specks: boxes only
+READABLE_ZOOM = 0.8
+DENSE_EDGES = 300
+MARGIN = 24.0
+
+_GRAPH_TABLES = ("work_items", "dependencies", "releases")
+
+
+class DependencyCanvas(QAbstractScrollArea):
+    """Paints a DependencyLayout; click selects, drag pans, Ctrl+wheel zooms, double-click opens."""
+
+    selected = Signal(object)  # int | None
+    opened = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_: DependencyLayout | None = None
+        self.zoom = 1.0
+        self.critical = False
+        self.selected_id: int | None = None
+        self.chain: frozenset[int] = frozenset()  # the selection's upstream and downstream
+        self._drag: QPoint | None = None
+        self._dragged = False
+        self.viewport().setMouseTracking(False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def set_layout(self, layout: DependencyLayout | None) -> None:
+        self.layout_ = layout
+        if layout is None or self.selected_id not in layout.nodes:
+            self.select(None)
+        else:
+            self.select(self.selected_id)
+        self._update_ranges()
+        self.viewport().update()
+
+    def select(self, item_id: int | None) -> None:
+        layout = self.layout_
+        self.selected_id = item_id if layout is not None and item_id in layout.nodes else None
+        if layout is None or self.selected_id is None:
+            self.chain = frozenset()
+        else:
+            chain = layout.upstream(self.selected_id) | layout.downstream(self.selected_id)
+            self.chain = frozenset(chain | {self.selected_id})
+        self.viewport().update()
+        self.selected.emit(self.selected_id)
+
+    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
+        """Zoom keeping the scene point under `anchor` (viewport pixels) where it is."""
+        zoom = min(max(zoom, ZOOMS[0]), ZOOMS[-1])
+        at = anchor or QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
+        scene = self._to_scene(at)
+        self.zoom = zoom
+        self._update_ranges()
+        self.horizontalScrollBar().setValue(round((scene.x() + MARGIN) * zoom - at.x()))
+        self.verticalScrollBar().setValue(round((scene.y() + MARGIN) * zoom - at.y()))
+        self.viewport().update()
+
+    def step_zoom(self, steps: int, anchor: QPointF | None = None) -> None:
+        larger = [z for z in ZOOMS if z > self.zoom + 1e-6]
+        smaller = [z for z in ZOOMS if z < self.zoom - 1e-6]
+        if steps > 0 and larger:
+            self.set_zoom(larger[0], anchor)
+        elif steps < 0 and smaller:
+            self.set_zoom(smaller[-1], anchor)
+
+    def fit(self) -> None:
+        layout = self.layout_
+        if layout is None or not layout.nodes:
+            return
+        width = max(self.viewport().width(), 1) / (layout.width + 2 * MARGIN)
+        height = max(self.viewport().height(), 1) / (layout.height + 2 * MARGIN)
+        self.zoom = min(max(min(width, height), ZOOMS[0]), ZOOMS[-1])
+        self._update_ranges()
+        self.horizontalScrollBar().setValue(0)
+        self.verticalScrollBar().setValue(0)
+        self.viewport().update()
+
+    def overview(self) -> None:
+        """The first view of a graph: all of it if that stays readable, else its start (the
+        left, earliest layers) at a size where the boxes' text can be read."""
+        self.fit()
+        if self.zoom < READABLE_ZOOM:
+            self.zoom = READABLE_ZOOM
+            self._update_ranges()
+            self.horizontalScrollBar().setValue(0)
+            self.verticalScrollBar().setValue(0)
+
+    def focus(self, item_id: int) -> None:
+        """Select an item and scroll it to the middle of the viewport."""
+        layout = self.layout_
+        if layout is None or item_id not in layout.nodes:
+            return
+        node = layout.nodes[item_id]
+        self.select(item_id)
+        centre = QPointF(node.x + NODE_WIDTH / 2 + MARGIN, node.y + NODE_HEIGHT / 2 + MARGIN)
+        self.horizontalScrollBar().setValue(
+            round(centre.x() * self.zoom - self.viewport().width() / 2)
+        )
+        self.verticalScrollBar().setValue(
+            round(centre.y() * self.zoom - self.viewport().height() / 2)
+        )
+
+    def _update_ranges(self) -> None:
+        layout = self.layout_
+        width = (layout.width + 2 * MARGIN) * self.zoom if layout else 0.0
+        height = (layout.height + 2 * MARGIN) * self.zoom if layout else 0.0
+        view = self.viewport()
+        self.horizontalScrollBar().setRange(0, max(0, round(width) - view.width()))
+        self.horizontalScrollBar().setPageStep(view.width())
+        self.verticalScrollBar().setRange(0, max(0, round(height) - view.height()))
+        self.verticalScrollBar().setPageStep(view.height())
+
+    def _to_scene(self, point: QPointF) -> QPointF:
+        return QPointF(
+            (point.x() + self.horizontalScrollBar().value()) / self.zoom - MARGIN,
+            (point.y() + self.verticalScrollBar().value()) / self.zoom - MARGIN,
+        )
+
+    def _node_at(self, point: QPointF) -> int | None:
+        if self.layout_ is None:
+            return None
+        scene = self._to_scene(point)
+        return self.layout_.node_at(scene.x(), scene.y())
+
+    # -- Qt events -----------------------------------------------------------------------------
+
+    @override
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._update_ranges()
+
+    @override
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        self.viewport().update()
+
+    @override
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.step_zoom(1 if event.angleDelta().y() > 0 else -1, event.position())
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    @override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton:
+            self._drag, self._dragged = event.position().toPoint(), False
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+        super().mousePressEvent(event)
+
+    @override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._drag is not None:
+            now = event.position().toPoint()
+            delta = now - self._drag
+            if delta.manhattanLength() > 2 or self._dragged:
+                self._dragged = True
+                self._drag = now
+                bars = self.horizontalScrollBar(), self.verticalScrollBar()
+                bars[0].setValue(bars[0].value() - delta.x())
+                bars[1].setValue(bars[1].value() - delta.y())
+
+    @override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self._drag is not None:
+            if not self._dragged:  # a click, not a pan
+                self.select(self._node_at(event.position()))
+            self._drag = None
+            self.viewport().unsetCursor()
+
+    @override
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
+        item_id = self._node_at(event.position())
+        if item_id is not None:
+            self.select(item_id)
+            self.opened.emit(item_id)
+
+    @override
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self.viewport())
+        painter.fillRect(self.viewport().rect(), palette.BACKGROUND)
+        layout = self.layout_
+        if layout is None:
+            return
+        top_left = self._to_scene(QPointF(0, 0))
+        bottom_right = self._to_scene(QPointF(self.viewport().width(), self.viewport().height()))
+        nodes, edges = layout.visible(
+            top_left.x(), top_left.y(), bottom_right.x(), bottom_right.y()
+        )
+        # Antialiased long lines cost most of a paint; a dense view (a whole 5,000-item
+        # plan zoomed out) draws them plain, where the difference cannot be seen anyway.
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(edges) <= DENSE_EDGES)
+        painter.scale(self.zoom, self.zoom)
+        painter.translate(-top_left.x(), -top_left.y())
+        text = self.zoom >= TEXT_FROM_ZOOM
+        for edge in edges:
+            self._paint_edge(painter, edge, text)
+        for node in nodes:
+            self._paint_node(painter, node, text)
+
+    # -- painting ------------------------------------------------------------------------------
+
+    def _lit(self, *ids: int) -> bool:
+        """Whether to draw at full strength: on the selection's chains, or nothing selected."""
+        return not self.chain or all(i in self.chain for i in ids)
+
+    def _paint_edge(self, painter: QPainter, edge: Edge, text: bool) -> None:
+        painter.setOpacity(1.0 if self._lit(edge.predecessor, edge.successor) else FADED)
+        critical = self.critical and edge.critical
+        colour = (
+            palette.CRITICAL
+            if critical
+            else CROSS_RELEASE
+            if edge.cross_release
+            else palette.CONNECTOR
+        )
+        pen = QPen(colour, 2.2 if critical else 1.3)
+        if edge.cross_release:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        points = [QPointF(x, y) for x, y in edge.points]
+        painter.drawPolyline(points)
+        tip = points[-1]
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(colour)
+        painter.drawPolygon(QPolygonF([tip, tip + QPointF(-8, -4.5), tip + QPointF(-8, 4.5)]))
+        if text and edge.label != "FS":  # finish-to-start is the rule; say only exceptions
+            mid = (points[1] + points[2]) / 2
+            painter.setPen(colour)
+            painter.setFont(_font(8))
+            painter.drawText(
+                QRectF(mid.x() - 30, mid.y() - 16, 60, 14), Qt.AlignmentFlag.AlignCenter, edge.label
+            )
+
+    def _paint_node(self, painter: QPainter, node: Node, text: bool) -> None:
+        painter.setOpacity(1.0 if self._lit(node.id) else FADED)
+        box = QRectF(node.x, node.y, NODE_WIDTH, NODE_HEIGHT)
+        critical = self.critical and node.critical
+        edge = (
+            SELECTED
+            if node.id == self.selected_id
+            else (palette.CRITICAL if critical else NODE_EDGE)
+        )
+        pen = QPen(edge, 2.5 if node.id == self.selected_id or critical else 1.0)
+        if node.foreign:
+            pen.setStyle(Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        painter.setBrush(NODE_FILL)
+        painter.drawRoundedRect(box, 5, 5)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(QBrush(STATUS_COLOURS.get(node.status, NODE_EDGE)))
+        painter.drawRoundedRect(QRectF(node.x + 1, node.y + 1, 6, NODE_HEIGHT - 2), 3, 3)
+        if not text:
+            return
+        inner = box.adjusted(14, 5, -8, -5)
+        painter.setPen(palette.CRITICAL if critical else palette.TEXT)
+        painter.setFont(_font(9, bold=True))
+        head = node.key + ("  ◆" if node.kind == "milestone" else "")
+        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, head)
+        painter.setPen(palette.MUTED_TEXT)
+        painter.setFont(_font(8))
+        painter.drawText(
+            inner,
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
+            node.status.replace("_", " "),
+        )
+        painter.setPen(palette.TEXT)
+        painter.setFont(_font(9))
+        name = painter.fontMetrics().elidedText(
+            node.name, Qt.TextElideMode.ElideRight, round(inner.width())
+        )
+        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        painter.setPen(palette.MUTED_TEXT)
+        painter.setFont(_font(8))
+        bottom_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+        if node.start and node.finish:
+            painter.drawText(inner, bottom_left, format_span(node.start, node.finish))
+        slack = format_slack(node.slack)
+        if slack:
+            painter.drawText(
+                inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{slack}d"
+            )
+
+
+_FONTS: dict[tuple[int, bool], QFont] = {}
+
+
+def _font(points: int, bold: bool = False) -> QFont:
+    font = _FONTS.get((points, bold))
+    if font is None:
+        font = _FONTS[(points, bold)] = QFont()
+        font.setPointSize(points)
+        font.setBold(bold)
+    return font
+
+
+class DependencyView(QWidget):
+    """The tab: a toolbar (scope, search, zoom, fit, critical path) over the canvas."""
+
+    item_selected = Signal(int)  # double-click: show this item in the window
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plan: Plan | None = None
+        self.release_id: int | None = None
+        self._stale = True  # rebuilt when shown: a hidden tab does not lay out on every edit
+        self._scope: tuple[Plan, int | None] | None = None  # what the last fit was for
+        self.canvas = DependencyCanvas()
+        self.canvas.opened.connect(self.item_selected.emit)
+        self.heading = QLabel()
+        self.heading.setContentsMargins(8, 2, 8, 2)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Find key or name…")
+        self.search.setClearButtonEnabled(True)
+        self.search.setMaximumWidth(220)
+        self.search.returnPressed.connect(self.find_item)
+        box = QVBoxLayout(self)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(0)
+        box.addWidget(self._build_toolbar())
+        box.addWidget(self.heading)
+        box.addWidget(self.canvas, 1)
+
+    def _build_toolbar(self) -> QToolBar:
+        bar = QToolBar("Dependencies")
+        bar.setObjectName("dependencyToolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+
+        def action(
+            text: str, icon_name: str, tip: str, keys: list[str], slot: Callable[[], None]
+        ) -> QAction:
+            made = QAction(icon(icon_name), text, self)
+            if keys:
+                made.setShortcuts([QKeySequence(k) for k in keys])
+                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+                tip = f"{tip} ({keys[0]})"
+            made.setToolTip(tip)
+            made.triggered.connect(slot)
+            self.addAction(made)
+            bar.addAction(made)
+            return made
+
+        self.whole_plan_action = action(
+            "Whole plan", "release", "Show every release's items, not only this release's", [],
+            self.refresh,
+        )  # fmt: skip
+        self.whole_plan_action.setCheckable(True)
+        action("", "zoom-in", "Zoom in", ["Ctrl+=", "Ctrl++"], lambda: self.canvas.step_zoom(1))
+        action(
+            "", "zoom-out", "Zoom out (Ctrl+wheel)", ["Ctrl+-"], lambda: self.canvas.step_zoom(-1)
+        )
+        action("Fit", "zoom-fit", "Zoom to fit the graph", ["Ctrl+0"], self.canvas.fit)
+        self.critical_action = action(
+            "Critical path", "critical", "Show the critical path in red", [], self._critical
+        )
+        self.critical_action.setCheckable(True)
+        bar.addSeparator()
+        bar.addWidget(self.search)
+        return bar
+
+    def set_plan(self, plan: Plan | None, events: PlanEvents | None) -> None:
+        self.plan = plan
+        if events is not None:
+            events.changed.connect(self.apply_change)
+        self.release_id = None
+        self.refresh()
+
+    def show_release(self, release_id: int | None) -> None:
+        if release_id != self.release_id:
+            self.release_id = release_id
+            self.refresh()
+
+    def apply_change(self, notice: ChangeNotice) -> None:
+        if notice.derived or notice.touches(*_GRAPH_TABLES):
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Lay the graph out again now if the tab is shown, else when it next is."""
+        self._stale = True
+        if self.isVisible():
+            self._rebuild()
+
+    @override
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._rebuild()
+
+    def _rebuild(self) -> None:
+        self._stale = False
+        plan = self.plan
+        if plan is None:
+            self.canvas.set_layout(None)
+            self.heading.setText("")
+            return
+        whole = self.whole_plan_action.isChecked() or self.release_id is None
+        layout = plan_layout(plan.state, None if whole else self.release_id)
+        self.canvas.set_layout(layout)
+        scope = "the whole plan"
+        if not whole and self.release_id in plan.state.releases:
+            scope = plan.state.releases[self.release_id].name
+        self.heading.setText(
+            f"{len(layout.nodes)} items and {len(layout.edges)} links of {scope}; "
+            "violet dashed: links to and from other releases"
+        )
+        # A new release or scope starts fitted; an edit keeps the user's zoom and place.
+        if self._scope != (plan, None if whole else self.release_id):
+            self._scope = (plan, None if whole else self.release_id)
+            self.canvas.overview()
+
+    def find_item(self) -> None:
+        layout = self.canvas.layout_
+        found = layout.find(self.search.text()) if layout is not None else None
+        if found is not None:
+            self.canvas.focus(found)
+
+    def _critical(self) -> None:
+        self.canvas.critical = self.critical_action.isChecked()
+        self.canvas.viewport().update()
