@@ -521,8 +521,9 @@ def write_runbooks(
     environments: dict[str, Environment],
 ) -> None:
     """Each release's production runbook with its waits and rollback pairs; the shipped
-    one rehearsed and run, the one in flight rehearsed last week and live since this
-    morning (its data migration done, the deployment under way)."""
+    one rehearsed and run live, the one in flight rehearsed last week and in a dress
+    rehearsal since this morning (its data migration done, the deployment under way): its
+    live run is due on go-live night."""
     books = [
         Runbook(
             release_id=releases[i].id,
@@ -565,7 +566,7 @@ def write_runbooks(
         else:
             rehearsal = at_time(plan.today - dt.timedelta(days=7), 18)
             _write_run(session, book, steps, 1, "rehearsal", rehearsal)
-            _write_run(session, book, steps, 2, "live", at_time(plan.today, 6), reached=12)
+            _write_run(session, book, steps, 2, "rehearsal", at_time(plan.today, 6), reached=12)
 
 
 def _write_run(

@@ -210,7 +210,17 @@ def test_demo_operations_data(demo_path: Path) -> None:
         runs = session.scalars(select(RunbookRun).where(RunbookRun.runbook_id == book.id)).all()
         assert [(r.kind, r.status) for r in runs] == [
             ("rehearsal", "completed"),
-            ("live", "running"),
+            ("rehearsal", "running"),  # a dress rehearsal: go-live night is still to come
+        ]
+        shipped_book = session.scalars(
+            select(Runbook).where(Runbook.release_id != in_flight.id)
+        ).one()
+        shipped_runs = session.scalars(
+            select(RunbookRun).where(RunbookRun.runbook_id == shipped_book.id)
+        ).all()
+        assert [(r.kind, r.status) for r in shipped_runs] == [
+            ("rehearsal", "completed"),
+            ("live", "completed"),
         ]
         assert all(s.owner_role and s.instructions and s.duration_minutes for s in steps)
 

@@ -144,15 +144,15 @@ def _run_step(qtbot, tab: RunbookView, clock: Clock, minutes: int, outcome: str 
     qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
 
 
-def _end_live_run(qtbot, tab: RunbookView) -> None:  # type: ignore[no-untyped-def]
-    """The demo's live run is under way; end it so a new one can start."""
+def _end_running_run(qtbot, tab: RunbookView) -> None:  # type: ignore[no-untyped-def]
+    """The demo's dress rehearsal is under way; end it so a new run can start."""
     tab.execute_mode.setChecked(True)
     qtbot.mouseClick(tab.end_run, Qt.MouseButton.LeftButton)
     assert not tab.end_run.isEnabled()
 
 
 def test_execute_a_rehearsal_through_to_completion(qtbot, tab: RunbookView, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    _end_live_run(qtbot, tab)
+    _end_running_run(qtbot, tab)
     qtbot.mouseClick(tab.start_rehearsal, Qt.MouseButton.LeftButton)
     books = _plan(tab).runbooks
     run = books.run(tab.run_id or 0)
@@ -187,7 +187,7 @@ def test_execute_a_rehearsal_through_to_completion(qtbot, tab: RunbookView, cloc
 def test_execute_a_live_run_through_a_failure_with_rollback(
     qtbot, tab: RunbookView, clock: Clock
 ) -> None:  # type: ignore[no-untyped-def]
-    _end_live_run(qtbot, tab)
+    _end_running_run(qtbot, tab)
     qtbot.mouseClick(tab.start_live, Qt.MouseButton.LeftButton)
     books = _plan(tab).runbooks
     run_id = tab.run_id or 0
