@@ -14,7 +14,6 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
-    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -40,7 +39,7 @@ from app.unit_of_work import ChangeNotice
 from ui.formatting import format_slack, format_span
 from ui.gantt import palette
 from ui.plan_events import PlanEvents
-from ui.resources import icon
+from ui.view_actions import view_action
 
 STATUS_COLOURS = {
     "not_started": QColor("#94a3b8"),
@@ -390,14 +389,7 @@ class DependencyView(QWidget):
         def action(
             text: str, icon_name: str, tip: str, keys: list[str], slot: Callable[[], None]
         ) -> QAction:
-            made = QAction(icon(icon_name), text, self)
-            if keys:
-                made.setShortcuts([QKeySequence(k) for k in keys])
-                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                tip = f"{tip} ({keys[0]})"
-            made.setToolTip(tip)
-            made.triggered.connect(slot)
-            self.addAction(made)
+            made = view_action(self, text, icon_name, tip, keys, slot)
             bar.addAction(made)
             return made
 

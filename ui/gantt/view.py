@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 from typing_extensions import override
 
@@ -24,7 +24,7 @@ from ui.gantt.rows_model import ITEM_ID_ROLE, Column, GanttRowsModel
 from ui.gantt.tree import GanttTree
 from ui.gantt.what_if import WhatIfDialog, WhatIfRunner
 from ui.plan_editor import PlanEditor
-from ui.resources import icon
+from ui.view_actions import view_action
 
 Flag = QItemSelectionModel.SelectionFlag
 
@@ -98,16 +98,7 @@ class GanttView(QWidget):
         def action(
             text: str, icon_name: str, tip: str, keys: list[str], slot: Callable[[], None]
         ) -> QAction:
-            made = QAction(icon(icon_name), text, self)
-            if keys:
-                made.setShortcuts([QKeySequence(k) for k in keys])
-                made.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-                tip = f"{tip} ({keys[0]})"
-            made.setToolTip(tip)
-            made.setStatusTip(tip)
-            made.triggered.connect(slot)
-            self.addAction(made)
-            return made
+            return view_action(self, text, icon_name, tip, keys, slot)
 
         self.zoom_in_action = action(
             "", "zoom-in", "Zoom in", ["Ctrl+=", "Ctrl++"], lambda: self.chart.zoom_in()
