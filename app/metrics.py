@@ -4,7 +4,9 @@ variance, per release, for the plan, and month by month.
 The definitions are the design's (ARCHITECTURE.md, "Metrics"):
 - deployment frequency: successful production deployments per week of the period;
 - lead time for changes: median days from a change request's approval to the first successful
-  production deployment of its release;
+  production deployment of its release that followed it (a hotfix's change approved after its
+  release first shipped runs to the hotfix; one approved after the fact, when nothing of its
+  release shipped later, has no lead time rather than a negative one);
 - change failure rate: production deployments that failed or were rolled back, over all
   production deployments that finished (planned and running ones are not outcomes yet);
 - time to restore: median hours from a failed production deployment to the next successful one
@@ -79,6 +81,12 @@ class Period:
                 f"({self.first.isoformat()})."
             )
 
+    def before(self) -> Period:
+        """The period of the same length that ends the day before this one starts."""
+        length = self.last - self.first
+        last = self.first - dt.timedelta(days=1)
+        return Period(last - length, last)
+
     @property
     def weeks(self) -> float:
         return ((self.last - self.first).days + 1) / 7
@@ -121,7 +129,8 @@ class MonthMeasures:
 @dataclass(frozen=True, slots=True)
 class MetricsReport:
     period: Period
-    plan: Measures
+    plan: Measures  # of the chosen release, or of the whole plan
+    previous: Measures  # the same over the period of equal length just before
     releases: tuple[ReleaseMeasures, ...]
     months: tuple[MonthMeasures, ...]
 
@@ -134,8 +143,8 @@ def measure(
 ) -> Measures:
     """The measures of the production deployments in ``period`` (all of them, or those of
     ``release_ids``). ``deployments`` must be every production deployment of the plan: a
-    failure is restored by the next success on its environment whatever release that is, and a
-    lead time runs to its release's first success even when that fell before the period."""
+    failure is restored by the next success on its environment whatever release that is. A
+    lead time counts in the period its deployment falls in."""
 
     def chosen(fact: DeploymentFact) -> bool:
         return release_ids is None or fact.release_id in release_ids
@@ -146,17 +155,19 @@ def measure(
     failed = [d for d in inside if d.failed]
     reverted = sum(1 for d in inside if d.reverted)
 
-    first_success: dict[int, dt.datetime] = {}
+    successes: dict[int, list[dt.datetime]] = {}
     for fact in ordered:
         if fact.succeeded:
-            first_success.setdefault(fact.release_id, fact.at)
-    leads = [
-        (first_success[c.release_id] - c.approved_at) / dt.timedelta(days=1)
-        for c in changes
-        if (release_ids is None or c.release_id in release_ids)
-        and c.release_id in first_success
-        and period.holds(first_success[c.release_id])
-    ]
+            successes.setdefault(fact.release_id, []).append(fact.at)
+    leads = []
+    for change in changes:
+        if release_ids is not None and change.release_id not in release_ids:
+            continue
+        shipped = next(
+            (t for t in successes.get(change.release_id, ()) if t >= change.approved_at), None
+        )
+        if shipped is not None and period.holds(shipped):
+            leads.append((shipped - change.approved_at) / dt.timedelta(days=1))
 
     restores = []
     for failure in failed:
@@ -287,5 +298,9 @@ def metrics(
         for month in months_of(period)
     )
     return MetricsReport(
-        period, measure(deployments, changes, period, scope), tuple(releases), months
+        period,
+        measure(deployments, changes, period, scope),
+        measure(deployments, changes, period.before(), scope),
+        tuple(releases),
+        months,
     )

@@ -27,6 +27,7 @@ def as_json(report: MetricsReport) -> dict[str, Any]:
             "weeks": round(period.weeks, 4),
         },
         "plan": _measures(report.plan),
+        "previous_period": _measures(report.previous),
         "releases": [
             {
                 "name": r.name,

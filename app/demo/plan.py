@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.baselines import BaselineDates, write_baseline
+from app.demo.history import write_history
 from app.demo.recipe import (
     COMPONENT_DEPENDENCIES,
     COMPONENT_VERSIONS,
@@ -131,6 +132,7 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
         for link in plan.links
     )
     _write_deployments(session, plan, releases, environments)
+    write_history(session, plan, environments)
     write_checklists(session, plan, releases)
     write_runbooks(session, plan, releases, environments)
     write_changes(session, plan, releases, environments)

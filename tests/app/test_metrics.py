@@ -80,6 +80,14 @@ def test_a_release_is_measured_on_its_own_deployments_and_changes() -> None:
     assert m.lead_time_days == pytest.approx(4.0)
 
 
+def test_a_lead_time_runs_to_the_first_success_after_the_approval() -> None:
+    facts = [deploy(1, 2), deploy(1, 9)]
+    hotfix = ApprovedChange(1, "CR-9", dt.datetime(2026, 3, 5, 19, 0))  # after 2 Mar's GA
+    after_the_fact = ApprovedChange(1, "CR-10", dt.datetime(2026, 3, 10, 9, 0))
+    m = measure(facts, [hotfix, after_the_fact], WHOLE_MARCH)
+    assert m.lead_times == 1 and m.lead_time_days == pytest.approx(4.0)
+
+
 def test_a_failure_is_restored_by_the_next_success_of_any_release_on_its_environment() -> None:
     facts = [deploy(1, 2, "failed"), deploy(2, 4, hour=7)]
     m = measure(facts, [], WHOLE_MARCH, frozenset({1}))
@@ -109,6 +117,11 @@ def test_the_period_decides_what_counts() -> None:
     assert m.deployment_frequency == pytest.approx(1.0)
     # Release 2's first success falls outside the week: only release 1's lead times count.
     assert m.lead_times == 2 and m.lead_time_days == pytest.approx(1.5)
+
+
+def test_the_period_before_has_the_same_length() -> None:
+    before = WHOLE_MARCH.before()
+    assert (before.first, before.last) == (dt.date(2026, 1, 29), dt.date(2026, 2, 28))
 
 
 def test_months_are_cut_to_the_period_across_a_year_end() -> None:
@@ -203,6 +216,8 @@ def test_a_plan_is_measured_from_its_production_deployments(plan_path: Path) -> 
         dt.date(2026, 3, 1),
     ]
     assert report.months[1].measures.succeeded == 1
+    # The 77 days before: 29 Oct 2025 to 13 Jan 2026, with no production deployment.
+    assert report.previous.deployments == 0 and report.previous.deployment_frequency == 0.0
     (release,) = report.releases
     assert release.name == "R1" and release.baseline is None and release.schedule_variance is None
 
