@@ -25,6 +25,7 @@ from app.impact_report import write_report as write_impact
 from app.metrics import metrics
 from app.metrics_report import write_metrics
 from app.plan import Plan
+from app.plan_check import check_plan
 from app.plan_data import ItemRow
 from app.runbook_report import runbook_report, write_report
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
@@ -46,7 +47,6 @@ SCHEDULE_COLUMNS = (
 )
 # Subcommands of the contract that later work brings; until then they say so plainly.
 LATER = {
-    "check": "conflict checks",
     "keygen": "signing keys",
     "sign": "PDF signing",
     "verify": "PDF signature verification",
@@ -150,8 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     what_if.add_argument("--slip", type=int, required=True, metavar="N", help="working days")
     what_if.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    check = sub.add_parser("check", help="conflicts (not available yet)")
+    check = sub.add_parser(
+        "check", help="conflicts: windows, promotion, baselines, the schedule (exit 1 if any)"
+    )
     check.add_argument("plan", type=Path)
+    check.add_argument("--format", choices=("text", "json"), default="text")
 
     dora = sub.add_parser(
         "metrics", help="delivery measures (DORA) from production deployments, per release"
@@ -351,6 +354,32 @@ def cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        findings = check_plan(plan)
+    finally:
+        plan.close()
+    if args.format == "json":
+        json.dump(
+            [
+                {"area": f.area, "message": f.message, "next_free_day": f.suggestion or None}
+                for f in findings
+            ],
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
+        out.write("\n")
+    elif findings:
+        for finding in findings:
+            print(finding.line(), file=out)
+        print(f"{len(findings)} conflict(s) in {args.plan}.", file=out)
+    else:
+        print(f"No conflicts in {args.plan}.", file=out)
+    return EXIT_REFUSED if findings else EXIT_OK
+
+
 def cmd_metrics(args: argparse.Namespace, out: TextIO) -> int:
     plan = Plan.open(args.plan, read_only=True)
     try:
@@ -480,6 +509,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "runbook": cmd_runbook,
     "impact": cmd_impact,
     "metrics": cmd_metrics,
+    "check": cmd_check,
 }
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 
