@@ -122,8 +122,13 @@ class ReleaseMeasures:
 
 @dataclass(frozen=True, slots=True)
 class MonthMeasures:
-    month: dt.date  # the first day of the month
+    period: Period  # one calendar month, cut to the report's period
     measures: Measures
+
+    @property
+    def month(self) -> dt.date:
+        """The first day of the month."""
+        return self.period.first.replace(day=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,7 +299,7 @@ def metrics(
             )
         )
     months = tuple(
-        MonthMeasures(month.first.replace(day=1), measure(deployments, changes, month, scope))
+        MonthMeasures(month, measure(deployments, changes, month, scope))
         for month in months_of(period)
     )
     return MetricsReport(

@@ -8,6 +8,7 @@ import io
 import json
 from pathlib import Path
 
+import openpyxl
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +16,7 @@ from app.cli import run
 from app.errors import ValidationError
 from app.metrics import ApprovedChange, DeploymentFact, Period, measure, metrics, months_of
 from app.plan import Plan
+from app.spreadsheet.export import export_workbook
 from models import Approval, ChangeRequest, Deployment, Environment, Release
 from tests.app.plan_factory import make_plan
 
@@ -281,3 +283,32 @@ def test_gantry_metrics_refuses_an_unknown_release_and_a_backwards_period(
     args = ["metrics", str(plan_path), "--from", "2026-02-01", "--to", "2026-01-01"]
     assert run(args, io.StringIO(), err) == 1
     assert "before it starts" in err.getvalue()
+
+
+def test_the_workbook_has_the_measures_as_numbers(plan_path: Path, tmp_path: Path) -> None:
+    book = tmp_path / "m.xlsx"
+    plan = Plan.open(plan_path, read_only=True)
+    try:
+        export_workbook(plan, book, None, TODAY)
+    finally:
+        plan.close()
+    sheet = openpyxl.load_workbook(book)["Metrics"]
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:5] == ("Scope", "Release or month", "From", "To", "Production deployments")
+    period, release, *months = rows[1:]
+    assert period[:8] == (
+        "Period",
+        "R1",
+        dt.datetime(2026, 1, 14),
+        dt.datetime(2026, 3, 31),
+        3,
+        2,
+        1,
+        1,
+    )
+    assert period[8] == pytest.approx(2 / 11) and period[10] == pytest.approx(1 / 3)
+    assert period[11] == pytest.approx(12.0) and period[9] == pytest.approx(2.0)
+    assert release[:2] == ("Release", "R1") and release[13:] == (None, None)
+    assert [m[1] for m in months] == ["2026-01", "2026-02", "2026-03"]
+    assert months[0][2:4] == (dt.datetime(2026, 1, 14), dt.datetime(2026, 1, 31))
+    assert sheet.cell(2, 11).number_format == "0%" and sheet.cell(2, 9).number_format == "0.00"
