@@ -22,7 +22,10 @@ from app.errors import GantryError, ValidationError
 from app.ics_export import calendar_document, ics_path, write_ics
 from app.impact import impact
 from app.impact_report import write_report as write_impact
+from app.metrics import metrics
+from app.metrics_report import write_metrics
 from app.plan import Plan
+from app.plan_check import check_plan
 from app.plan_data import ItemRow
 from app.runbook_report import runbook_report, write_report
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
@@ -44,8 +47,6 @@ SCHEDULE_COLUMNS = (
 )
 # Subcommands of the contract that later work brings; until then they say so plainly.
 LATER = {
-    "check": "conflict checks",
-    "metrics": "release metrics",
     "keygen": "signing keys",
     "sign": "PDF signing",
     "verify": "PDF signature verification",
@@ -149,13 +150,22 @@ def build_parser() -> argparse.ArgumentParser:
     what_if.add_argument("--slip", type=int, required=True, metavar="N", help="working days")
     what_if.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
-    check = sub.add_parser("check", help="conflicts (not available yet)")
+    check = sub.add_parser(
+        "check", help="conflicts: windows, promotion, baselines, the schedule (exit 1 if any)"
+    )
     check.add_argument("plan", type=Path)
+    check.add_argument("--format", choices=("text", "json"), default="text")
 
-    metrics = sub.add_parser("metrics", help="release metrics (not available yet)")
-    metrics.add_argument("plan", type=Path)
-    metrics.add_argument("--release")
-    metrics.add_argument("--format", choices=("table", "json"), default="table")
+    dora = sub.add_parser(
+        "metrics", help="delivery measures (DORA) from production deployments, per release"
+    )
+    dora.add_argument("plan", type=Path)
+    dora.add_argument("--release", help="name or version (default: every release)")
+    dora.add_argument("--from", dest="first", type=_iso_date, metavar="YYYY-MM-DD")
+    dora.add_argument(
+        "--to", dest="last", type=_iso_date, metavar="YYYY-MM-DD", help="default: today"
+    )
+    dora.add_argument("--format", choices=("table", "json"), default="table")
 
     keygen = sub.add_parser("keygen", help="make a signing key (not available yet)")
     keygen.add_argument("out", type=Path)
@@ -344,6 +354,42 @@ def cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        findings = check_plan(plan)
+    finally:
+        plan.close()
+    if args.format == "json":
+        json.dump(
+            [
+                {"area": f.area, "message": f.message, "next_free_day": f.suggestion or None}
+                for f in findings
+            ],
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
+        out.write("\n")
+    elif findings:
+        for finding in findings:
+            print(finding.line(), file=out)
+        print(f"{len(findings)} conflict(s) in {args.plan}.", file=out)
+    else:
+        print(f"No conflicts in {args.plan}.", file=out)
+    return EXIT_REFUSED if findings else EXIT_OK
+
+
+def cmd_metrics(args: argparse.Namespace, out: TextIO) -> int:
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        report = metrics(plan, dt.date.today(), args.release, args.first, args.last)
+    finally:
+        plan.close()
+    write_metrics(report, out, args.format)
+    return EXIT_OK
+
+
 def cmd_audit_verify(args: argparse.Namespace, out: TextIO) -> int:
     with PlanStore.open(args.plan, read_only=True) as store, store.snapshot() as session:
         report = audit.verify(session)
@@ -462,6 +508,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "export": cmd_export,
     "runbook": cmd_runbook,
     "impact": cmd_impact,
+    "metrics": cmd_metrics,
+    "check": cmd_check,
 }
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 

@@ -42,6 +42,7 @@ from ui.busy import busy_cursor
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
+from ui.dashboard_view import DashboardView
 from ui.dependency_view import DependencyView
 from ui.error_report import (
     Confirmer,
@@ -164,6 +165,8 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.runbook_view, icon("task"), "Runbook")
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
+        self.dashboard_view = DashboardView(today=dt.date.today)
+        self.tabs.addTab(self.dashboard_view, icon("dashboard"), "Dashboard")
         # Delete Item acts on the Work items tab only; the records page has its own Delete.
         self.tabs.currentChanged.connect(lambda _n: self._update_delete_action())
         self.welcome = WelcomePage()
@@ -420,6 +423,7 @@ class MainWindow(QMainWindow):
         self.checklists_view.show_release(first)
         self.runbook_view.set_plan(plan, self.editor, self._events)
         self.runbook_view.show_release(first)
+        self.dashboard_view.set_plan(plan, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -446,6 +450,7 @@ class MainWindow(QMainWindow):
         self.dependency_view.set_plan(None, None)
         self.checklists_view.set_plan(None, None, None)
         self.runbook_view.set_plan(None, None, None)
+        self.dashboard_view.set_plan(None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None

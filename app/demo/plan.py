@@ -9,6 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.baselines import BaselineDates, write_baseline
+from app.demo.conflicts import write_freeze_change
+from app.demo.history import write_history
 from app.demo.recipe import (
     COMPONENT_DEPENDENCIES,
     COMPONENT_VERSIONS,
@@ -131,6 +133,8 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
         for link in plan.links
     )
     _write_deployments(session, plan, releases, environments)
+    write_history(session, plan, environments)
+    write_freeze_change(session, plan, releases[1], environments)
     write_checklists(session, plan, releases)
     write_runbooks(session, plan, releases, environments)
     write_changes(session, plan, releases, environments)

@@ -39,6 +39,8 @@ class CellKind(StrEnum):
     INT = "int"
     DATE = "date"
     DATETIME = "datetime"
+    DECIMAL = "decimal"  # a measure, two places
+    PERCENT = "percent"  # a share from 0 to 1, shown as a percentage
     CHOICE = "choice"  # written as the choice's label, one of `Column.choices`
     BOOL = "bool"
 
@@ -425,6 +427,31 @@ RELEASE_NOTES = SheetSpec(
     ),
 )
 
+METRICS = SheetSpec(
+    "Metrics",
+    "metrics",
+    tuple(
+        Column(name, header, kind, width=width, computed=True)
+        for name, header, kind, width in (
+            ("scope", "Scope", CellKind.TEXT, 14.0),
+            ("name", "Release or month", CellKind.TEXT, 18.0),
+            ("first", "From", CellKind.DATE, 12.0),
+            ("last", "To", CellKind.DATE, 12.0),
+            ("deployments", "Production deployments", CellKind.INT, 12.0),
+            ("succeeded", "Succeeded", CellKind.INT, 11.0),
+            ("failed", "Failed or rolled back", CellKind.INT, 11.0),
+            ("rolled_back", "Rolled back", CellKind.INT, 11.0),
+            ("frequency", "Deployments per week", CellKind.DECIMAL, 12.0),
+            ("lead_time", "Lead time (median days)", CellKind.DECIMAL, 12.0),
+            ("failure_rate", "Change failure rate", CellKind.PERCENT, 12.0),
+            ("restore", "Time to restore (median hours)", CellKind.DECIMAL, 13.0),
+            ("rollbacks", "Rollbacks per week", CellKind.DECIMAL, 12.0),
+            ("variance", "Schedule variance (working days)", CellKind.INT, 13.0),
+            ("baseline", "Against baseline", CellKind.TEXT, 18.0),
+        )
+    ),
+)
+
 PLAN = SheetSpec(
     "Plan",
     "plan_settings",
@@ -462,6 +489,7 @@ SHEETS: tuple[SheetSpec, ...] = (
     CALENDAR,
     COMPONENTS,
     RELEASE_NOTES,
+    METRICS,
     PLAN,
 )
 TIMELINE_TITLE = "Timeline"

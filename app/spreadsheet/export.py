@@ -20,6 +20,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from app.errors import ValidationError
+from app.metrics import Measures, MetricsReport, Period, metrics
 from app.plan import Plan
 from app.plan_data import ReleaseRow
 from app.plan_settings import SETTING_FIELDS, PlanSettings, encode
@@ -168,6 +169,7 @@ def workbook_data(plan: Plan, release: str | None, today: dt.date) -> WorkbookDa
         SheetRows(cols.WORK_ITEMS, item_rows),
         SheetRows(cols.DEPENDENCIES, link_rows),
         *tables,
+        SheetRows(cols.METRICS, metrics_rows(metrics(plan, today, release))),
         SheetRows(cols.PLAN, plan_rows(state.settings)),
     ]
     windows = plan.calendar.rows()
@@ -180,6 +182,46 @@ def workbook_data(plan: Plan, release: str | None, today: dt.date) -> WorkbookDa
         today=today,
     )
     return WorkbookData(state.settings.name or plan.path.stem, chosen, sheets, timeline)
+
+
+def metrics_rows(report: MetricsReport) -> list[Row]:
+    """The Metrics sheet: the period's measures (plan or release), each release's, each month's."""
+
+    def row(
+        scope: str,
+        name: str,
+        period: Period,
+        m: Measures,
+        variance: int | None = None,
+        baseline: str | None = None,
+    ) -> Row:
+        return (
+            scope,
+            name,
+            period.first,
+            period.last,
+            m.deployments,
+            m.succeeded,
+            m.failed,
+            m.rolled_back,
+            m.deployment_frequency,
+            m.lead_time_days,
+            m.change_failure_rate,
+            m.time_to_restore_hours,
+            m.rollback_frequency,
+            variance,
+            baseline,
+        )
+
+    period = report.period
+    chosen = report.releases[0].name if len(report.releases) == 1 else "All releases"
+    rows = [row("Period", chosen, period, report.plan)]
+    rows += [
+        row("Release", r.name, period, r.measures, r.schedule_variance, r.baseline)
+        for r in report.releases
+    ]
+    rows += [row("Month", m.month.strftime("%Y-%m"), m.period, m.measures) for m in report.months]
+    return rows
 
 
 def plan_rows(settings: PlanSettings) -> list[Row]:

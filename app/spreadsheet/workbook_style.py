@@ -98,6 +98,13 @@ def cell_writer(sheet: WriteOnlyWorksheet, column: Column) -> CellWriter:
         cell.number_format = DATETIME_FORMAT
         return cell
 
+    def number(value: Any) -> CellValue:
+        if value is None:
+            return None
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = "0%" if column.kind is CellKind.PERCENT else "0.00"
+        return cell
+
     def date(value: Any) -> CellValue:
         # openpyxl gives a plain date the ISO date format; no Cell object needed.
         return value
@@ -111,6 +118,8 @@ def cell_writer(sheet: WriteOnlyWorksheet, column: Column) -> CellWriter:
             return datetime_
         case CellKind.DATE:
             return date
+        case CellKind.DECIMAL | CellKind.PERCENT:
+            return number
     return _plain
 
 

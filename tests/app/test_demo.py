@@ -62,8 +62,9 @@ def _releases(session: Session) -> dict[str, Release]:
 def test_demo_has_a_plan_of_believable_size(demo_path: Path) -> None:
     with PlanStore.open(demo_path, read_only=True) as store, store.read() as session:
         assert 80 <= _count(session, WorkItem) <= 150
+        # Three releases shipped before the plan was kept in Gantry, then the plan's own three.
         assert [r.status for r in session.scalars(select(Release).order_by(Release.position))] == [
-            "shipped",
+            *["shipped"] * 4,
             "in_progress",
             "planned",
         ]
@@ -226,7 +227,8 @@ def test_demo_operations_data(demo_path: Path) -> None:
 
         outcomes = Counter(session.scalars(select(Deployment.outcome)))
         assert outcomes["succeeded"] and outcomes["failed"] and outcomes["planned"]
-        assert session.scalar(select(func.count()).where(Deployment.rolled_back)) == 1
+        # Atlas 3.4's failed staging dry run and Atlas 3.2's production rollback.
+        assert session.scalar(select(func.count()).where(Deployment.rolled_back)) == 2
 
         calendar = Counter(session.scalars(select(CalendarEntry.kind)))
         assert calendar["holiday"] >= 20 and calendar["freeze"] and calendar["blackout"]
@@ -265,7 +267,7 @@ def test_demo_operations_data(demo_path: Path) -> None:
             )
         ).all()
         assert {"link", "file", "text"} <= set(evidence)
-        shipped = session.scalars(select(Release).where(Release.status == "shipped")).one()
+        shipped = releases["shipped"]  # the last shipped: the first the plan kept in Gantry
         shipped_go = session.scalars(
             select(Checklist).where(
                 Checklist.release_id == shipped.id, Checklist.kind == "go_no_go"
@@ -358,6 +360,8 @@ def test_demo_keeps_deployments_out_of_freezes_and_blackouts(
         plan = Plan(store)
         plan.load()
         for release in plan.releases.rows():
+            if not release.item_count:
+                continue  # shipped before the plan was kept in Gantry: no tasks on record
             task = next(
                 i for i in plan.work_items.rows(release.id) if i.name == "Production deployment"
             )

@@ -456,7 +456,7 @@ def test_help_opens_the_demo_plan_writing_it_on_first_use(
         window.menu_actions.open_demo.trigger()
     assert window.plan is not None
     assert window.plan.path == gantry_home / "demo.gantry"
-    assert window.plan is not None and len(window.plan.releases.rows()) == 3
+    assert window.plan is not None and len(window.plan.releases.rows()) == 6
 
 
 def test_a_file_that_cannot_be_opened_leaves_the_open_plan_as_it_was(
@@ -540,7 +540,9 @@ def test_verify_audit_trail_reports_an_intact_trail_in_the_status_bar(
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
     window.menu_actions.verify_audit.trigger()
-    qtbot.waitUntil(lambda: window.status.currentMessage().startswith("Audit trail intact"))
+    qtbot.waitUntil(
+        lambda: window.status.currentMessage().startswith("Audit trail intact"), timeout=20000
+    )
     assert window.status.audit_text() == "" and reports == []
 
 

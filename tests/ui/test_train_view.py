@@ -49,7 +49,7 @@ def test_every_demo_release_has_a_lane_with_its_label_and_all_fit(view: TrainVie
     chart = view.chart
     assert chart.train is not None
     releases = chart.train.releases
-    assert [r.name for r in releases] == ["Atlas 3.4", "Atlas 3.5", "Atlas 3.6"]
+    assert [r.name for r in releases] == [f"Atlas 3.{n}" for n in range(1, 7)]
     for release in releases:
         assert release.start_date is not None and release.target_date is not None
         point = chart.lane_point(release.id, release.start_date)
@@ -129,14 +129,17 @@ def test_zoom_by_keys_and_ctrl_wheel_keeps_the_day_under_the_pointer(
     assert chart.scale.day_width > fitted
 
     view.today_action.trigger()
-    centre = chart.horizontalScrollBar().value() + chart.chart_width() / 2
-    assert abs((chart.scale.date_at(centre) - DEMO_TODAY).days) <= 1
+    # Today in the middle, unless the chart ends too soon after it to scroll that far.
+    bar = chart.horizontalScrollBar()
+    centre = bar.value() + chart.chart_width() / 2
+    assert abs((chart.scale.date_at(centre) - DEMO_TODAY).days) <= 1 or bar.value() == bar.maximum()
+    assert bar.value() <= chart.scale.x_mid(DEMO_TODAY) <= bar.value() + chart.chart_width()
 
 
 def test_double_click_on_a_lane_selects_its_release(qtbot, view: TrainView) -> None:  # type: ignore[no-untyped-def]
     chart = view.chart
     assert chart.train is not None
-    atlas_36 = chart.train.releases[2]
+    atlas_36 = chart.train.releases[-1]
     assert atlas_36.target_date is not None
     point = chart.lane_point(atlas_36.id, atlas_36.target_date - dt.timedelta(days=20))
     with qtbot.waitSignal(view.release_selected) as picked:
@@ -155,7 +158,7 @@ def test_the_window_has_the_train_as_a_tab_that_opens_a_release_in_the_calendar(
     window.tabs.setCurrentWidget(window.train_view)
     settle(qtbot, window)
     chart = window.train_view.chart
-    assert chart.train is not None and len(chart.train.releases) == 3
+    assert chart.train is not None and len(chart.train.releases) == 6
     shipped = chart.train.releases[0]
     assert shipped.start_date is not None
     point = chart.lane_point(shipped.id, shipped.start_date + dt.timedelta(days=7))

@@ -1,0 +1,250 @@
+"""`gantry check`: what in the plan conflicts with its own rules, one finding per line.
+
+Findings come from four places:
+- **schedule**: a dependency cycle or anything else that stops the schedule;
+- **train**: the release train's collisions (app/release_train.py: go-lives and code freezes
+  in freeze or blackout windows, deployments in them, go-lives too close, late releases,
+  overlapping hardening), a go-live or a deployment with the next free day suggested;
+- **window**: a change request that is still to be carried out whose planned window meets a
+  freeze or blackout covering its environment, and a planned deployment outside every change
+  window of an environment that has change windows; each with the next free day;
+- **promotion**: a production deployment still to come for a release that has no staging
+  deployment before it that succeeded or is still planned (going to production without
+  staging);
+- **baseline**: a release not yet shipped whose scheduled finish is later than its finish in
+  its newest baseline.
+
+History is left alone, as on the train: a release with an actual date and a deployment with an
+outcome are what happened.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.metrics import schedule_variance
+from app.plan import Plan
+from app.release_train import (
+    OPEN_OUTCOMES,
+    CollisionKind,
+    Train,
+    TrainEnvironment,
+    TrainWindow,
+)
+from app.scheduling.calendar import WorkCalendar
+from models import ChangeRequest
+
+# Changes whose window is still to come; the others were carried out or will not be.
+OPEN_CHANGES = frozenset({"draft", "submitted", "approved"})
+STAGING, PRODUCTION = "staging", "production"
+LOOK_AHEAD_DAYS = 400  # how far a free day is looked for
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    area: str  # schedule | train | window | promotion | baseline
+    message: str
+    suggestion: str = ""
+
+    def line(self) -> str:
+        more = f" Next free day: {self.suggestion}." if self.suggestion else ""
+        return f"{self.area}: {self.message}{more}"
+
+
+def free_day(
+    after: dt.date,
+    environment: TrainEnvironment | None,
+    windows: Sequence[TrainWindow],
+    calendar: WorkCalendar,
+    in_change_window: bool = True,
+) -> dt.date | None:
+    """The first working day after ``after`` that no freeze or blackout covering the
+    environment (production when None) closes, and that lies in one of its change windows
+    when it has any (and ``in_change_window``); None when there is none within a year or so."""
+    applying = [w for w in windows if _applies(w, environment)]
+    restricted = [w for w in applying if w.restricted]
+    allowed = [w for w in applying if w.kind == "change_window"] if in_change_window else []
+    day = after
+    for _ in range(LOOK_AHEAD_DAYS):
+        day = calendar.add_working_days(day + dt.timedelta(days=1), 0)
+        if any(w.covers(day) for w in restricted):
+            continue
+        if allowed and not any(w.covers(day) for w in allowed):
+            continue
+        return day
+    return None
+
+
+def _applies(window: TrainWindow, environment: TrainEnvironment | None) -> bool:
+    if window.environment is None:
+        return True
+    if environment is None:
+        return window.environment.production
+    return window.environment.id == environment.id
+
+
+def check_plan(plan: Plan) -> list[Finding]:
+    """Every finding, schedule problems first, then by area as listed in the module."""
+    train = plan.train.snapshot()
+    calendar = WorkCalendar(train.holidays, train.workdays)
+    findings = [Finding("schedule", problem) for problem in plan.state.problems()]
+    findings += _train(train, calendar)
+    findings += _changes(plan, train, calendar)
+    findings += _outside_change_windows(train, calendar)
+    findings += _promotion(train)
+    findings += _baselines(plan, train)
+    return findings
+
+
+def next_free(
+    after: dt.date,
+    environment: TrainEnvironment | None,
+    windows: Sequence[TrainWindow],
+    calendar: WorkCalendar,
+) -> str:
+    """The suggestion printed with a finding: the next free day in a change window, else the
+    next day no freeze or blackout closes, saying that no change window is planned then."""
+    day = free_day(after, environment, windows, calendar)
+    if day is not None:
+        return day.isoformat()
+    day = free_day(after, environment, windows, calendar, in_change_window=False)
+    if day is None:
+        return "none within a year"
+    where = environment.name if environment is not None else "production"
+    return f"{day.isoformat()} (no change window of {where} is planned after it yet)"
+
+
+def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
+    found = []
+    for collision in train.collisions:
+        suggestion = ""
+        if collision.kind is CollisionKind.GO_LIVE_IN_WINDOW:
+            suggestion = next_free(collision.day, None, train.windows, calendar)
+        elif collision.kind is CollisionKind.DEPLOYMENT_IN_WINDOW:
+            # The train names the release and day; the free day is the environment's.
+            release_id = collision.release_ids[0]
+            for deployment in train.deployments_of(release_id):
+                closing = [
+                    w
+                    for w in train.windows
+                    if w.restricted and w.applies_to(deployment.environment) and deployment.meets(w)
+                ]
+                if deployment.open and deployment.day == collision.day and closing:
+                    last = max(w.end_date for w in closing)
+                    environment = deployment.environment
+                    suggestion = next_free(last, environment, train.windows, calendar)
+                    break
+        found.append(Finding("train", collision.message, suggestion))
+    return found
+
+
+def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
+    environments = {e.id: e for e in train.environments}
+    query = (
+        select(
+            ChangeRequest.key,
+            ChangeRequest.title,
+            ChangeRequest.environment_id,
+            ChangeRequest.window_start,
+            ChangeRequest.window_end,
+        )
+        .where(ChangeRequest.status.in_(OPEN_CHANGES), ChangeRequest.window_start.is_not(None))
+        .order_by(ChangeRequest.window_start, ChangeRequest.key)
+    )
+    with plan.store.read() as session:
+        rows = session.execute(query).all()
+    found = []
+    for key, title, environment_id, start, end in rows:
+        environment = environments.get(environment_id) if environment_id is not None else None
+        first, last = start.date(), (end or start).date()
+        for window in train.windows:
+            if not window.restricted or not _applies(window, environment):
+                continue
+            if first <= window.end_date and last >= window.start_date:
+                found.append(
+                    Finding(
+                        "window",
+                        f"Change {key} ({title}) is planned for {first.isoformat()}, inside "
+                        f"{window.span}.",
+                        next_free(window.end_date, environment, train.windows, calendar),
+                    )
+                )
+    return found
+
+
+def _outside_change_windows(train: Train, calendar: WorkCalendar) -> list[Finding]:
+    names = {r.id: r.name for r in train.releases}
+    found = []
+    for deployment in train.deployments:
+        if deployment.outcome not in OPEN_OUTCOMES:
+            continue
+        allowed = [
+            w
+            for w in train.windows
+            if w.kind == "change_window" and w.applies_to(deployment.environment)
+        ]
+        if not allowed or any(w.covers(deployment.day) for w in allowed):
+            continue
+        found.append(
+            Finding(
+                "window",
+                f"{names.get(deployment.release_id, 'A release')}'s deployment to "
+                f"{deployment.environment.name} on {deployment.day.isoformat()} is outside "
+                f"every change window of {deployment.environment.name}.",
+                next_free(
+                    deployment.day - dt.timedelta(days=1),
+                    deployment.environment,
+                    train.windows,
+                    calendar,
+                ),
+            )
+        )
+    return found
+
+
+def _promotion(train: Train) -> list[Finding]:
+    found = []
+    for release in train.releases:
+        if release.actual_date is not None:
+            continue
+        deployments = train.deployments_of(release.id)
+        staged = [
+            d
+            for d in deployments
+            if d.environment.tier == STAGING and (d.outcome == "succeeded" or d.open)
+        ]
+        for deployment in deployments:
+            if deployment.environment.tier != PRODUCTION or not deployment.open:
+                continue
+            if not any(s.start < deployment.start for s in staged):
+                found.append(
+                    Finding(
+                        "promotion",
+                        f"{release.name} goes to {deployment.environment.name} on "
+                        f"{deployment.day.isoformat()} without a staging deployment before it "
+                        "that succeeded or is planned.",
+                    )
+                )
+    return found
+
+
+def _baselines(plan: Plan, train: Train) -> list[Finding]:
+    found = []
+    for release in train.releases:
+        if release.actual_date is not None:
+            continue
+        baseline, variance = schedule_variance(plan, release.id)
+        if variance is not None and variance > 0:
+            days = "day" if variance == 1 else "days"
+            found.append(
+                Finding(
+                    "baseline",
+                    f"{release.name} finishes {variance} working {days} later than in its "
+                    f"baseline {baseline}.",
+                )
+            )
+    return found
