@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from app import __version__, audit
+from app import audit
 from app.chart_export import ChartRequest, chart_document, describe, export_format, write_chart
 from app.demo import build_demo, build_synthetic
 from app.errors import GantryError, ValidationError
@@ -33,6 +33,7 @@ from app.spreadsheet.importer import ImportOptions, commit, prepare
 from app.spreadsheet.values import DateOrder
 from app.store import PLAN_SUFFIX, PlanStore
 from app.timeline.pages import PAPERS, Fit
+from app.version import version_text
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -59,6 +60,17 @@ LATER_EXPORTS = {
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
+class _VersionAction(argparse.Action):
+    """--version reads the schema revision from the migrations only when it is asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str) -> None:
+        super().__init__(option_strings, argparse.SUPPRESS, nargs=0, help=help)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(version_text())
+        parser.exit()
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -68,7 +80,9 @@ class _Parser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="gantry", description="Offline release planning.")
-    parser.add_argument("--version", action="version", version=f"gantry {__version__}")
+    parser.add_argument(
+        "--version", action=_VersionAction, help="print the version and the plan schema revision"
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="write the demo plan (or a synthetic one of N items)")

@@ -10,9 +10,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection
 
-import migrations
+from app.resources import package_folder
 
-MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
+# Alembic reads the revisions as files, found like the code: in the checkout, or installed.
+MIGRATIONS_DIR = package_folder("migrations")
 
 
 def _option(value: str) -> str:

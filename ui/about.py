@@ -1,4 +1,4 @@
-"""The About box: Gantry's version, the Qt and PySide6 versions, and the open plan."""
+"""The About box: Gantry's version and plan schema, the Qt and PySide6 versions, the open plan."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 import app
+from app.schema import head_revision
 
 
 def gantry_version() -> str:
@@ -24,6 +25,7 @@ def about_text(plan: Path | None) -> str:
         "<p>Offline release planning: releases, work items, dependencies, runbooks and "
         "signed records in one local plan file.</p>"
         "<table cellspacing='4'>"
+        f"<tr><td>Plan schema</td><td>{html.escape(head_revision())}</td></tr>"
         f"<tr><td>Qt</td><td>{qVersion()}</td></tr>"
         f"<tr><td>PySide6</td><td>{PySide6.__version__}</td></tr>"
         f"<tr><td>Python</td><td>{platform.python_version()}</td></tr>"

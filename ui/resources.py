@@ -16,8 +16,8 @@ STYLE_SHEET = RESOURCES_DIR / "style.qss"
 def icon(name: str) -> QIcon:
     """An icon from resources/icons/NAME.svg.
 
-    A missing file is an error, not a blank button: resources/ lives beside the packages
-    (Gantry installs editable), and tests that build the window then catch a missing icon.
+    A missing file is an error, not a blank button: Gantry's wheel carries every icon, and
+    tests that build the window then catch a missing one.
     """
     path = ICONS_DIR / f"{name}.svg"
     if not path.is_file():

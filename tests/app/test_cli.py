@@ -248,3 +248,12 @@ def test_a_word_that_can_be_a_plan_still_opens_the_window(tmp_path: Path) -> Non
             assert result.stderr.startswith("gantry: 'shedule' is not a command or a plan file")
         else:
             assert result.stderr.startswith("gantry: no display"), (word, result.stderr)
+
+
+def test_version_names_the_release_and_the_plan_schema(capsys: pytest.CaptureFixture[str]) -> None:
+    import app
+    from app.schema import head_revision
+
+    assert run(["--version"]) == 0
+    out = capsys.readouterr().out
+    assert out == f"gantry {app.__version__} (plan schema {head_revision()})\n"

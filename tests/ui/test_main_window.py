@@ -319,8 +319,11 @@ def test_about_names_the_versions_and_the_plan(demo_plan: Path) -> None:
     import PySide6
     from PySide6.QtCore import qVersion
 
+    from app.schema import head_revision
+
     text = about_text(demo_plan)
     assert "Gantry" in text and qVersion() in text and PySide6.__version__ in text
+    assert f"<td>Plan schema</td><td>{head_revision()}</td>" in text
     assert str(demo_plan) in text
 
 
