@@ -25,11 +25,15 @@ from app.impact_report import write_report as write_impact
 from app.plan import Plan
 from app.plan_data import ItemRow
 from app.runbook_report import runbook_report, write_report
+from app.signing.commands import cmd_keygen, cmd_sign, cmd_verify
+from app.signing.keys import DEFAULT_DAYS
+from app.signing.meanings import MEANINGS
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
 from app.spreadsheet.importer import ImportOptions, commit, prepare
 from app.spreadsheet.values import DateOrder
 from app.store import PLAN_SUFFIX, PlanStore
 from app.timeline.pages import PAPERS, Fit
+from models.signatures import DOCUMENT_KINDS
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -46,9 +50,6 @@ SCHEDULE_COLUMNS = (
 LATER = {
     "check": "conflict checks",
     "metrics": "release metrics",
-    "keygen": "signing keys",
-    "sign": "PDF signing",
-    "verify": "PDF signature verification",
 }
 LATER_EXPORTS = {
     "runbook": "the runbook PDF",
@@ -157,21 +158,30 @@ def build_parser() -> argparse.ArgumentParser:
     metrics.add_argument("--release")
     metrics.add_argument("--format", choices=("table", "json"), default="table")
 
-    keygen = sub.add_parser("keygen", help="make a signing key (not available yet)")
-    keygen.add_argument("out", type=Path)
-    keygen.add_argument("--name", required=True)
+    keygen = sub.add_parser("keygen", help="make a self-signed signing key (.p12 and .pem)")
+    keygen.add_argument("out", type=Path, metavar="OUT.p12")
+    keygen.add_argument("--name", required=True, help="the signer's name on the certificate")
     keygen.add_argument("--email")
-    keygen.add_argument("--days", type=int)
+    keygen.add_argument("--days", type=int, default=DEFAULT_DAYS, help="validity in days")
+    keygen.add_argument("--password-file", type=Path, metavar="FILE")
 
-    sign = sub.add_parser("sign", help="sign a PDF (not available yet)")
-    sign.add_argument("input", type=Path)
-    sign.add_argument("output", type=Path)
-    sign.add_argument("--key", required=True, type=Path)
-    sign.add_argument("--meaning", required=True)
+    sign = sub.add_parser("sign", help="sign a PDF in its next empty signature field")
+    sign.add_argument("input", type=Path, metavar="IN.pdf")
+    sign.add_argument("output", type=Path, metavar="OUT.pdf")
+    sign.add_argument("--key", required=True, type=Path, metavar="KEY.p12")
+    sign.add_argument("--meaning", required=True, help=" or ".join(MEANINGS))
+    sign.add_argument("--name", help="the name shown (default: the certificate's)")
+    sign.add_argument("--password-file", type=Path, metavar="FILE")
+    sign.add_argument("--plan", type=Path, help="record the signature in this plan")
+    sign.add_argument("--release", help="with --plan: the release the document belongs to")
+    sign.add_argument("--document", choices=DOCUMENT_KINDS, help="with --plan")
+    sign.add_argument("--document-id", help="with --plan: the document's id on its cover")
+    sign.add_argument("--revision", type=int, help="with --plan: the document's revision")
 
-    ver = sub.add_parser("verify", help="verify a signed PDF (not available yet)")
-    ver.add_argument("file", type=Path)
-    ver.add_argument("--trust", action="append", type=Path, default=[])
+    ver = sub.add_parser("verify", help="verify every signature of a PDF")
+    ver.add_argument("file", type=Path, metavar="FILE.pdf")
+    ver.add_argument("--trust", action="append", type=Path, default=[], metavar="CERT.pem")
+    ver.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
@@ -462,6 +472,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "export": cmd_export,
     "runbook": cmd_runbook,
     "impact": cmd_impact,
+    "keygen": cmd_keygen,
+    "sign": cmd_sign,
+    "verify": cmd_verify,
 }
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 

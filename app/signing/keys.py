@@ -170,11 +170,10 @@ def load_key(path: Path, password: str) -> SigningKey:
             serialization.NoEncryption(),
         )
     )
-    chain = [_asn1(c) for c in others]
+    chain = SimpleCertificateStore()  # type: ignore[no-untyped-call]  # untyped upstream
+    chain.register_multiple([_asn1(c) for c in others])
     signer = SimpleSigner(
-        signing_cert=_asn1(certificate),
-        signing_key=asn1_key,
-        cert_registry=SimpleCertificateStore.from_certs(chain),
+        signing_cert=_asn1(certificate), signing_key=asn1_key, cert_registry=chain
     )
     return SigningKey(signer, certificate)
 

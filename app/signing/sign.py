@@ -137,7 +137,9 @@ def sign_pdf(
         signed = _write_beside(
             target,
             lambda out: pdf_signer.sign_pdf(
-                writer, existing_fields_only=not target_field.new, output=out,
+                writer,
+                existing_fields_only=not target_field.new,
+                output=out,
                 appearance_text_params=stamp_params,
             ),
         )

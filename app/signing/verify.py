@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +21,8 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
 from pyhanko.sign.fields import MDPPerm
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -66,7 +66,7 @@ class SignatureReport:
     certification: str  # "" for an approval signature
     trusted: bool | None  # None when no trust was asked for
     trust_detail: str
-    problems: list[str] = field(default_factory=list)
+    problems: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +110,7 @@ class VerifyReport:
             else:
                 allowed = {True: "allowed", False: "NOT allowed", None: "not determined"}
                 coverage = (
-                    f"its revision; added after it: {s.added_after} "
-                    f"({allowed[s.changes_allowed]})"
+                    f"its revision; added after it: {s.added_after} ({allowed[s.changes_allowed]})"
                 )
             if s.trusted is None:
                 trust = "not checked (no --trust given)"
@@ -147,9 +146,7 @@ def verify_pdf(path: Path, trust: list[x509.Certificate], now: dt.datetime) -> V
         embedded = list(reader.embedded_regular_signatures)
     except (PdfError, ValueError) as exc:
         raise GantryError(f"{path} cannot be read as a PDF ({exc})") from None
-    roots = [
-        asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trust
-    ]
+    roots = [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in trust]
     reports = []
     for signature in embedded:
         # A new context per signature: it caches paths it has validated.
@@ -173,7 +170,7 @@ def _check(
     except (SignatureValidationError, PdfError, ValueError) as exc:
         return SignatureReport(
             name, signer, email, meaning, None, False, False, False, "", None, "",
-            None if not trust_asked else False, "", [f"cannot be validated: {exc}"],
+            None if not trust_asked else False, "", (f"cannot be validated: {exc}",),
         )  # fmt: skip
     return _report(name, signer, email, meaning, signature, status, trust_asked)
 
@@ -239,7 +236,7 @@ def _report(
         certification,
         trusted,
         detail,
-        problems,
+        tuple(problems),
     )
 
 
