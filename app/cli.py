@@ -25,8 +25,6 @@ from app.impact_report import write_report as write_impact
 from app.plan import Plan
 from app.plan_data import ItemRow
 from app.runbook_report import runbook_report, write_report
-from app.signing.commands import cmd_keygen, cmd_sign, cmd_verify
-from app.signing.keys import DEFAULT_DAYS
 from app.signing.meanings import MEANINGS
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
 from app.spreadsheet.importer import ImportOptions, commit, prepare
@@ -162,7 +160,7 @@ def build_parser() -> argparse.ArgumentParser:
     keygen.add_argument("out", type=Path, metavar="OUT.p12")
     keygen.add_argument("--name", required=True, help="the signer's name on the certificate")
     keygen.add_argument("--email")
-    keygen.add_argument("--days", type=int, default=DEFAULT_DAYS, help="validity in days")
+    keygen.add_argument("--days", type=int, help="validity in days (default: 3 years)")
     keygen.add_argument("--password-file", type=Path, metavar="FILE")
 
     sign = sub.add_parser("sign", help="sign a PDF in its next empty signature field")
@@ -464,6 +462,18 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 target.unlink(missing_ok=True)
 
 
+def cmd_signing(args: argparse.Namespace, out: TextIO) -> int:
+    # pyHanko takes about a second to import: only the commands that sign or verify pay it.
+    from app.signing import commands
+
+    run_command = {
+        "keygen": commands.cmd_keygen,
+        "sign": commands.cmd_sign,
+        "verify": commands.cmd_verify,
+    }[args.command]
+    return run_command(args, out)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "demo": cmd_demo,
     "import": cmd_import,
@@ -472,9 +482,9 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "export": cmd_export,
     "runbook": cmd_runbook,
     "impact": cmd_impact,
-    "keygen": cmd_keygen,
-    "sign": cmd_sign,
-    "verify": cmd_verify,
+    "keygen": cmd_signing,
+    "sign": cmd_signing,
+    "verify": cmd_signing,
 }
 SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
 

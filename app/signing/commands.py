@@ -13,7 +13,7 @@ from typing import TextIO
 
 from app.errors import GantryError
 from app.plan import Plan
-from app.signing.keys import load_certificates, load_key, write_key
+from app.signing.keys import DEFAULT_DAYS, load_certificates, load_key, write_key
 from app.signing.meanings import check_meaning
 from app.signing.record import record_signature
 from app.signing.sign import sign_pdf
@@ -43,11 +43,12 @@ def key_password(password_file: Path | None, key: Path, confirm: bool = False) -
 
 def cmd_keygen(args: argparse.Namespace, out: TextIO) -> int:
     target: Path = args.out
+    days = DEFAULT_DAYS if args.days is None else args.days
     password = key_password(args.password_file, target, confirm=True)
-    p12, pem = write_key(target, password, args.name, args.email, args.days)
+    p12, pem = write_key(target, password, args.name, args.email, days)
     print(
         f"Wrote {p12} (signing key, password-protected) and {pem} (its certificate, for "
-        f"others' --trust): self-signed for {args.name.strip()}, valid {args.days} days.",
+        f"others' --trust): self-signed for {args.name.strip()}, valid {days} days.",
         file=out,
     )
     return EXIT_OK

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
@@ -18,9 +19,11 @@ from app.audit import AUDIT_TABLE, HistoryEntry, history
 from app.errors import ValidationError
 from app.plan import Plan
 from app.signing.meanings import check_meaning
-from app.signing.sign import Signed
 from models import DocumentSignature, Release
 from models.signatures import DOCUMENT_KINDS
+
+if TYPE_CHECKING:  # the plan's side of signing must not import pyHanko (the window uses it)
+    from app.signing.sign import Signed
 
 ENTITY = DocumentSignature.__tablename__
 
