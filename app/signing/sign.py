@@ -15,9 +15,10 @@ import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from pyhanko.pdf_utils import text
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
@@ -32,12 +33,13 @@ from pyhanko.stamp import TextStampStyle
 
 from app.errors import GantryError
 from app.signing.keys import SigningKey
-from app.signing.meanings import check_meaning
+from app.signing.meanings import MEANINGS, check_meaning
 from app.signing.stamp_font import stamp_font
 
 # The appearance's lines; the time is shown in UTC with its zone, as the record keeps it.
 STAMP_TEXT = "Signed by %(signer)s\nMeaning: %(meaning)s\n%(when)s"
 TIME_FORMAT = "%Y-%m-%d %H:%M:%S UTC"
+FONT_SIZE = 9
 DASH = "—"  # between role and meaning in a field's alternate name
 
 
@@ -58,7 +60,6 @@ class Signed:
 @dataclass(frozen=True, slots=True)
 class _Target:
     field: str
-    role: str
     new: bool  # no field in the document: an invisible one is created
 
 
@@ -120,11 +121,15 @@ def sign_pdf(
     )
     with tempfile.TemporaryDirectory(prefix="gantry-sign-") as scratch:
         font = Path(scratch) / "stamp.ttf"
-        font.write_bytes(stamp_font(STAMP_TEXT % stamp_params + "0123456789-:"))
+        font.write_bytes(stamp_font(STAMP_TEXT % stamp_params))
         style = TextStampStyle(
             stamp_text=STAMP_TEXT,
+            # The size is the text style's (the font factory's own is not what lays out);
+            # a box too small for the lines shrinks them to fit.
             text_box_style=text.TextBoxStyle(
-                font=GlyphAccumulatorFactory(str(font), font_size=9), leading=12
+                font=GlyphAccumulatorFactory(str(font), font_size=FONT_SIZE),
+                font_size=FONT_SIZE,
+                leading=FONT_SIZE + 3,
             ),
             border_width=1,
             background=None,
@@ -170,23 +175,25 @@ def _target(reader: PdfFileReader, meaning: str, source: Path) -> _Target:
                 f"{source.name} is certified and has no signature field; adding one now "
                 "would break its certification"
             )
-        return _Target("Signature1", "", new=True)
+        return _Target("Signature1", new=True)
     if not empty:
         raise GantryError(
             f"{source.name} has no empty signature field left: all {filled} are signed"
         )
     field_name, field = empty[0]
-    role, _, wanted = str(field.get("/TU", "")).rpartition(DASH)
+    # The printed block beside the field names the meaning; a stamp saying another would
+    # contradict the page. A field named otherwise (a foreign PDF's) takes any meaning.
+    role, dash, wanted = str(field.get("/TU", "")).rpartition(DASH)
     wanted = wanted.strip().lower()
-    if wanted and wanted != meaning:
+    if dash and wanted in MEANINGS and wanted != meaning:
         raise GantryError(
             f"the next signature of {source.name} ({field_name}) is for "
             f"{role.strip() or 'a signer'}: {wanted}; sign it with --meaning {wanted}"
         )
-    return _Target(field_name, role.strip(), new=False)
+    return _Target(field_name, new=False)
 
 
-def _write_beside(target: Path, write: Any) -> bytes:
+def _write_beside(target: Path, write: Callable[[BinaryIO], object]) -> bytes:
     """Run `write(file)` into a temporary file beside `target`; rename it there on success."""
     handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     try:

@@ -1,11 +1,12 @@
 """The embedded font for signature appearances, in the form pyHanko's text stamp needs.
 
 pyHanko lays out stamp text as if every font had 1000 units per em; DejaVu Sans has 2048, so
-its glyphs land at about half their advance and overlap. The font is therefore subset to the
-characters of one appearance and scaled to 1000 units with fontTools, in memory, per
-signature. Subsetting first makes that take a tenth of a second instead of one and a half,
-and pyHanko embeds a subset anyway. A pre-scaled copy under resources/ would be a second
-700 KB font to keep in step with the one reportlab embeds in the same document.
+its glyphs land at wrong advances (a line came out about 1.5 times as wide as it should).
+The font is therefore subset to the characters of one appearance and scaled to 1000 units
+with fontTools, in memory, per signature (sign.py hands it to pyHanko as a temporary file).
+Subsetting first makes that take a sixth of a second instead of one and a half, and pyHanko
+embeds a subset anyway. A pre-scaled copy under resources/ would be a second 700 KB font to
+keep in step with the one reportlab embeds in the same document.
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from PIL import Image
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
+from app import fonts
 from app.cli import run
 from tests.app.signing_keys import PASSWORD, ca_issued_key, own_key
 from tests.app.signing_pdfs import block_box, plain_document, signature_document
@@ -319,6 +320,15 @@ def test_the_appearance_is_drawn_in_each_signed_block(
 
     assert ink(0) > 200 and ink(1) > 200
     assert ink(2) == 0
-    fonts = run_bounded(["pdffonts", signed_twice["pdf"]], timeout=60, check=True)
-    lines = fonts.stdout.decode().splitlines()[2:]
-    assert lines and all(" yes " in line for line in lines)  # every font embedded
+    # Glyphs at their true advances: with DejaVu's 2048 units per em unscaled, pyHanko sets
+    # them at wrong advances (a line came out about 1.5 times as wide).
+    x1, y1, x2, y2 = block_box(0)
+    crop = (x1 + 4, height / scale - y2 + 4, x2 - 4, height / scale - y1 - 4)
+    inked = page.crop(tuple(round(v * scale) for v in crop)).point(lambda p: 255 if p < 128 else 0)
+    left, _top, right, _bottom = inked.getbbox() or (0, 0, 0, 0)
+    lines = ("Signed by Zoë Ångström", "Meaning: authored", "2026-11-30 14:05:00 UTC")
+    widest = max(fonts.text_width(line, 9) for line in lines)
+    assert abs((right - left) / scale - widest) < 0.08 * widest
+    listing = run_bounded(["pdffonts", signed_twice["pdf"]], timeout=60, check=True)
+    rows = [line.split() for line in listing.stdout.decode().splitlines()[2:]]
+    assert rows and all(row[-5] == "yes" for row in rows)  # every font embedded (emb column)
