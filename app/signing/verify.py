@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import logging
+import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -64,7 +65,7 @@ class SignatureReport:
     added_after: str  # what later revisions added, "" when nothing
     changes_allowed: bool | None  # whether what came after respects the DocMDP rules
     certification: str  # "" for an approval signature
-    trusted: bool | None  # None when no trust was asked for
+    trusted: bool | None  # None when no trust was asked for, or the signature is broken
     trust_detail: str
     problems: tuple[str, ...] = ()
 
@@ -113,7 +114,7 @@ class VerifyReport:
                     f"its revision; added after it: {s.added_after} ({allowed[s.changes_allowed]})"
                 )
             if s.trusted is None:
-                trust = "not checked (no --trust given)"
+                trust = s.trust_detail or "not checked (no --trust given)"
             else:
                 trust = ("yes, " if s.trusted else "NO, ") + s.trust_detail
             out += [
@@ -200,7 +201,7 @@ def _report(
     if isinstance(status.diff_result, DiffResult) and status.diff_result.changed_form_fields:
         added += f" ({', '.join(sorted(status.diff_result.changed_form_fields))})"
     elif status.diff_result is not None and not isinstance(status.diff_result, DiffResult):
-        added += f": {status.diff_result}"
+        added += f" ({_suspicious(str(status.diff_result))})"
     if status.docmdp_ok is False:
         problems.append(f"what was added after it is not allowed (DocMDP): {added}")
     elif status.docmdp_ok is None and not whole:
@@ -213,11 +214,13 @@ def _report(
     )
     trusted: bool | None = None
     detail = ""
-    if trust_asked:
+    if trust_asked and not (status.intact and status.valid):
+        detail = "not checked: the signature itself does not hold"
+    elif trust_asked:
         trusted = status.trusted
         if trusted and status.validation_path is not None:
-            root = status.validation_path.trust_anchor.authority.name.human_friendly
-            detail = f"chains to {root}"
+            root = status.validation_path.trust_anchor.authority.name
+            detail = f"chains to {root.native.get('common_name') or root.human_friendly}"
         else:
             why = status.trust_problem_indic
             detail = f"it chains to none of the --trust certificates ({_words(why)})"
@@ -238,6 +241,15 @@ def _report(
         detail,
         tuple(problems),
     )
+
+
+def _suspicious(message: str) -> str:
+    """pyHanko's account of a disallowed change, a paragraph of object references, as a
+    clause: which objects changed."""
+    objects = sorted({int(n) for n in re.findall(r"idnum=(\d+)", message)})
+    if objects:
+        return f"objects {', '.join(map(str, objects))} changed"
+    return " ".join(message.split())[:200]
 
 
 def _words(indication: object) -> str:
