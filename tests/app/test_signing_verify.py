@@ -336,3 +336,14 @@ def test_the_appearance_is_drawn_in_each_signed_block(
     listing = run_bounded(["pdffonts", signed_twice["pdf"]], timeout=60, check=True)
     rows = [line.split() for line in listing.stdout.decode().splitlines()[2:]]
     assert rows and all(row[-5] == "yes" for row in rows)  # every font embedded (emb column)
+
+
+def test_a_file_that_is_no_pdf_is_refused_in_one_sentence(tmp_path: Path, secret: Path) -> None:
+    key, _pem = own_key(tmp_path, "Kim Lee")
+    text = tmp_path / "notes.pdf"
+    text.write_text("not a PDF")
+    code, _, err = gantry("verify", text)
+    assert (code, err) == (1, f"gantry: {text} cannot be read as a PDF (Illegal PDF header)\n")
+    code, _, err = sign(text, tmp_path / "out.pdf", key, "authored", secret)
+    assert code == 1 and err.startswith(f"gantry: {text} is not a PDF that can be signed")
+    assert not (tmp_path / "out.pdf").exists()
