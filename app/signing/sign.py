@@ -26,8 +26,10 @@ from pyhanko.pdf_utils.generic import DictionaryObject
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import BasePdfFileWriter
 from pyhanko.sign import fields
 from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner
+from pyhanko.sign.signers.pdf_signer import PdfSigningSession
 from pyhanko.sign.validation import read_certification_data
 from pyhanko.stamp import TextStampStyle
 
@@ -71,7 +73,9 @@ class _SignerAt(PdfSigner):
         super().__init__(*args, **kwargs)
         self._signed_at = signed_at
 
-    def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False) -> Any:
+    def init_signing_session(
+        self, pdf_out: BasePdfFileWriter, existing_fields_only: bool = False
+    ) -> PdfSigningSession:
         session = super().init_signing_session(pdf_out, existing_fields_only)
         session.system_time = self._signed_at
         return session
