@@ -10,7 +10,18 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, and_, event, inspect, or_, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    Table,
+    and_,
+    event,
+    inspect,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.engine import Row
 from sqlalchemy.orm import Mapper, Session, object_session, sessionmaker
 
@@ -476,14 +487,22 @@ def item_history(session: Session, item_id: int, limit: int = 50) -> list[Histor
     also covers events written before revision 0003); its links' events by subject_id.
     """
     cols = AUDIT_TABLE.c
+    return history(
+        session,
+        or_(
+            and_(cols.entity == WorkItem.__tablename__, cols.entity_id == item_id),
+            cols.subject_id == item_id,
+        ),
+        limit,
+    )
+
+
+def history(session: Session, where: ColumnElement[bool], limit: int = 50) -> list[HistoryEntry]:
+    """The events matching `where` as history entries, newest first."""
+    cols = AUDIT_TABLE.c
     rows = session.execute(
         select(cols.at, cols.actor, cols.action, cols.entity, cols.before, cols.after, cols.reason)
-        .where(
-            or_(
-                and_(cols.entity == WorkItem.__tablename__, cols.entity_id == item_id),
-                cols.subject_id == item_id,
-            )
-        )
+        .where(where)
         .order_by(cols.id.desc())
         .limit(limit)
     )

@@ -28,12 +28,14 @@ from app.plan import Plan
 from app.plan_check import check_plan
 from app.plan_data import ItemRow
 from app.runbook_report import runbook_report, write_report
+from app.signing.meanings import MEANINGS
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
 from app.spreadsheet.importer import ImportOptions, commit, prepare
 from app.spreadsheet.values import DateOrder
 from app.store import PLAN_SUFFIX, PlanStore
 from app.timeline.pages import PAPERS, Fit
 from app.version import version_text
+from models.signatures import DOCUMENT_KINDS
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -46,12 +48,7 @@ SCHEDULE_COLUMNS = (
     "free_slack",
     "critical",
 )
-# Subcommands of the contract that later work brings; until then they say so plainly.
-LATER = {
-    "keygen": "signing keys",
-    "sign": "PDF signing",
-    "verify": "PDF signature verification",
-}
+# Exports of the contract that later work brings; until then they say so plainly.
 LATER_EXPORTS = {
     "runbook": "the runbook PDF",
     "record": "the release record PDF",
@@ -181,21 +178,30 @@ def build_parser() -> argparse.ArgumentParser:
     )
     dora.add_argument("--format", choices=("table", "json"), default="table")
 
-    keygen = sub.add_parser("keygen", help="make a signing key (not available yet)")
-    keygen.add_argument("out", type=Path)
-    keygen.add_argument("--name", required=True)
+    keygen = sub.add_parser("keygen", help="make a self-signed signing key (.p12 and .pem)")
+    keygen.add_argument("out", type=Path, metavar="OUT.p12")
+    keygen.add_argument("--name", required=True, help="the signer's name on the certificate")
     keygen.add_argument("--email")
-    keygen.add_argument("--days", type=int)
+    keygen.add_argument("--days", type=int, help="validity in days (default: 3 years)")
+    keygen.add_argument("--password-file", type=Path, metavar="FILE")
 
-    sign = sub.add_parser("sign", help="sign a PDF (not available yet)")
-    sign.add_argument("input", type=Path)
-    sign.add_argument("output", type=Path)
-    sign.add_argument("--key", required=True, type=Path)
-    sign.add_argument("--meaning", required=True)
+    sign = sub.add_parser("sign", help="sign a PDF in its next empty signature field")
+    sign.add_argument("input", type=Path, metavar="IN.pdf")
+    sign.add_argument("output", type=Path, metavar="OUT.pdf")
+    sign.add_argument("--key", required=True, type=Path, metavar="KEY.p12")
+    sign.add_argument("--meaning", required=True, help=" or ".join(MEANINGS))
+    sign.add_argument("--name", help="the name shown (default: the certificate's)")
+    sign.add_argument("--password-file", type=Path, metavar="FILE")
+    sign.add_argument("--plan", type=Path, help="record the signature in this plan")
+    sign.add_argument("--release", help="with --plan: the release the document belongs to")
+    sign.add_argument("--document", choices=DOCUMENT_KINDS, help="with --plan")
+    sign.add_argument("--document-id", help="with --plan: the document's id on its cover")
+    sign.add_argument("--revision", type=int, help="with --plan: the document's revision")
 
-    ver = sub.add_parser("verify", help="verify a signed PDF (not available yet)")
-    ver.add_argument("file", type=Path)
-    ver.add_argument("--trust", action="append", type=Path, default=[])
+    ver = sub.add_parser("verify", help="verify every signature of a PDF")
+    ver.add_argument("file", type=Path, metavar="FILE.pdf")
+    ver.add_argument("--trust", action="append", type=Path, default=[], metavar="CERT.pem")
+    ver.add_argument("--format", choices=("table", "json"), default="table")
     return parser
 
 
@@ -514,6 +520,18 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
                 target.unlink(missing_ok=True)
 
 
+def cmd_signing(args: argparse.Namespace, out: TextIO) -> int:
+    # pyHanko takes about a second to import: only the commands that sign or verify pay it.
+    from app.signing import commands
+
+    run_command = {
+        "keygen": commands.cmd_keygen,
+        "sign": commands.cmd_sign,
+        "verify": commands.cmd_verify,
+    }[args.command]
+    return run_command(args, out)
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "demo": cmd_demo,
     "import": cmd_import,
@@ -524,8 +542,11 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "impact": cmd_impact,
     "metrics": cmd_metrics,
     "check": cmd_check,
+    "keygen": cmd_signing,
+    "sign": cmd_signing,
+    "verify": cmd_signing,
 }
-SUBCOMMANDS = frozenset(COMMANDS) | frozenset(LATER)
+SUBCOMMANDS = frozenset(COMMANDS)
 
 
 def unknown_word(word: str) -> str | None:
@@ -562,13 +583,6 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         args = build_parser().parse_args(list(argv))
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.command in LATER:
-        print(
-            f"gantry {args.command}: {LATER[args.command]} is not available in this version "
-            "of Gantry yet.",
-            file=err,
-        )
-        return EXIT_USAGE
     if args.command == "export" and args.export_kind in LATER_EXPORTS:
         print(
             f"gantry export {args.export_kind}: {LATER_EXPORTS[args.export_kind]} is not "

@@ -13,6 +13,7 @@ from models.plan import PlanSetting
 from models.release import Release
 from models.risks import Risk
 from models.runbooks import Runbook, RunbookRun, RunbookStep, RunbookStepLink, RunStepExecution
+from models.signatures import DocumentSignature
 from models.work import Dependency, WorkItem
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "ComponentDependency",
     "ComponentVersion",
     "Dependency",
+    "DocumentSignature",
     "Deployment",
     "Environment",
     "GoNoGoDecision",

@@ -78,19 +78,38 @@ def _change_text(field: str, old: object, new: object) -> str:
 
 
 def history_html(entries: Sequence[HistoryEntry]) -> str:
-    """Recent changes of one item as rich text: when, who, what changed and why."""
+    """Recent changes of one item or release as rich text: when, who, what changed and why."""
     if not entries:
         return '<span style="color:#6b7280">No recorded changes.</span>'
     parts = []
     for entry in entries:
         head = f"<b>{format_moment(entry.at)}</b> · {html.escape(entry.actor)}"
-        if entry.entity == "work_items" and entry.action in ("create", "delete"):
+        if entry.entity in ("work_items", "releases") and entry.action in ("create", "delete"):
             what = "created" if entry.action == "create" else "deleted"
+        elif entry.entity == "document_signatures":
+            what = _signature_text({field: new for field, _old, new in entry.changes})
         else:
             what = "; ".join(_change_text(field, old, new) for field, old, new in entry.changes)
-        why = f' <i style="color:#6b7280">({html.escape(entry.reason)})</i>' if entry.reason else ""
+        # A signature's line already says who signed what; its reason would say it again.
+        said = entry.entity == "document_signatures"
+        why = (
+            f' <i style="color:#6b7280">({html.escape(entry.reason)})</i>'
+            if entry.reason and not said
+            else ""
+        )
         parts.append(f"{head}<br>{what}{why}")
     return "<br><br>".join(parts)
+
+
+def _signature_text(values: dict[str, object]) -> str:
+    """A recorded signature as one line: who signed what, meaning what, and the file's hash."""
+    digest = str(values.get("sha256") or "")
+    when = str(values.get("signed_at") or "").replace("T", " ")[:16]
+    return (
+        f"{html.escape(str(values.get('signer')))} signed the {values.get('document_kind')} "
+        f"{html.escape(str(values.get('document_id')))} revision {values.get('revision')} "
+        f"as <b>{values.get('meaning')}</b> on {when} UTC · SHA-256 {digest[:16]}…"
+    )
 
 
 _DIGITS = re.compile(r"(\d+)")

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QStacked
 
 from app.plan_data import ItemRow, ReleaseRow
 from app.releases import RELEASE_FIELDS
+from app.signing.record import release_history
 from app.unit_of_work import ChangeNotice
 from app.work_items import WORK_ITEM_FIELDS
 from ui.baseline_choice import BaselineChoice
@@ -93,6 +94,8 @@ class PropertiesPanel(QScrollArea):
         form.value("items", "Work items")
         form.value("finish", "Scheduled finish")
         form.value("late", "Late by")
+        form.section("History")
+        form.block("history")
         return form
 
     # -- what is shown ---------------------------------------------------------------------
@@ -143,6 +146,7 @@ class PropertiesPanel(QScrollArea):
             self._item_id in notice.ids("work_items")
             or (self._item_id is not None and notice.touches("calendar_entries", "plan_settings"))
             or self._release_id in notice.ids("releases")
+            or (self._release_id is not None and notice.touches("document_signatures"))
             or notice.structural("work_items")
         ):
             self.refresh()
@@ -207,6 +211,7 @@ class PropertiesPanel(QScrollArea):
         }
 
     def _fill_release(self, row: ReleaseRow, read_only: bool) -> None:
+        assert self._editor is not None
         form = self.release_form
         form.title.setText(row.name)
         form.subtitle.setText(f"Release {row.version}".strip() if row.version else "Release")
@@ -214,6 +219,7 @@ class PropertiesPanel(QScrollArea):
             "items": f"{row.item_count:,}",
             "finish": format_date(row.finish) or "—",
             "late": _slack_text(row.late_by) if row.late_by > 0 else "On time",
+            "history": history_html(release_history(self._editor.plan, row.id, HISTORY_SHOWN)),
         }
         around = row.start_date or row.target_date
         calendar_dates = {

@@ -1,0 +1,1 @@
+"""Signed PDFs: signing keys, PAdES signatures with a visible appearance, and verification."""
