@@ -95,14 +95,14 @@ def _schedule(plan: Plan, release: ReleaseRow) -> Section:
     blocks.append(
         Table(
             (
-                Column("Key", 0.09),
-                Column("Work item", 0.31, wrap=True),
-                Column("Owner", 0.14, wrap=True),
-                Column("Start", 0.1),
-                Column("Finish", 0.1),
-                Column("Baseline finish", 0.11, wrap=True),
+                Column("Key", 0.08),
+                Column("Work item", 0.29, wrap=True),
+                Column("Owner", 0.13, wrap=True),
+                Column("Start", 0.11),
+                Column("Finish", 0.11),
+                Column("Baseline", 0.11),
                 Column("Var.", 0.07),
-                Column("Done", 0.08),
+                Column("Done", 0.1),
             ),
             rows,
             empty="No work items.",
