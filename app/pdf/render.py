@@ -71,8 +71,18 @@ def render(document: Document) -> tuple[bytes, list[FieldBox]]:
     """The PDF's bytes and where each signature area landed."""
     styles.register()
     width, height = styles.PAPERS[document.paper]
+    # No frame padding: the margins are the whole border, so what the story is given as its
+    # width is what it may fill.
     frame = Frame(
-        MARGIN, MARGIN, width - 2 * MARGIN, height - 2 * MARGIN, id="body", showBoundary=0
+        MARGIN,
+        MARGIN,
+        width - 2 * MARGIN,
+        height - 2 * MARGIN,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        id="body",
     )
     titles = [s.title for s in document.sections] + ["Signatures"]
     per_page = int((frame.height - 40) // TOC_LINE)
