@@ -110,6 +110,7 @@ class _Template(BaseDocTemplate):
             subject=f"{cover.title} {cover.document_id} revision {cover.revision}",
             # Same plan, same bytes: no creation time or random id of reportlab's own.
             invariant=1,
+            pageCompression=1,
             initialFontName=styles.REGULAR,
             **options,
         )
@@ -348,6 +349,22 @@ def _table(
     return table
 
 
+class CellParagraph(Paragraph):
+    """A table cell's paragraph, whose lines are broken once per width.
+
+    A long table asks each cell's size when it measures its rows, again when it splits at a
+    page end, and once more when it draws; breaking the lines is most of a long document's
+    time, and the answer for a width never changes.
+    """
+
+    _wrapped: tuple[float, float] | None = None
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._wrapped is None or self._wrapped[0] != availWidth:
+            self._wrapped = super().wrap(availWidth, availHeight)
+        return self._wrapped
+
+
 def _cell(value: Cell, wrap: bool, mono: bool, width: float) -> Any:
     """A plain string where it fits on one line in the main face (cheap: the table draws it
     itself); a Paragraph where it wraps, switches face or is rich."""
@@ -358,7 +375,7 @@ def _cell(value: Cell, wrap: bool, mono: bool, width: float) -> Any:
             for kind, part in value.parts
             if part
         )
-        return Paragraph(text, styles.style("cell"))
+        return CellParagraph(text, styles.style("cell"))
     if (
         not wrap
         and not mono
@@ -367,7 +384,7 @@ def _cell(value: Cell, wrap: bool, mono: bool, width: float) -> Any:
         and stringWidth(value, face, 8) <= width - 2 * PADDING
     ):
         return value
-    return Paragraph(styles.markup(value, face), styles.style("mono" if mono else "cell"))
+    return CellParagraph(styles.markup(value, face), styles.style("mono" if mono else "cell"))
 
 
 def _tall(row: Sequence[Cell], widths: Sequence[float], limit: float) -> bool:
