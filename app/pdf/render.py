@@ -31,6 +31,7 @@ from reportlab.platypus import Table as RLTable
 from reportlab.platypus.tables import TableStyle
 
 from app.pdf import styles
+from app.pdf.cell_text import CellText
 from app.pdf.model import Block, Cell, Document, Facts, Heading, Rich, Signer, Table, Text
 
 MARGIN = 18 * mm
@@ -38,13 +39,6 @@ HEADER_GAP = 9 * mm  # from the paper's edge to the header and footer lines
 PADDING = 3
 TOC_LINE = 16  # points per contents line
 CHECKBOX = "☐"
-RICH_FONTS = {
-    "title": f'<font name="{styles.BOLD}">{{}}</font>',
-    "bold": f'<font name="{styles.BOLD}">{{}}</font>',
-    "text": "{}",
-    "mono": f'<font name="{styles.MONO}" size="7.5">{{}}</font>',
-    "label": '<font size="6.5" color="#52606d">{}</font>',
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,7 +301,7 @@ def _tables(block: Table, width: float, height: float) -> Iterator[Flowable]:
         cells = [
             _cell(v, c.wrap, c.mono, w) for v, c, w in zip(row, block.columns, widths, strict=True)
         ]
-        if _tall(row, widths, limit):
+        if _tall(cells, widths, limit):
             if chunk:
                 yield _table([header, *chunk], widths, block.checkbox, split_in_row=False)
                 chunk = []
@@ -349,59 +343,29 @@ def _table(
     return table
 
 
-class CellParagraph(Paragraph):
-    """A table cell's paragraph, whose lines are broken once per width.
-
-    A long table asks each cell's size when it measures its rows, again when it splits at a
-    page end, and once more when it draws; breaking the lines is most of a long document's
-    time, and the answer for a width never changes.
-    """
-
-    _wrapped: tuple[float, float] | None = None
-
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        if self._wrapped is None or self._wrapped[0] != availWidth:
-            self._wrapped = super().wrap(availWidth, availHeight)
-        return self._wrapped
-
-
 def _cell(value: Cell, wrap: bool, mono: bool, width: float) -> Any:
-    """A plain string where it fits on one line in the main face (cheap: the table draws it
-    itself); a Paragraph where it wraps, switches face or is rich."""
-    face = styles.MONO if mono else styles.REGULAR
+    """A plain string where it fits on one line in the main face (the table draws it
+    itself); laid-out cell text where it wraps, switches face or has several parts."""
     if isinstance(value, Rich):
-        text = "<br/>".join(
-            RICH_FONTS[kind].format(styles.markup(part, styles.MONO if kind == "mono" else face))
-            for kind, part in value.parts
-            if part
-        )
-        return CellParagraph(text, styles.style("cell"))
+        return CellText(value.parts)
     if (
         not wrap
         and not mono
         and "\n" not in value
         and not styles.needs_fallback(value)
-        and stringWidth(value, face, 8) <= width - 2 * PADDING
+        and stringWidth(value, styles.REGULAR, 8) <= width - 2 * PADDING
     ):
         return value
-    return CellParagraph(styles.markup(value, face), styles.style("mono" if mono else "cell"))
+    return CellText((("mono" if mono else "text", value),))
 
 
-def _tall(row: Sequence[Cell], widths: Sequence[float], limit: float) -> bool:
-    """Whether a row may be taller than a page: a cheap estimate first, measured only when
-    the estimate says it could be."""
-    estimate = 0.0
-    for value, width in zip(row, widths, strict=True):
-        text = "\n".join(p for _, p in value.parts) if isinstance(value, Rich) else value
-        chars_per_line = max(1.0, (width - 2 * PADDING) / 3.6)
-        lines = sum(1 + len(line) / chars_per_line for line in text.split("\n"))
-        estimate = max(estimate, lines * 10)
-    if estimate < limit / 2:
-        return False
-    heights = []
-    for value, width in zip(row, widths, strict=True):
-        cell = _cell(value, True, False, width)
-        heights.append(cell.wrap(width - 2 * PADDING, 1e9)[1] if isinstance(cell, Flowable) else 0)
+def _tall(cells: Sequence[Any], widths: Sequence[float], limit: float) -> bool:
+    """Whether a row is taller than a page (measuring lays the cells out once, for good:
+    the table asks again at the same width)."""
+    heights = [
+        cell.wrap(width - 2 * PADDING, limit)[1] if isinstance(cell, Flowable) else 0.0
+        for cell, width in zip(cells, widths, strict=True)
+    ]
     return max(heights) + 2 * PADDING > limit
 
 
