@@ -104,8 +104,9 @@ class CellText(Flowable):
             self._lines = [
                 Line(text, LOOKS[kind])
                 for kind, part in self.parts
-                if part
-                for text in wrap_text(part, LOOKS[kind].face, LOOKS[kind].size, width)
+                if part.strip()
+                # trailing blank lines would only leave a gap at the cell's foot
+                for text in wrap_text(part.rstrip(), LOOKS[kind].face, LOOKS[kind].size, width)
             ]
             self._for_width = width
             self.height = sum(line.look.leading for line in self._lines)

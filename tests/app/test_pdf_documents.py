@@ -117,6 +117,8 @@ def _check_common(pdf: Path, audit_head: str, paper: str) -> str:
     checked = run_bounded(["qpdf", "--check", pdf], timeout=120)
     assert checked.returncode == 0, checked.stdout + checked.stderr
     assert b"No syntax or stream encoding errors" in checked.stdout
+    # One revision: the fields are part of the file, not an incremental update on it.
+    assert pdf.read_bytes().count(b"%%EOF") == 1
     info = _info(pdf)
     assert ("A4" if paper == "a4" else "letter") in info["Page size"]
     pages = int(info["Pages"])
