@@ -118,7 +118,9 @@ class CellText(Flowable):
         return availWidth, self.height
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # noqa: N803
-        lines = self._layout(availWidth)
+        # A table splitting a row passes the column's width, not the width inside its
+        # padding that it wrapped the cell at: keep the lines as wrapped.
+        lines = self._layout(self.width or availWidth)
         used, n = 0.0, 0
         while n < len(lines) and used + lines[n].look.leading <= availHeight:
             used += lines[n].look.leading

@@ -48,3 +48,10 @@ def test_cell_text_splits_between_lines_and_refuses_when_nothing_fits() -> None:
     assert first.wrap(200, 100)[1] + rest.wrap(200, 1000)[1] == height
     assert cell.split(200, 5) == []
     assert cell.split(200, height) == [cell]
+
+
+def test_a_split_keeps_the_lines_as_wrapped() -> None:
+    cell = CellText([("text", "word " * 400)])
+    _, height = cell.wrap(194, 10_000)
+    first, rest = cell.split(200, 100)  # a table passes its column's width here
+    assert first.wrap(194, 100)[1] + rest.wrap(194, 10_000)[1] == height
