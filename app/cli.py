@@ -24,6 +24,10 @@ from app.impact import impact
 from app.impact_report import write_report as write_impact
 from app.metrics import metrics
 from app.metrics_report import write_metrics
+from app.pdf.export import pdf_path, write_document
+from app.pdf.record_document import record_document
+from app.pdf.runbook_document import runbook_document
+from app.pdf.styles import PAPERS as PDF_PAPERS
 from app.plan import Plan
 from app.plan_check import check_plan
 from app.plan_data import ItemRow
@@ -50,8 +54,6 @@ SCHEDULE_COLUMNS = (
 )
 # Exports of the contract that later work brings; until then they say so plainly.
 LATER_EXPORTS = {
-    "runbook": "the runbook PDF",
-    "record": "the release record PDF",
     "notes": "release notes",
 }
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
@@ -140,6 +142,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ics.add_argument("plan", type=Path)
     ics.add_argument("out", type=Path, metavar="OUT.ics")
+    book = exp_sub.add_parser("runbook", help="a release's runbook as a printable PDF to sign")
+    record = exp_sub.add_parser("record", help="a release's record for auditors as a PDF to sign")
+    for document in (book, record):
+        document.add_argument("plan", type=Path)
+        document.add_argument("out", type=Path, metavar="OUT.pdf")
+        document.add_argument("--release", required=True, help="name or version")
+        document.add_argument("--paper", choices=tuple(PDF_PAPERS), default="a4")
     for kind in LATER_EXPORTS:
         later = exp_sub.add_parser(kind, help=f"{LATER_EXPORTS[kind]} (not available yet)")
         later.add_argument("plan", type=Path)
@@ -435,6 +444,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return _export_xlsx(args, out)
     if args.export_kind == "ics":
         return _export_ics(args, out)
+    if args.export_kind in ("runbook", "record"):
+        return _export_document(args, out)
     target: Path = args.out
     export_format(target)  # refuse a wrong suffix before the plan is read
     if args.first and args.last and args.last < args.first:
@@ -477,6 +488,23 @@ def _export_ics(args: argparse.Namespace, out: TextIO) -> int:
         plan.close()
     write_ics(document, target, dt.datetime.now(dt.UTC))
     print(f"Wrote {target}: {document.describe()}.", file=out)
+    return EXIT_OK
+
+
+def _export_document(args: argparse.Namespace, out: TextIO) -> int:
+    target = pdf_path(args.out)  # refuse a wrong suffix before the plan is read
+    build = runbook_document if args.export_kind == "runbook" else record_document
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        document = build(plan, args.release, dt.datetime.now(dt.UTC), args.paper)
+    finally:
+        plan.close()
+    written = write_document(document, target)
+    print(
+        f"Wrote {target}: {document.cover.title.lower()} of {document.cover.release}, "
+        f"{_count(written.pages, 'page')}, {_count(written.signers, 'signature field')}.",
+        file=out,
+    )
     return EXIT_OK
 
 

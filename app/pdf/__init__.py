@@ -1,0 +1,1 @@
+"""Printed documents: the runbook and the release record as PDFs (model -> render -> fields)."""
