@@ -13,7 +13,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from app import audit
 from app.chart_export import ChartRequest, chart_document, describe, export_format, write_chart
@@ -24,7 +24,8 @@ from app.impact import impact
 from app.impact_report import write_report as write_impact
 from app.metrics import metrics
 from app.metrics_report import write_metrics
-from app.pdf.export import pdf_path, write_document
+from app.pdf.export import Written, pdf_path, write_document
+from app.pdf.model import Document
 from app.pdf.record_document import record_document
 from app.pdf.runbook_document import runbook_document
 from app.pdf.styles import PAPERS as PDF_PAPERS
@@ -40,6 +41,9 @@ from app.store import PLAN_SUFFIX, PlanStore
 from app.timeline.pages import PAPERS, Fit
 from app.version import version_text
 from models.signatures import DOCUMENT_KINDS
+
+if TYPE_CHECKING:
+    from app.signing.keys import SigningKey  # pyHanko is imported only when signing
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -149,6 +153,12 @@ def build_parser() -> argparse.ArgumentParser:
         document.add_argument("out", type=Path, metavar="OUT.pdf")
         document.add_argument("--release", required=True, help="name or version")
         document.add_argument("--paper", choices=tuple(PDF_PAPERS), default="a4")
+        document.add_argument(
+            "--sign", type=Path, metavar="KEY.p12", help="sign it at once (and record it)"
+        )
+        document.add_argument("--meaning", help="with --sign: " + " or ".join(MEANINGS))
+        document.add_argument("--name", help="with --sign: the name shown")
+        document.add_argument("--password-file", type=Path, metavar="FILE")
     for kind in LATER_EXPORTS:
         later = exp_sub.add_parser(kind, help=f"{LATER_EXPORTS[kind]} (not available yet)")
         later.add_argument("plan", type=Path)
@@ -493,19 +503,77 @@ def _export_ics(args: argparse.Namespace, out: TextIO) -> int:
 
 def _export_document(args: argparse.Namespace, out: TextIO) -> int:
     target = pdf_path(args.out)  # refuse a wrong suffix before the plan is read
+    if (args.sign is None) != (args.meaning is None):
+        raise GantryError("--sign KEY.p12 and --meaning go together")
+    if args.sign is None and (args.name or args.password_file):
+        raise GantryError("--name and --password-file only go with --sign")
+    # A wrong meaning or password is refused before anything is built or written.
+    signer = _signer(args) if args.sign is not None else None
     build = runbook_document if args.export_kind == "runbook" else record_document
     plan = Plan.open(args.plan, read_only=True)
     try:
         document = build(plan, args.release, dt.datetime.now(dt.UTC), args.paper)
+        release_id = plan.releases.find(args.release).id
     finally:
         plan.close()
-    written = write_document(document, target)
+    if signer is None:
+        written = write_document(document, target)
+    else:
+        written = _signed_document(args, signer, document, release_id, target, out)
     print(
         f"Wrote {target}: {document.cover.title.lower()} of {document.cover.release}, "
         f"{_count(written.pages, 'page')}, {_count(written.signers, 'signature field')}.",
         file=out,
     )
     return EXIT_OK
+
+
+def _signer(args: argparse.Namespace) -> tuple[str, SigningKey]:
+    """The checked meaning and the loaded key of `--sign`."""
+    # Imported here, as `gantry sign` does: pyHanko costs a second of start-up.
+    from app.signing.commands import key_password
+    from app.signing.keys import load_key
+    from app.signing.meanings import check_meaning
+
+    meaning = check_meaning(args.meaning)
+    return meaning, load_key(args.sign, key_password(args.password_file, args.sign))
+
+
+def _signed_document(
+    args: argparse.Namespace,
+    signer: tuple[str, SigningKey],
+    document: Document,
+    release_id: int,
+    target: Path,
+    out: TextIO,
+) -> Written:
+    """Write the document, sign it in its first field (certifying it) and record that in the
+    plan; the signed file is removed again when the plan refuses the record."""
+    from app.signing.record import record_signature
+    from app.signing.sign import sign_pdf
+
+    meaning, key = signer
+    with tempfile.TemporaryDirectory(prefix="gantry-sign-", dir=target.parent) as scratch:
+        unsigned = Path(scratch) / target.name
+        written = write_document(document, unsigned)
+        signed = sign_pdf(unsigned, target, key, meaning, dt.datetime.now(dt.UTC), args.name)
+    cover = document.cover
+    try:
+        plan = Plan.open(args.plan, schedule=False)
+        try:
+            record_signature(
+                plan, release_id, args.export_kind, cover.document_id, cover.revision, signed
+            )
+        finally:
+            plan.close()
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    print(
+        f"{signed.signer} certified and signed it ({signed.meaning}); recorded in {args.plan}.",
+        file=out,
+    )
+    return written
 
 
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:

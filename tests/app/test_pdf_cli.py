@@ -10,7 +10,10 @@ import pytest
 
 from app.cli import run
 from app.demo import build_demo
+from app.plan import Plan
+from app.signing.record import signatures
 from app.store import PlanStore
+from tests.app.signing_keys import PASSWORD, own_key
 from tests.fixed_dates import DEMO_TODAY
 from tests.processes import run_bounded
 
@@ -74,3 +77,59 @@ def test_usage_errors_exit_2(demo: Path, tmp_path: Path) -> None:
     assert _run("export", "runbook", demo, target)[0] == 2  # --release is required
     assert _run("export", "record", demo, target, "--release", RELEASE, "--paper", "a3")[0] == 2
     assert not target.exists()
+
+
+def test_export_signs_at_once_certifies_records_and_a_second_signer_approves(
+    tmp_path: Path,
+) -> None:
+    plan_path = tmp_path / "demo.gantry"
+    with PlanStore.open(plan_path, create=True) as store:
+        build_demo(store, DEMO_TODAY)
+    author, author_pem = own_key(tmp_path, "Priya Raman", "priya@atlas.example")
+    reviewer, reviewer_pem = own_key(tmp_path, "Marcus Chen", "marcus@atlas.example")
+    secret = tmp_path / "password.txt"
+    secret.write_text(PASSWORD + "\n", encoding="utf-8")
+    exported, signed = tmp_path / "runbook.pdf", tmp_path / "runbook-reviewed.pdf"
+
+    code, out, err = _run(
+        "export", "runbook", plan_path, exported, "--release", RELEASE,
+        "--sign", author, "--meaning", "authored", "--password-file", secret,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "Priya Raman certified and signed it (authored)" in out
+    code, _out, err = _run(
+        "sign", exported, signed, "--key", reviewer, "--meaning", "reviewed",
+        "--password-file", secret,
+    )  # fmt: skip
+    assert code == 0, err
+    code, out, err = _run("verify", signed, "--trust", author_pem, "--trust", reviewer_pem)
+    assert code == 0, out + err
+    assert "Priya Raman" in out and "Marcus Chen" in out
+
+    plan = Plan.open(plan_path, read_only=True)
+    try:
+        rows = signatures(plan, plan.releases.find(RELEASE).id)
+    finally:
+        plan.close()
+    assert [(r.document_kind, r.signer, r.meaning, r.revision) for r in rows] == [
+        ("runbook", "Priya Raman", "authored", rows[0].revision)
+    ]
+    assert rows[0].sha256 == _digest(exported)
+
+
+def test_export_with_a_wrong_password_writes_nothing_and_records_nothing(
+    demo: Path, tmp_path: Path
+) -> None:
+    key, _pem = own_key(tmp_path, "Priya Raman")
+    secret = tmp_path / "password.txt"
+    secret.write_text("not it", encoding="utf-8")
+    before = _digest(demo)
+    target = tmp_path / "runbook.pdf"
+    code, _out, err = _run(
+        "export", "runbook", demo, target, "--release", RELEASE,
+        "--sign", key, "--meaning", "authored", "--password-file", secret,
+    )  # fmt: skip
+    assert code == 1 and "password" in err
+    assert not target.exists() and _digest(demo) == before
+    code, _out, err = _run("export", "runbook", demo, target, "--release", RELEASE, "--sign", key)
+    assert code == 1 and "--meaning" in err
