@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 import shutil
@@ -29,6 +30,9 @@ from tests.app.plan_revisions import ROWS, empty_plan_at, plan_at, revisions
 from tests.processes import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_APPROVAL_RULES = importlib.import_module(
+    "migrations.versions.0008_change_control"
+).DEFAULT_RULES
 # Test-only revisions on top of the product's head (see the version files for what they do).
 REBUILD = Path(__file__).resolve().parent / "migrations_rebuild"
 BREAK_LINKS = Path(__file__).resolve().parent / "migrations_break_links"
@@ -129,7 +133,8 @@ def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path:
     with PlanStore.open(path) as store, store.read() as session:
         report = audit.verify(session)
     assert report.ok, report.problems
-    assert report.events == 1
+    # The release's event, and revision 0008's default approval rules, one event each.
+    assert report.events == 1 + len(DEFAULT_APPROVAL_RULES)
 
 
 def _with_baseline_dates(dates: dict[str, tuple[str | None, str | None]]) -> list[Any]:
@@ -174,7 +179,8 @@ def test_baseline_dates_written_at_0003_become_the_named_baseline_of_their_relea
         }
         report = plan.verify_audit()
         assert report.ok, report.problems
-        assert report.events == 8  # the 7 rows Gantry 0003 wrote, and the baseline made here
+        # The 7 rows Gantry 0003 wrote, the baseline made here, and 0008's approval rules.
+        assert report.events == 8 + len(DEFAULT_APPROVAL_RULES)
         plan.work_items.update(ids["A"], "duration", 5)  # the upgraded plan edits as any other
         assert plan.baselines.variance(baseline.id, ids["A"]) == 2
         assert plan.verify_audit().ok
@@ -249,7 +255,9 @@ def test_an_edit_after_the_upgrade_at_open_is_on_file(tmp_path: Path, revision: 
     assert [r["name"] for r in json.loads(schedule.stdout)["releases"]] == ["New name"]
     verify = _main_py("audit", "verify", path)
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    assert verify.stdout.startswith("Audit trail intact: 8 events")  # 7 creates and the rename
+    # 7 creates, the rename, and revision 0008's approval rules.
+    events = 8 + len(DEFAULT_APPROVAL_RULES)
+    assert verify.stdout.startswith(f"Audit trail intact: {events} events")
     conn = sqlite3.connect(path)
     try:
         on_file = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
