@@ -34,6 +34,8 @@ from models import (
     ChangeComponent,
     ChangeEnvironment,
     ChangeRequest,
+    Component,
+    Environment,
     Risk,
 )
 from models.changes import CHANGE_CATEGORIES, CHANGE_STATUSES, DECISIONS, RISK_LEVELS
@@ -312,6 +314,23 @@ class ChangeService(RecordService):
                 )
             )
             return frozenset(components), frozenset(environments)
+
+    def link_names(self, change_id: int) -> tuple[list[str], list[str]]:
+        """The names of the components and environments a change touches."""
+        with self._uow.store.read() as session:
+            components = session.scalars(
+                select(Component.name)
+                .join(ChangeComponent, ChangeComponent.component_id == Component.id)
+                .where(ChangeComponent.change_request_id == change_id)
+                .order_by(Component.name)
+            ).all()
+            environments = session.scalars(
+                select(Environment.name)
+                .join(ChangeEnvironment, ChangeEnvironment.environment_id == Environment.id)
+                .where(ChangeEnvironment.change_request_id == change_id)
+                .order_by(Environment.position)
+            ).all()
+            return list(components), list(environments)
 
     def risk_level(self, change_id: int) -> str | None:
         """The highest level of the change's risks (None: its risk is not assessed)."""
@@ -688,9 +707,7 @@ class ChangeService(RecordService):
                 if session.scalar(
                     select(func.count())
                     .select_from(model)
-                    .where(
-                        model.change_request_id == record_id
-                    )
+                    .where(model.change_request_id == record_id)
                 )
             ]
         if held:

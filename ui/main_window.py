@@ -41,6 +41,7 @@ from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baseli
 from ui.busy import busy_cursor
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
+from ui.changes_view import ChangesView
 from ui.checklists_view import ChecklistsView
 from ui.dependency_view import DependencyView
 from ui.error_report import (
@@ -162,6 +163,9 @@ class MainWindow(QMainWindow):
         self.runbook_view = RunbookView(clock=_now)
         self.runbook_view.setObjectName("runbookView")
         self.tabs.addTab(self.runbook_view, icon("task"), "Runbook")
+        self.changes_view = ChangesView(clock=_utc_now, today=dt.date.today)
+        self.changes_view.setObjectName("changesView")
+        self.tabs.addTab(self.changes_view, icon("checklist"), "Changes")
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
         # Delete Item acts on the Work items tab only; the records page has its own Delete.
@@ -420,6 +424,8 @@ class MainWindow(QMainWindow):
         self.checklists_view.show_release(first)
         self.runbook_view.set_plan(plan, self.editor, self._events)
         self.runbook_view.show_release(first)
+        self.changes_view.set_plan(plan, self.editor, self._events)
+        self.changes_view.show_release(first)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -446,6 +452,7 @@ class MainWindow(QMainWindow):
         self.dependency_view.set_plan(None, None)
         self.checklists_view.set_plan(None, None, None)
         self.runbook_view.set_plan(None, None, None)
+        self.changes_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -662,6 +669,7 @@ class MainWindow(QMainWindow):
         self.dependency_view.show_release(release_id)
         self.checklists_view.show_release(release_id)
         self.runbook_view.show_release(release_id)
+        self.changes_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
 
@@ -1009,6 +1017,11 @@ def _current_release(plan: Plan) -> int | None:
             if release.status == status:
                 return release.id
     return releases[0].id if releases else None
+
+
+def _utc_now() -> dt.datetime:
+    """The wall clock in UTC, to the second: when an approval is signed."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _now() -> dt.datetime:
