@@ -39,9 +39,9 @@ from ui.audit_check import AuditCheck
 from ui.baseline_choice import BaselineChoice
 from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baselines
 from ui.busy import busy_cursor
+from ui.changes_view import ChangesView
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
-from ui.changes_view import ChangesView
 from ui.checklists_view import ChecklistsView
 from ui.dependency_view import DependencyView
 from ui.error_report import (
