@@ -262,10 +262,8 @@ class ChangeRequestsPage(QWidget):
         self.table.itemSelectionChanged.connect(self._selected)
 
         self.detail = QWidget()
-        detail = QVBoxLayout(self.detail)
-        self.form = FieldForm(CHANGE_FIELDS, self._commit, self._options)
-        for field in CHANGE_FIELDS:
-            self.form.field(field.name)
+        detail = self._detail_layout = QVBoxLayout(self.detail)
+        self.form = self._build_form()
         self.touches = QLabel()
         self.touches.setObjectName("changeTouches")
         self.touches.setWordWrap(True)
@@ -279,7 +277,7 @@ class ChangeRequestsPage(QWidget):
         self.required.setWordWrap(True)
         self.decisions = QListWidget()
         self.decisions.setObjectName("decisions")
-        self.decisions.setMaximumHeight(110)
+        self.decisions.setMinimumHeight(150)
         self.decisions.setWordWrap(True)
         buttons = QHBoxLayout()
         self.decide_buttons: dict[str, QPushButton] = {}
@@ -308,6 +306,8 @@ class ChangeRequestsPage(QWidget):
         side.setFrameShape(QFrame.Shape.NoFrame)
         side.setWidget(self.detail)
         side.setMinimumWidth(420)
+        # The detail follows the pane's width (labels wrap) rather than scrolling sideways.
+        side.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -316,7 +316,7 @@ class ChangeRequestsPage(QWidget):
         left_layout.addWidget(self.table, 1)
         splitter.addWidget(left)
         splitter.addWidget(side)
-        splitter.setSizes([560, 460])
+        splitter.setSizes([620, 520])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -334,7 +334,21 @@ class ChangeRequestsPage(QWidget):
                 self.release.addItem(row.name, row.id)
         self.release.blockSignals(False)
         self.change_id = None
+        self._replace_form()
         self.refresh()
+
+    def _build_form(self) -> FieldForm:
+        form = FieldForm(CHANGE_FIELDS, self._commit, self._options)
+        for field in CHANGE_FIELDS:
+            form.field(field.name)
+        return form
+
+    def _replace_form(self) -> None:
+        """A new form whose reference combos offer this plan's releases and runbooks."""
+        old, self.form = self.form, self._build_form()
+        self._detail_layout.replaceWidget(old, self.form)
+        old.setParent(None)
+        old.deleteLater()
 
     def _options(self, name: str) -> list[tuple[Any, str]]:
         return self._plan.changes.options(name) if self._plan is not None else []
@@ -381,7 +395,8 @@ class ChangeRequestsPage(QWidget):
                         item.setBackground(QBrush(QColor(risk_matrix.LEVEL_COLORS[level])))
                     self.table.setItem(n, column, item)
         self.table.resizeColumnsToContents()
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(1, 200)  # titles are long: elided, whole in the form
+        self.table.horizontalHeader().setStretchLastSection(True)
         if self.change_id in ids:
             self.table.selectRow(ids.index(self.change_id))
         self.table.blockSignals(False)
@@ -606,8 +621,8 @@ class ChangesView(QWidget):
         self.register.show_release(release_id)
 
     def apply_change(self, notice: ChangeNotice) -> None:
-        if notice.touches(*_ENTITIES, "risk_mitigations"):
-            if notice.structural("releases"):
+        if notice.touches(*_ENTITIES, "risk_mitigations", "runbooks"):
+            if notice.structural("releases") or notice.structural("runbooks"):
                 self.set_plan(self._plan, self._editor, self._events)
                 return
             self.requests.refresh()
