@@ -239,20 +239,22 @@ def _move_change_fields(
 ) -> list[Event]:
     """Each change's environment becomes a link to it; its risk level, a risk in that band."""
     events: list[Event] = []
-    risks = sa.table(
+    # A Table with its key, so an insert gives back the new row's id.
+    risks = sa.Table(
         "risks",
-        sa.column("id", sa.Integer),
-        sa.column("release_id", sa.Integer),
-        sa.column("change_request_id", sa.Integer),
-        sa.column("key", sa.String),
-        sa.column("title", sa.String),
-        sa.column("likelihood", sa.Integer),
-        sa.column("impact", sa.Integer),
-        sa.column("residual_likelihood", sa.Integer),
-        sa.column("residual_impact", sa.Integer),
-        sa.column("mitigation", sa.Text),
-        sa.column("owner", sa.String),
-        sa.column("status", sa.String),
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("release_id", sa.Integer),
+        sa.Column("change_request_id", sa.Integer),
+        sa.Column("key", sa.String),
+        sa.Column("title", sa.String),
+        sa.Column("likelihood", sa.Integer),
+        sa.Column("impact", sa.Integer),
+        sa.Column("residual_likelihood", sa.Integer),
+        sa.Column("residual_impact", sa.Integer),
+        sa.Column("mitigation", sa.Text),
+        sa.Column("owner", sa.String),
+        sa.Column("status", sa.String),
     )
     taken = {row[0] for row in bind.execute(sa.text("SELECT key FROM risks"))}
     for change in changes:

@@ -492,3 +492,75 @@ def test_checklists_written_at_0004_get_a_section_and_the_new_statuses(tmp_path:
         plan.close()
     actors = _on_file(path, "SELECT DISTINCT actor, reason FROM audit_events WHERE actor = 'bob'")
     assert all("0005" in reason for _actor, reason in actors if "Move" not in reason)
+
+
+def test_changes_written_at_0006_get_a_risk_links_and_only_decisions(tmp_path: Path) -> None:
+    """Revision 0008: a change's environment becomes a link, its risk level a risk in that
+    band, pending approval placeholders go, and the trail records it so the plan verifies."""
+    path = tmp_path / "old.gantry"
+    change = {
+        "id": 1,
+        "release_id": 1,
+        "key": "CHG-1",
+        "title": "Upgrade",
+        "description": "",
+        "category": "normal",
+        "status": "submitted",
+        "risk_level": "high",
+        "requested_by": "ann",
+        "environment_id": 1,
+        "window_start": None,
+        "window_end": None,
+    }
+    approvals = [
+        {
+            "id": approval_id,
+            "change_request_id": 1,
+            "approver": who,
+            "role": "CAB member",
+            "decision": decision,
+            "meaning": "Approved",
+            "decided_at": at,
+            "comment": "",
+        }
+        for approval_id, who, decision, at in (
+            (1, "cab", "approved", "2026-01-06T10:00:00"),
+            (2, "sec", "pending", None),
+        )
+    ]
+    environment = {"id": 1, "name": "prod", "tier": "production", "position": 0, "description": ""}
+    plan_at(
+        path,
+        "0006",
+        [
+            *ROWS,
+            ("environments", environment, None),
+            ("change_requests", change, None),
+            *(("approvals", a, None) for a in approvals),
+        ],
+    )
+
+    plan = Plan.open(path, actor="bob")
+    try:
+        changes = plan.changes
+        (row,) = changes.rows()
+        assert changes.links(row.id) == (frozenset(), frozenset({1}))
+        assert changes.risk_level(row.id) == "high"
+        (risk,) = plan.risks.for_change(row.id)
+        assert (risk.key, risk.likelihood, risk.impact) == ("CHG-1-RISK", 4, 4)
+        assert [(a.approver, a.decision) for a in changes.approvals(row.id)] == [
+            ("cab", "approved")
+        ]
+        assert {r.requirement.role for r in changes.approval_state(row.id).roles} == {
+            "Release manager",
+            "CAB member",
+            "Service owner",
+        }
+        report = plan.verify_audit()
+        assert report.ok, report.problems
+        changes.move(row.id, "cancelled")  # the upgraded plan edits as any other
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+    columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(change_requests)")}
+    assert not {"risk_level", "environment_id"} & columns
