@@ -332,6 +332,17 @@ class ChangeService(RecordService):
             ).all()
             return list(components), list(environments)
 
+    def link_choices(self) -> tuple[list[tuple[int, str]], list[tuple[int, str]]]:
+        """Every component and environment a change may touch, as (id, name)."""
+        with self._uow.store.read() as session:
+            components = session.execute(
+                select(Component.id, Component.name).order_by(Component.name)
+            ).all()
+            environments = session.execute(
+                select(Environment.id, Environment.name).order_by(Environment.position)
+            ).all()
+            return [(i, n) for i, n in components], [(i, n) for i, n in environments]
+
     def risk_level(self, change_id: int) -> str | None:
         """The highest level of the change's risks (None: its risk is not assessed)."""
         with self._uow.store.read() as session:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
+    QDialogButtonBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -267,6 +268,9 @@ class ChangeRequestsPage(QWidget):
         self.touches = QLabel()
         self.touches.setObjectName("changeTouches")
         self.touches.setWordWrap(True)
+        self.edit_links = QPushButton("Environments and components…")
+        self.edit_links.setObjectName("editChangeLinks")
+        self.edit_links.clicked.connect(self.choose_links)
         self.moves = QHBoxLayout()
         self.moves_box = QGroupBox("Workflow")
         self.moves_box.setLayout(self.moves)
@@ -297,6 +301,7 @@ class ChangeRequestsPage(QWidget):
         QVBoxLayout(history_box).addWidget(self.history)
         detail.addWidget(self.form)
         detail.addWidget(self.touches)
+        detail.addWidget(self.edit_links, 0, Qt.AlignmentFlag.AlignLeft)
         detail.addWidget(self.moves_box)
         detail.addWidget(self.approval_box)
         detail.addWidget(history_box)
@@ -427,6 +432,7 @@ class ChangeRequestsPage(QWidget):
             self.detail.setVisible(False)
             return
         writable = not plan.read_only and self._editor is not None
+        self.edit_links.setEnabled(writable)
         self.form.title.setText(f"{row.key} {row.title}")
         self.form.subtitle.setText(f"Change request · {STATUS_LABELS[row.status]}")
         self.form.fill(row, not writable)
@@ -527,6 +533,24 @@ class ChangeRequestsPage(QWidget):
             plan.changes.row(change_id).key, decision, roles, plan.changes.actor, check, self
         )
 
+    def links_dialog(self) -> LinksDialog | None:
+        plan, change_id = self._plan, self.change_id
+        if plan is None or change_id is None:
+            return None
+        components, environments = plan.changes.link_choices()
+        chosen = plan.changes.links(change_id)
+        return LinksDialog(
+            plan.changes.row(change_id).key, (components, environments), chosen, self
+        )
+
+    def choose_links(self) -> bool:
+        dialog = self.links_dialog()
+        if dialog is None or self._editor is None or self.change_id is None:
+            return False
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        return self._editor.set_change_links(self.change_id, *dialog.chosen())
+
     def sign(self, decision: str) -> bool:
         dialog = self.approval_dialog(decision)
         if dialog is None or self._editor is None or self.change_id is None:
@@ -534,6 +558,57 @@ class ChangeRequestsPage(QWidget):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         return self._editor.decide_change(self.change_id, dialog.values(), self._clock())
+
+
+class LinksDialog(QDialog):
+    """Ticks the components and environments a change touches."""
+
+    def __init__(
+        self,
+        key: str,
+        offered: tuple[list[tuple[int, str]], list[tuple[int, str]]],
+        chosen: tuple[frozenset[int], frozenset[int]],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"What {key} touches")
+        self.lists: list[QListWidget] = []
+        columns = QHBoxLayout()
+        for title, choices, ticked in (
+            ("Components", offered[0], chosen[0]),
+            ("Environments", offered[1], chosen[1]),
+        ):
+            box = QGroupBox(title)
+            items = QListWidget()
+            items.setObjectName(f"links_{title.lower()}")
+            for record_id, name in choices:
+                item = QListWidgetItem(name)
+                item.setData(Qt.ItemDataRole.UserRole, record_id)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                checked = record_id in ticked
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                items.addItem(item)
+            QVBoxLayout(box).addWidget(items)
+            columns.addWidget(box)
+            self.lists.append(items)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> tuple[frozenset[int], frozenset[int]]:
+        def ticked(items: QListWidget) -> frozenset[int]:
+            return frozenset(
+                int(items.item(n).data(Qt.ItemDataRole.UserRole))
+                for n in range(items.count())
+                if items.item(n).checkState() == Qt.CheckState.Checked
+            )
+
+        return ticked(self.lists[0]), ticked(self.lists[1])
 
 
 def _new_risk(_today: dt.date) -> dict[str, Any]:

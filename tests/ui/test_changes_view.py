@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QPushButton
 
 from app.demo.changes import DEMO_PIN
@@ -131,3 +131,26 @@ def test_the_matrix_counts_the_register_and_a_cell_filters_it(
         window.grab().save(str(Path(SHOTS) / "risk-register.png"))
     register.show_all.click()
     assert register.table.rowCount() == total
+
+
+def test_ticking_environments_and_components_is_one_undo_step(
+    qtbot, window: MainWindow, demo_plan: Path, open_in: OpenIn
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    page = _page(window)
+    plan = window.plan
+    assert plan is not None
+    change = plan.changes.find("CHG-2070")
+    page.select(change.id)
+    before = plan.changes.links(change.id)
+    dialog = page.links_dialog()
+    assert dialog is not None
+    components = dialog.lists[0]
+    for n in range(components.count()):  # tick every component
+        components.item(n).setCheckState(Qt.CheckState.Checked)
+    chosen = dialog.chosen()
+    assert window.editor is not None and window.editor.set_change_links(change.id, *chosen)
+    assert plan.changes.links(change.id) == chosen != before
+    assert "data-pipeline" in page.touches.text()
+    window.undo_stack.undo()
+    assert plan.changes.links(change.id) == before
