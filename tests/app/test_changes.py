@@ -5,6 +5,7 @@ the holds an unapproved change puts on its release."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from sqlalchemy import func, select
 
 from app import audit, risk_matrix
 from app.changes import TRANSITIONS, requirements
+from app.cli import run
 from app.errors import ValidationError
 from app.plan import Plan
 from models import Approval, ChangeRequest, Component, Environment
@@ -419,3 +421,18 @@ def test_links_to_components_and_environments_are_set_and_given_back(bare: Plan)
         ("change_components", "delete"),
         ("change_environments", "delete"),
     }
+
+
+def test_the_command_line_shows_a_change_and_refuses_an_invalid_move(bare: Plan) -> None:
+    change_id = _change(bare)
+    key = bare.changes.row(change_id).key
+    path = bare.path
+    bare.close()
+    out, err = io.StringIO(), io.StringIO()
+    assert run(["change", str(path), key, "--to", "closed"], out, err) == 1
+    assert "the workflow goes from there to submitted, cancelled, not to closed" in err.getvalue()
+    assert run(["change", str(path), key, "--to", "submitted"], out, err) == 0
+    out = io.StringIO()
+    assert run(["change", str(path), key], out, err) == 0
+    assert f"{key} Upgrade the database: submitted (normal, risk medium)" in out.getvalue()
+    assert "needs: Release manager (0 of 1)" in out.getvalue()
