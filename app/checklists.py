@@ -818,7 +818,9 @@ class ChecklistService(StateService):
         """The required go/no-go items still open or blocked, as text: what keeps a release
         from being marked released (ReleaseService asks)."""
         return [
-            f"“{i.text}” ({i.status})" for g in self.go_no_go(release_id) for i in g.required_open
+            f"go/no-go item “{i.text}” is {i.status}"
+            for g in self.go_no_go(release_id)
+            for i in g.required_open
         ]
 
     def check_decision(

@@ -174,6 +174,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--run", type=int, metavar="N", help="show run N's actuals and outcomes")
     run.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    change = sub.add_parser("change", help="a change request: its state, or a workflow move")
+    change.add_argument("plan", type=Path)
+    change.add_argument("key", metavar="KEY", help="the change request's key, e.g. CHG-12")
+    change.add_argument(
+        "--to",
+        metavar="STATUS",
+        help="move it (refused, with the reason, unless the workflow allows it)",
+    )
+
     what_if = sub.add_parser("impact", help="what moves if an item finishes N days later")
     what_if.add_argument("plan", type=Path)
     what_if.add_argument("--item", required=True, metavar="KEY")
@@ -380,6 +389,32 @@ def cmd_runbook(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         plan.close()
     write_report(report, out, args.format)
+    return EXIT_OK
+
+
+def cmd_change(args: argparse.Namespace, out: TextIO) -> int:
+    plan = Plan.open(args.plan, read_only=args.to is None, schedule=False)
+    try:
+        changes = plan.changes
+        row = changes.find(args.key)
+        if args.to is not None:
+            old = changes.move(row.id, args.to.strip().lower(), f"gantry change --to {args.to}")
+            print(f"{row.key}: {old} -> {changes.row(row.id).status}", file=out)
+            return EXIT_OK
+        state = changes.approval_state(row.id)
+        print(
+            f"{row.key} {row.title}: {row.status} ({row.category}, risk "
+            f"{state.level or 'not assessed'})",
+            file=out,
+        )
+        for transition, refused in changes.transitions(row.id):
+            print(f"  -> {transition.target}: {refused or 'allowed'}", file=out)
+        for decision in state.decisions:
+            print(f"  signed: {decision.manifestation}", file=out)
+        for missing in state.missing():
+            print(f"  needs: {missing}", file=out)
+    finally:
+        plan.close()
     return EXIT_OK
 
 
@@ -641,6 +676,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "keygen": cmd_signing,
     "sign": cmd_signing,
     "verify": cmd_signing,
+    "change": cmd_change,
 }
 SUBCOMMANDS = frozenset(COMMANDS)
 

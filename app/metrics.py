@@ -37,6 +37,7 @@ PRODUCTION_TIER = "production"
 FINISHED = frozenset({"succeeded", "failed", "rolled_back"})
 # A change counts as approved (its lead time runs) once it reached one of these.
 APPROVED_STATUSES = frozenset({"approved", "implemented", "closed"})
+APPROVING = ("approved", "approved_with_conditions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,7 +241,7 @@ def approved_changes(plan: Plan) -> list[ApprovedChange]:
     query = (
         select(ChangeRequest.release_id, ChangeRequest.key, last_approval)
         .join(Approval, Approval.change_request_id == ChangeRequest.id)
-        .where(ChangeRequest.status.in_(APPROVED_STATUSES), Approval.decision == "approved")
+        .where(ChangeRequest.status.in_(APPROVED_STATUSES), Approval.decision.in_(APPROVING))
         .where(Approval.decided_at.is_not(None))
         .group_by(ChangeRequest.id)
     )

@@ -13,6 +13,7 @@ from typing import Any
 from app import audit
 from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
+from app.changes import APPROVAL_RULES, ChangeService
 from app.checklists import ChecklistService
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
@@ -23,6 +24,7 @@ from app.plan_state import PlanState, Progress, StateService
 from app.records import RecordService
 from app.release_train import ReleaseTrain
 from app.releases import ReleaseService
+from app.risks import MitigationService, RiskService
 from app.runbooks import RunbookService
 from app.schedule_runs import Scheduler
 from app.store import PLAN_SUFFIX, PlanStore
@@ -77,6 +79,11 @@ class Plan:
         self.runbooks = RunbookService(self.uow)
         self.checklists = ChecklistService(self.state, self.uow)
         self.releases.holds.append(self.checklists.release_holds)
+        self.changes = ChangeService(self.uow)
+        self.risks = RiskService(self.uow)
+        self.mitigations = MitigationService(self.uow)
+        self.approval_rules = RecordService(self.uow, APPROVAL_RULES)
+        self.releases.holds.append(self.changes.release_holds)
 
     @classmethod
     def open(
@@ -198,4 +205,6 @@ class Plan:
         self.baselines.close()
         self.runbooks.close()
         self.checklists.close()
+        for records in (self.changes, self.risks, self.mitigations, self.approval_rules):
+            records.close()
         self.store.close()

@@ -36,7 +36,7 @@ from app.release_train import (
     TrainWindow,
 )
 from app.scheduling.calendar import WorkCalendar
-from models import ChangeRequest
+from models import ChangeEnvironment, ChangeRequest
 
 # Changes whose window is still to come; the others were carried out or will not be.
 OPEN_CHANGES = frozenset({"draft", "submitted", "approved"})
@@ -146,9 +146,9 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
     environments = {e.id: e for e in train.environments}
     query = (
         select(
+            ChangeRequest.id,
             ChangeRequest.key,
             ChangeRequest.title,
-            ChangeRequest.environment_id,
             ChangeRequest.window_start,
             ChangeRequest.window_end,
         )
@@ -157,22 +157,35 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
     )
     with plan.store.read() as session:
         rows = session.execute(query).all()
-    found = []
-    for key, title, environment_id, start, end in rows:
-        environment = environments.get(environment_id) if environment_id is not None else None
+        touched: dict[int, list[int]] = {}
+        for change_id, environment_id in session.execute(
+            select(ChangeEnvironment.change_request_id, ChangeEnvironment.environment_id)
+        ):
+            touched.setdefault(change_id, []).append(environment_id)
+    found: list[Finding] = []
+    for change_id, key, title, start, end in rows:
+        # A change made in no named environment is held to the production windows.
+        where: list[TrainEnvironment | None] = [
+            environments[e] for e in touched.get(change_id, ()) if e in environments
+        ]
         first, last = start.date(), (end or start).date()
-        for window in train.windows:
-            if not window.restricted or not _applies(window, environment):
-                continue
-            if first <= window.end_date and last >= window.start_date:
-                found.append(
-                    Finding(
-                        "window",
-                        f"Change {key} ({title}) is planned for {first.isoformat()}, inside "
-                        f"{window.span}.",
-                        next_free(window.end_date, environment, train.windows, calendar),
-                    )
-                )
+        closing = {
+            window.id: (window, environment)
+            for environment in where or [None]
+            for window in train.windows
+            if window.restricted
+            and _applies(window, environment)
+            and first <= window.end_date
+            and last >= window.start_date
+        }
+        found.extend(
+            Finding(
+                "window",
+                f"Change {key} ({title}) is planned for {first.isoformat()}, inside {window.span}.",
+                next_free(window.end_date, environment, train.windows, calendar),
+            )
+            for window, environment in closing.values()
+        )
     return found
 
 

@@ -116,7 +116,7 @@ class RecordService:
         if field_.kind != FieldKind.REFERENCE:
             return []
         table = Base.metadata.tables[field_.reference]
-        label = table.c.name if "name" in table.c else table.c.id
+        label = next((table.c[n] for n in ("name", "key") if n in table.c), table.c.id)
         with self._uow.store.read() as session:
             found = [(int(i), str(n)) for i, n in session.execute(select(table.c.id, label))]
         return [(None, field_.none_label or "—"), *found]

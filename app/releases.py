@@ -38,7 +38,8 @@ RELEASE_FIELDS = FieldSet(
 # Dates of a release, in the order they must follow (an empty one is skipped).
 _DATE_ORDER = ("start_date", "feature_freeze", "code_freeze", "target_date")
 # What still holds a release from being marked released, as text per thing (empty: nothing);
-# the plan adds the checklists' required go/no-go items (app.checklists.release_holds).
+# the plan adds the checklists' required go/no-go items (app.checklists.release_holds) and
+# the changes that lack required approvals (app.changes.ChangeService.release_holds).
 ReleaseHold = Callable[[int], list[str]]
 
 
@@ -159,12 +160,12 @@ class ReleaseService(StateService):
         held = self.held_for(release_id, name, value)
         if held and not override.strip():
             raise ValidationError(
-                f"{current.name} cannot be marked released while required go/no-go items "
-                f"are open: {'; '.join(held)}. Resolve them, or release with a recorded reason"
+                f"{current.name} cannot be marked released while {'; '.join(held)}. "
+                "Resolve them, or release with a recorded reason"
             )
         if held:
             reason = (
-                f"{reason + ': ' if reason else ''}Released over open go/no-go items "
+                f"{reason + ': ' if reason else ''}Released over what held it "
                 f"({'; '.join(held)}); override reason: {override.strip()}"
             )
 

@@ -144,7 +144,8 @@ class ChangeWorkingCalendar(PlanCommand):
 
 
 class ReleaseAnyway(EditField):
-    """Mark a release released over open go/no-go items, with the reason the user gave.
+    """Mark a release released over what holds it (open go/no-go items, unapproved changes),
+    with the reason the user gave.
 
     The service records what was open and the reason in the audit trail; undo takes the
     release back (which nothing holds).
@@ -162,7 +163,7 @@ class ReleaseAnyway(EditField):
     ) -> None:
         super().__init__(releases, release_id, field, old, new, report)
         self.releases, self.override = releases, override
-        self.setText(f"Release {releases.label(release_id)} over open go/no-go items")
+        self.setText(f"Release {releases.label(release_id)} over what holds it")
 
     @override
     def _do(self, reason: str) -> None:

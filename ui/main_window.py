@@ -39,6 +39,7 @@ from ui.audit_check import AuditCheck
 from ui.baseline_choice import BaselineChoice
 from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baselines
 from ui.busy import busy_cursor
+from ui.changes_view import ChangesView
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
@@ -163,6 +164,9 @@ class MainWindow(QMainWindow):
         self.runbook_view = RunbookView(clock=_now)
         self.runbook_view.setObjectName("runbookView")
         self.tabs.addTab(self.runbook_view, icon("task"), "Runbook")
+        self.changes_view = ChangesView(clock=_utc_now, today=dt.date.today)
+        self.changes_view.setObjectName("changesView")
+        self.tabs.addTab(self.changes_view, icon("checklist"), "Changes")
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
         self.dashboard_view = DashboardView(today=dt.date.today)
@@ -424,6 +428,8 @@ class MainWindow(QMainWindow):
         self.runbook_view.set_plan(plan, self.editor, self._events)
         self.runbook_view.show_release(first)
         self.dashboard_view.set_plan(plan, self._events)
+        self.changes_view.set_plan(plan, self.editor, self._events)
+        self.changes_view.show_release(first)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -451,6 +457,7 @@ class MainWindow(QMainWindow):
         self.checklists_view.set_plan(None, None, None)
         self.runbook_view.set_plan(None, None, None)
         self.dashboard_view.set_plan(None, None)
+        self.changes_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -667,6 +674,7 @@ class MainWindow(QMainWindow):
         self.dependency_view.show_release(release_id)
         self.checklists_view.show_release(release_id)
         self.runbook_view.show_release(release_id)
+        self.changes_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
 
@@ -1014,6 +1022,11 @@ def _current_release(plan: Plan) -> int | None:
             if release.status == status:
                 return release.id
     return releases[0].id if releases else None
+
+
+def _utc_now() -> dt.datetime:
+    """The wall clock in UTC, to the second: when an approval is signed."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def _now() -> dt.datetime:

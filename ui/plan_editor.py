@@ -16,6 +16,7 @@ from app.runbooks import block_moves
 from app.spreadsheet.importer import ImportDone, ImportPlan
 from app.work_calendar import WorkingCalendar
 from ui.baseline_commands import DeleteBaseline, RenameBaseline, SetBaseline
+from ui.change_commands import DecideChange, MoveChange, SetChangeLinks
 from ui.checklist_commands import (
     AddChecklistSection,
     DeleteChecklistItems,
@@ -118,7 +119,7 @@ class PlanEditor:
         return self._run(command, "Cannot link")
 
     def set_release_field(self, release_id: int, field: str, value: Value) -> bool:
-        """Edit a release; marking it released over open go/no-go items asks for a reason."""
+        """Edit a release; marking it released over what holds it asks for a reason."""
         releases = self.plan.releases
         try:
             held = releases.held_for(release_id, field, value)
@@ -129,7 +130,7 @@ class PlanEditor:
             return self.set_field(releases, release_id, field, value)
         name = releases.label(release_id)
         question = (
-            f"{name} still has required go/no-go items open:\n\n• "
+            f"{name} is still held back:\n\n• "
             + "\n• ".join(held)
             + "\n\nRelease it anyway? The reason goes into the audit trail with what was open."
         )
@@ -137,13 +138,13 @@ class PlanEditor:
             return False
         self._asking = True
         try:
-            reason = self.ask_reason("Release over open items", question)
+            reason = self.ask_reason("Release over what holds it", question)
         finally:
             self._asking = False
         if reason is None:
             return False
         if not reason.strip():
-            self.report("Not released", "Releasing over open go/no-go items needs a reason.")
+            self.report("Not released", "Releasing over what holds a release needs a reason.")
             return False
         old = getattr(releases.row(release_id), field)
         command = ReleaseAnyway(releases, release_id, field, old, value, reason, self.report)
@@ -339,6 +340,40 @@ class PlanEditor:
         """Record a go/no-go decision (decision, person, role, reason) as one undo step."""
         command = RecordDecision(self.plan.checklists, checklist_id, values, at, self.report)
         return command.decision_id if self._run(command, "Decision refused") else None
+
+    def move_change(self, change_id: int, target: str, label: str) -> bool:
+        """Move a change along the workflow (submit, implement, close, cancel, …)."""
+        command = MoveChange(self.plan.changes, change_id, target, label, self.report)
+        return self._run(command, "Change refused")
+
+    def decide_change(
+        self,
+        change_id: int,
+        values: Mapping[str, str],
+        at: dt.datetime,
+    ) -> bool:
+        """Record a signed decision (approver, pin, role, decision, meaning, comment)."""
+        command = DecideChange(
+            self.plan.changes,
+            change_id,
+            values["approver"],
+            values["pin"],
+            values["role"],
+            values["decision"],
+            values["meaning"],
+            values["comment"],
+            at,
+            self.report,
+        )
+        return self._run(command, "Decision refused")
+
+    def set_change_links(
+        self, change_id: int, components: frozenset[int], environments: frozenset[int]
+    ) -> bool:
+        command = SetChangeLinks(
+            self.plan.changes, change_id, components, environments, self.report
+        )
+        return self._run(command, "Edit refused")
 
 
 def _same(source: FieldSource, field: str, old: Any, new: Any) -> bool:

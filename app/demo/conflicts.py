@@ -8,7 +8,7 @@ import datetime as dt
 from sqlalchemy.orm import Session
 
 from app.demo.recipe import TEAM, DemoPlan, at_time
-from models import ChangeRequest, Environment, Release
+from models import ChangeEnvironment, ChangeRequest, Environment, Release
 
 
 def write_freeze_change(
@@ -19,19 +19,20 @@ def write_freeze_change(
     today = plan.today
     year = today.year if today <= dt.date(today.year, 12, 23) else today.year + 1
     day = plan.calendar.add_working_days(dt.date(year, 12, 23), 0)
+    change = ChangeRequest(
+        release_id=in_flight.id,
+        key="CHG-2066",
+        category="normal",
+        title="Rotate TLS certificates on the production load balancers",
+        status="submitted",
+        requested_by=TEAM["sre"],
+        description="The current certificates expire on 15 January; the vendor's renewal "
+        "arrived late. Planned before anyone looked at the freeze calendar.",
+        window_start=at_time(day, 21),
+        window_end=at_time(day, 22),
+    )
+    session.add(change)
+    session.flush()
     session.add(
-        ChangeRequest(
-            release_id=in_flight.id,
-            key="CHG-2066",
-            category="normal",
-            title="Rotate TLS certificates on the production load balancers",
-            status="submitted",
-            risk_level="low",
-            requested_by=TEAM["sre"],
-            environment_id=environments["prod"].id,
-            description="The current certificates expire on 15 January; the vendor's renewal "
-            "arrived late. Planned before anyone looked at the freeze calendar.",
-            window_start=at_time(day, 21),
-            window_end=at_time(day, 22),
-        )
+        ChangeEnvironment(change_request_id=change.id, environment_id=environments["prod"].id)
     )

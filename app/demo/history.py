@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from app.demo.recipe import CAB_CHAIR, TEAM, DemoPlan, at_time
-from models import Approval, ChangeRequest, Deployment, Environment, Release
+from models import (
+    Approval,
+    ChangeEnvironment,
+    ChangeRequest,
+    Deployment,
+    Environment,
+    Release,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,9 +129,7 @@ def write_history(
             category="normal",
             title=f"Deploy Atlas {shipped.version} to production",
             status="closed",
-            risk_level="medium",
             requested_by=TEAM["rm"],
-            environment_id=prod.id,
             description=shipped.theme,
             window_start=at_time(ga, 19),
             window_end=at_time(ga, 22),
@@ -133,6 +138,7 @@ def write_history(
         session.flush()
         session.add_all(
             [
+                ChangeEnvironment(change_request_id=change.id, environment_id=prod.id),
                 Approval(
                     change_request_id=change.id,
                     approver=TEAM["tl"],

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.baselines import BaselineDates, write_baseline
+from app.demo.changes import write_change_control
 from app.demo.conflicts import write_freeze_change
 from app.demo.history import write_history
 from app.demo.recipe import (
@@ -27,13 +28,7 @@ from app.demo.recipe import (
     demo_years,
     plan_demo,
 )
-from app.demo.records import (
-    write_changes,
-    write_checklists,
-    write_notes,
-    write_risks,
-    write_runbooks,
-)
+from app.demo.records import write_checklists, write_notes, write_runbooks
 from app.errors import ValidationError
 from app.store import PlanStore
 from app.work_calendar import years_text
@@ -137,8 +132,7 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
     write_freeze_change(session, plan, releases[1], environments)
     write_checklists(session, plan, releases)
     write_runbooks(session, plan, releases, environments)
-    write_changes(session, plan, releases, environments)
-    write_risks(session, releases)
+    write_change_control(session, plan, releases, environments)
     write_notes(session, plan, releases)
     session.flush()
 

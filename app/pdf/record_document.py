@@ -7,12 +7,13 @@ import datetime as dt
 
 from sqlalchemy import select
 
+from app import risk_matrix
 from app.checklists import DECISION_LABELS, KIND_LABELS
 from app.pdf import common, trail
 from app.pdf.model import Block, Column, Document, Facts, Heading, Section, Table, Text
 from app.plan import Plan
 from app.plan_data import ReleaseRow
-from models import Approval, ChangeRequest, Deployment, Environment
+from models import Approval, ChangeRequest, Deployment, Environment, Risk
 
 
 def record_document(
@@ -121,7 +122,6 @@ def _changes(plan: Plan, release: ReleaseRow) -> Section:
                     ChangeRequest.title,
                     ChangeRequest.category,
                     ChangeRequest.status,
-                    ChangeRequest.risk_level,
                     ChangeRequest.requested_by,
                     ChangeRequest.window_start,
                     ChangeRequest.window_end,
@@ -130,6 +130,13 @@ def _changes(plan: Plan, release: ReleaseRow) -> Section:
                 .order_by(ChangeRequest.id)
             )
         )
+        assessed: dict[int, list[tuple[int, int]]] = {}
+        for change_id, likelihood, impact in session.execute(
+            select(Risk.change_request_id, Risk.likelihood, Risk.impact).where(
+                Risk.change_request_id.in_([c.id for c in changes])
+            )
+        ):
+            assessed.setdefault(change_id, []).append((likelihood, impact))
         approvals = list(
             session.execute(
                 select(
@@ -164,7 +171,10 @@ def _changes(plan: Plan, release: ReleaseRow) -> Section:
                         f"{c.title}\nrequested by {c.requested_by}" if c.requested_by else c.title,
                         c.category,
                         c.status,
-                        c.risk_level,
+                        risk_matrix.highest(
+                            risk_matrix.level(li, im) for li, im in assessed.get(c.id, ())
+                        )
+                        or "not assessed",
                         f"{common.moment(c.window_start)} to {common.moment(c.window_end)}"
                         if c.window_start
                         else "—",

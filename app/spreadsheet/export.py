@@ -19,6 +19,7 @@ from openpyxl import Workbook
 from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
+from app import risk_matrix
 from app.errors import ValidationError
 from app.metrics import Measures, MetricsReport, Period, metrics
 from app.plan import Plan
@@ -33,6 +34,7 @@ from models import (
     Baseline,
     BaselineDate,
     CalendarEntry,
+    ChangeEnvironment,
     ChangeRequest,
     Checklist,
     ChecklistItem,
@@ -370,23 +372,45 @@ class _TableReader:
     def changes(self) -> list[Row]:
         query = (
             select(
+                ChangeRequest.id,
                 ChangeRequest.key,
                 Release.name,
                 ChangeRequest.title,
                 ChangeRequest.description,
                 ChangeRequest.category,
                 ChangeRequest.status,
-                ChangeRequest.risk_level,
                 ChangeRequest.requested_by,
-                Environment.name,
                 ChangeRequest.window_start,
                 ChangeRequest.window_end,
             )
             .join(Release, ChangeRequest.release_id == Release.id)
-            .outerjoin(Environment, ChangeRequest.environment_id == Environment.id)
             .order_by(Release.position, ChangeRequest.key)
         )
-        return self._rows(self._in_release(query, ChangeRequest.release_id))
+        environments: dict[int, list[str]] = {}
+        for change_id, name in self._session.execute(
+            select(ChangeEnvironment.change_request_id, Environment.name)
+            .join(Environment, ChangeEnvironment.environment_id == Environment.id)
+            .order_by(Environment.position)
+        ):
+            environments.setdefault(change_id, []).append(name)
+        levels: dict[int, list[str]] = {}
+        for change_id, likelihood, impact in self._session.execute(
+            select(Risk.change_request_id, Risk.likelihood, Risk.impact).where(
+                Risk.change_request_id.is_not(None)
+            )
+        ):
+            levels.setdefault(change_id, []).append(risk_matrix.level(likelihood, impact))
+        # The risk level and environments sit where the change's sheet has always had them.
+        return [
+            (
+                *row[1:7],
+                risk_matrix.highest(levels.get(row[0], ())),
+                row[7],
+                "; ".join(environments.get(row[0], ())),
+                *row[8:],
+            )
+            for row in self._rows(self._in_release(query, ChangeRequest.release_id))
+        ]
 
     def approvals(self) -> list[Row]:
         query = (
@@ -398,6 +422,7 @@ class _TableReader:
                 Approval.meaning,
                 Approval.decided_at,
                 Approval.comment,
+                Approval.after_the_fact,
             )
             .join(ChangeRequest, Approval.change_request_id == ChangeRequest.id)
             .order_by(ChangeRequest.key, Approval.id)
@@ -409,14 +434,18 @@ class _TableReader:
             select(
                 Risk.key,
                 Release.name,
+                ChangeRequest.key,
                 Risk.title,
                 Risk.likelihood,
                 Risk.impact,
+                Risk.residual_likelihood,
+                Risk.residual_impact,
                 Risk.mitigation,
                 Risk.owner,
                 Risk.status,
             )
             .outerjoin(Release, Risk.release_id == Release.id)
+            .outerjoin(ChangeRequest, Risk.change_request_id == ChangeRequest.id)
             .order_by(Risk.key)
         )
         return self._rows(self._in_release(query, Risk.release_id))

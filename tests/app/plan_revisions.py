@@ -104,7 +104,9 @@ def plan_at(
     conn = sqlite3.connect(path)
     try:
         event_columns = _columns(conn, "audit_events")
-        head = audit.GENESIS
+        # The chain goes on from what the revisions wrote (0008's default approval rules).
+        last = conn.execute("SELECT hash FROM audit_events ORDER BY id DESC LIMIT 1").fetchone()
+        head = last[0] if last else audit.GENESIS
         for table, values, subject_field in rows:
             present = _columns(conn, table)
             row = {k: v for k, v in values.items() if k in present}

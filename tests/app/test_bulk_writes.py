@@ -96,7 +96,8 @@ def test_a_batch_gets_the_events_and_chain_an_orm_flush_writes(tmp_path: Path) -
     # The chain verifies and its replay agrees with the rows on file.
     report = _verify(in_bulk)
     assert report.ok, report.problems
-    assert report.events == 1 + 1 + 50 + 48  # the plan's creation, the release, the rows
+    # The plan's creation, its default approval rules (9), the release, the rows.
+    assert report.events == 1 + 9 + 1 + 50 + 48
 
 
 def test_a_batch_then_an_orm_edit_continue_one_chain(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import json
 import shutil
@@ -29,6 +30,9 @@ from tests.app.plan_revisions import ROWS, empty_plan_at, plan_at, revisions
 from tests.processes import run_bounded
 
 ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_APPROVAL_RULES = importlib.import_module(
+    "migrations.versions.0008_change_control"
+).DEFAULT_RULES
 # Test-only revisions on top of the product's head (see the version files for what they do).
 REBUILD = Path(__file__).resolve().parent / "migrations_rebuild"
 BREAK_LINKS = Path(__file__).resolve().parent / "migrations_break_links"
@@ -129,7 +133,8 @@ def test_events_written_before_subjects_still_verify_after_the_upgrade(tmp_path:
     with PlanStore.open(path) as store, store.read() as session:
         report = audit.verify(session)
     assert report.ok, report.problems
-    assert report.events == 1
+    # The release's event, and revision 0008's default approval rules, one event each.
+    assert report.events == 1 + len(DEFAULT_APPROVAL_RULES)
 
 
 def _with_baseline_dates(dates: dict[str, tuple[str | None, str | None]]) -> list[Any]:
@@ -174,7 +179,8 @@ def test_baseline_dates_written_at_0003_become_the_named_baseline_of_their_relea
         }
         report = plan.verify_audit()
         assert report.ok, report.problems
-        assert report.events == 8  # the 7 rows Gantry 0003 wrote, and the baseline made here
+        # The 7 rows Gantry 0003 wrote, the baseline made here, and 0008's approval rules.
+        assert report.events == 8 + len(DEFAULT_APPROVAL_RULES)
         plan.work_items.update(ids["A"], "duration", 5)  # the upgraded plan edits as any other
         assert plan.baselines.variance(baseline.id, ids["A"]) == 2
         assert plan.verify_audit().ok
@@ -249,7 +255,9 @@ def test_an_edit_after_the_upgrade_at_open_is_on_file(tmp_path: Path, revision: 
     assert [r["name"] for r in json.loads(schedule.stdout)["releases"]] == ["New name"]
     verify = _main_py("audit", "verify", path)
     assert verify.returncode == 0, verify.stdout + verify.stderr
-    assert verify.stdout.startswith("Audit trail intact: 8 events")  # 7 creates and the rename
+    # 7 creates, the rename, and revision 0008's approval rules.
+    events = 8 + len(DEFAULT_APPROVAL_RULES)
+    assert verify.stdout.startswith(f"Audit trail intact: {events} events")
     conn = sqlite3.connect(path)
     try:
         on_file = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
@@ -483,4 +491,79 @@ def test_checklists_written_at_0004_get_a_section_and_the_new_statuses(tmp_path:
     finally:
         plan.close()
     actors = _on_file(path, "SELECT DISTINCT actor, reason FROM audit_events WHERE actor = 'bob'")
-    assert all("0005" in reason for _actor, reason in actors if "Move" not in reason)
+    # 0005's rows, and the approval rules 0008 seeds, are recorded under who opened the plan.
+    assert all(
+        "0005" in reason or "0008" in reason for _actor, reason in actors if "Move" not in reason
+    )
+
+
+def test_changes_written_at_0006_get_a_risk_links_and_only_decisions(tmp_path: Path) -> None:
+    """Revision 0008: a change's environment becomes a link, its risk level a risk in that
+    band, pending approval placeholders go, and the trail records it so the plan verifies."""
+    path = tmp_path / "old.gantry"
+    change = {
+        "id": 1,
+        "release_id": 1,
+        "key": "CHG-1",
+        "title": "Upgrade",
+        "description": "",
+        "category": "normal",
+        "status": "submitted",
+        "risk_level": "high",
+        "requested_by": "ann",
+        "environment_id": 1,
+        "window_start": None,
+        "window_end": None,
+    }
+    approvals = [
+        {
+            "id": approval_id,
+            "change_request_id": 1,
+            "approver": who,
+            "role": "CAB member",
+            "decision": decision,
+            "meaning": "Approved",
+            "decided_at": at,
+            "comment": "",
+        }
+        for approval_id, who, decision, at in (
+            (1, "cab", "approved", "2026-01-06T10:00:00"),
+            (2, "sec", "pending", None),
+        )
+    ]
+    environment = {"id": 1, "name": "prod", "tier": "production", "position": 0, "description": ""}
+    plan_at(
+        path,
+        "0006",
+        [
+            *ROWS,
+            ("environments", environment, None),
+            ("change_requests", change, None),
+            *(("approvals", a, None) for a in approvals),
+        ],
+    )
+
+    plan = Plan.open(path, actor="bob")
+    try:
+        changes = plan.changes
+        (row,) = changes.rows()
+        assert changes.links(row.id) == (frozenset(), frozenset({1}))
+        assert changes.risk_level(row.id) == "high"
+        (risk,) = plan.risks.for_change(row.id)
+        assert (risk.key, risk.likelihood, risk.impact) == ("CHG-1-RISK", 4, 4)
+        assert [(a.approver, a.decision) for a in changes.approvals(row.id)] == [
+            ("cab", "approved")
+        ]
+        assert {r.requirement.role for r in changes.approval_state(row.id).roles} == {
+            "Release manager",
+            "CAB member",
+            "Service owner",
+        }
+        report = plan.verify_audit()
+        assert report.ok, report.problems
+        changes.move(row.id, "cancelled")  # the upgraded plan edits as any other
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+    columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(change_requests)")}
+    assert not {"risk_level", "environment_id"} & columns

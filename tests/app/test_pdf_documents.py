@@ -150,8 +150,8 @@ def test_demo_runbook(demo: Path, tmp_path: Path) -> None:
         "Release manager — authored",
         "Product manager — reviewed",
         "Tech lead — reviewed",
-        "Security officer — approved",
-        "Change advisory board chair — approved",
+        "Service owner — approved",
+        "CAB member — approved",
     ]
     assert [f[0] for f in fields] == [f"Signature{n}" for n in range(1, 6)]
     pages = int(_info(pdf)["Pages"])

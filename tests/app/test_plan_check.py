@@ -18,7 +18,7 @@ from app.plan_check import check_plan, free_day
 from app.release_train import TrainEnvironment, TrainWindow
 from app.scheduling.calendar import WorkCalendar
 from app.store import PlanStore
-from models import CalendarEntry, ChangeRequest, Deployment, Environment, Release
+from models import CalendarEntry, ChangeEnvironment, ChangeRequest, Deployment, Environment, Release
 from tests.app.plan_factory import edit_outside_gantry, make_plan
 from tests.fixed_dates import DEMO_TODAY
 
@@ -70,11 +70,21 @@ def add(path: Path, *rows: object) -> None:
             for name in ("release_id",):
                 if hasattr(row, name) and getattr(row, name) is None:
                     setattr(row, name, release.id)
-            if isinstance(row, Deployment | ChangeRequest | CalendarEntry):
+            if isinstance(row, Deployment | CalendarEntry):
                 env = getattr(row, "environment_id", None)
                 if isinstance(env, str):
                     row.environment_id = envs[env]  # type: ignore[assignment]
             session.add(row)
+            if isinstance(row, ChangeRequest):
+                session.flush()
+                session.add_all(
+                    ChangeEnvironment(change_request_id=row.id, environment_id=envs[name])
+                    for name in CHANGE_ENVIRONMENTS.get(row.key, ())
+                )
+
+
+# The environments each test change is made in, by key.
+CHANGE_ENVIRONMENTS = {"CHG-1": ("prod",)}
 
 
 def deployment(env: str, day: dt.date, outcome: str = "planned") -> Deployment:
@@ -122,7 +132,6 @@ def test_a_change_in_a_freeze_names_the_freeze_and_the_next_free_day(plan_path: 
             key="CHG-1",
             title="Rotate certificates",
             status="submitted",
-            environment_id="prod",  # type: ignore[arg-type]
             window_start=dt.datetime(2026, 1, 14, 21),
             window_end=dt.datetime(2026, 1, 14, 22),
         ),

@@ -41,6 +41,7 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
         "Release train",
         "Checklists",
         "Runbook",
+        "Changes",
         "Windows && holidays",
     ]
     assert tabs.widget(1) is window.gantt

@@ -52,7 +52,7 @@ def test_declining_to_give_a_reason_leaves_the_release_as_it_was(
     assert plan.releases.row(release).status == "in_progress" and stack.count() == 0
     ask.answer = "   "
     assert not editor.set_release_field(release, "status", "shipped")
-    assert reports.messages == ["Releasing over open go/no-go items needs a reason."]
+    assert reports.messages == ["Releasing over what holds a release needs a reason."]
     assert plan.releases.row(release).status == "in_progress" and stack.count() == 0
 
 
