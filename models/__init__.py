@@ -13,6 +13,7 @@ from models.plan import PlanSetting
 from models.release import Release
 from models.risks import Risk
 from models.runbooks import Runbook, RunbookRun, RunbookStep, RunbookStepLink, RunStepExecution
+from models.trains import ScopeException, Train
 from models.work import Dependency, WorkItem
 
 __all__ = [
@@ -42,5 +43,7 @@ __all__ = [
     "RunbookStep",
     "RunbookStepLink",
     "RunStepExecution",
+    "ScopeException",
+    "Train",
     "WorkItem",
 ]
