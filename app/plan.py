@@ -26,6 +26,7 @@ from app.releases import ReleaseService
 from app.runbooks import RunbookService
 from app.schedule_runs import Scheduler
 from app.store import PLAN_SUFFIX, PlanStore
+from app.trains import TrainService
 from app.unit_of_work import UnitOfWork
 from app.work_calendar import WorkingCalendarService
 from app.work_items import WorkItemService
@@ -77,6 +78,7 @@ class Plan:
         self.runbooks = RunbookService(self.uow)
         self.checklists = ChecklistService(self.state, self.uow)
         self.releases.holds.append(self.checklists.release_holds)
+        self.trains = TrainService(self.state, self.uow, self.checklists, self.runbooks)
 
     @classmethod
     def open(
@@ -198,4 +200,5 @@ class Plan:
         self.baselines.close()
         self.runbooks.close()
         self.checklists.close()
+        self.trains.close()
         self.store.close()
