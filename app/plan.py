@@ -69,6 +69,7 @@ class Plan:
         self.uow = UnitOfWork(store, self.state)
         self.state.publish = self.uow.publish
         self.work_items = WorkItemService(self.state, self.uow)
+        self.scope = self.work_items.scope
         self.releases = ReleaseService(self.state, self.uow)
         self.settings = PlanSettingsService(self.state, self.uow)
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
