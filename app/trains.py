@@ -30,11 +30,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.checklist_templates import TemplateSpec
 from app.checklists import ChecklistService, write_template
 from app.errors import ValidationError
 from app.plan_state import PlanState, StateService
 from app.releases import release_contents
-from app.runbooks import RunbookService, copy_runbook, fill_variables
+from app.runbooks import RunbookRow, RunbookService, StepRow, copy_runbook, fill_variables
 from app.scheduling.calendar import WorkCalendar
 from app.unit_of_work import ChangeNotice, UnitOfWork
 from models import (
@@ -502,77 +503,15 @@ class TrainService(StateService):
         planned: Sequence[PlannedRelease],
         again: Generated | None,
     ) -> Generated:
-        position = session.scalar(select(func.max(Release.position))) or 0
-        release_ids: list[int] = []
-        item_ids: list[int] = []
-        checklist_ids: list[int] = []
-        runbook_ids: list[int] = []
-        reused_releases = list(again.release_ids) if again else []
-        reused_items = list(again.item_ids) if again else []
-        key_number = self._next_key_number()
         specs = [self._checklists.template_spec(t) for t in template.checklists]
         books = [
             (self._runbooks.runbook(t), self._runbooks.steps(t), self._runbooks.links(t))
             for t in template.runbooks
         ]
-        for n, release in enumerate(planned):
-            position += 1
-            record = Release(
-                id=reused_releases[n] if n < len(reused_releases) else None,
-                name=release.name,
-                version=release.version,
-                target_date=release.target_date,
-                position=position,
-                train_id=train_id,
-                **release.dates,
-            )
-            session.add(record)
-            session.flush()
-            release_ids.append(record.id)
-            for m_pos, (milestone, day) in enumerate(release.milestones):
-                item = WorkItem(
-                    id=reused_items.pop(0) if reused_items else None,
-                    release_id=record.id,
-                    kind="milestone",
-                    key=f"{self._state.settings.key_prefix}-{key_number}",
-                    name=milestone,
-                    duration=0,
-                    not_before=day,
-                    position=m_pos,
-                )
-                key_number += 1
-                session.add(item)
-                session.flush()
-                item_ids.append(item.id)
-            for spec, spec_name in specs:
-                checklist = write_template(session, spec, record.id, f"{spec_name}: {record.name}")
-                checklist_ids.append(checklist.id)
-            values = {"release": record.name, "version": record.version, "environment": ""}
-            for book, steps, links in books:
-                values["window_start"] = ""
-                copy = Runbook(
-                    name=fill_variables(book.name, values),
-                    release_id=record.id,
-                    environment_id=book.environment_id,
-                    is_template=False,
-                )
-                runbook_ids.append(
-                    copy_runbook(session, copy, steps, links, partial(_fill, values=dict(values)))
-                )
-        return Generated(
-            train_id,
-            train_created,
-            tuple(release_ids),
-            tuple(item_ids),
-            tuple(checklist_ids),
-            tuple(runbook_ids),
+        prefix = self._state.settings.key_prefix
+        return write_releases(
+            session, train_id, train_created, planned, prefix, specs, books, again
         )
-
-    def _next_key_number(self) -> int:
-        key = self._state.settings.key_prefix
-        pattern = re.compile(rf"^{re.escape(key)}-(\d+)$")
-        numbers = [int(m[1]) for k in self._state.key_to_id if (m := pattern.match(k))]
-        return max(numbers, default=0) + 1
 
     def remove(self, generated: Generated, reason: str = "") -> None:
         """Take back a generation (its undo): the releases it made with their milestones,
@@ -678,6 +617,91 @@ class TrainService(StateService):
                     item.not_before = day
 
         self._uow.run(reason or "Put release dates back", apply)
+
+
+def next_key_number(session: Session, prefix: str) -> int:
+    """The number after the highest PREFIX-N key of the plan's items."""
+    pattern = re.compile(rf"^{re.escape(prefix)}-(\d+)$")
+    keys = session.scalars(select(WorkItem.key).where(WorkItem.key.like(f"{prefix}-%")))
+    return max((int(m[1]) for k in keys if (m := pattern.match(k))), default=0) + 1
+
+
+def write_releases(
+    session: Session,
+    train_id: int,
+    train_created: bool,
+    planned: Sequence[PlannedRelease],
+    key_prefix: str,
+    checklists: Sequence[tuple[TemplateSpec, str]] = (),
+    runbooks: Sequence[tuple[RunbookRow, Sequence[StepRow], Sequence[tuple[int, int]]]] = (),
+    again: Generated | None = None,
+) -> Generated:
+    """Write planned releases of a train with their milestone items (keys numbered on from
+    the plan's highest), checklists and runbooks; `again` reuses the ids it holds."""
+    position = session.scalar(select(func.max(Release.position))) or 0
+    release_ids: list[int] = []
+    item_ids: list[int] = []
+    checklist_ids: list[int] = []
+    runbook_ids: list[int] = []
+    reused_releases = list(again.release_ids) if again else []
+    reused_items = list(again.item_ids) if again else []
+    key_number = next_key_number(session, key_prefix)
+    for n, release in enumerate(planned):
+        position += 1
+        record = Release(
+            id=reused_releases[n] if n < len(reused_releases) else None,
+            name=release.name,
+            version=release.version,
+            target_date=release.target_date,
+            position=position,
+            train_id=train_id,
+            **release.dates,
+        )
+        session.add(record)
+        session.flush()
+        release_ids.append(record.id)
+        for m_pos, (milestone, day) in enumerate(release.milestones):
+            item = WorkItem(
+                id=reused_items.pop(0) if reused_items else None,
+                release_id=record.id,
+                kind="milestone",
+                key=f"{key_prefix}-{key_number}",
+                name=milestone,
+                duration=0,
+                not_before=day,
+                position=m_pos,
+            )
+            key_number += 1
+            session.add(item)
+            session.flush()
+            item_ids.append(item.id)
+        for spec, spec_name in checklists:
+            checklist = write_template(session, spec, record.id, f"{spec_name}: {record.name}")
+            checklist_ids.append(checklist.id)
+        values = {
+            "release": record.name,
+            "version": record.version,
+            "environment": "",
+            "window_start": "",
+        }
+        for book, steps, links in runbooks:
+            copy = Runbook(
+                name=fill_variables(book.name, values),
+                release_id=record.id,
+                environment_id=book.environment_id,
+                is_template=False,
+            )
+            runbook_ids.append(
+                copy_runbook(session, copy, steps, links, partial(_fill, values=values))
+            )
+    return Generated(
+        train_id,
+        train_created,
+        tuple(release_ids),
+        tuple(item_ids),
+        tuple(checklist_ids),
+        tuple(runbook_ids),
+    )
 
 
 def _fill(text: str, values: dict[str, str]) -> str:
