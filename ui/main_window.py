@@ -45,6 +45,7 @@ from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
 from ui.dependency_view import DependencyView
 from ui.error_report import (
+    ChangeAsker,
     Confirmer,
     ErrorReporter,
     ReasonAsker,
@@ -106,10 +107,14 @@ class MainWindow(QMainWindow):
         confirm: Confirmer | None = None,
         ask_reason: ReasonAsker | None = None,
         today: Callable[[], dt.date] | None = None,
+        ask_change: ChangeAsker | None = None,
     ) -> None:
         super().__init__(parent)
         # The day edits are made on, for the scope lock; None holds no edit to it.
         self.today = today
+        self.ask_change: ChangeAsker = (
+            ask_change if ask_change is not None else change_key_asker(self)
+        )
         self.setObjectName("mainWindow")
         self.settings = settings
         self.report: ErrorReporter = report if report is not None else message_box_reporter(self)
@@ -416,7 +421,7 @@ class MainWindow(QMainWindow):
             self.report,
             self.ask_reason,
             self.today,
-            change_key_asker(self),
+            self.ask_change,
             train_move_asker(self),
         )
         self._events = PlanEvents(plan, self)

@@ -1,9 +1,10 @@
 """The demo's release train and its scope exception after a feature freeze.
 
-A monthly patch train for the in-flight release on Patch Tuesday (the 2nd Tuesday), covering
-the next quarter; and in the in-flight release, whose feature freeze the change advisory
-board brought forward ahead of the year-end change freeze, one piece of work grown after the
-freeze as a scope exception under an approved change request. Written in the demo's one
+A patch train for the in-flight release, a Tuesday every six weeks, over the next quarter
+(clear of the year-end freeze, the in-flight release's go-live and the next release's
+hardening, so the train shows no collision); and in the in-flight release, whose feature
+freeze the change advisory board brought forward ahead of the year-end change freeze, one
+piece of work grown after the freeze as a scope exception under an approved change request. Written in the demo's one
 transaction, after the rest, as the scope lock writes them: the release is stamped first, so
 the trail reads the growth as a scope change since the freeze.
 """
@@ -31,8 +32,9 @@ PATCH_TEMPLATE = ReleaseTemplate(
     milestones=(Milestone("Go/no-go", -1),),
     checklists=(GO_NO_GO.key,),
 )
-PATCH_TUESDAY = Cadence.monthly(2, 1)
-QUARTER = 3  # patch releases: one a month
+PATCHES = Cadence.weekly(6)
+TUESDAY = 1
+QUARTER = 3  # patch releases over the next three months
 EXCEPTION_KEY = "CHG-2066"
 FREEZE_BEFORE = 6  # working days before today the in-flight release froze its scope
 GROWN_ITEM = "Admin roles and permissions"  # with a week of slack at the demo's today
@@ -50,12 +52,13 @@ def write_trains_and_scope(session: Session, calendar: WorkCalendar, today: dt.d
 def _patch_train(
     session: Session, calendar: WorkCalendar, today: dt.date, in_flight: Release
 ) -> None:
+    # The Tuesday of next week: time for the first patch's freeze, which is after today.
+    first = today + dt.timedelta(days=(TUESDAY - today.weekday()) % 7 + 7)
     train = Train(
         name=TRAIN,
-        cadence=PATCH_TUESDAY.kind,
-        week_of_month=PATCH_TUESDAY.week_of_month,
-        weekday=PATCH_TUESDAY.weekday,
-        anchor=today,
+        cadence=PATCHES.kind,
+        every_weeks=PATCHES.every_weeks,
+        anchor=first,
         template=PATCH_TEMPLATE.to_json(),
     )
     session.add(train)
@@ -63,14 +66,14 @@ def _patch_train(
     base = in_flight.version.removesuffix(".0")
     planned = [
         planned_release(TRAIN, f"{base}.{n}", day, PATCH_TEMPLATE, calendar)
-        for n, day in enumerate(release_days(PATCH_TUESDAY, today, QUARTER, calendar), 1)
+        for n, day in enumerate(release_days(PATCHES, first, QUARTER, calendar), 1)
     ]
     made = write_train_releases(
         session, train.id, True, planned, KEY_PREFIX, [(GO_NO_GO, GO_NO_GO.name)]
     )
     for release in session.scalars(select(Release).where(Release.id.in_(made.release_ids))):
         release.owner = TEAM["rm"]
-        release.description = f"Fixes for {in_flight.name} customers, on Patch Tuesday."
+        release.description = f"Fixes for {in_flight.name} customers."
 
 
 def _scope_exception(

@@ -23,15 +23,16 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Plan]:
     plan.close()
 
 
-def test_the_patch_train_covers_the_next_quarter_on_patch_tuesdays(demo: Plan) -> None:
+def test_the_patch_train_covers_the_next_quarter_without_collisions(demo: Plan) -> None:
     (train,) = demo.trains.rows()
-    assert (train.name, train.cadence.label) == ("Atlas", "monthly on the 2nd Tuesday")
+    assert (train.name, train.cadence.label) == ("Atlas", "every 6 weeks")
     releases = [demo.releases.row(r) for r in train.release_ids]
     assert [(r.name, r.target_date) for r in releases] == [
         ("Atlas 3.5.1", dt.date(2026, 12, 8)),
-        ("Atlas 3.5.2", dt.date(2027, 1, 12)),
-        ("Atlas 3.5.3", dt.date(2027, 2, 9)),
+        ("Atlas 3.5.2", dt.date(2027, 1, 19)),
+        ("Atlas 3.5.3", dt.date(2027, 3, 2)),
     ]
+    assert demo.train.snapshot().collisions == ()
     for release in releases:
         assert release.feature_freeze is not None and release.feature_freeze > DEMO_TODAY
         assert [i.name for i in demo.work_items.rows(release.id)] == ["Go/no-go"]

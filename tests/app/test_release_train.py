@@ -206,7 +206,12 @@ def test_the_demo_train_has_every_release_window_and_deployment_and_no_collision
     demo: Plan,
 ) -> None:
     train = demo.train.snapshot()
-    assert [r.name for r in train.releases] == ["Atlas 3.4", "Atlas 3.5", "Atlas 3.6"]
+    assert [r.name for r in train.releases] == [
+        "Atlas 3.4",
+        "Atlas 3.5",
+        "Atlas 3.6",
+        *("Atlas 3.5.1", "Atlas 3.5.2", "Atlas 3.5.3"),  # the patch train
+    ]
     assert [e.name for e in train.environments] == ["dev", "test", "staging", "prod"]
     assert {w.kind for w in train.windows} == {"freeze", "blackout", "change_window"}
     assert len(train.deployments) == 20
