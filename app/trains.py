@@ -22,7 +22,7 @@ import calendar as month_calendar
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any
@@ -474,10 +474,12 @@ class TrainService(StateService):
             template=template.to_json(),
         )
 
+        write = self._writer(True, template, planned, again)
+
         def apply(session: Session) -> Generated:
             session.add(train)
             session.flush()
-            return self._write(session, train.id, True, template, planned, again)
+            return write(session, train.id)
 
         return self._uow.run(
             reason or f"New train {name.strip()} ({cadence.label}): {_names(planned)}", apply
@@ -489,29 +491,34 @@ class TrainService(StateService):
         """The next `count` releases of a train, as one unit of work."""
         train = self.row(train_id)
         planned = self.plan_next(train_id, count)
+        write = self._writer(False, train.template, planned, again)
         return self._uow.run(
             reason or f"Generate {_names(planned)} of {train.name}",
-            lambda session: self._write(session, train_id, False, train.template, planned, again),
+            lambda session: write(session, train_id),
         )
 
-    def _write(
+    def _writer(
         self,
-        session: Session,
-        train_id: int,
         train_created: bool,
         template: ReleaseTemplate,
         planned: Sequence[PlannedRelease],
         again: Generated | None,
-    ) -> Generated:
+    ) -> Callable[[Session, int], Generated]:
+        """What writes the releases in the unit of work; the templates are read first (a
+        read inside the write transaction would nest)."""
         specs = [self._checklists.template_spec(t) for t in template.checklists]
         books = [
             (self._runbooks.runbook(t), self._runbooks.steps(t), self._runbooks.links(t))
             for t in template.runbooks
         ]
         prefix = self._state.settings.key_prefix
-        return write_releases(
-            session, train_id, train_created, planned, prefix, specs, books, again
-        )
+
+        def write(session: Session, train_id: int) -> Generated:
+            return write_releases(
+                session, train_id, train_created, planned, prefix, specs, books, again
+            )
+
+        return write
 
     def remove(self, generated: Generated, reason: str = "") -> None:
         """Take back a generation (its undo): the releases it made with their milestones,

@@ -4,9 +4,9 @@ A patch train for the in-flight release, a Tuesday every six weeks, over the nex
 (clear of the year-end freeze, the in-flight release's go-live and the next release's
 hardening, so the train shows no collision); and in the in-flight release, whose feature
 freeze the change advisory board brought forward ahead of the year-end change freeze, one
-piece of work grown after the freeze as a scope exception under an approved change request. Written in the demo's one
-transaction, after the rest, as the scope lock writes them: the release is stamped first, so
-the trail reads the growth as a scope change since the freeze.
+piece of work grown after the freeze as a scope exception under an approved change request.
+Written in the demo's one transaction, after the rest, as the scope lock writes them: the
+release is stamped first, so the trail reads the growth as a scope change since the freeze.
 """
 
 from __future__ import annotations
