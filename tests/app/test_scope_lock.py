@@ -17,6 +17,7 @@ from app.scope_lock import ScopeLocked
 from app.spreadsheet.importer import ImportOptions, commit, prepare
 from models import ChangeRequest, Release, ScopeException
 from tests.app.plan_factory import make_plan, plan_for
+from tests.app.test_spreadsheet_cli import gantry
 
 FREEZE = dt.date(2026, 1, 8)
 FREEZE_DAY = FREEZE  # the last day work may still be added freely
@@ -173,3 +174,21 @@ def test_scope_changes_since_the_freeze_from_the_audit_trail(plan: Plan) -> None
 def test_a_refusal_is_a_validation_error(plan: Plan) -> None:
     with pytest.raises(ValidationError):
         plan.work_items.create(r1(plan), "task", "x", today=AFTER)
+
+
+def test_gantry_import_holds_to_the_lock_on_the_day_given(plan: Plan, tmp_path: Path) -> None:
+    path = plan.path
+    plan.close()
+    csv = sheet(tmp_path / "late.csv", "N-1,Hotfix,2,R1\n")
+    code, out, err = gantry("import", str(path), str(csv), "--today", "2026-01-09")
+    assert code == 1 and "R1 is past its feature freeze (2026-01-08)" in out + err
+    code, out, err = gantry(
+        "import", str(path), str(csv), "--today", "2026-01-09", "--change", "CHG-1"
+    )
+    assert code == 0, err
+    reopened = Plan.open(path, read_only=True)
+    try:
+        assert reopened.work_items.find("N-1").name == "Hotfix"
+        assert exceptions(reopened) == [("N-1", "added", None, 2)]
+    finally:
+        reopened.close()
