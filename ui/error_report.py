@@ -58,23 +58,6 @@ ChangeAsker = Callable[[str, str, Sequence[str]], str | None]
 MoveAsker = Callable[[str, str], bool | None]
 
 
-def change_key_asker(parent: QWidget) -> ChangeAsker:
-    """Show why the scope lock refused, and offer to proceed under an approved change."""
-
-    def ask(title: str, refusal: str, keys: Sequence[str]) -> str | None:
-        key, ok = QInputDialog.getItem(
-            parent,
-            title,
-            f"{refusal}.\n\nProceed with this approved change request as the exception:",
-            list(keys),
-            0,
-            False,
-        )
-        return key if ok and key else None
-
-    return ask
-
-
 def train_move_asker(parent: QWidget) -> MoveAsker:
     def ask(title: str, question: str) -> bool | None:
         box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)

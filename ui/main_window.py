@@ -49,7 +49,6 @@ from ui.error_report import (
     Confirmer,
     ErrorReporter,
     ReasonAsker,
-    change_key_asker,
     input_dialog_asker,
     message_box_confirmer,
     message_box_reporter,
@@ -71,6 +70,7 @@ from ui.resources import icon
 from ui.runbook_view import RunbookView
 from ui.settings import AppSettings
 from ui.status_bar import PlanStatusBar
+from ui.train_dialogs import change_key_asker
 from ui.undo_history import UndoHistory
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions

@@ -42,6 +42,7 @@ from app.trains import (
     ReleaseTemplate,
 )
 from ui.date_edit import DateField
+from ui.error_report import ChangeAsker
 
 PROBLEM_STYLE = "color: #b91c1c"
 PREVIEW_SHOWN = 8  # releases listed in the preview before "and N more"
@@ -362,3 +363,40 @@ class ScopeDialog(QDialog):
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
+
+
+class ScopeExceptionDialog(QDialog):
+    """The scope lock's refusal, in red, and the approved change requests to proceed under."""
+
+    def __init__(self, title: str, refusal: str, keys: Sequence[str], parent: QWidget | None):
+        super().__init__(parent)
+        self.setObjectName("scopeExceptionDialog")
+        self.setWindowTitle(title)
+        self.refusal = QLabel(f"{refusal}.")
+        self.refusal.setWordWrap(True)
+        self.refusal.setStyleSheet(f"{PROBLEM_STYLE}; font-weight: 600")
+        self.change = QComboBox()
+        self.change.addItems(list(keys))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.proceed = buttons.addButton(
+            "Proceed as an Exception", QDialogButtonBox.ButtonRole.AcceptRole
+        )
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.refusal)
+        layout.addWidget(QLabel("Proceed under this approved change request, recorded with it:"))
+        layout.addWidget(self.change)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(480)
+        self.setMaximumWidth(640)
+
+
+def change_key_asker(parent: QWidget) -> ChangeAsker:
+    """Show why the scope lock refused, and offer to proceed under an approved change."""
+
+    def ask(title: str, refusal: str, keys: Sequence[str]) -> str | None:
+        dialog = ScopeExceptionDialog(title, refusal, keys, parent)
+        return dialog.change.currentText() if dialog.exec() == QDialog.DialogCode.Accepted else None
+
+    return ask

@@ -21,7 +21,7 @@ from ui.main_window import MainWindow
 from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 from ui.settings import AppSettings
-from ui.train_dialogs import GenerateDialog, NewTrainDialog, ScopeDialog
+from ui.train_dialogs import GenerateDialog, NewTrainDialog, ScopeDialog, ScopeExceptionDialog
 
 pytestmark = pytest.mark.gui
 SHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
@@ -205,3 +205,16 @@ def test_scope_since_freeze_lists_the_demo_exception(qtbot, view: TrainView, pla
     dialog.release.setCurrentIndex(dialog.release.findText("Atlas 3.6"))
     assert dialog.summary.text() == "Atlas 3.6 freezes its scope after 2027-01-27"
     assert dialog.table.rowCount() == 0
+
+
+def test_the_scope_exception_dialog_shows_the_refusal_and_offers_the_changes(qtbot) -> None:  # type: ignore[no-untyped-def]
+    dialog = ScopeExceptionDialog(
+        "Cannot add item", "Atlas 3.5 is past its feature freeze", ["CHG-1", "CHG-2"], None
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.refusal.text() == "Atlas 3.5 is past its feature freeze."
+    dialog.change.setCurrentIndex(1)
+    qtbot.mouseClick(dialog.proceed, Qt.MouseButton.LeftButton)
+    assert dialog.result() == dialog.DialogCode.Accepted
+    assert dialog.change.currentText() == "CHG-2"

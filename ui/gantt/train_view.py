@@ -207,9 +207,12 @@ class TrainView(QWidget):
         self._enable()
 
     def _enable(self) -> None:
-        editable = self._editor is not None and not self._editor.read_only
+        editor = self._editor
+        editable = editor is not None and not editor.read_only
         self.new_train_action.setEnabled(editable)
-        self.generate_action.setEnabled(editable and bool(self._editor.plan.trains.rows()))  # type: ignore[union-attr]
+        self.generate_action.setEnabled(
+            editor is not None and editable and bool(editor.plan.trains.rows())
+        )
         self.scope_action.setEnabled(self._plan is not None)
 
     def _pick_release(self, release_id: int) -> None:
