@@ -407,7 +407,7 @@ class TrainService(StateService):
     def plan_next(self, train_id: int, count: int) -> list[PlannedRelease]:
         """The next `count` releases of a train, after its last one."""
         train = self.row(train_id)
-        problems = self._check(train.name, train.cadence, train.template, count, "x")
+        problems = self._check(train.name, train.cadence, train.template, count)
         if problems:
             raise ValidationError(problems)
         last = self._state.releases[train.release_ids[-1]] if train.release_ids else None
@@ -418,13 +418,19 @@ class TrainService(StateService):
         )
 
     def _check(
-        self, name: str, cadence: Cadence, template: ReleaseTemplate, count: int, version: str
+        self,
+        name: str,
+        cadence: Cadence,
+        template: ReleaseTemplate,
+        count: int,
+        version: str | None = None,
     ) -> list[str]:
+        """Every reason; `version` is the first release's (a train's next ones count on)."""
         problems = [] if name else ["A train needs a name"]
         problems += cadence.problems() + template.problems()
         if not 1 <= count <= MAX_GENERATED:
             problems.append(f"Generate 1 to {MAX_GENERATED} releases at a time, not {count}")
-        if not version.strip():
+        if version is not None and not version.strip():
             problems.append("The first release needs a version, e.g. 3.6")
         return problems
 
