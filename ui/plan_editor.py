@@ -180,8 +180,9 @@ class PlanEditor:
         releases = self.plan.releases
         if field == "target_date" and isinstance(value, dt.date):
             train = self.plan.trains.of_release(release_id)
-            if train is not None and releases.row(release_id).target_date is not None:
-                return self.move_train_release(release_id, value)
+            current = releases.row(release_id).target_date
+            if train is not None and current is not None:
+                return current == value or self.move_train_release(release_id, value)
         try:
             held = releases.held_for(release_id, field, value)
         except GantryError as exc:
