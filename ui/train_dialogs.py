@@ -141,12 +141,14 @@ class NewTrainDialog(QDialog):
         self.cadence_detail.addWidget(monthly)
         self.cadence.currentIndexChanged.connect(self.cadence_detail.setCurrentIndex)
 
+        self.start = _offset_box(-30)
         self.feature_freeze = _offset_box(-10)
         self.code_freeze = _offset_box(-5)
         self.go_no_go = _offset_box(-1)
         self.checklists: list[tuple[QCheckBox, int | str]] = []
         template = QGroupBox("Release template (working days before the release day)")
         template_form = QFormLayout(template)
+        template_form.addRow("Start", self.start)
         template_form.addRow("Feature freeze", self.feature_freeze)
         template_form.addRow("Code freeze", self.code_freeze)
         template_form.addRow("Go/no-go milestone", self.go_no_go)
@@ -187,7 +189,8 @@ class NewTrainDialog(QDialog):
         self.name.textChanged.connect(self.refresh)
         self.version.textChanged.connect(self.refresh)
         self.first_day.textChanged.connect(self.refresh)
-        for spin in (self.count, self.weeks, self.feature_freeze, self.code_freeze, self.go_no_go):
+        spins = (self.count, self.weeks, self.start, self.feature_freeze, self.code_freeze)
+        for spin in (*spins, self.go_no_go):
             spin.valueChanged.connect(self.refresh)
         for combo in (self.cadence, self.ordinal, self.weekday):
             combo.currentIndexChanged.connect(self.refresh)
@@ -201,6 +204,7 @@ class NewTrainDialog(QDialog):
 
     def template(self) -> ReleaseTemplate:
         return ReleaseTemplate(
+            start_date=self.start.value(),
             feature_freeze=self.feature_freeze.value(),
             code_freeze=self.code_freeze.value(),
             milestones=(Milestone("Go/no-go", self.go_no_go.value()),),

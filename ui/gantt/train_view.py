@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QSizePolicy,
     QSplitter,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -146,7 +148,18 @@ class TrainView(QWidget):
             [self.zoom_out_action, self.zoom_in_action, self.fit_action, self.today_action]
         )
         self.toolbar.addSeparator()
-        self.toolbar.addActions([self.new_train_action, self.generate_action, self.scope_action])
+        # One button keeps the legend in view: the train's actions are used now and then.
+        self.trains_menu = QMenu(self)
+        self.trains_menu.addActions(
+            [self.new_train_action, self.generate_action, self.scope_action]
+        )
+        self.trains_button = QToolButton()
+        self.trains_button.setObjectName("trainsButton")
+        self.trains_button.setText("Trains")
+        self.trains_button.setToolTip("Release trains and scope since feature freeze")
+        self.trains_button.setMenu(self.trains_menu)
+        self.trains_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(self.trains_button)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.legend)
         spacer = QWidget()
