@@ -718,17 +718,7 @@ class ChecklistService(StateService):
         release = self._state.releases.get(release_id)
         if release is None:
             raise ValidationError(f"Release #{release_id} is no longer in the plan")
-        if isinstance(template, str):
-            spec = next((t for t in TEMPLATES if t.key == template), None)
-            if spec is None:
-                raise ValidationError(f"There is no checklist template '{template}'")
-            source_name = spec.name
-        else:
-            source = self._existing("checklists", template)
-            if not source.is_template:
-                raise ValidationError(f"{source.name} is not a template")
-            spec = self._as_spec(source)
-            source_name = source.name
+        spec, source_name = self.template_spec(template)
         title = CHECKLIST_FIELDS["name"].coerce(name or f"{source_name}: {release.name}")
         new_id = 0
 
@@ -738,6 +728,19 @@ class ChecklistService(StateService):
 
         self._uow.run(reason or f"New checklist {title}", apply)
         return new_id
+
+    def template_spec(self, template: int | str) -> tuple[TemplateSpec, str]:
+        """What a template (a plan template's id, or a built-in template's key) holds, and
+        its name."""
+        if isinstance(template, str):
+            spec = next((t for t in TEMPLATES if t.key == template), None)
+            if spec is None:
+                raise ValidationError(f"There is no checklist template '{template}'")
+            return spec, spec.name
+        source = self._existing("checklists", template)
+        if not source.is_template:
+            raise ValidationError(f"{source.name} is not a template")
+        return self._as_spec(source), source.name
 
     def _as_spec(self, checklist: ChecklistRow) -> TemplateSpec:
         sections = tuple(

@@ -125,6 +125,19 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--release", help="release for rows without one (created if missing)")
     imp.add_argument("--date-order", choices=("dmy", "mdy", "ymd"), help="for dates like 04/05/27")
     imp.add_argument("--dry-run", action="store_true", help="print the report; write nothing")
+    imp.add_argument(
+        "--change",
+        default="",
+        metavar="KEY",
+        help="an approved change request that allows new or longer work in a release past "
+        "its feature freeze (a scope exception)",
+    )
+    imp.add_argument(
+        "--today",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the day the import is made, for the scope lock (default: today)",
+    )
 
     exp = sub.add_parser("export", help="export the chart, a workbook or a calendar; more to come")
     exp_sub = exp.add_subparsers(dest="export_kind", required=True, parser_class=_Parser)
@@ -622,6 +635,8 @@ def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
         overrides=dict(args.map),
         release=args.release,
         date_order=DateOrder(args.date_order) if args.date_order else None,
+        today=args.today or dt.date.today(),
+        change=args.change,
     )
     created = not target.exists()
     with tempfile.TemporaryDirectory(prefix="gantry-import-") as scratch:

@@ -28,6 +28,7 @@ from app.risks import MitigationService, RiskService
 from app.runbooks import RunbookService
 from app.schedule_runs import Scheduler
 from app.store import PLAN_SUFFIX, PlanStore
+from app.trains import TrainService
 from app.unit_of_work import UnitOfWork
 from app.work_calendar import WorkingCalendarService
 from app.work_items import WorkItemService
@@ -70,6 +71,7 @@ class Plan:
         self.uow = UnitOfWork(store, self.state)
         self.state.publish = self.uow.publish
         self.work_items = WorkItemService(self.state, self.uow)
+        self.scope = self.work_items.scope
         self.releases = ReleaseService(self.state, self.uow)
         self.settings = PlanSettingsService(self.state, self.uow)
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
@@ -84,6 +86,7 @@ class Plan:
         self.mitigations = MitigationService(self.uow)
         self.approval_rules = RecordService(self.uow, APPROVAL_RULES)
         self.releases.holds.append(self.changes.release_holds)
+        self.trains = TrainService(self.state, self.uow, self.checklists, self.runbooks)
 
     @classmethod
     def open(
@@ -207,4 +210,5 @@ class Plan:
         self.checklists.close()
         for records in (self.changes, self.risks, self.mitigations, self.approval_rules):
             records.close()
+        self.trains.close()
         self.store.close()

@@ -22,6 +22,7 @@ class ReleaseRow:
     item_count: int
     finish: dt.date | None  # scheduled finish of its last item
     late_by: int  # working days past the target, 0 when on time
+    train_id: int | None = None  # the release train it belongs to, if any
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,7 @@ class ReleaseRecord(NamedTuple):
     actual_date: dt.date | None
     description: str
     position: int
+    train_id: int | None
 
 
 _ITEM_DATES = (
@@ -677,6 +678,7 @@ class PlanState:
                 item_count=self.counts.get(r.id, 0),
                 finish=outcome.finish if outcome else None,
                 late_by=outcome.late_by if outcome else 0,
+                train_id=r.train_id,
             )
         return row
 

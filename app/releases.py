@@ -218,7 +218,7 @@ class ReleaseService(StateService):
             )
 
         def apply(session: Session) -> None:
-            held = _release_contents(session, release_id)
+            held = release_contents(session, release_id)
             if held:
                 raise ValidationError(
                     f"{release.name} still holds {', '.join(held)}; delete or move them first"
@@ -254,7 +254,7 @@ def _noun(name: str) -> str:
     return RELEASE_FIELDS[name].noun
 
 
-def _release_contents(session: Session, release_id: int) -> list[str]:
+def release_contents(session: Session, release_id: int) -> list[str]:
     """What still refers to a release, as '3 deployments', for a refusal that says why."""
     held = []
     for table in Base.metadata.sorted_tables:

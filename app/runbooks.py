@@ -754,31 +754,9 @@ class RunbookService:
         """Insert `book` with copies of the source runbook's steps, waits and pairings."""
         steps = self.steps(source_id)
         links = self.links(source_id)
-
-        def apply(session: Session) -> int:
-            session.add(book)
-            session.flush()
-            copies: dict[int, RunbookStep] = {}
-            for step in steps:
-                copies[step.id] = RunbookStep(
-                    runbook_id=book.id,
-                    **{
-                        f: fill(v) if isinstance(v, str) and f != "section" else v
-                        for f, v in step._asdict().items()
-                        if f not in ("id", "runbook_id", "rollback_step_id")
-                    },
-                )
-            session.add_all(copies.values())
-            session.flush()
-            for step in steps:
-                if step.rollback_step_id is not None:
-                    copies[step.id].rollback_step_id = copies[step.rollback_step_id].id
-            session.add_all(
-                RunbookStepLink(step_id=copies[a].id, waits_for_id=copies[b].id) for a, b in links
-            )
-            return book.id
-
-        return self._uow.run(reason, apply)
+        return self._uow.run(
+            reason, lambda session: copy_runbook(session, book, steps, links, fill)
+        )
 
     def delete_runbook(self, runbook_id: int, reason: str = "") -> DeletedRunbook:
         """Delete a runbook that was never run, with its steps and waits (undo of creating
@@ -1022,6 +1000,38 @@ class RunbookService:
                 round((max(ends) - min(starts)).total_seconds() / 60) if starts and ends else None
             )
         return Comparison(runs, rows, self.timeline(runbook_id).total, totals)
+
+
+def copy_runbook(
+    session: Session,
+    book: Runbook,
+    steps: Sequence[StepRow],
+    links: Sequence[tuple[int, int]],
+    fill: Callable[[str], str],
+) -> int:
+    """Insert `book` with copies of `steps` (texts through `fill`), their waits and pairings;
+    its id. A release train's template copies runbooks inside its own unit of work."""
+    session.add(book)
+    session.flush()
+    copies: dict[int, RunbookStep] = {}
+    for step in steps:
+        copies[step.id] = RunbookStep(
+            runbook_id=book.id,
+            **{
+                f: fill(v) if isinstance(v, str) and f != "section" else v
+                for f, v in step._asdict().items()
+                if f not in ("id", "runbook_id", "rollback_step_id")
+            },
+        )
+    session.add_all(copies.values())
+    session.flush()
+    for step in steps:
+        if step.rollback_step_id is not None:
+            copies[step.id].rollback_step_id = copies[step.rollback_step_id].id
+    session.add_all(
+        RunbookStepLink(step_id=copies[a].id, waits_for_id=copies[b].id) for a, b in links
+    )
+    return book.id
 
 
 def fill_variables(text: str, values: Mapping[str, str]) -> str:

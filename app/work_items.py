@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -14,7 +15,9 @@ from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.links import parse_predecessors
 from app.plan_data import DeletedItem, ItemRow
-from app.plan_state import StateService
+from app.plan_state import PlanState, StateService
+from app.scope_lock import Permit, ScopeLock, mark, record
+from app.unit_of_work import UnitOfWork
 from models import Dependency, WorkItem
 from models.work import ITEM_KINDS, ITEM_STATUSES, LINK_TYPES
 
@@ -126,6 +129,10 @@ class WorkItemService(StateService):
 
     fields = WORK_ITEM_FIELDS
 
+    def __init__(self, state: PlanState, uow: UnitOfWork) -> None:
+        super().__init__(state, uow)
+        self.scope = ScopeLock(state, uow)
+
     # -- reading -------------------------------------------------------------------------------
 
     def row(self, item_id: int) -> ItemRow:
@@ -183,8 +190,19 @@ class WorkItemService(StateService):
         except KeyError:
             raise ValidationError(f"Work item #{item_id} is no longer in the plan") from None
 
-    def update(self, item_id: int, name: str, value: Any, reason: str = "") -> Any:
-        """Set one field; returns the old value (what undo puts back)."""
+    def update(
+        self,
+        item_id: int,
+        name: str,
+        value: Any,
+        reason: str = "",
+        today: dt.date | None = None,
+        change: str = "",
+    ) -> Any:
+        """Set one field; returns the old value (what undo puts back).
+
+        With `today`, growing the duration of an item of a frozen release needs `change`,
+        the key of an approved change request (app.scope_lock); undo and redo give no day."""
         if name == "predecessors":
             return self.set_predecessors(item_id, "" if value is None else str(value), reason)
         field = self.fields.editable(name)
@@ -204,22 +222,41 @@ class WorkItemService(StateService):
                     f"{current.key}: the actual finish {finished} is before the actual start "
                     f"{started}"
                 )
+        permit = self._duration_permit(current, name, value, today, change)
 
         def apply(session: Session) -> None:
+            mark(session, permit)
             setattr(session.get_one(WorkItem, item_id), name, value)
+            if name == "duration" and value > old:
+                record(session, permit, current.key, "grown", old, value)
 
         self._uow.run(reason, apply)
         return old
 
+    def _duration_permit(
+        self, current: ItemRow, name: str, value: Any, today: dt.date | None, change: str
+    ) -> Permit | None:
+        if name != "duration" or value == current.duration:
+            return None
+        grows = value > current.duration
+        what = f"growing {current.key} from {current.duration} to {value} working days"
+        return self.scope.permit(current.release_id, today, change, what, grows)
+
     def update_many(
-        self, changes: Mapping[int, Mapping[str, Any]], reason: str = ""
+        self,
+        changes: Mapping[int, Mapping[str, Any]],
+        reason: str = "",
+        today: dt.date | None = None,
+        change: str = "",
     ) -> dict[int, dict[str, Any]]:
         """Set fields of several items in one unit of work (one audited transaction, one
         reschedule); returns the old values, in the same shape, for undo. Keys and
-        predecessors are edited one item at a time (`update`, `add_link`)."""
+        predecessors are edited one item at a time (`update`, `add_link`). Durations grown
+        in a frozen release need `change`, as in `update`."""
         coerced: dict[int, dict[str, Any]] = {}
         old: dict[int, dict[str, Any]] = {}
         problems: list[str] = []
+        permits: dict[int, Permit] = {}
         for item_id, values in changes.items():
             current = self._existing(item_id)
             coerced[item_id], old[item_id] = {}, {}
@@ -233,13 +270,22 @@ class WorkItemService(StateService):
                     continue
                 coerced[item_id][name] = field.coerce(value, current.key)
                 old[item_id][name] = getattr(current, name)
+                permit = self._duration_permit(current, name, coerced[item_id][name], today, change)
+                if permit is not None:
+                    permits[item_id] = permit
         if problems:
             raise ValidationError(problems)
 
         def apply(session: Session) -> None:
+            for permit in permits.values():
+                mark(session, permit)
             for item_id, values in coerced.items():
                 item = session.get_one(WorkItem, item_id)
                 for name, value in values.items():
+                    if name == "duration" and value > item.duration:
+                        record(
+                            session, permits.get(item_id), item.key, "grown", item.duration, value
+                        )
                     setattr(item, name, value)
 
         self._uow.run(reason, apply)
@@ -352,8 +398,13 @@ class WorkItemService(StateService):
         after_id: int | None = None,
         duration: int | None = None,
         key: str | None = None,
+        today: dt.date | None = None,
+        change: str = "",
     ) -> int:
-        """Add a task, milestone or phase under `parent_id`, after `after_id` (else last)."""
+        """Add a task, milestone or phase under `parent_id`, after `after_id` (else last).
+
+        With `today`, adding to a frozen release needs `change`, the key of an approved
+        change request (app.scope_lock)."""
         state = self._state
         if kind not in ITEM_KINDS:
             raise ValidationError(f"kind must be one of {', '.join(ITEM_KINDS)}")
@@ -378,10 +429,12 @@ class WorkItemService(StateService):
         else:
             days = 0
         release = state.releases[release_id]
+        permit = self.scope.permit(release_id, today, change, f"adding {key} '{name}'")
         new_id = 0
 
         def apply(session: Session) -> None:
             nonlocal new_id
+            mark(session, permit)
             siblings = session.scalars(
                 select(WorkItem)
                 .where(
@@ -411,6 +464,7 @@ class WorkItemService(StateService):
             session.add(item)
             session.flush()
             new_id = item.id
+            record(session, permit, key, "added", None, days)
 
         self._uow.run(f"Add {kind} '{name}' to {release.name}", apply)
         return new_id
@@ -426,13 +480,18 @@ class WorkItemService(StateService):
                 highest = max(highest, int(match[1]))
         return f"{prefix}-{highest + 1}"
 
-    def delete(self, item_id: int, reason: str = "") -> DeletedItem:
-        """Delete an item with its children and links; returns what restore() needs."""
+    def delete(self, item_id: int, reason: str = "", today: dt.date | None = None) -> DeletedItem:
+        """Delete an item with its children and links; returns what restore() needs.
+
+        Removing work is never refused; with `today`, a removal from a frozen release is
+        one of its scope changes since the freeze."""
         current = self._existing(item_id)
+        permit = self.scope.permit(current.release_id, today, "", "removing", grows=False)
         captured: DeletedItem | None = None
 
         def apply(session: Session) -> None:
             nonlocal captured
+            mark(session, permit)
             ids = [item_id]
             frontier = [item_id]
             while frontier:

@@ -21,6 +21,7 @@ from models.release import Release
 from models.risks import Risk, RiskMitigation
 from models.runbooks import Runbook, RunbookRun, RunbookStep, RunbookStepLink, RunStepExecution
 from models.signatures import DocumentSignature
+from models.trains import ScopeException, Train
 from models.work import Dependency, WorkItem
 
 __all__ = [
@@ -56,5 +57,7 @@ __all__ = [
     "RunbookStep",
     "RunbookStepLink",
     "RunStepExecution",
+    "ScopeException",
+    "Train",
     "WorkItem",
 ]

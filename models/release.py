@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, Date, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, one_of
@@ -38,6 +38,10 @@ class Release(Base):
     owner: Mapped[str] = mapped_column(String(120), default="")
     description: Mapped[str] = mapped_column(Text, default="")
     position: Mapped[int] = mapped_column(default=0)
+    train_id: Mapped[int | None] = mapped_column(ForeignKey("trains.id"), index=True)
+    # The plan's "today" when the scope lock first acted on the release (its feature freeze
+    # had passed): the trail's events after the one that set it are its scope changes.
+    scope_locked_on: Mapped[dt.date | None] = mapped_column(Date)
 
     work_items: Mapped[list[WorkItem]] = relationship(
         back_populates="release", cascade="all, delete-orphan", lazy="raise_on_sql"

@@ -79,7 +79,7 @@ def run(plan: Path | None, argv: list[str], settings: QSettings | None = None) -
     """Show the main window on a plan and run the event loop; returns the exit code."""
     qt_app = make_application(argv)
     app_settings = AppSettings(settings if settings is not None else default_settings())
-    window = MainWindow(app_settings)
+    window = MainWindow(app_settings, today=dt.date.today)
     crashes = CrashReporter(
         lambda: window.plan.path if window.plan is not None else None,
         crash_box(window),

@@ -119,6 +119,31 @@ class EditField(PlanCommand):
         self.source.update(self.record_id, self.field, self.old, reason=reason)
 
 
+class EditItemField(EditField):
+    """Set one field of a work item on a day, for the scope lock: growing an item of a
+    frozen release cites an approved change; undo gives no day (it puts back what was)."""
+
+    def __init__(
+        self,
+        items: WorkItemService,
+        item_id: int,
+        field: str,
+        old: Value,
+        new: Value,
+        report: ErrorReporter,
+        today: dt.date,
+        change: str = "",
+    ) -> None:
+        super().__init__(items, item_id, field, old, new, report)
+        self.items, self.today, self.change = items, today, change
+
+    @override
+    def _do(self, reason: str) -> None:
+        self.items.update(
+            self.record_id, self.field, self.new, reason, today=self.today, change=self.change
+        )
+
+
 class ChangeWorkingCalendar(PlanCommand):
     """Apply a working calendar (work week and holidays) as one step; undo applies the one
     the plan had, which puts back the same settings and entries."""
@@ -182,11 +207,15 @@ class AddItem(PlanCommand):
         report: ErrorReporter,
         parent_id: int | None = None,
         after_id: int | None = None,
+        today: dt.date | None = None,
+        change: str = "",
     ) -> None:
         super().__init__(f"Add {kind} “{name}”", report)
         self.items = items
         self.release_id, self.kind, self.name = release_id, kind, name
         self.parent_id, self.after_id = parent_id, after_id
+        # For the scope lock: the day of the edit and the approved change it cites.
+        self.today, self.change = today, change
         self.item_id: int | None = None
         self._deleted: DeletedItem | None = None
 
@@ -199,6 +228,8 @@ class AddItem(PlanCommand):
                 self.name,
                 parent_id=self.parent_id,
                 after_id=self.after_id,
+                today=self.today,
+                change=self.change,
             )
             self.setText(f"Add {self.kind} {self.items.label(self.item_id)}")
         else:
@@ -215,16 +246,23 @@ class AddItem(PlanCommand):
 class DeleteItem(PlanCommand):
     """Delete an item with its children and links; undo restores all of it."""
 
-    def __init__(self, items: WorkItemService, item_id: int, report: ErrorReporter) -> None:
+    def __init__(
+        self,
+        items: WorkItemService,
+        item_id: int,
+        report: ErrorReporter,
+        today: dt.date | None = None,
+    ) -> None:
         row = items.row(item_id)
         super().__init__(f"Delete {row.key} “{row.name}”", report)
         self.items = items
         self.item_id = item_id
+        self.today = today
         self._deleted: DeletedItem | None = None
 
     @override
     def _do(self, reason: str) -> None:
-        self._deleted = self.items.delete(self.item_id, reason=reason)
+        self._deleted = self.items.delete(self.item_id, reason=reason, today=self.today)
 
     @override
     def _undo(self, reason: str) -> None:
@@ -320,15 +358,20 @@ class EditItems(PlanCommand):
         changes: Mapping[int, Mapping[str, Any]],
         text: str,
         report: ErrorReporter,
+        today: dt.date | None = None,
+        change: str = "",
     ) -> None:
         super().__init__(text, report)
         self.items = items
         self.new = {item_id: dict(values) for item_id, values in changes.items()}
         self.old: dict[int, dict[str, Any]] = {}
+        self.today, self.change = today, change
 
     @override
     def _do(self, reason: str) -> None:
-        self.old = self.items.update_many(self.new, reason=reason or self.text())
+        self.old = self.items.update_many(
+            self.new, reason=reason or self.text(), today=self.today, change=self.change
+        )
 
     @override
     def _undo(self, reason: str) -> None:

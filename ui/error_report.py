@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QInputDialog, QMessageBox, QWidget
@@ -50,3 +50,25 @@ def message_box_reporter(parent: QWidget) -> ErrorReporter:
         QTimer.singleShot(0, parent, lambda: QMessageBox.warning(parent, title, message))
 
     return report
+
+
+# (title, refusal, approved change keys) -> the key to proceed under, or None to leave it.
+ChangeAsker = Callable[[str, str, Sequence[str]], str | None]
+# (title, question) -> True: move the later releases too, False: this one only, None: cancel.
+MoveAsker = Callable[[str, str], bool | None]
+
+
+def train_move_asker(parent: QWidget) -> MoveAsker:
+    def ask(title: str, question: str) -> bool | None:
+        box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
+        rest = box.addButton("Move the Rest Too", QMessageBox.ButtonRole.YesRole)
+        box.addButton("Only This Release", QMessageBox.ButtonRole.NoRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(rest)
+        box.exec()
+        clicked = box.clickedButton()
+        if clicked is cancel:
+            return None
+        return clicked is rest
+
+    return ask

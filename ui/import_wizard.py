@@ -110,6 +110,7 @@ class ImportWizard(QWizard):
             release=release,
             date_order=DateOrder(order) if order else None,
             columns=self.columns,
+            today=self.editor.today() if self.editor.today is not None else None,
         )
 
     def path(self) -> Path:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, Signal
@@ -46,12 +47,14 @@ from ui.checklists_view import ChecklistsView
 from ui.dashboard_view import DashboardView
 from ui.dependency_view import DependencyView
 from ui.error_report import (
+    ChangeAsker,
     Confirmer,
     ErrorReporter,
     ReasonAsker,
     input_dialog_asker,
     message_box_confirmer,
     message_box_reporter,
+    train_move_asker,
 )
 from ui.gantt.train_view import TrainView
 from ui.gantt.view import GanttView
@@ -69,6 +72,7 @@ from ui.resources import icon
 from ui.runbook_view import RunbookView
 from ui.settings import AppSettings
 from ui.status_bar import PlanStatusBar
+from ui.train_dialogs import change_key_asker
 from ui.undo_history import UndoHistory
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions
@@ -104,8 +108,15 @@ class MainWindow(QMainWindow):
         parent: QWidget | None = None,
         confirm: Confirmer | None = None,
         ask_reason: ReasonAsker | None = None,
+        today: Callable[[], dt.date] | None = None,
+        ask_change: ChangeAsker | None = None,
     ) -> None:
         super().__init__(parent)
+        # The day edits are made on, for the scope lock; None holds no edit to it.
+        self.today = today
+        self.ask_change: ChangeAsker = (
+            ask_change if ask_change is not None else change_key_asker(self)
+        )
         self.setObjectName("mainWindow")
         self.settings = settings
         self.report: ErrorReporter = report if report is not None else message_box_reporter(self)
@@ -154,7 +165,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.dependency_view, icon("gantt"), "Dependencies")
         self.dependency_view.item_selected.connect(self._graph_item)
         self.calendar_view = RecordsView(CALENDAR_PAGE, today=dt.date.today)
-        self.train_view = TrainView(today=dt.date.today)
+        self.train_view = TrainView(today=self.today or dt.date.today)
         self.train_view.setObjectName("trainView")
         self.tabs.addTab(self.train_view, icon("release"), "Release train")
         self.train_view.release_selected.connect(self.show_release)
@@ -411,7 +422,15 @@ class MainWindow(QMainWindow):
 
     def _attach(self, plan: Plan) -> None:
         self.plan = plan
-        self.editor = PlanEditor(plan, self.undo_stack, self.report, self.ask_reason)
+        self.editor = PlanEditor(
+            plan,
+            self.undo_stack,
+            self.report,
+            self.ask_reason,
+            self.today,
+            self.ask_change,
+            train_move_asker(self),
+        )
         self._events = PlanEvents(plan, self)
         self._events.changed.connect(self._plan_changed)
         first = _current_release(plan)
@@ -421,6 +440,7 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.train_view.set_plan(plan, self._events)
+        self.train_view.set_editor(self.editor)
         self.dependency_view.set_plan(plan, self._events)
         self.dependency_view.show_release(first)
         self.checklists_view.set_plan(plan, self.editor, self._events)
@@ -453,6 +473,7 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.train_view.set_plan(None, None)
+        self.train_view.set_editor(None)
         self.dependency_view.set_plan(None, None)
         self.checklists_view.set_plan(None, None, None)
         self.runbook_view.set_plan(None, None, None)

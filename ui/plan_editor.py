@@ -13,7 +13,9 @@ from app.links import same_links
 from app.plan import Plan
 from app.records import RecordService
 from app.runbooks import block_moves
+from app.scope_lock import ScopeLocked
 from app.spreadsheet.importer import ImportDone, ImportPlan
+from app.trains import Cadence, Generated, ReleaseTemplate
 from app.work_calendar import WorkingCalendar
 from ui.baseline_commands import DeleteBaseline, RenameBaseline, SetBaseline
 from ui.change_commands import DecideChange, MoveChange, SetChangeLinks
@@ -34,6 +36,7 @@ from ui.commands import (
     DeleteItem,
     DeleteRecord,
     EditField,
+    EditItemField,
     EditItems,
     FieldSource,
     ImportSheet,
@@ -41,7 +44,7 @@ from ui.commands import (
     ReleaseAnyway,
     Value,
 )
-from ui.error_report import ErrorReporter, ReasonAsker
+from ui.error_report import ChangeAsker, ErrorReporter, MoveAsker, ReasonAsker
 from ui.runbook_commands import (
     AddStep,
     AddWaits,
@@ -54,6 +57,7 @@ from ui.runbook_commands import (
     SetEnvironment,
     SetPlannedStart,
 )
+from ui.train_commands import GenerateTrain, MoveTrainRelease
 
 
 class PlanEditor:
@@ -69,11 +73,18 @@ class PlanEditor:
         stack: QUndoStack,
         report: ErrorReporter,
         ask_reason: ReasonAsker | None = None,
+        today: Callable[[], dt.date] | None = None,
+        ask_change: ChangeAsker | None = None,
+        ask_move: MoveAsker | None = None,
     ) -> None:
         self.plan = plan
         self.stack = stack
         self.report = report
         self.ask_reason = ask_reason
+        # The day edits are made on, for the scope lock (None: edits are not held to it).
+        self.today = today
+        self.ask_change = ask_change
+        self.ask_move = ask_move
         self._asking = False  # a form's editor may commit again while the question is open
 
     @property
@@ -89,6 +100,33 @@ class PlanEditor:
         self.stack.push(command)
         return True
 
+    def _run_scoped(self, make: Callable[[str], PlanCommand], title: str) -> bool:
+        """Run the command `make(change)` builds; when the scope lock refuses it, show why
+        and offer to proceed under one of the release's approved change requests."""
+        command = make("")
+        try:
+            command.apply()
+        except ScopeLocked as exc:
+            if not exc.changes or self.ask_change is None or self._asking:
+                self.report(title, str(exc))
+                return False
+            self._asking = True
+            try:
+                key = self.ask_change(title, str(exc), exc.changes)
+            finally:
+                self._asking = False
+            if key is None:
+                return False
+            return self._run(make(key), title)
+        except GantryError as exc:
+            self.report(title, str(exc))
+            return False
+        self.stack.push(command)
+        return True
+
+    def _day(self) -> dt.date | None:
+        return self.today() if self.today is not None else None
+
     def set_field(self, source: FieldSource, record_id: int, field: str, value: Value) -> bool:
         """Set one field of any record; an unchanged value pushes nothing."""
         try:
@@ -102,15 +140,34 @@ class PlanEditor:
         return self._run(command, "Edit refused")
 
     def set_item_field(self, item_id: int, field: str, value: Value) -> bool:
-        return self.set_field(self.plan.work_items, item_id, field, value)
+        items = self.plan.work_items
+        day = self._day()
+        if field != "duration" or day is None:
+            return self.set_field(items, item_id, field, value)
+        try:
+            old = items.row(item_id).duration
+        except KeyError:
+            self.report("Cannot edit", f"Work item #{item_id} is no longer in the plan.")
+            return False
+        if _same(items, field, old, value):
+            return True
+        return self._run_scoped(
+            lambda change: EditItemField(
+                items, item_id, field, old, value, self.report, day, change
+            ),
+            "Edit refused",
+        )
 
     def set_predecessors(self, item_id: int, text: str) -> bool:
         return self.set_field(self.plan.work_items, item_id, "predecessors", text)
 
     def edit_items(self, changes: Mapping[int, Mapping[str, Any]], text: str) -> bool:
         """Change fields of several items as one undo step (a drag on the chart)."""
-        command = EditItems(self.plan.work_items, changes, text, self.report)
-        return self._run(command, "Edit refused")
+        day = self._day()
+        return self._run_scoped(
+            lambda change: EditItems(self.plan.work_items, changes, text, self.report, day, change),
+            "Edit refused",
+        )
 
     def add_link(self, predecessor_id: int, successor_id: int, link_type: str = "FS") -> bool:
         command = AddLink(
@@ -119,8 +176,14 @@ class PlanEditor:
         return self._run(command, "Cannot link")
 
     def set_release_field(self, release_id: int, field: str, value: Value) -> bool:
-        """Edit a release; marking it released over what holds it asks for a reason."""
+        """Edit a release; marking it released over what holds it asks for a reason; moving a
+        train release's day asks whether the rest of its train moves too."""
         releases = self.plan.releases
+        if field == "target_date" and isinstance(value, dt.date):
+            train = self.plan.trains.of_release(release_id)
+            current = releases.row(release_id).target_date
+            if train is not None and current is not None:
+                return current == value or self.move_train_release(release_id, value)
         try:
             held = releases.held_for(release_id, field, value)
         except GantryError as exc:
@@ -164,20 +227,86 @@ class PlanEditor:
         after_id: int | None = None,
     ) -> int | None:
         """Add an item; returns its id, or None when it was refused."""
-        command = AddItem(
-            self.plan.work_items,
-            release_id,
-            kind,
-            name,
-            self.report,
-            parent_id=parent_id,
-            after_id=after_id,
-        )
-        return command.item_id if self._run(command, "Cannot add item") else None
+        made: list[AddItem] = []
+        day = self._day()
+
+        def make(change: str) -> AddItem:
+            command = AddItem(
+                self.plan.work_items,
+                release_id,
+                kind,
+                name,
+                self.report,
+                parent_id=parent_id,
+                after_id=after_id,
+                today=day,
+                change=change,
+            )
+            made.append(command)
+            return command
+
+        return made[-1].item_id if self._run_scoped(make, "Cannot add item") else None
 
     def delete_item(self, item_id: int) -> bool:
-        command = DeleteItem(self.plan.work_items, item_id, self.report)
+        command = DeleteItem(self.plan.work_items, item_id, self.report, self._day())
         return self._run(command, "Cannot delete item")
+
+    # -- release trains ----------------------------------------------------------------------
+
+    def new_train(
+        self,
+        name: str,
+        cadence: Cadence,
+        template: ReleaseTemplate,
+        first_day: dt.date,
+        first_version: str,
+        count: int,
+    ) -> Generated | None:
+        """A train and its first `count` releases as one undo step; what it made, or None."""
+        trains = self.plan.trains
+
+        def generate(reason: str, again: Generated | None) -> Generated:
+            return trains.create(
+                name, cadence, template, first_day, first_version, count, reason, again
+            )
+
+        command = GenerateTrain(trains, f"New train {name.strip()}", generate, self.report)
+        return command.generated if self._run(command, "Cannot make the train") else None
+
+    def generate_releases(self, train_id: int, count: int) -> Generated | None:
+        """A train's next `count` releases as one undo step."""
+        trains = self.plan.trains
+        name = trains.row(train_id).name
+
+        def generate(reason: str, again: Generated | None) -> Generated:
+            return trains.generate(train_id, count, reason, again)
+
+        text = f"Generate {count} release{'s' if count != 1 else ''} of {name}"
+        command = GenerateTrain(trains, text, generate, self.report)
+        return command.generated if self._run(command, "Cannot generate releases") else None
+
+    def move_train_release(self, release_id: int, target: dt.date) -> bool:
+        """Move a train release's day; asks whether the later releases move too."""
+        trains = self.plan.trains
+        name = self.plan.releases.label(release_id)
+        later = trains.later_releases(release_id)
+        with_rest = False
+        if later and self.ask_move is not None and not self._asking:
+            names = ", ".join(self.plan.releases.label(r) for r in later)
+            self._asking = True
+            try:
+                answer = self.ask_move(
+                    "Move the rest of the train?",
+                    f"{name} moves to {target.isoformat()}. Move the later releases of its "
+                    f"train ({names}) by the same number of working days too?",
+                )
+            finally:
+                self._asking = False
+            if answer is None:
+                return False
+            with_rest = answer
+        command = MoveTrainRelease(trains, release_id, name, target, with_rest, self.report)
+        return self._run(command, "Cannot move the release")
 
     def add_release(
         self, name: str, version: str, start_date: dt.date | None, target_date: dt.date | None

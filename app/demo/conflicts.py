@@ -21,7 +21,7 @@ def write_freeze_change(
     day = plan.calendar.add_working_days(dt.date(year, 12, 23), 0)
     change = ChangeRequest(
         release_id=in_flight.id,
-        key="CHG-2066",
+        key="CHG-2068",
         category="normal",
         title="Rotate TLS certificates on the production load balancers",
         status="submitted",

@@ -29,6 +29,7 @@ from app.demo.recipe import (
     plan_demo,
 )
 from app.demo.records import write_checklists, write_notes, write_runbooks
+from app.demo.trains import write_trains_and_scope
 from app.errors import ValidationError
 from app.store import PlanStore
 from app.work_calendar import years_text
@@ -69,6 +70,7 @@ def build_demo(store: PlanStore, today: dt.date) -> None:
         require_empty(session)
         plan = plan_demo(today, _next_id(session))
         _write_demo(session, plan)
+        write_trains_and_scope(session, plan.calendar, today)
 
 
 def _write_demo(session: Session, plan: DemoPlan) -> None:

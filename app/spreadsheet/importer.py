@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app import audit
+from app import audit, scope_lock
 from app.errors import GantryError, ValidationError
 from app.links import LinkSpec, parse_predecessors
 from app.plan import Plan
@@ -80,6 +80,10 @@ class ImportOptions:
     release: str | None = None  # for rows without a release column
     date_order: DateOrder | None = None
     columns: ColumnMap | None = None  # a complete mapping (the wizard's); overrides then unused
+    # The day the import is made, for the scope lock: new or longer items in a release past
+    # its feature freeze need `change`, an approved change request (app.scope_lock).
+    today: dt.date | None = None
+    change: str = ""
 
 
 @dataclass(slots=True)
@@ -111,6 +115,8 @@ class ImportPlan:
     releases: dict[str, int | None] = field(default_factory=dict)  # name -> id (None: new)
     release_starts: dict[str, dt.date | None] = field(default_factory=dict)
     own: OwnSheets | None = None  # the other sheets of Gantry's own workbook
+    # Scope exceptions the commit records: (permit, item key, kind, old, new duration).
+    scope: list[tuple[scope_lock.Permit, str, str, int | None, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,9 +206,43 @@ def prepare(
     if progress is not None:
         progress(count, count, "Checking rows")
     reader.finish(prepared)
+    _check_scope(plan, prepared, options, sheet)
     if cancelled is not None and cancelled():
         raise ImportCancelled()
     return prepared
+
+
+def _check_scope(plan: Plan, prepared: ImportPlan, options: ImportOptions, sheet: str) -> None:
+    """Refuse new or longer items in a frozen release unless an approved change allows them
+    (one problem per release, naming the items)."""
+    if options.today is None:
+        return
+    state = plan.state
+    wanted: dict[int, list[tuple[str, str, int | None, int]]] = {}
+    for item in prepared.items:
+        duration = item.values.get("duration", 0) if item.kind == "task" else 0
+        if item.existing is None:
+            release_id = prepared.releases.get(item.release)
+            if release_id is not None:
+                wanted.setdefault(release_id, []).append((item.key, "added", None, duration))
+            continue
+        record = state.items[item.existing]
+        new = item.values.get("duration")
+        if item.kind == "task" and new is not None and new > record.duration:
+            wanted.setdefault(record.release_id, []).append(
+                (item.key, "grown", record.duration, new)
+            )
+    for release_id, changes in wanted.items():
+        keys = ", ".join(key for key, *_ in changes[:5])
+        more = f" and {len(changes) - 5} more" if len(changes) > 5 else ""
+        what = f"importing {len(changes)} new or longer item(s) ({keys}{more})"
+        try:
+            permit = plan.scope.permit(release_id, options.today, options.change, what)
+        except GantryError as exc:
+            prepared.report.problems.append(Problem(str(exc), sheet=sheet))
+            continue
+        if permit is not None:
+            prepared.scope.extend((permit, *change) for change in changes)
 
 
 class _Reader:
@@ -938,6 +978,10 @@ def _writer(
             progress(count, total, what)
 
     def action(session: Session) -> ImportDone:
+        for permit, *_change in prepared.scope:
+            scope_lock.mark(session, permit)
+        for permit, key, kind, old, new in prepared.scope:
+            scope_lock.record(session, permit, key, kind, old, new)
         release_ids: dict[str, int] = {}
         created_releases: list[int] = []
         position = max((r.position for r in state.releases.values()), default=0)

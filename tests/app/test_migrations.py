@@ -276,7 +276,7 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def demo_plan(tmp_path: Path, demo_template: Path) -> Path:
-    """A copy of the demo plan: 114 work items, 131 dependencies, phases holding items."""
+    """A copy of the demo plan: 117 work items, 131 dependencies, phases holding items."""
     path = tmp_path / "demo.gantry"
     shutil.copyfile(demo_template, path)
     return path

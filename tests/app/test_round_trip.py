@@ -114,6 +114,10 @@ def test_settings_of_a_plan_with_releases_stay_its_own(demo: Path, tmp_path: Pat
         commit(other, prepared)
         assert _settings(other) == own
         names = [r.name for r in other.releases.rows()]
-        assert names == ["Existing", *(f"Atlas 3.{n}" for n in range(1, 7))]
+        assert names == [
+            "Existing",
+            *(f"Atlas 3.{n}" for n in range(1, 7)),
+            *("Atlas 3.5.1", "Atlas 3.5.2", "Atlas 3.5.3"),
+        ]
     finally:
         other.close()

@@ -85,7 +85,7 @@ def test_the_last_52_weeks_of_the_demo(view: DashboardView) -> None:
     assert sum(v or 0 for v in failed.values) == 1
     assert "Production deployments per month" in chart.toolTip()
 
-    assert view.table.rowCount() == 6
+    assert view.table.rowCount() == 9
     rolled_back = row_of(view, "Atlas 3.2")
     assert rolled_back[1:4] == ["5", "4", "1"]
     assert rolled_back[6:8] == ["20 %", "24.0 h"]
@@ -128,4 +128,4 @@ def test_the_window_has_a_dashboard_tab(
     assert titles[-1] == "Dashboard"
     window.tabs.setCurrentWidget(window.dashboard_view)
     assert window.dashboard_view.report is not None
-    assert window.dashboard_view.table.rowCount() == 6
+    assert window.dashboard_view.table.rowCount() == 9

@@ -26,7 +26,7 @@ def test_opening_a_plan_shows_it_everywhere(window: MainWindow, demo_plan: Path,
     open_in(window, demo_plan)
     assert window.windowTitle() == "p — Gantry"
     assert window.status.path_label.text() == str(demo_plan)
-    assert "114 items" in window.status.counts_label.text()
+    assert "117 items" in window.status.counts_label.text()
     assert "131 links" in window.status.counts_label.text()
     assert window.status.read_only_text() == ""
     in_progress = window.plan.releases.find("Atlas 3.5")  # type: ignore[union-attr]
@@ -99,7 +99,7 @@ def test_save_as_goes_on_working_on_the_copy_with_the_undo_history(
     assert original.work_items.find("ATL-47").owner == "Before the copy"
     original.close()
     copy = Plan.open(written, read_only=True)
-    assert copy.summary().items == 114
+    assert copy.summary().items == 117
     assert copy.work_items.find("ATL-47").owner == "Before the copy"
     assert copy.verify_audit().ok
     copy.close()
@@ -459,7 +459,7 @@ def test_help_opens_the_demo_plan_writing_it_on_first_use(
         window.menu_actions.open_demo.trigger()
     assert window.plan is not None
     assert window.plan.path == gantry_home / "demo.gantry"
-    assert window.plan is not None and len(window.plan.releases.rows()) == 6
+    assert window.plan is not None and len(window.plan.releases.rows()) == 9
 
 
 def test_a_file_that_cannot_be_opened_leaves_the_open_plan_as_it_was(

@@ -88,7 +88,7 @@ def test_a_taken_name_and_a_date_that_is_none_are_both_named(
     assert dialog.isVisible()
     assert dialog.problems.text().startswith("Target: 'soon' is not a date")
     dialog.reject()
-    assert len(window.plan.releases.rows()) == 6  # type: ignore[union-attr]
+    assert len(window.plan.releases.rows()) == 9  # type: ignore[union-attr]
 
 
 def test_the_dialog_starts_today_and_asks_the_rules_it_is_given(qtbot) -> None:  # type: ignore[no-untyped-def]

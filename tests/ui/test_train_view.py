@@ -49,7 +49,10 @@ def test_every_demo_release_has_a_lane_with_its_label_and_all_fit(view: TrainVie
     chart = view.chart
     assert chart.train is not None
     releases = chart.train.releases
-    assert [r.name for r in releases] == [f"Atlas 3.{n}" for n in range(1, 7)]
+    assert [r.name for r in releases] == [
+        *(f"Atlas 3.{n}" for n in range(1, 7)),
+        *("Atlas 3.5.1", "Atlas 3.5.2", "Atlas 3.5.3"),  # the patch train
+    ]
     for release in releases:
         assert release.start_date is not None and release.target_date is not None
         point = chart.lane_point(release.id, release.start_date)
@@ -158,7 +161,7 @@ def test_the_window_has_the_train_as_a_tab_that_opens_a_release_in_the_calendar(
     window.tabs.setCurrentWidget(window.train_view)
     settle(qtbot, window)
     chart = window.train_view.chart
-    assert chart.train is not None and len(chart.train.releases) == 6
+    assert chart.train is not None and len(chart.train.releases) == 9
     shipped = chart.train.releases[0]
     assert shipped.start_date is not None
     point = chart.lane_point(shipped.id, shipped.start_date + dt.timedelta(days=7))

@@ -17,9 +17,11 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QSizePolicy,
     QSplitter,
     QToolBar,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,8 +31,10 @@ from app.plan import Plan
 from app.release_train import TRAIN_ENTITIES, Train
 from app.unit_of_work import ChangeNotice
 from ui.gantt.train_chart import PALETTE, TrainChart
+from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 from ui.resources import icon
+from ui.train_dialogs import GenerateDialog, NewTrainDialog, ScopeDialog
 
 SUMMARY_STYLE = "font-weight: 600; padding: 0 10px"
 SUMMARY_ALERT = PALETTE.collision.name()
@@ -75,11 +79,15 @@ class TrainView(QWidget):
         self._today = today
         self._plan: Plan | None = None
         self._events: PlanEvents | None = None
+        self._editor: PlanEditor | None = None
+        self._picked: int | None = None  # the release clicked last
+        self.dialog: NewTrainDialog | GenerateDialog | ScopeDialog | None = None
         self._stale = False
         self.train: Train | None = None
 
         self.chart = TrainChart()
         self.chart.release_selected.connect(self.release_selected)
+        self.chart.release_selected.connect(self._pick_release)
 
         def action(
             text: str, tip: str, keys: list[QKeySequence], slot: Callable[[], None]
@@ -112,6 +120,21 @@ class TrainView(QWidget):
             self.chart.zoom_to_fit,
         )
         self.today_action = action("Today", "Scroll to today", [], self.go_to_today)
+        self.new_train_action = action(
+            "New Train…",
+            "Make a release train: a cadence and a release template that generate releases",
+            [],
+            self.new_train,
+        )
+        self.generate_action = action(
+            "Generate Next…", "Generate the next releases of a train", [], self.generate_next
+        )
+        self.scope_action = action(
+            "Scope Since Freeze…",
+            "What was added to, removed from or grown in a release since its feature freeze",
+            [],
+            self.show_scope,
+        )
 
         self.legend = QLabel(legend_html())
         self.legend.setObjectName("trainLegend")
@@ -124,6 +147,19 @@ class TrainView(QWidget):
         self.toolbar.addActions(
             [self.zoom_out_action, self.zoom_in_action, self.fit_action, self.today_action]
         )
+        self.toolbar.addSeparator()
+        # One button keeps the legend in view: the train's actions are used now and then.
+        self.trains_menu = QMenu(self)
+        self.trains_menu.addActions(
+            [self.new_train_action, self.generate_action, self.scope_action]
+        )
+        self.trains_button = QToolButton()
+        self.trains_button.setObjectName("trainsButton")
+        self.trains_button.setText("Trains")
+        self.trains_button.setToolTip("Release trains and scope since feature freeze")
+        self.trains_button.setMenu(self.trains_menu)
+        self.trains_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.toolbar.addWidget(self.trains_button)
         self.toolbar.addSeparator()
         self.toolbar.addWidget(self.legend)
         spacer = QWidget()
@@ -174,11 +210,96 @@ class TrainView(QWidget):
         if events is not None:
             events.changed.connect(self._changed)
         self.chart.fit_on_next_show()
+        self._picked = None
         self.refresh()
+        self._enable()
+
+    def set_editor(self, editor: PlanEditor | None) -> None:
+        """The editor the train's actions go through (None: the plan is closed)."""
+        self._editor = editor
+        self._enable()
+
+    def _enable(self) -> None:
+        editor = self._editor
+        editable = editor is not None and not editor.read_only
+        self.new_train_action.setEnabled(editable)
+        self.generate_action.setEnabled(
+            editor is not None and editable and bool(editor.plan.trains.rows())
+        )
+        self.scope_action.setEnabled(self._plan is not None)
+
+    def _pick_release(self, release_id: int) -> None:
+        self._picked = release_id
+
+    def new_train(self) -> None:
+        """Ask for a train (window-modal); Generate makes it and its releases, one undo step."""
+        if self._editor is None:
+            return
+        dialog = NewTrainDialog(self._editor.plan, self._today(), self)
+        dialog.accepted.connect(lambda: self._make_train(dialog))
+        self._open(dialog)
+
+    def _make_train(self, dialog: NewTrainDialog) -> None:
+        day = dialog.first_day.value()
+        if self._editor is None or day is None:
+            return
+        self._editor.new_train(
+            dialog.name.text(),
+            dialog.cadence_value(),
+            dialog.template(),
+            day,
+            dialog.version.text(),
+            dialog.count.value(),
+        )
+
+    def generate_next(self) -> None:
+        if self._editor is None:
+            return
+        dialog = GenerateDialog(self._editor.plan, self)
+        dialog.accepted.connect(lambda: self._generate(dialog))
+        self._open(dialog)
+
+    def _generate(self, dialog: GenerateDialog) -> None:
+        train_id = dialog.train_id()
+        if self._editor is not None and train_id is not None:
+            self._editor.generate_releases(train_id, dialog.count.value())
+
+    def show_scope(self) -> None:
+        """The scope changes since freeze of the release clicked last (else the first one
+        past its freeze and not yet released)."""
+        if self._plan is None:
+            return
+        today = self._today()
+        release_id = self._picked
+        if release_id is None or release_id not in self._plan.state.releases:
+            release_id = next(
+                (
+                    r.id
+                    for r in self._plan.releases.rows()
+                    if r.actual_date is None
+                    and r.feature_freeze is not None
+                    and r.feature_freeze < today
+                ),
+                None,
+            )
+        self._open(ScopeDialog(self._plan, today, release_id, self))
+
+    def _open(self, dialog: NewTrainDialog | GenerateDialog | ScopeDialog) -> None:
+        self.dialog = dialog
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._closed(dialog))
+        dialog.open()
+
+    def _closed(self, dialog: QWidget) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
 
     def _changed(self, notice: ChangeNotice) -> None:
         if notice.touches(*TRAIN_ENTITIES):
             self.refresh()
+        if notice.touches("trains"):
+            self._enable()
 
     def refresh(self) -> None:
         """Read the train again (now if shown, else when the tab is next shown)."""
