@@ -12,12 +12,21 @@ release is stamped first, so the trail reads the growth as a scope change since 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.checklist_templates import GO_NO_GO
 from app.demo.recipe import KEY_PREFIX, TEAM, at_time
+from app.schedule_inputs import (
+    read_holidays,
+    read_items,
+    read_links,
+    read_release_bounds,
+    read_work_week,
+)
+from app.schedule_runs import ScheduleJob, compute
 from app.scheduling.calendar import WorkCalendar
 from app.scope_lock import Permit, mark, record
 from app.trains import Cadence, Milestone, ReleaseTemplate, planned_release, release_days
@@ -47,6 +56,30 @@ def write_trains_and_scope(session: Session, calendar: WorkCalendar, today: dt.d
     in_flight = session.scalars(select(Release).where(Release.status == "in_progress")).one()
     _patch_train(session, calendar, today, in_flight)
     _scope_exception(session, calendar, today, in_flight)
+    _store_schedule(session)
+
+
+def _store_schedule(session: Session) -> None:
+    """Store the dates the scheduler computes for what was added or grown here, as the rest
+    of the demo is stored: opening the demo then writes nothing."""
+    session.flush()
+    conn = session.connection().connection.driver_connection
+    assert isinstance(conn, sqlite3.Connection)  # the store's own driver
+    items, stored = read_items(conn)
+    job = ScheduleJob(
+        items,
+        list(read_links(conn).values()),
+        read_release_bounds(conn),
+        read_holidays(conn),
+        read_work_week(conn),
+    )
+    table = compute(job, None).table
+    assert table is not None  # the demo has no loops
+    for item_id, held in stored.items():
+        dates = table.dates(item_id)
+        if dates is not None and (dates.start, dates.finish) != held:
+            item = session.get_one(WorkItem, item_id)
+            item.scheduled_start, item.scheduled_finish = dates.start, dates.finish
 
 
 def _patch_train(

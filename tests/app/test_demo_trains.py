@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -52,3 +53,13 @@ def test_the_in_flight_release_shows_its_scope_exception(demo: Plan) -> None:
     # Grown within its slack: the release still ends on its target.
     assert in_flight.finish == in_flight.target_date
     assert demo.verify_audit().ok
+
+
+def test_opening_the_demo_writes_nothing(tmp_path: Path) -> None:
+    """The dates stored for what the train and the exception added are the scheduler's."""
+    path = tmp_path / "demo.gantry"
+    with PlanStore.open(path, create=True) as store:
+        build_demo(store, DEMO_TODAY)
+    written = path.read_bytes()
+    Plan.open(path).close()
+    assert path.read_bytes() == written
