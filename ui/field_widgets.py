@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from app.fields import WEEKDAY_NAMES, Field, FieldKind
-from ui.date_edit import DateField
-from ui.formatting import format_date, format_moment
+from ui.date_edit import DateField, DateTimeField
+from ui.formatting import format_date, format_local, format_moment
 
 Options = Sequence[tuple[Any, str]]  # (value, label) for choices and references
 
@@ -83,6 +83,8 @@ def make_editor(field: Field, parent: QWidget | None = None, options: Options = 
             return spin
         case FieldKind.DATE:
             return DateField(parent)
+        case FieldKind.DATETIME:
+            return DateTimeField(parent)
         case FieldKind.CHOICE | FieldKind.REFERENCE:
             combo = QComboBox(parent)
             for value, label in options or field.choices:
@@ -161,6 +163,8 @@ def display(field: Field, value: Any, options: Options = ()) -> str:
     match field.kind:
         case FieldKind.DATE:
             return format_date(value)
+        case FieldKind.DATETIME:
+            return format_local(value)
         case FieldKind.TIMESTAMP:
             return format_moment(value) if isinstance(value, dt.datetime) else str(value)
         case FieldKind.CHOICE:
