@@ -42,6 +42,7 @@ class Bar:
     end: dt.datetime
     outcome: str
     actual: bool  # drawn from its actual times, not the planned window
+    incident: str  # the incident it caused, if any
 
     @property
     def planned(self) -> bool:
@@ -128,6 +129,7 @@ def build_timeline(
                 ends(d),
                 d.outcome,
                 d.actual_start is not None,
+                str(d.incident_ref),
             )
             for d in mine
         )

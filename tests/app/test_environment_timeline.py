@@ -24,6 +24,7 @@ class Dep:
     outcome: str
     environment_id: int = 1
     actual_minutes: int | None = None
+    incident_ref: str = ""
 
     @property
     def window_start(self) -> dt.datetime:
