@@ -4,7 +4,8 @@ One lane per environment in promotion order. Each deployment is a bar from its a
 to its actual end (its planned window while it has no actuals). Under the bars runs the
 version live on the environment, as bands:
 
-- a success makes its release live from its end until the next success replaces it;
+- a success makes its release live from its end until the next success of another release
+  replaces it (a new build of the live release continues its band);
 - a failed deployment changes nothing: the version before it stays;
 - a rolled-back one was live from its start to its end and then taken out again: a band of
   its own (drawn apart), after which the version before it is live again;
@@ -153,8 +154,18 @@ def _bands(bars: Iterable[Bar]) -> tuple[Band, ...]:
     planning = False  # past a planned deployment: what follows is planned too
 
     def close(at: dt.datetime) -> None:
-        if live is not None and since is not None and at > since:
-            state = BandState.PLANNED if planning else BandState.LIVE
+        if live is None or since is None or at <= since:
+            return
+        state = BandState.PLANNED if planning else BandState.LIVE
+        last = bands[-1] if bands else None
+        if last is not None and (last.release_id, last.state, last.end) == (
+            live.release_id,
+            state,
+            since,
+        ):
+            # A new build of the release that is live (a sprint drop, a hotfix): one band.
+            bands[-1] = Band(last.release_id, last.label, last.start, at, state, last.deployment_id)
+        else:
             bands.append(Band(live.release_id, live.label, since, at, state, live.deployment_id))
 
     for bar in bars:
@@ -179,6 +190,9 @@ def _bands(bars: Iterable[Bar]) -> tuple[Band, ...]:
             planning = True
         live, since = bar, bar.end
     if live is not None and since is not None:
-        state = BandState.PLANNED if planning else BandState.LIVE
-        bands.append(Band(live.release_id, live.label, since, None, state, live.deployment_id))
+        close(dt.datetime.max)
+        last = bands[-1]
+        bands[-1] = Band(
+            last.release_id, last.label, last.start, None, last.state, last.deployment_id
+        )
     return tuple(bands)

@@ -66,7 +66,7 @@ def _legend() -> str:
         swatch(OUTCOME_COLOURS["rolled_back"], "Rolled back", "▨"),
         swatch(OUTCOME_COLOURS["in_progress"], "In progress"),
         swatch(OUTCOME_COLOURS["planned"], "Planned", "□"),
-        swatch("#6366f1", "Version live (band beneath)", "▬"),
+        swatch("#6366f1", "Version live", "▬"),
     ]
     return "<span style='color:#334155'>" + "&nbsp;&nbsp; ".join(parts) + "</span>"
 
@@ -207,7 +207,8 @@ class EnvironmentsView(QWidget):
         self.lists.addWidget(left)
         self.lists.addWidget(right)
         self.lists.setStretchFactor(1, 1)
-        self.lists.setSizes([520, 10_000])
+        self.lists.setSizes([560, 10_000])
+        self.environments.splitter.setSizes([300, 260])
         below = QWidget()
         below_layout = QVBoxLayout(below)
         below_layout.setContentsMargins(0, 0, 0, 0)
@@ -218,7 +219,7 @@ class EnvironmentsView(QWidget):
         self.splitter.addWidget(self.lists)
         self.splitter.addWidget(below)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([330, 10_000])
+        self.splitter.setSizes([360, 10_000])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)

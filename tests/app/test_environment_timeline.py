@@ -64,6 +64,12 @@ def test_a_success_is_live_until_the_next_success_replaces_it() -> None:
     ]
 
 
+def test_a_new_build_of_the_live_release_continues_its_band() -> None:
+    assert bands(
+        Dep(1, 1, 2, "succeeded"), Dep(2, 1, 5, "succeeded"), Dep(3, 2, 9, "succeeded")
+    ) == [("3.4", 2, 9, "live"), ("3.5", 9, None, "live")]
+
+
 def test_a_failed_deployment_leaves_the_version_before_it() -> None:
     assert bands(Dep(1, 1, 2, "succeeded"), Dep(2, 2, 9, "failed")) == [("3.4", 2, None, "live")]
 
