@@ -380,7 +380,9 @@ class EnvironmentChart(QAbstractScrollArea):
         box = QRectF(x0, y + BAR_TOP, x1 - x0, BAR_HEIGHT)
         colour = PALETTE.outcome(bar.outcome)
         if bar.outcome == "planned":
-            painter.setPen(QPen(colour, 1.2, Qt.PenStyle.DashLine))
+            # Dashed where there is room for dashes; a thin bar reads better solid.
+            style = Qt.PenStyle.DashLine if box.width() > 12 else Qt.PenStyle.SolidLine
+            painter.setPen(QPen(colour, 1.2, style))
             painter.setBrush(PALETTE.background)
         elif bar.outcome == "rolled_back":
             painter.setPen(QPen(colour, 1))

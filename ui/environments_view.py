@@ -40,6 +40,7 @@ from ui.view_actions import view_action
 
 # What the page shows reads these tables; a notice touching one refreshes it.
 ENTITIES = ("environments", "deployments", "releases", "plan_settings")
+DEPLOYMENT_FORM_WIDTH = 330  # room for a date and time beside its label
 WARNING_STYLE = (
     "color: #92400e; background: #fffbeb; border: 1px solid #fcd34d; border-radius: 4px;"
     " padding: 6px 8px; margin: 4px"
@@ -103,7 +104,7 @@ class EnvironmentsView(QWidget):
             RecordPage(
                 fields=ENVIRONMENTS.fields,
                 plural="environments",
-                columns=("position", "name", "tier", "owner"),
+                columns=("position", "name", "tier", "owner", "description"),
                 new_record=self._new_environment,
                 empty_text="No environments yet.\nAdd dev, test, staging and production.",
                 markers={"tier": TIER_COLOURS},
@@ -207,8 +208,7 @@ class EnvironmentsView(QWidget):
         self.lists.addWidget(left)
         self.lists.addWidget(right)
         self.lists.setStretchFactor(1, 1)
-        self.lists.setSizes([560, 10_000])
-        self.environments.splitter.setSizes([300, 260])
+        self._sized = False  # the lists' widths are set once the tab has its own
         below = QWidget()
         below_layout = QVBoxLayout(below)
         below_layout.setContentsMargins(0, 0, 0, 0)
@@ -274,6 +274,14 @@ class EnvironmentsView(QWidget):
     @override
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        if not self._sized and self.width() > 0:
+            # A third for the environments, whose every field is a column, so their form
+            # starts folded away (its handle brings it back); the rest for the deployments.
+            self._sized = True
+            width = self.lists.width()
+            self.lists.setSizes([width // 3, width - width // 3])
+            self.environments.splitter.setSizes([10_000, 0])
+            self.deployments.splitter.setSizes([10_000, DEPLOYMENT_FORM_WIDTH])
         if self._stale:
             self.refresh()
 
