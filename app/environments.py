@@ -165,6 +165,7 @@ DEPLOYMENTS = RecordType(
                 FieldKind.INT,
                 minimum=0,
                 unit="min",
+                empty_label="not recorded",
                 tip="How long service was impaired, as the incident records it (the delivery "
                 "measures derive their own from the next success)",
             ),

@@ -56,6 +56,7 @@ class Field:
     check: Callable[[Any], str | None] | None = None  # a further rule on the coerced value
     reference: str = ""  # REFERENCE: the table whose record ids the field holds
     none_label: str = ""  # REFERENCE: what an empty value means, e.g. "Whole plan"
+    empty_label: str = ""  # INT: an editor may be emptied; it shows this for no value
 
     @property
     def noun(self) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSpinBox
 
 from app.environment_timeline import BandState
 from app.plan import Plan
@@ -204,3 +204,22 @@ def test_the_main_window_has_the_tab_and_shows_an_environments_windows(
     view.windows_action.trigger()
     assert tabs.currentWidget() is window.calendar_view
     assert window.calendar_view.filter_box.text() == "prod"
+
+
+def test_an_empty_time_to_restore_stays_empty_until_one_is_typed(tab: Tab) -> None:
+    view, service = tab.view, tab.plan.deployments
+    first = service.rows()[0].id
+    assert view.deployments.select_record(first)
+    spin = view.deployments.form.editor("restore_minutes")
+    assert isinstance(spin, QSpinBox)
+    assert spin.text() == "not recorded"
+    undo_steps = tab.stack.count()
+    spin.editingFinished.emit()  # leaving the field untouched changes nothing
+    assert service.row(first).restore_minutes is None and tab.stack.count() == undo_steps
+    spin.setValue(45)
+    spin.editingFinished.emit()
+    assert service.row(first).restore_minutes == 45
+    assert spin.text() == "45 min"
+    spin.setValue(spin.minimum())
+    spin.editingFinished.emit()
+    assert service.row(first).restore_minutes is None
