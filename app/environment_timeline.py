@@ -18,7 +18,8 @@ A band's end of None means "still there" (the painter runs it to the edge of the
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -68,8 +69,23 @@ class EnvironmentLane:
     name: str
     tier: str
     owner: str
-    bars: tuple[Bar, ...]
+    bars: tuple[Bar, ...]  # by start
     bands: tuple[Band, ...]
+    longest: dt.timedelta = dt.timedelta(0)  # the longest bar, so a view finds what it meets
+
+    def bars_meeting(self, first: dt.datetime, last: dt.datetime) -> Sequence[Bar]:
+        """The bars that overlap first..last, found by bisection (a repaint of a lane with
+        thousands of deployments costs what it shows)."""
+        low = bisect_left(self.bars, first - self.longest, key=lambda b: b.start)
+        high = bisect_right(self.bars, last, key=lambda b: b.start)
+        return [b for b in self.bars[low:high] if b.end >= first]
+
+    def bands_meeting(self, first: dt.datetime, last: dt.datetime) -> Sequence[Band]:
+        """The bands that overlap first..last (bands follow each other in time)."""
+        high = bisect_right(self.bands, last, key=lambda b: b.start)
+        low = bisect_left(self.bands, first, key=lambda b: b.start)
+        low = max(0, low - 1)  # the band running when the view begins
+        return [b for b in self.bands[low:high] if b.end is None or b.end >= first]
 
     def live_at(self, moment: dt.datetime) -> Band | None:
         """The band of the version in (or planned to be) at `moment`."""
@@ -142,6 +158,7 @@ def build_timeline(
                 str(environment.owner),
                 bars,
                 _bands(bars),
+                max((b.end - b.start for b in bars), default=dt.timedelta(0)),
             )
         )
     return EnvironmentTimeline(tuple(lanes))

@@ -151,6 +151,12 @@ class EnvironmentChart(QAbstractScrollArea):
         into = (moment - dt.datetime.combine(moment.date(), dt.time())) / dt.timedelta(days=1)
         return self.scale.x(moment.date()) + into * self.scale.day_width
 
+    def moment_at(self, x: float) -> dt.datetime:
+        """The moment at chart x (to the minute)."""
+        day = self.scale.date_at(x)
+        into = (x - self.scale.x(day)) / self.scale.day_width
+        return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=round(into * 1440))
+
     # -- zoom and scrolling -----------------------------------------------------------------
 
     def set_day_width(self, day_width: float, anchor: float | None = None) -> None:
@@ -321,16 +327,29 @@ class EnvironmentChart(QAbstractScrollArea):
         painter.save()
         painter.setClipRect(QRectF(LABEL_WIDTH, HEADER_HEIGHT, x1 - x0, self.chart_height()))
         painter.translate(LABEL_WIDTH - left, HEADER_HEIGHT - top)
+        first, last = self.moment_at(x0), self.moment_at(x1)
+        band_font = QFont(self.font())
+        band_font.setPointSizeF(band_font.pointSizeF() * 0.85)
+        bar_font = QFont(self.font())
+        bar_font.setPointSizeF(bar_font.pointSizeF() * 0.75)
         for index, lane in enumerate(self.timeline.lanes):
             y = index * LANE_HEIGHT
+            if y + LANE_HEIGHT < top or y > top + self.chart_height():
+                continue
             if index % 2:
                 painter.fillRect(QRectF(x0, y, x1 - x0, LANE_HEIGHT), PALETTE.lane_alternate)
             painter.setPen(QPen(PALETTE.grid, 1))
             painter.drawLine(QPointF(x0, y + LANE_HEIGHT - 0.5), QPointF(x1, y + LANE_HEIGHT - 0.5))
-            for band in lane.bands:
-                self._paint_band(painter, band, y, x0, x1)
-            for bar in lane.bars:
-                self._paint_bar(painter, bar, y)
+            for band in lane.bands_meeting(first, last):
+                self._paint_band(painter, band, y, x0, x1, band_font)
+            drawn: set[tuple[int, str]] = set()
+            for bar in lane.bars_meeting(first, last):
+                box = self._bar_box(bar)
+                spot = (int(box[0]), bar.outcome)
+                if spot in drawn and bar.deployment_id != self.selected:
+                    continue  # zoomed far out: bars of one outcome fall on the same pixels
+                drawn.add(spot)
+                self._paint_bar(painter, bar, box, y, bar_font)
         if self.now is not None:
             x = self.x_of(self.now)
             painter.setPen(QPen(PALETTE.today, 1.6))
@@ -340,7 +359,9 @@ class EnvironmentChart(QAbstractScrollArea):
         self._paint_labels(painter, top)
         painter.end()
 
-    def _paint_band(self, painter: QPainter, band: Band, y: float, x0: float, x1: float) -> None:
+    def _paint_band(
+        self, painter: QPainter, band: Band, y: float, x0: float, x1: float, font: QFont
+    ) -> None:
         start = self.x_of(band.start)
         end = self.x_of(band.end) if band.end is not None else x1 + 10
         if end < x0 or start > x1:
@@ -359,8 +380,6 @@ class EnvironmentChart(QAbstractScrollArea):
             painter.setPen(QPen(colour.darker(125), 1))
             painter.setBrush(colour)
         painter.drawRect(box.adjusted(0.5, 0.5, -0.5, -0.5))
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 0.85)
         font.setBold(band.state is BandState.LIVE)
         painter.setFont(font)
         # The version stays readable at the left edge of the view while its band runs on.
@@ -368,15 +387,19 @@ class EnvironmentChart(QAbstractScrollArea):
         visible = QRectF(
             shown_left + 5, box.top(), min(box.right(), x1) - shown_left - 9, box.height()
         )
+        if visible.width() <= 14:
+            return
         text = QFontMetricsF(font).elidedText(
             band.label, Qt.TextElideMode.ElideRight, visible.width()
         )
-        if visible.width() > 14 and text:
+        if text:
             painter.setPen(PALETTE.muted if band.state is BandState.PLANNED else PALETTE.text)
             painter.drawText(visible, Qt.AlignmentFlag.AlignVCenter, text)
 
-    def _paint_bar(self, painter: QPainter, bar: Bar, y: float) -> None:
-        x0, x1 = self._bar_box(bar)
+    def _paint_bar(
+        self, painter: QPainter, bar: Bar, span: tuple[float, float], y: float, font: QFont
+    ) -> None:
+        x0, x1 = span
         box = QRectF(x0, y + BAR_TOP, x1 - x0, BAR_HEIGHT)
         colour = PALETTE.outcome(bar.outcome)
         if bar.outcome == "planned":
@@ -390,15 +413,15 @@ class EnvironmentChart(QAbstractScrollArea):
         else:
             painter.setPen(QPen(colour.darker(115), 1))
             painter.setBrush(colour)
-        painter.drawRoundedRect(box, 2, 2)
+        if box.width() < 8:
+            painter.drawRect(box)  # too thin for rounded corners to show; far cheaper
+        else:
+            painter.drawRoundedRect(box, 2, 2)
         if bar.deployment_id == self.selected:
             painter.setPen(QPen(PALETTE.today, 2))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(box.adjusted(-3, -3, 3, 3), 4, 4)
-        font = QFont(self.font())
-        font.setPointSizeF(font.pointSizeF() * 0.75)
-        metrics = QFontMetricsF(font)
-        if metrics.horizontalAdvance(bar.label) + 6 <= box.width():
+        if box.width() > 16 and QFontMetricsF(font).horizontalAdvance(bar.label) + 6 <= box.width():
             painter.setFont(font)
             painter.setPen(colour if bar.outcome == "planned" else PALETTE.background)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, bar.label)

@@ -124,3 +124,18 @@ def test_lanes_follow_the_order_given_and_the_span_covers_every_bar() -> None:
     assert timeline.span() == (dt.date(2027, 3, 2), dt.date(2027, 3, 4))
     assert timeline.lane_of(1) == 1 and timeline.lane_of(2) == 0 and timeline.lane_of(9) is None
     assert build_timeline([Env(1, "prod")], [], LABELS).span() is None
+
+
+def test_a_view_finds_the_bars_and_bands_it_meets_by_bisection() -> None:
+    long_one = Dep(2, 2, 9, "rolled_back", actual_minutes=5 * 24 * 60)  # in for five days
+    deployments = [Dep(1, 1, 2, "succeeded"), long_one, Dep(3, 3, 20, "succeeded")]
+    (lane,) = build_timeline([Env(1, "prod")], deployments, LABELS).lanes
+    first, last = dt.datetime(2027, 3, 12), dt.datetime(2027, 3, 13)
+    # The rolled-back bar started three days before the view and still meets it.
+    assert [b.deployment_id for b in lane.bars_meeting(first, last)] == [2]
+    assert [(b.label, b.state.value) for b in lane.bands_meeting(first, last)] == [
+        ("3.5", "rolled_back")
+    ]
+    later = lane.bands_meeting(dt.datetime(2027, 3, 25), dt.datetime(2027, 3, 26))
+    assert [(b.label, b.end) for b in later] == [("3.6", None)]
+    assert lane.bars_meeting(dt.datetime(2027, 3, 3), dt.datetime(2027, 3, 8)) == []
