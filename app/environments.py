@@ -77,8 +77,8 @@ def production_problem(environments: Iterable[Record]) -> str | None:
 
 
 def _deployment_title(record: Record) -> str:
-    start = record.window_start
-    return f"the deployment of {start:%Y-%m-%d %H:%M}" if start is not None else "a deployment"
+    # Undo texts read "Edit outcome of 2026-12-08 19:00", "Delete deployment 2026-12-08 19:00".
+    return f"{record.window_start:%Y-%m-%d %H:%M}"
 
 
 def _deployment_rules(values: Mapping[str, Any]) -> list[str]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QModelIndex, Qt
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QApplication, QSpinBox
 
@@ -87,13 +87,18 @@ def test_a_deployment_is_added_its_outcome_edited_and_each_undone(
     assert index.data() == "Rolled back"
     lane = tab.view.timeline.lanes[tab.view.timeline.lane_of(added) or 0]  # type: ignore[union-attr]
     assert any(b.deployment_id == added and b.state is BandState.ROLLED_BACK for b in lane.bands)
-    assert tab.stack.undoText() == "Edit outcome of the deployment of 2026-11-30 19:00"
+    assert tab.stack.undoText() == "Edit outcome of 2026-11-30 19:00"
     tab.stack.undo()
     assert service.row(added).outcome == "planned"
     tab.stack.undo()
     assert len(service.rows()) == before
     tab.stack.redo()
     assert service.row(added).outcome == "planned"
+    assert view.deployments.select_record(added) and view.deployments.delete_selected()
+    assert tab.stack.undoText() == "Delete deployment 2026-11-30 19:00"
+    assert len(service.rows()) == before
+    tab.stack.undo()
+    assert service.row(added).window_start == dt.datetime.combine(DEMO_TODAY, dt.time(19))
     assert tab.plan.verify_audit().ok
     assert reports == []
 
@@ -117,6 +122,12 @@ def test_times_are_typed_in_the_form_and_the_table_and_sort_by_value(tab: Tab) -
     assert editor.mark_if_invalid()
     assert service.row(first).actual_start == dt.datetime(2026, 9, 15, 10, 2)
     assert tab.plan.deployments.row(first).duration_minutes == 15  # to the actual end, 10:17
+    # A calendar pick changes the day and keeps the time of day.
+    editor.setValue(service.row(first).actual_start)
+    editor.calendar.clicked.emit(QDate(2026, 9, 14))
+    assert service.row(first).actual_start == dt.datetime(2026, 9, 14, 10, 2)
+    tab.stack.undo()
+    assert service.row(first).actual_start == dt.datetime(2026, 9, 15, 10, 2)
 
     # In the table: the cell's editor is the same field; the column sorts by time.
     table, model = view.deployments.table, view.deployments.model
