@@ -34,6 +34,7 @@ _MONTHS = {
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DAY_MONTH_NAME = re.compile(r"(\d{1,2})[\s./-]*([a-z]+)[\s.,/-]*(\d{2}|\d{4})")
 _MONTH_NAME_DAY = re.compile(r"([a-z]+)[\s./-]*(\d{1,2})[\s.,/-]*(\d{2}|\d{4})")
+_CLOCK = re.compile(r"(.*?)[\sT,]+(\d{1,2})[:.h](\d{2})")
 _NUMERIC = re.compile(r"(\d{1,2})[./\s-]+(\d{1,2})[./\s-]+(\d{2}|\d{4})")
 
 
@@ -77,3 +78,22 @@ def _month(name: str, text: str) -> int:
         return _MONTHS[name]
     except KeyError:
         raise ValueError(f"'{text.strip()}' has no month called '{name}'") from None
+
+
+def parse_datetime_text(text: str, day_first: bool) -> dt.datetime | None:
+    """The date and time `text` names (2027-01-04 19:00, 4 Jan 2027 7.30, 2027-01-04T19:00);
+    None for blank text; ValueError with a sentence otherwise. The date part is read as
+    parse_date_text reads it; the time is on a 24-hour clock, minutes required."""
+    cleaned = text.strip()
+    if not cleaned:
+        return None
+    match = _CLOCK.fullmatch(cleaned)
+    if match is None:
+        raise ValueError(
+            f"'{cleaned}' is not a date and time; type it like 2027-01-04 19:00 or 4 Jan 2027 19:00"
+        )
+    day = parse_date_text(match[1], day_first)
+    hour, minute = int(match[2]), int(match[3])
+    if day is None or hour > 23 or minute > 59:
+        raise ValueError(f"'{cleaned}' is not a time of day; type it like 19:00")
+    return dt.datetime.combine(day, dt.time(hour, minute))

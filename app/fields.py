@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from app.date_input import check_date, parse_datetime_text
 from app.errors import ValidationError
 
 WEEKDAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -23,6 +24,7 @@ class FieldKind(StrEnum):
     MULTILINE = "multiline"  # free text, kept as typed
     INT = "int"
     DATE = "date"
+    DATETIME = "datetime"  # a date and time of day to the minute, zone-less (the plan's time)
     CHOICE = "choice"  # one of `choices`
     WEEKDAYS = "weekdays"  # a set of weekday numbers, 0 = Monday
     REFERENCE = "reference"  # the id of a record of `reference` (a table name), or none
@@ -54,6 +56,7 @@ class Field:
     check: Callable[[Any], str | None] | None = None  # a further rule on the coerced value
     reference: str = ""  # REFERENCE: the table whose record ids the field holds
     none_label: str = ""  # REFERENCE: what an empty value means, e.g. "Whole plan"
+    empty_label: str = ""  # INT: an editor may be emptied; it shows this for no value
 
     @property
     def noun(self) -> str:
@@ -121,6 +124,8 @@ class Field:
                 if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
                     raise ValidationError(f"{where}{self.noun} must be a date, not {value!r}")
                 return value
+            case FieldKind.DATETIME:
+                return self._datetime(value, where)
             case FieldKind.CHOICE:
                 allowed = [stored for stored, _label in self.choices]
                 if value not in allowed:
@@ -145,6 +150,23 @@ class Field:
             case FieldKind.TIMESTAMP:
                 raise ValidationError(f"{where}{self.noun} is recorded by Gantry")
         raise AssertionError(f"unknown field kind {self.kind}")  # pragma: no cover
+
+    def _datetime(self, value: Any, where: str) -> dt.datetime:
+        """A zone-less datetime to the minute; text is read as people type it (ISO first)."""
+        if isinstance(value, str):
+            try:
+                parsed = parse_datetime_text(value, day_first=True)
+            except ValueError as exc:
+                raise ValidationError(f"{where}{self.noun}: {exc}") from None
+            assert parsed is not None  # blank text is the empty value, handled before
+            value = parsed
+        if not isinstance(value, dt.datetime) or value.tzinfo is not None:
+            raise ValidationError(f"{where}{self.noun} must be a date and time, not {value!r}")
+        try:
+            check_date(value.date())
+        except ValueError as exc:
+            raise ValidationError(f"{where}{self.noun}: {exc}") from None
+        return value.replace(second=0, microsecond=0)
 
     def _check_range(self, value: int, where: str) -> None:
         low, high = self.minimum, self.maximum

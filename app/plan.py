@@ -15,6 +15,7 @@ from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
 from app.changes import APPROVAL_RULES, ChangeService
 from app.checklists import ChecklistService
+from app.environments import DEPLOYMENTS, ENVIRONMENTS
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
 from app.links import LinkSpec
@@ -75,6 +76,8 @@ class Plan:
         self.releases = ReleaseService(self.state, self.uow)
         self.settings = PlanSettingsService(self.state, self.uow)
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
+        self.environments = RecordService(self.uow, ENVIRONMENTS)
+        self.deployments = RecordService(self.uow, DEPLOYMENTS)
         self.work_calendar = WorkingCalendarService(self.state, self.uow)
         self.train = ReleaseTrain(self.state, self.uow, self.calendar)
         self.baselines = BaselineService(self.state, self.uow)
@@ -205,6 +208,8 @@ class Plan:
         self.state.close()
         self.train.close()
         self.calendar.close()
+        self.environments.close()
+        self.deployments.close()
         self.baselines.close()
         self.runbooks.close()
         self.checklists.close()

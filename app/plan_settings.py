@@ -12,11 +12,19 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, weekdays_text
 from app.schedule_inputs import work_week
 from app.scheduling.calendar import DEFAULT_WORKDAYS
 from models import PlanSetting
 
+# Where a release must have succeeded before production; "none" turns the rule off.
+PROMOTION_GATES = (
+    ("staging", "Success in staging"),
+    ("test", "Success in test"),
+    ("development", "Success in development"),
+    ("none", "No rule"),
+)
 _KEY_PREFIX = re.compile(r"^[A-Za-z][A-Za-z0-9]{0,9}$")
 
 
@@ -96,6 +104,17 @@ SETTINGS: tuple[Setting, ...] = (
         ),
         "",
     ),
+    Setting(
+        Field(
+            "promotion_gate",
+            "Before production",
+            FieldKind.CHOICE,
+            choices=PROMOTION_GATES,
+            tip="The promotion rule: a release goes to production only after it succeeded (or "
+            "is planned to succeed) in this tier first; broken, it is a warning",
+        ),
+        "staging",
+    ),
     Setting(Field("created", "Created", FieldKind.TIMESTAMP, computed=True), None),
     Setting(
         Field(
@@ -125,7 +144,9 @@ def decode(key: str, text: str) -> Any:
                 return dt.datetime.fromisoformat(text)
             case FieldKind.INT:
                 return int(text)
-    except ValueError:
+            case FieldKind.CHOICE:
+                return setting.field.coerce(text)
+    except (ValueError, ValidationError):
         return setting.default
     return text
 
@@ -165,6 +186,10 @@ class PlanSettings:
     @property
     def name(self) -> str:
         return str(self.values["name"])
+
+    @property
+    def promotion_gate(self) -> str:
+        return str(self.values["promotion_gate"])
 
 
 def defaults() -> PlanSettings:

@@ -46,6 +46,9 @@ class RecordType:
     title: Callable[[Record], str]  # how undo texts and messages name one record
     rules: Callable[[Mapping[str, Any]], list[str]] = lambda _values: []  # across fields
     defaults: Mapping[str, Any] = field(default_factory=dict)
+    # Stored columns Gantry keeps from the fields' values (say, a duration from two times),
+    # written with every create and edit so that they never fall out of step.
+    derived: Callable[[Mapping[str, Any]], Mapping[str, Any]] = lambda _values: {}
 
     @property
     def entity(self) -> str:
@@ -146,9 +149,12 @@ class RecordService:
         subject = self.kind.title(current)
         clean = self._validated({**current.values, name: value}, subject)
         old = current.values[name]
+        derived = self.kind.derived(clean)
 
         def apply(session: Session) -> None:
-            setattr(session.get_one(self.kind.model, record_id), name, clean[name])
+            record = session.get_one(self.kind.model, record_id)
+            for key, new in {name: clean[name], **derived}.items():
+                setattr(record, key, new)
 
         self._uow.run(reason, apply)
         return old
@@ -158,11 +164,12 @@ class RecordService:
     ) -> int:
         """Add a record from field values (defaults fill the rest); returns its id."""
         clean = self._validated({**self.kind.defaults, **values}, "")
+        derived = self.kind.derived(clean)
         new_id = 0
 
         def apply(session: Session) -> None:
             nonlocal new_id
-            record = self.kind.model(id=record_id, **clean)
+            record = self.kind.model(id=record_id, **clean, **derived)
             session.add(record)
             session.flush()
             new_id = int(inspect(record).identity[0])  # type: ignore[index]

@@ -19,6 +19,7 @@ class Environment(Base):
     name: Mapped[str] = mapped_column(String(80), unique=True)
     tier: Mapped[str] = mapped_column(String(20))
     position: Mapped[int] = mapped_column(default=0)
+    owner: Mapped[str] = mapped_column(String(120), default="")
     description: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -28,6 +29,11 @@ class Deployment(Base):
         one_of("outcome", DEPLOYMENT_OUTCOMES),
         CheckConstraint("window_end >= window_start", name="window_order"),
         CheckConstraint("duration_minutes IS NULL OR duration_minutes >= 0", name="duration"),
+        CheckConstraint(
+            "actual_end IS NULL OR actual_start IS NULL OR actual_end >= actual_start",
+            name="actual_order",
+        ),
+        CheckConstraint("restore_minutes IS NULL OR restore_minutes >= 0", name="restore"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -35,8 +41,15 @@ class Deployment(Base):
     environment_id: Mapped[int] = mapped_column(ForeignKey("environments.id"), index=True)
     window_start: Mapped[dt.datetime] = mapped_column(DateTime)
     window_end: Mapped[dt.datetime] = mapped_column(DateTime)
+    actual_start: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    actual_end: Mapped[dt.datetime | None] = mapped_column(DateTime)
     outcome: Mapped[str] = mapped_column(String(20), default="planned")
+    # The actual span in minutes, kept by Gantry from actual_start and actual_end.
     duration_minutes: Mapped[int | None]
+    # Kept equal to outcome == "rolled_back" (older readers and exports use the flag).
     rolled_back: Mapped[bool] = mapped_column(default=False)
+    incident_ref: Mapped[str] = mapped_column(String(80), default="")
+    # The incident's time to restore service, as the incident record gives it.
+    restore_minutes: Mapped[int | None]
     deployed_by: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")

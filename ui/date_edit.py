@@ -9,8 +9,8 @@ from PySide6.QtGui import QAction, QFocusEvent, QKeyEvent, QValidator
 from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 from typing_extensions import override
 
-from app.date_input import MAX_YEAR, MIN_YEAR, check_date, parse_date_text
-from ui.formatting import format_date
+from app.date_input import MAX_YEAR, MIN_YEAR, check_date, parse_date_text, parse_datetime_text
+from ui.formatting import format_date, format_local
 from ui.resources import icon
 
 # Two-digit years in the locale's short form (en_US "1/15/27") are 20xx; Qt would read 1927.
@@ -20,6 +20,7 @@ _LOCALE_FORMS = (
     QLocale.FormatType.LongFormat,
     QLocale.FormatType.NarrowFormat,
 )
+WIDE_VALUE = dt.datetime(2027, 9, 30, 23, 59)  # room enough for any date (and time) shown
 _INVALID_STYLE = "QLineEdit { border: 1px solid #dc2626; border-radius: 3px; background: #fef2f2; }"
 TIP = "Type a date (15 Jan 2027, 2027-01-15 or your usual form) or pick one; empty means none"
 
@@ -36,10 +37,10 @@ def parse_typed_date(text: str, locale: QLocale) -> dt.date | None:
         date = locale.toDate(stripped, form, BASE_YEAR)
         if date.isValid():
             return check_date(_python_date(date))
-    return parse_date_text(stripped, day_first=_day_first(locale))
+    return parse_date_text(stripped, day_first=day_first(locale))
 
 
-def _day_first(locale: QLocale) -> bool:
+def day_first(locale: QLocale) -> bool:
     """Whether `locale` writes the day before the month (15/01 rather than 01/15)."""
     pattern = locale.dateFormat(QLocale.FormatType.ShortFormat)
     day, month = pattern.find("d"), pattern.find("M")
@@ -122,17 +123,25 @@ class DateField(QLineEdit):
 
     # -- value -------------------------------------------------------------------------------
 
+    def parse(self, text: str) -> dt.date | None:
+        """The value `text` names (None when blank); ValueError saying why it names none."""
+        return parse_typed_date(text, self.locale())
+
+    def shown(self, value: dt.date | None) -> str:
+        """A value as the field shows it."""
+        return format_date(value)
+
     def value(self) -> dt.date | None:
         """The date the text names; while the text is no date, the date last accepted."""
         try:
-            return parse_typed_date(self.text(), self.locale())
+            return self.parse(self.text())
         except ValueError:
             return self._value
 
     def setValue(self, value: dt.date | None) -> None:  # noqa: N802  (Qt-style setter)
         """Show a stored date (or none) without committing anything."""
         self._value = value
-        self.setText(format_date(value))
+        self.setText(self.shown(value))
         self.setCursorPosition(0)
         self._mark_invalid(None)
 
@@ -143,7 +152,7 @@ class DateField(QLineEdit):
     def error_for(self, text: str) -> str | None:
         """Why `text` is no date, or None when it is one (or blank)."""
         try:
-            parse_typed_date(text, self.locale())
+            self.parse(text)
         except ValueError as exc:
             return str(exc)
         return None
@@ -172,7 +181,10 @@ class DateField(QLineEdit):
         if self.isReadOnly():
             return
         calendar = self.calendar
-        shown = self.value() or self._reference
+        value = self.value()
+        shown = value if value is not None else self._reference
+        if isinstance(shown, dt.datetime):
+            shown = shown.date()
         if shown is not None:
             calendar.setSelectedDate(_qdate(shown))
             calendar.setCurrentPage(shown.year, shown.month)
@@ -192,14 +204,18 @@ class DateField(QLineEdit):
     def _pick(self, date: QDate) -> None:
         if self._calendar is not None:
             self._calendar.hide()
-        self._accept(_python_date(date))
+        self._accept(self.picked_value(_python_date(date)))
         self.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # -- committing --------------------------------------------------------------------------
 
+    def picked_value(self, day: dt.date) -> dt.date:
+        """The value a calendar pick of `day` stands for."""
+        return day
+
     def _accept(self, value: dt.date | None) -> None:
         """A calendar pick or a clear: show it and commit at once."""
-        self.setText(format_date(value))
+        self.setText(self.shown(value))
         self._mark_invalid(None)
         self._store(value)
         self.picked.emit()
@@ -207,12 +223,12 @@ class DateField(QLineEdit):
     def _finish(self) -> None:
         """Enter or focus out with acceptable text: show it our way and commit it."""
         try:
-            value = parse_typed_date(self.text(), self.locale())
+            value = self.parse(self.text())
         except ValueError as exc:  # the locale changed under the validator: refuse all the same
             self._mark_invalid(str(exc))
             return
-        if self.text() != format_date(value):
-            self.setText(format_date(value))
+        if self.text() != self.shown(value):
+            self.setText(self.shown(value))
         self._store(value)
 
     def _store(self, value: dt.date | None) -> None:
@@ -251,7 +267,7 @@ class DateField(QLineEdit):
     @override
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
-        if key == Qt.Key.Key_Escape and self.text() != format_date(self._value):
+        if key == Qt.Key.Key_Escape and self.text() != self.shown(self._value):
             self.setValue(self._value)  # back to the stored date
             event.accept()
             return
@@ -279,6 +295,44 @@ class DateField(QLineEdit):
     def sizeHint(self) -> QSize:
         # Room for the widest date plus the two buttons, whatever the font.
         hint = super().sizeHint()
-        text = self.fontMetrics().horizontalAdvance(format_date(dt.date(2027, 9, 30)) + "  ")
+        text = self.fontMetrics().horizontalAdvance(self.shown(WIDE_VALUE) + "  ")
         buttons = 2 * (self.fontMetrics().height() + 8)
         return QSize(max(hint.width(), text + buttons + 12), hint.height())
+
+
+DATETIME_TIP = (
+    "Type a date and time (2027-01-04 19:00, 4 Jan 2027 19:00) or pick the day; empty means none"
+)
+
+
+class DateTimeField(DateField):
+    """One optional date and time of day to the minute, shown as "04 Jan 2027 19:00".
+
+    Typed as a date field is, with a 24-hour time after the date; a calendar pick keeps the
+    time of day the field had (or takes `default_time` when it had none).
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        placeholder: str = "no date",
+        default_time: dt.time = dt.time(9, 0),
+    ) -> None:
+        super().__init__(parent, placeholder)
+        self._default_time = default_time
+        self._usual_tip = DATETIME_TIP
+        self.setToolTip(DATETIME_TIP)
+
+    @override
+    def parse(self, text: str) -> dt.datetime | None:
+        return parse_datetime_text(text, day_first=day_first(self.locale()))
+
+    @override
+    def shown(self, value: dt.date | None) -> str:
+        return format_local(value) if isinstance(value, dt.datetime) else ""
+
+    @override
+    def picked_value(self, day: dt.date) -> dt.datetime:
+        current = self.value()
+        at = current.time() if isinstance(current, dt.datetime) else self._default_time
+        return dt.datetime.combine(day, at)

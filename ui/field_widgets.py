@@ -21,8 +21,8 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from app.fields import WEEKDAY_NAMES, Field, FieldKind
-from ui.date_edit import DateField
-from ui.formatting import format_date, format_moment
+from ui.date_edit import DateField, DateTimeField
+from ui.formatting import format_date, format_local, format_moment
 
 Options = Sequence[tuple[Any, str]]  # (value, label) for choices and references
 
@@ -71,10 +71,12 @@ def make_editor(field: Field, parent: QWidget | None = None, options: Options = 
             return notes
         case FieldKind.INT:
             spin = QSpinBox(parent)
-            spin.setRange(
-                field.minimum if field.minimum is not None else -999_999,
-                field.maximum if field.maximum is not None else 999_999,
-            )
+            low = field.minimum if field.minimum is not None else -999_999
+            if field.empty_label:
+                # One step below the minimum stands for no value, shown as the label.
+                low -= 1
+                spin.setSpecialValueText(field.empty_label)
+            spin.setRange(low, field.maximum if field.maximum is not None else 999_999)
             if field.unit:
                 spin.setSuffix(" %" if field.unit == "%" else f" {field.unit}")
             # A spin box insists on room for its widest text ("9999 working days"); in a
@@ -83,6 +85,8 @@ def make_editor(field: Field, parent: QWidget | None = None, options: Options = 
             return spin
         case FieldKind.DATE:
             return DateField(parent)
+        case FieldKind.DATETIME:
+            return DateTimeField(parent)
         case FieldKind.CHOICE | FieldKind.REFERENCE:
             combo = QComboBox(parent)
             for value, label in options or field.choices:
@@ -107,7 +111,8 @@ def set_value(widget: QWidget, value: Any) -> None:
             widget.setText(text)
             widget.setCursorPosition(0)
     elif isinstance(widget, QSpinBox):
-        widget.setValue(int(value or 0))
+        empty = widget.minimum() if widget.specialValueText() else 0
+        widget.setValue(empty if value is None else int(value))
     elif isinstance(widget, QComboBox):
         widget.setCurrentIndex(max(0, widget.findData(value)))
     elif isinstance(widget, QPlainTextEdit):
@@ -125,6 +130,8 @@ def value_of(widget: QWidget) -> Any:
         return widget.text()
     if isinstance(widget, QSpinBox):
         widget.interpretText()
+        if widget.specialValueText() and widget.value() == widget.minimum():
+            return None
         return widget.value()
     if isinstance(widget, QComboBox):
         return widget.currentData()
@@ -161,6 +168,8 @@ def display(field: Field, value: Any, options: Options = ()) -> str:
     match field.kind:
         case FieldKind.DATE:
             return format_date(value)
+        case FieldKind.DATETIME:
+            return format_local(value)
         case FieldKind.TIMESTAMP:
             return format_moment(value) if isinstance(value, dt.datetime) else str(value)
         case FieldKind.CHOICE:

@@ -58,6 +58,11 @@ def kind_label(kind: str) -> str:
     return kind.capitalize()
 
 
+def format_local(value: dt.datetime) -> str:
+    """'04 Jan 2027 19:00' for a zone-less time of the plan (a deployment's window)."""
+    return f"{format_date(value.date())} {value:%H:%M}"
+
+
 def format_moment(value: dt.datetime) -> str:
     """'29 Nov 2026 14:02' in the local time zone."""
     local = value.astimezone()

@@ -46,6 +46,7 @@ from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
 from ui.dashboard_view import DashboardView
 from ui.dependency_view import DependencyView
+from ui.environments_view import EnvironmentsView
 from ui.error_report import (
     ChangeAsker,
     Confirmer,
@@ -180,6 +181,9 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.changes_view, icon("checklist"), "Changes")
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
+        self.environments_view = EnvironmentsView(today=dt.date.today, now=dt.datetime.now)
+        self.environments_view.windows_wanted.connect(self._show_windows_of)
+        self.tabs.addTab(self.environments_view, icon("release"), "Environments")
         self.dashboard_view = DashboardView(today=dt.date.today)
         self.tabs.addTab(self.dashboard_view, icon("dashboard"), "Dashboard")
         # Delete Item acts on the Work items tab only; the records page has its own Delete.
@@ -439,6 +443,7 @@ class MainWindow(QMainWindow):
         self.items_view.set_plan(plan, self.editor, first)
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
+        self.environments_view.set_plan(plan, self.editor, self._events)
         self.train_view.set_plan(plan, self._events)
         self.train_view.set_editor(self.editor)
         self.dependency_view.set_plan(plan, self._events)
@@ -459,6 +464,11 @@ class MainWindow(QMainWindow):
         self._audit_check.start(plan)  # a broken trail is shown, and work goes on
         self.plan_opened.emit(plan.path)
 
+    def _show_windows_of(self, environment: str) -> None:
+        """The Windows & holidays tab, filtered to one environment's entries."""
+        self.calendar_view.filter_box.setText(environment)
+        self.tabs.setCurrentWidget(self.calendar_view)
+
     def close_plan(self) -> None:
         """Close the open plan (releasing its lock) and show the welcome page."""
         if self.plan is None:
@@ -472,6 +482,7 @@ class MainWindow(QMainWindow):
         self.items_view.set_plan(None, None, None)
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
+        self.environments_view.set_plan(None, None, None)
         self.train_view.set_plan(None, None)
         self.train_view.set_editor(None)
         self.dependency_view.set_plan(None, None)

@@ -19,6 +19,7 @@ from ui.plan_events import PlanEvents
 _SECTIONS = (
     ("Plan", ("name", "description", "key_prefix")),
     ("Calendar", ("work_week", "holiday_country")),
+    ("Deployments", ("promotion_gate",)),
     ("Recorded by Gantry", ("created", "demo_date")),
 )
 # Shown here, chosen in File › Working Calendar… (which keeps the holidays in step).

@@ -39,8 +39,10 @@ from app.calendar_entries import CALENDAR_ENTRIES
 from app.fields import FieldKind, FieldSet
 from app.records import RecordService
 from app.unit_of_work import ChangeNotice
+from ui.date_edit import WIDE_VALUE
 from ui.field_form import FieldForm
-from ui.formatting import format_date
+from ui.field_widgets import display
+from ui.formatting import format_date, format_local
 from ui.header_menu import install_column_menu
 from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
@@ -234,6 +236,8 @@ class RecordsView(QWidget):
                 samples = [label for _value, label in self.model.options(field)]
             elif field.kind == FieldKind.DATE:
                 samples = [format_date(dt.date(2027, 9, 30))]  # a wide date
+            elif field.kind == FieldKind.DATETIME:
+                samples = [format_local(WIDE_VALUE)]
             else:
                 samples = ["0" * 16]
             content = max((text.horizontalAdvance(s) for s in samples), default=0)
@@ -334,8 +338,9 @@ class RecordsView(QWidget):
             self._record_id = None
             self.form_or_hint.setCurrentWidget(self.hint)
             return
-        name = self.page.edit_first
-        self.form.title.setText(str(getattr(row, name)) if name in self.page.fields else "")
+        first = self.page.fields[self.page.edit_first]
+        # As the table shows it: a referenced record's name, a date as dates read.
+        self.form.title.setText(display(first, getattr(row, first.name), self._options(first.name)))
         self.form.subtitle.setText(self.page.fields.noun.capitalize())
         self.form.fill(row, self.read_only)
         self.form_or_hint.setCurrentWidget(self.form)

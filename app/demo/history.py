@@ -100,7 +100,9 @@ def write_history(
         session.flush()
         releases.append(release)
 
-        def deploy(day: dt.date, minutes: int, notes: str, outcome: str = "succeeded") -> None:
+        def deploy(
+            day: dt.date, minutes: int, notes: str, outcome: str = "succeeded", incident: str = ""
+        ) -> None:
             start = at_time(day, 19)
             session.add(
                 Deployment(
@@ -108,16 +110,19 @@ def write_history(
                     environment_id=prod.id,
                     window_start=start,
                     window_end=start + dt.timedelta(minutes=PROD_MINUTES),
+                    actual_start=start,
+                    actual_end=start + dt.timedelta(minutes=minutes),
                     outcome=outcome,
                     duration_minutes=minutes,
                     rolled_back=outcome == "rolled_back",
+                    incident_ref=incident,
                     deployed_by=TEAM["sre"],
                     notes=notes,
                 )
             )
 
         if shipped.failed_first:
-            deploy(first, 64, shipped.failed_first, outcome="rolled_back")
+            deploy(first, 64, shipped.failed_first, "rolled_back", f"INC-{1700 + 40 * n}")
         deploy(ga, 71, f"Atlas {shipped.version} production release")
         for after, minutes, what in shipped.patches:
             deploy(plan.deploy_day(calendar.add_working_days(ga, after), "prod"), minutes, what)

@@ -16,6 +16,7 @@ from app.demo.recipe import (
     COMPONENT_DEPENDENCIES,
     COMPONENT_VERSIONS,
     COMPONENTS,
+    ENVIRONMENT_OWNERS,
     ENVIRONMENTS,
     HOLIDAY_COUNTRY,
     KEY_PREFIX,
@@ -88,7 +89,13 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
     )
 
     environments = {
-        name: Environment(name=name, tier=tier, position=i, description=text)
+        name: Environment(
+            name=name,
+            tier=tier,
+            position=i,
+            owner=TEAM[ENVIRONMENT_OWNERS[name]],
+            description=text,
+        )
         for i, (name, tier, text) in enumerate(ENVIRONMENTS)
     }
     components = {
@@ -333,21 +340,29 @@ def _write_deployments(
         who: str,
         notes: str = "",
         outcome: str | None = None,
+        incident: str = "",
+        restore: int | None = None,
     ) -> dt.date:
         day = plan.deploy_day(day, env)
         past = day < today
         start = at_time(day, hour)
+        # Done ones started a few minutes into their window (the go/no-go call first).
+        began = start + dt.timedelta(minutes=5) if past else None
         deployments.append(
             Deployment(
                 release_id=releases[release].id,
                 environment_id=environments[env].id,
                 window_start=start,
                 window_end=start + dt.timedelta(minutes=windows[env]),
+                actual_start=began,
+                actual_end=began + dt.timedelta(minutes=minutes) if began else None,
                 outcome=outcome or ("succeeded" if past else "planned"),
                 duration_minutes=minutes if past else None,
-                rolled_back=outcome == "failed",
+                rolled_back=outcome == "rolled_back",
                 deployed_by=TEAM[who],
                 notes=notes,
+                incident_ref=incident,
+                restore_minutes=restore,
             )
         )
         return day
@@ -387,6 +402,8 @@ def _write_deployments(
                 "Migration 0142 held a lock on invoices for 9 minutes; health "
                 "checks failed and the runbook's rollback steps were run.",
                 outcome="failed",
+                incident="INC-2291",
+                restore=38,
             )
             deploy(
                 release,

@@ -79,6 +79,8 @@ ENVIRONMENTS: tuple[tuple[str, str, str], ...] = (
     ("staging", "staging", "Production-like; runbook dry runs and release candidates."),
     ("prod", "production", "Customer-facing production in us-east."),
 )
+# Who runs each environment (a TEAM handle).
+ENVIRONMENT_OWNERS = {"dev": "tl", "test": "qa", "staging": "sre", "prod": "sre"}
 
 # Working days between the natural Go/No-Go date and the committed one: the schedule buffer.
 RELEASE_BUFFER = 3

@@ -232,8 +232,18 @@ def test_demo_operations_data(demo_path: Path) -> None:
 
         outcomes = Counter(session.scalars(select(Deployment.outcome)))
         assert outcomes["succeeded"] and outcomes["failed"] and outcomes["planned"]
-        # Atlas 3.4's failed staging dry run and Atlas 3.2's production rollback.
-        assert session.scalar(select(func.count()).where(Deployment.rolled_back)) == 2
+        # The flag is the outcome "rolled back"; the failed dry run has its incident.
+        rolled_back = session.scalar(select(func.count()).where(Deployment.rolled_back))
+        assert rolled_back == outcomes["rolled_back"]
+        failed = session.scalars(select(Deployment).where(Deployment.outcome == "failed")).one()
+        assert (failed.incident_ref, failed.restore_minutes) == ("INC-2291", 38)
+        done = session.scalars(select(Deployment).where(Deployment.outcome != "planned")).all()
+        assert all(
+            d.actual_start
+            and d.actual_end
+            and d.duration_minutes == (d.actual_end - d.actual_start) // dt.timedelta(minutes=1)
+            for d in done
+        )
 
         calendar = Counter(session.scalars(select(CalendarEntry.kind)))
         assert calendar["holiday"] >= 20 and calendar["freeze"] and calendar["blackout"]

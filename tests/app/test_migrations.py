@@ -567,3 +567,59 @@ def test_changes_written_at_0006_get_a_risk_links_and_only_decisions(tmp_path: P
         plan.close()
     columns = {r[1] for r in sqlite3.connect(path).execute("PRAGMA table_info(change_requests)")}
     assert not {"risk_level", "environment_id"} & columns
+
+
+def test_deployments_written_at_0006_get_actuals_and_a_consistent_rollback_flag(
+    tmp_path: Path,
+) -> None:
+    """Revision 0010: environments get an owner; a deployment's duration becomes its actuals
+    from the planned start, "failed" with the flag becomes "rolled_back"; the trail verifies."""
+    path = tmp_path / "old.gantry"
+    env = {"id": 1, "name": "prod", "tier": "production", "position": 0, "description": ""}
+    deployments = [
+        (
+            "deployments",
+            {
+                "id": deployment_id,
+                "release_id": 1,
+                "environment_id": 1,
+                "window_start": f"2026-01-{day:02d}T19:00:00",
+                "window_end": f"2026-01-{day:02d}T22:00:00",
+                "outcome": outcome,
+                "duration_minutes": minutes,
+                "rolled_back": flag,
+                "deployed_by": "sre",
+                "notes": "",
+            },
+            None,
+        )
+        for deployment_id, day, outcome, minutes, flag in (
+            (1, 12, "succeeded", 75, 0),
+            (2, 13, "failed", 40, 1),
+            (3, 14, "rolled_back", None, 0),
+            (4, 20, "planned", None, 0),
+        )
+    ]
+    plan_at(path, "0006", [*ROWS, ("environments", env, None), *deployments])
+
+    plan = Plan.open(path, actor="bob")
+    try:
+        assert plan.environments.row(1).owner == ""
+        rows = {r.id: r for r in plan.deployments.rows()}
+        assert (rows[1].actual_start, rows[1].actual_end, rows[1].duration_minutes) == (
+            dt.datetime(2026, 1, 12, 19, 0),
+            dt.datetime(2026, 1, 12, 20, 15),
+            75,
+        )
+        assert rows[2].outcome == "rolled_back" and rows[2].incident_ref == ""
+        assert rows[3].outcome == "rolled_back" and rows[3].actual_start is None
+        assert rows[4].actual_start is None and rows[4].restore_minutes is None
+        report = plan.verify_audit()
+        assert report.ok, report.problems
+        plan.deployments.update(4, "outcome", "succeeded")  # edits as any other plan
+        plan.environments.update(1, "owner", "Aisha")
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+    flags = _on_file(path, "SELECT id, rolled_back FROM deployments")
+    assert flags == {(1, 0), (2, 1), (3, 1), (4, 0)}

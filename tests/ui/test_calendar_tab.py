@@ -43,6 +43,7 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
         "Runbook",
         "Changes",
         "Windows && holidays",
+        "Environments",
     ]
     assert tabs.widget(1) is window.gantt
     assert tabs.widget(2) is window.dependency_view
