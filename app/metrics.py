@@ -15,9 +15,9 @@ The definitions are the design's (ARCHITECTURE.md, "Metrics"):
 - schedule variance: working days between the release's finish in its newest baseline and its
   scheduled finish now, positive when later.
 
-A deployment happens at the start of its window; a change is approved when its last approving
-decision was given. Formulas work on plain facts so that tests can check them against figures
-worked out by hand.
+A deployment happens when it actually started, else at the start of its window; a change is
+approved when its last approving decision was given. Formulas work on plain facts so that
+tests can check them against figures worked out by hand.
 """
 
 from __future__ import annotations
@@ -225,7 +225,7 @@ def production_deployments(plan: Plan) -> list[DeploymentFact]:
         select(
             Deployment.release_id,
             Deployment.environment_id,
-            Deployment.window_start,
+            func.coalesce(Deployment.actual_start, Deployment.window_start),
             Deployment.outcome,
             Deployment.rolled_back,
         )

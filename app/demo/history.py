@@ -2,8 +2,9 @@
 
 The plan was started in Gantry with 3.4, so these releases hold no work items; what was kept of
 them is what the delivery measures need: each release's dates, its production deployments
-(releases, patches, a failed deployment rolled back and restored the next evening) and the
-approved change that let it ship. A year of deployments gives the dashboard a trend.
+(releases, patches, a failed deployment rolled back and restored the next evening), each after
+a staging dry run, and the approved change that let it ship. A year of deployments gives the
+dashboard a trend.
 """
 
 from __future__ import annotations
@@ -70,13 +71,14 @@ SHIPPED = (
     ),
 )
 PROD_MINUTES = 180
+STAGING_MINUTES = 120
 
 
 def write_history(
     session: Session, plan: DemoPlan, environments: dict[str, Environment]
 ) -> Sequence[Release]:
     """Add the shipped releases before the plan's own (ordered before them) with their record."""
-    calendar, prod = plan.calendar, environments["prod"]
+    calendar, prod, staging = plan.calendar, environments["prod"], environments["staging"]
     releases: list[Release] = []
     for n, shipped in enumerate(SHIPPED):
         ga = plan.deploy_day(plan.today - dt.timedelta(weeks=shipped.weeks_ago), "prod")
@@ -103,6 +105,23 @@ def write_history(
         def deploy(
             day: dt.date, minutes: int, notes: str, outcome: str = "succeeded", incident: str = ""
         ) -> None:
+            """A production deployment, after the same build's successful staging dry run the
+            working day before (the promotion rule the plan keeps)."""
+            rehearsal = at_time(_dry_run_day(plan, day), 18)
+            session.add(
+                Deployment(
+                    release_id=release.id,  # noqa: B023 - called only inside this iteration
+                    environment_id=staging.id,
+                    window_start=rehearsal,
+                    window_end=rehearsal + dt.timedelta(minutes=STAGING_MINUTES),
+                    actual_start=rehearsal,
+                    actual_end=rehearsal + dt.timedelta(minutes=minutes // 2 + 10),
+                    outcome="succeeded",
+                    duration_minutes=minutes // 2 + 10,
+                    deployed_by=TEAM["sre"],
+                    notes=f"Staging dry run: {notes}",
+                )
+            )
             start = at_time(day, 19)
             session.add(
                 Deployment(
@@ -163,3 +182,11 @@ def write_history(
             ]
         )
     return releases
+
+
+def _dry_run_day(plan: DemoPlan, production: dt.date) -> dt.date:
+    """The last working day before a production deployment that staging may be changed on."""
+    day = plan.calendar.add_working_days(production, -1)
+    while any(w.covers(day, "staging") for w in plan.windows if w.kind != "change_window"):
+        day = plan.calendar.add_working_days(day, -1)
+    return day
