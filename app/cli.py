@@ -22,8 +22,10 @@ from app.errors import GantryError, ValidationError
 from app.ics_export import calendar_document, ics_path, write_ics
 from app.impact import impact
 from app.impact_report import write_report as write_impact
+from app.notes_export import notes_path, write_notes
 from app.plan import Plan
 from app.plan_data import ItemRow
+from app.release_notes import AUDIENCES
 from app.runbook_report import runbook_report, write_report
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
 from app.spreadsheet.importer import ImportOptions, commit, prepare
@@ -53,7 +55,6 @@ LATER = {
 LATER_EXPORTS = {
     "runbook": "the runbook PDF",
     "record": "the release record PDF",
-    "notes": "release notes",
 }
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -128,6 +129,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     ics.add_argument("plan", type=Path)
     ics.add_argument("out", type=Path, metavar="OUT.ics")
+    notes = exp_sub.add_parser("notes", help="a release's notes as Markdown, HTML or PDF")
+    notes.add_argument("plan", type=Path)
+    notes.add_argument("out", type=Path, metavar="OUT.{md,html,pdf}")
+    notes.add_argument("--release", required=True, help="name or version")
+    notes.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default="external",
+        help="external (default) leaves out internal-only entries; internal shows them all",
+    )
     for kind in LATER_EXPORTS:
         later = exp_sub.add_parser(kind, help=f"{LATER_EXPORTS[kind]} (not available yet)")
         later.add_argument("plan", type=Path)
@@ -369,6 +380,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return _export_xlsx(args, out)
     if args.export_kind == "ics":
         return _export_ics(args, out)
+    if args.export_kind == "notes":
+        return _export_notes(args, out)
     target: Path = args.out
     export_format(target)  # refuse a wrong suffix before the plan is read
     if args.first and args.last and args.last < args.first:
@@ -410,6 +423,20 @@ def _export_ics(args: argparse.Namespace, out: TextIO) -> int:
     finally:
         plan.close()
     write_ics(document, target, dt.datetime.now(dt.UTC))
+    print(f"Wrote {target}: {document.describe()}.", file=out)
+    return EXIT_OK
+
+
+def _export_notes(args: argparse.Namespace, out: TextIO) -> int:
+    target = notes_path(args.out)  # refuse a wrong suffix before the plan is read
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        release_id = plan.notes.release_id(args.release)
+        name = plan.settings.values().name or plan.path.stem
+        document = plan.notes.document(release_id, args.audience, name)
+    finally:
+        plan.close()
+    write_notes(document, target)
     print(f"Wrote {target}: {document.describe()}.", file=out)
     return EXIT_OK
 

@@ -14,6 +14,7 @@ from app import audit
 from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
 from app.checklists import ChecklistService
+from app.communications import CommunicationService
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
 from app.links import LinkSpec
@@ -21,6 +22,7 @@ from app.plan_data import PlanSummary
 from app.plan_settings import SETTING_FIELDS, PlanSettings, write_setting
 from app.plan_state import PlanState, Progress, StateService
 from app.records import RecordService
+from app.release_notes import NoteService
 from app.release_train import ReleaseTrain
 from app.releases import ReleaseService
 from app.runbooks import RunbookService
@@ -77,6 +79,8 @@ class Plan:
         self.runbooks = RunbookService(self.uow)
         self.checklists = ChecklistService(self.state, self.uow)
         self.releases.holds.append(self.checklists.release_holds)
+        self.notes = NoteService(self.state, self.uow)
+        self.communications = CommunicationService(self.state, self.uow)
 
     @classmethod
     def open(
@@ -198,4 +202,6 @@ class Plan:
         self.baselines.close()
         self.runbooks.close()
         self.checklists.close()
+        self.notes.close()
+        self.communications.close()
         self.store.close()

@@ -6,6 +6,7 @@ from models.baselines import Baseline, BaselineDate
 from models.calendar import CalendarEntry
 from models.changes import Approval, ChangeRequest
 from models.checklists import Checklist, ChecklistItem, ChecklistSection, GoNoGoDecision
+from models.communications import Communication
 from models.components import Component, ComponentDependency, ComponentVersion
 from models.environments import Deployment, Environment
 from models.notes import ReleaseNote
@@ -26,6 +27,7 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistSection",
+    "Communication",
     "Component",
     "ComponentDependency",
     "ComponentVersion",

@@ -28,6 +28,7 @@ from app.demo.recipe import (
 from app.demo.records import (
     write_changes,
     write_checklists,
+    write_communications,
     write_notes,
     write_risks,
     write_runbooks,
@@ -136,6 +137,7 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
     write_changes(session, plan, releases, environments)
     write_risks(session, releases)
     write_notes(session, plan, releases)
+    write_communications(session, plan, releases)
     session.flush()
 
 

@@ -1,4 +1,4 @@
-"""The demo plan's operational records: checklists, runbooks, changes, risks, notes."""
+"""The demo plan's operational records: checklists, runbooks, changes, risks, notes, comms."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from models import (
     Checklist,
     ChecklistItem,
     ChecklistSection,
+    Communication,
     Environment,
     GoNoGoDecision,
     Release,
@@ -28,6 +29,7 @@ from models import (
     RunbookStep,
     RunbookStepLink,
     RunStepExecution,
+    WorkItem,
 )
 
 ROLE_PEOPLE = {
@@ -876,7 +878,7 @@ def write_risks(session: Session, releases: Sequence[Release]) -> None:
 
 
 def write_notes(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
-    # release index, category, title, body, item ref or ""
+    # release index, category, title, body, item ref or "" (internal-only titles: INTERNAL)
     notes: tuple[tuple[int, str, str, str, str], ...] = (
         (
             0,
@@ -957,6 +959,21 @@ def write_notes(session: Session, plan: DemoPlan, releases: Sequence[Release]) -
         ),
         (
             1,
+            "security",
+            "Session tokens are rotated at sign-in",
+            "A session token can no longer be reused after signing in again (CVE-2026-41877).",
+            "",
+        ),
+        (
+            1,
+            "known_issue",
+            "Rate limiter reads the old SSO header for one more release",
+            "Support: limits per organisation may count SSO users twice until 3.1; raise the "
+            "organisation's limit on request.",
+            "",
+        ),
+        (
+            1,
             "known_issue",
             "SCIM deprovisioning for Google Workspace",
             "Not supported yet; deactivate those users by hand.",
@@ -977,16 +994,113 @@ def write_notes(session: Session, plan: DemoPlan, releases: Sequence[Release]) -
             "f1",
         ),
     )
-    positions = [0] * len(releases)
+    positions: dict[tuple[int, str], int] = {}
     for i, category, title, body, ref in notes:
+        place = positions.get((i, category), 0)
         session.add(
             ReleaseNote(
                 release_id=releases[i].id,
                 category=category,
+                audience="internal" if title in INTERNAL_NOTES else "external",
                 title=title,
                 body=body,
-                position=positions[i],
+                position=place,
                 work_item_id=plan.row(i, ref).id if ref else None,
             )
         )
-        positions[i] += 1
+        positions[(i, category)] = place + 1
+        if ref:  # the entry was drafted from the item, which is marked for the notes
+            session.get_one(WorkItem, plan.row(i, ref).id).notes_category = category
+    # Marked in the in-flight release but not drafted yet: "Draft from work items" has work.
+    for ref, category in (("b6", "security"), ("f4", "feature")):
+        session.get_one(WorkItem, plan.row(1, ref).id).notes_category = category
+
+
+# Entries support and operations must know about that customers do not read.
+INTERNAL_NOTES = frozenset(
+    {
+        "Usage charts can lag",
+        "Rate limiter reads the old SSO header for one more release",
+    }
+)
+
+
+def write_communications(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
+    """The in-flight release's communication plan, the one sent message already marked."""
+    in_flight = releases[1]
+    # The code-freeze notice went out on its day when that day has passed.
+    notice_day = plan.calendar.add_working_days(plan.planned(1, "cf"), -3)
+    sent_on = notice_day if notice_day < plan.today else None
+    plans = (
+        (
+            "Customer announcement",
+            "customers",
+            "email",
+            TEAM["pm"],
+            "target",
+            -5,
+            "Dear customer,\n\n{release} ({version}) reaches you on {target}: single "
+            "sign-on, an audit log and user provisioning. Admins can prepare their identity "
+            "provider now; the set-up guide is in the help centre.\n\n{sender}, Atlas",
+            None,
+        ),
+        (
+            "Support briefing",
+            "support",
+            "meeting",
+            TEAM["rm"],
+            "target",
+            -2,
+            "Walk-through of {release} for the support team before GA on {target}: SSO "
+            "set-up, SCIM errors, the API-key scope change and the known issues.",
+            None,
+        ),
+        (
+            "Status page: release window",
+            "customers",
+            "status_page",
+            TEAM["sre"],
+            "target",
+            0,
+            "Scheduled maintenance: {release} is being rolled out today ({ga}). Sign-in may "
+            "ask you to log in again once.",
+            None,
+        ),
+        (
+            "Code freeze notice to engineering",
+            "internal",
+            "chat",
+            TEAM["rm"],
+            "code_freeze",
+            -3,
+            "Code freeze for {release} is on {freeze}; after it only release blockers merge.",
+            sent_on,
+        ),
+        (
+            "Operations hand-over",
+            "operations",
+            "email",
+            TEAM["rm"],
+            "target",
+            1,
+            "{release} is live since {target}: runbook, rollback steps and the on-call "
+            "contacts are in the release record.",
+            None,
+        ),
+    )
+    for title, audience, channel, owner, anchor, offset, template, sent in plans:
+        session.add(
+            Communication(
+                release_id=in_flight.id,
+                title=title,
+                audience=audience,
+                channel=channel,
+                owner=owner,
+                template=template,
+                anchor=anchor,
+                offset_days=offset,
+                day_basis="working",
+                done_at=at_time(sent, 16, 5) if sent is not None else None,
+                done_by=owner if sent is not None else "",
+            )
+        )
