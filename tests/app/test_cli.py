@@ -162,9 +162,9 @@ def test_usage_errors_exit_2(plan: Path) -> None:
 
 
 def test_later_subcommands_say_so(plan: Path, tmp_path: Path) -> None:
-    code, _, err = gantry("export", "notes", plan, tmp_path / "o.md")
+    code, _, err = gantry("export", "record", plan, tmp_path / "o.pdf", "--release", "R1")
     assert code == 2 and "not available in this version" in err
-    assert not (tmp_path / "o.md").exists()
+    assert not (tmp_path / "o.pdf").exists()
 
 
 def test_console_entry_point_runs_headless(plan: Path) -> None:

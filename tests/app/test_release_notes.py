@@ -4,8 +4,8 @@ three formats of `gantry export notes` read back (html.parser, pdftotext, pdffon
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 import shutil
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 
