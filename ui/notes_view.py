@@ -179,10 +179,10 @@ class NotesView(QWidget):
             "delete", "Delete", "Delete the selected entry (undo brings it back)", self.delete_note
         )
         self.up_action = self._action(
-            "zoom-in", "Up", "Move the entry up", lambda: self.move_entry(-1)
+            "up", "Up", "Move the entry up", lambda: self.move_entry(-1)
         )
         self.down_action = self._action(
-            "zoom-out", "Down", "Move the entry down", lambda: self.move_entry(1)
+            "down", "Down", "Move the entry down", lambda: self.move_entry(1)
         )
         self.mark_action = self._action(
             "pin", "Mark work item…", "Mark a work item for the notes", self.mark_item

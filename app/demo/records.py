@@ -1026,81 +1026,119 @@ INTERNAL_NOTES = frozenset(
 
 
 def write_communications(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
-    """The in-flight release's communication plan, the one sent message already marked."""
+    """The in-flight release's communication plan: sent, overdue, due this week and later."""
     in_flight = releases[1]
-    # The code-freeze notice went out on its day when that day has passed.
-    notice_day = plan.calendar.add_working_days(plan.planned(1, "cf"), -3)
-    sent_on = notice_day if notice_day < plan.today else None
-    plans = (
+    anchors = {
+        "start": plan.starts[1],
+        "feature_freeze": plan.planned(1, "ff"),
+        "code_freeze": plan.planned(1, "cf"),
+        "target": plan.planned(1, "ga"),
+    }
+    # title, audience, channel, owner, anchor, offset in working days, template, sent when due
+    plans: tuple[tuple[str, str, str, str, str, int, str, bool], ...] = (
         (
-            "Customer announcement",
+            "Kick-off announcement",
+            "internal",
+            "chat",
+            "rm",
+            "start",
+            0,
+            "{release} has started: scope, dates (feature freeze {feature_freeze}, GA {target}) "
+            "and the release board are in the plan.",
+            True,
+        ),
+        (
+            "Beta invitation for pilot customers",
             "customers",
             "email",
-            TEAM["pm"],
-            "target",
+            "pm",
+            "feature_freeze",
             -5,
-            "Dear customer,\n\n{release} ({version}) reaches you on {target}: single "
-            "sign-on, an audit log and user provisioning. Admins can prepare their identity "
-            "provider now; the set-up guide is in the help centre.\n\n{sender}, Atlas",
-            None,
+            "Dear pilot customer,\n\nthe beta of {release} opens on {feature_freeze}. Reply to "
+            "this e-mail to take part.\n\n{sender}, Atlas",
+            False,  # it slipped: the plan shows it overdue
         ),
         (
-            "Support briefing",
-            "support",
-            "meeting",
-            TEAM["rm"],
-            "target",
-            -2,
-            "Walk-through of {release} for the support team before GA on {target}: SSO "
-            "set-up, SCIM errors, the API-key scope change and the known issues.",
-            None,
-        ),
-        (
-            "Status page: release window",
-            "customers",
-            "status_page",
-            TEAM["sre"],
-            "target",
-            0,
-            "Scheduled maintenance: {release} is being rolled out today ({ga}). Sign-in may "
-            "ask you to log in again once.",
-            None,
+            "Feature freeze reminder",
+            "internal",
+            "email",
+            "rm",
+            "feature_freeze",
+            -1,
+            "Reminder: feature freeze for {release} is tomorrow ({feature_freeze}).",
+            False,
         ),
         (
             "Code freeze notice to engineering",
             "internal",
             "chat",
-            TEAM["rm"],
+            "rm",
             "code_freeze",
             -3,
             "Code freeze for {release} is on {freeze}; after it only release blockers merge.",
-            sent_on,
+            True,
+        ),
+        (
+            "Customer announcement",
+            "customers",
+            "email",
+            "pm",
+            "target",
+            -5,
+            "Dear customer,\n\n{release} ({version}) reaches you on {target}: single "
+            "sign-on, an audit log and user provisioning. Admins can prepare their identity "
+            "provider now; the set-up guide is in the help centre.\n\n{sender}, Atlas",
+            False,
+        ),
+        (
+            "Support briefing",
+            "support",
+            "meeting",
+            "rm",
+            "target",
+            -2,
+            "Walk-through of {release} for the support team before GA on {target}: SSO "
+            "set-up, SCIM errors, the API-key scope change and the known issues.",
+            False,
+        ),
+        (
+            "Status page: release window",
+            "customers",
+            "status_page",
+            "sre",
+            "target",
+            0,
+            "Scheduled maintenance: {release} is being rolled out today ({ga}). Sign-in may "
+            "ask you to log in again once.",
+            False,
         ),
         (
             "Operations hand-over",
             "operations",
             "email",
-            TEAM["rm"],
+            "rm",
             "target",
             1,
             "{release} is live since {target}: runbook, rollback steps and the on-call "
             "contacts are in the release record.",
-            None,
+            False,
         ),
     )
-    for title, audience, channel, owner, anchor, offset, template, sent in plans:
+    for title, audience, channel, owner, anchor, offset, template, sends in plans:
+        due = plan.calendar.add_working_days(anchors[anchor], offset)
+        sent = sends and due < plan.today  # marked sent on its day, once that day has passed
         session.add(
             Communication(
                 release_id=in_flight.id,
                 title=title,
                 audience=audience,
                 channel=channel,
-                owner=owner,
+                owner=TEAM[owner],
                 template=template,
                 anchor=anchor,
                 offset_days=offset,
                 day_basis="working",
-                done_at=at_time(sent, 16, 5) if sent is not None else None,
-                done_by=owner if sent is not None else "",
+                done_at=at_time(due, 10, 30) if sent else None,
+                done_by=TEAM[owner] if sent else "",
             )
         )
