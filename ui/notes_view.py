@@ -178,9 +178,7 @@ class NotesView(QWidget):
         self.delete_note_action = self._action(
             "delete", "Delete", "Delete the selected entry (undo brings it back)", self.delete_note
         )
-        self.up_action = self._action(
-            "up", "Up", "Move the entry up", lambda: self.move_entry(-1)
-        )
+        self.up_action = self._action("up", "Up", "Move the entry up", lambda: self.move_entry(-1))
         self.down_action = self._action(
             "down", "Down", "Move the entry down", lambda: self.move_entry(1)
         )
@@ -388,10 +386,17 @@ class NotesView(QWidget):
         if notice.touches("releases"):
             self._fill_releases()
             return
-        if notice.touches("release_notes", "communications", "work_items", "calendar_entries"):
-            self._refresh()
-        elif notice.derived:  # the schedule moved milestones a communication may follow
-            self._refresh()
+        # Each page rebuilds only for what it shows: a release's notes and plan are a few
+        # dozen rows, but the preview of a long release's notes takes a moment to lay out.
+        if notice.touches("release_notes", "work_items"):  # items: their keys and marks
+            self._show_entries()
+            self._show_note()
+            self._show_preview()
+        if notice.derived or notice.touches("communications", "work_items", "calendar_entries"):
+            # the schedule moves the milestones, holidays the working days, they count from
+            self._show_comms()
+            self._show_comm()
+        self._update_state()
 
     # -- showing -----------------------------------------------------------------------------
 

@@ -158,3 +158,18 @@ def test_file_export_release_notes(
     assert reports == []
     assert window.export_notes(tmp_path / "notes.doc", release_id, "external") is None
     assert [title for title, _ in reports] == ["Cannot export release notes"]
+
+
+def test_marking_a_work_item_enables_drafting_and_undoes(tab: Tab) -> None:
+    tab.view.draft()  # the demo's marked items drafted: nothing waits
+    assert not tab.view.draft_action.isEnabled()
+    item = next(
+        i
+        for i in tab.plan.state.outline(tab.release.id)
+        if tab.plan.state.items[i].kind == "task" and tab.plan.notes.mark(i) is None
+    )
+    assert tab.editor.mark_for_notes(item, "fix")
+    key = tab.plan.state.items[item].key
+    assert tab.view.draft_action.isEnabled() and key in tab.view.marked.text()
+    tab.stack.undo()
+    assert tab.plan.notes.mark(item) is None and not tab.view.draft_action.isEnabled()
