@@ -20,6 +20,7 @@ from app.plan import Plan
 from app.release_notes import ordered
 from models import ReleaseNote, WorkItem
 from tests.app.plan_factory import make_plan, plan_for
+from tests.app.plan_revisions import ROWS, plan_at
 from tests.processes import run_bounded
 
 NASTY = 'Fix <script>alert("x")</script> & "quotes"'
@@ -217,3 +218,28 @@ def test_notes_survive_in_the_trail(plan: Plan) -> None:
     with plan.store.read() as session:
         assert session.get_one(ReleaseNote, note).audience == "internal"
     assert plan.verify_audit().ok
+
+
+def test_notes_written_at_0006_become_external_and_the_trail_verifies(tmp_path: Path) -> None:
+    """Revision 0011: every older note was for customers; no item is marked yet."""
+    path = tmp_path / "old.gantry"
+    note = {
+        "id": 1,
+        "release_id": 1,
+        "work_item_id": 3,
+        "category": "fix",
+        "title": "Older note",
+        "body": "",
+        "position": 0,
+    }
+    plan_at(path, "0006", [*ROWS, ("release_notes", note, None)])
+    upgraded = Plan.open(path, actor="bob")
+    try:
+        (entry,) = upgraded.notes.entries(1)
+        assert (entry.audience, entry.key) == ("external", "B")
+        assert upgraded.notes.mark(3) is None
+        assert upgraded.verify_audit().ok, upgraded.verify_audit().problems
+        upgraded.notes.set_mark(2, "feature")  # the upgraded plan edits as any other
+        assert upgraded.notes.generate(1) and upgraded.verify_audit().ok
+    finally:
+        upgraded.close()
