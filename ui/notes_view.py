@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QSize, Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QColor
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -40,6 +40,7 @@ from ui.formatting import format_date
 from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 from ui.resources import icon
+from ui.view_actions import view_action
 
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 STATE_COLOURS = {
@@ -50,6 +51,16 @@ STATE_COLOURS = {
     DueState.UNDATED: "#6b7280",
 }
 _COMM_COLUMNS = ("Due", "State", "Communication", "Audience", "Channel", "Owner", "When")
+
+
+def _slot(call: Callable[[], object]) -> Callable[[], None]:
+    """A toolbar slot for `call`, whose result (what tests check) the toolbar does not need;
+    it also keeps `triggered`'s checked flag from reaching a parameter."""
+
+    def slot() -> None:
+        call()
+
+    return slot
 
 
 def _toolbar() -> QToolBar:
@@ -165,36 +176,57 @@ class NotesView(QWidget):
 
     # -- building ----------------------------------------------------------------------------
 
-    def _action(self, name: str, text: str, tip: str, slot: Callable[[], object]) -> QAction:
-        action = QAction(icon(name), text, self)
-        action.setToolTip(tip)
-        action.triggered.connect(lambda: slot())
-        return action
-
     def _build_notes(self) -> QWidget:
-        self.add_note_action = self._action(
-            "new", "Add entry", "Add a hand-written entry to the release notes", self.add_note
+        page = QWidget()
+        self.add_note_action = view_action(
+            page,
+            "Add entry",
+            "new",
+            "Add a hand-written entry to the release notes",
+            ["Ctrl+Shift+N"],
+            _slot(self.add_note),
         )
-        self.delete_note_action = self._action(
-            "delete", "Delete", "Delete the selected entry (undo brings it back)", self.delete_note
+        self.delete_note_action = view_action(
+            page,
+            "Delete",
+            "delete",
+            "Delete the selected entry (undo brings it back)",
+            ["Del"],
+            _slot(self.delete_note),
         )
-        self.up_action = self._action("up", "Up", "Move the entry up", lambda: self.move_entry(-1))
-        self.down_action = self._action(
-            "down", "Down", "Move the entry down", lambda: self.move_entry(1)
+        self.up_action = view_action(
+            page,
+            "Up",
+            "up",
+            "Move the entry up within its category",
+            ["Alt+Up"],
+            _slot(lambda: self.move_entry(-1)),
         )
-        self.mark_action = self._action(
-            "pin", "Mark work item…", "Mark a work item for the notes", self.mark_item
+        self.down_action = view_action(
+            page,
+            "Down",
+            "down",
+            "Move the entry down within its category",
+            ["Alt+Down"],
+            _slot(lambda: self.move_entry(1)),
         )
-        self.draft_action = self._action(
-            "task",
+        self.mark_action = view_action(
+            page, "Mark work item…", "pin", "Mark a work item for the notes", [], self.mark_item
+        )
+        self.draft_action = view_action(
+            page,
             "Draft from work items",
+            "task",
             "Add an entry for every marked work item that has none yet",
-            self.draft,
+            [],
+            _slot(self.draft),
         )
-        self.export_action = self._action(
-            "save-as",
+        self.export_action = view_action(
+            page,
             "Export…",
+            "save-as",
             "Write the notes as Markdown, HTML or PDF",
+            [],
             self.export_requested.emit,
         )
         bar = _toolbar()
@@ -238,7 +270,6 @@ class NotesView(QWidget):
         self.marked = QLabel()
         self.marked.setObjectName("notesMarked")
         self.marked.setStyleSheet("color: #6b7280; padding: 2px 8px")
-        page = QWidget()
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
@@ -248,14 +279,30 @@ class NotesView(QWidget):
         return page
 
     def _build_comms(self) -> QWidget:
-        self.add_comm_action = self._action(
-            "new", "Add communication", "Plan a message to an audience", self.add_comm
+        page = QWidget()
+        self.add_comm_action = view_action(
+            page,
+            "Add communication",
+            "new",
+            "Plan a message to an audience",
+            ["Ctrl+Shift+N"],
+            _slot(self.add_comm),
         )
-        self.delete_comm_action = self._action(
-            "delete", "Delete", "Delete the selected communication", self.delete_comm
+        self.delete_comm_action = view_action(
+            page,
+            "Delete",
+            "delete",
+            "Delete the selected communication (undo brings it back)",
+            ["Del"],
+            _slot(self.delete_comm),
         )
-        self.sent_action = self._action(
-            "send", "Mark sent", "Record that it was sent, by you, now", self.toggle_sent
+        self.sent_action = view_action(
+            page,
+            "Mark sent",
+            "send",
+            "Record that it was sent, by you, now; again to take the mark back",
+            [],
+            _slot(self.toggle_sent),
         )
         bar = _toolbar()
         bar.setObjectName("commsToolbar")
@@ -290,7 +337,6 @@ class NotesView(QWidget):
         split.addWidget(self.comms)
         split.addWidget(right)
         split.setSizes([640, 360])
-        page = QWidget()
         box = QVBoxLayout(page)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
