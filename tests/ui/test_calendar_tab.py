@@ -41,6 +41,7 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
         "Release train",
         "Checklists",
         "Runbook",
+        "Release notes",
         "Windows && holidays",
     ]
     assert tabs.widget(1) is window.gantt
@@ -49,7 +50,8 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
     view = window.calendar_view
     assert tabs.widget(4) is window.checklists_view
     assert tabs.widget(5) is window.runbook_view
-    assert tabs.widget(6) is view
+    assert tabs.widget(6) is window.notes_view
+    assert tabs.widget(7) is view
     model = view.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
         "Kind",
