@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import string
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
@@ -25,7 +26,7 @@ from app.plan_state import PlanState
 from app.records import Record, RecordService, RecordType
 from app.scheduling.calendar import WorkCalendar
 from app.unit_of_work import UnitOfWork
-from models import Communication
+from models import Communication, WorkItem
 from models.communications import COMM_ANCHORS, COMM_AUDIENCES, COMM_CHANNELS, DAY_BASES
 
 CHANNEL_LABELS = {
@@ -209,6 +210,25 @@ COMMUNICATIONS = RecordType(
         "day_basis": "working",
     },
 )
+
+
+def refuse_counted_from(session: Session, item_ids: Sequence[int]) -> None:
+    """A milestone a communication is counted from is not deleted under it: the
+    communication would lose its day without anyone choosing another."""
+    found = session.execute(
+        select(Communication.title, WorkItem.key)
+        .join(WorkItem, Communication.milestone_id == WorkItem.id)
+        .where(Communication.milestone_id.in_(item_ids))
+        .order_by(Communication.id)
+    ).all()
+    if found:
+        raise ValidationError(
+            [
+                f"The communication “{title}” is counted from {key}; count it from another "
+                "date first"
+                for title, key in found
+            ]
+        )
 
 
 class DueState(StrEnum):

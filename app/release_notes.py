@@ -166,6 +166,25 @@ def ordered(entries: Sequence[NoteEntry], audience: str) -> tuple[NotesSection, 
     return tuple(sections)
 
 
+def detach_notes(session: Session, item_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Untie the entries drafted from items about to be deleted (their text stays in the
+    notes), through the ORM so the trail records it; returns (entry, item) pairs for
+    reattach_notes (undo)."""
+    notes = session.scalars(select(ReleaseNote).where(ReleaseNote.work_item_id.in_(item_ids))).all()
+    tied = [(note.id, int(note.work_item_id)) for note in notes if note.work_item_id is not None]
+    for note in notes:
+        note.work_item_id = None
+    return tied
+
+
+def reattach_notes(session: Session, tied: Sequence[tuple[int, int]]) -> None:
+    """Tie entries to their items again (the items are back already)."""
+    for note_id, item_id in tied:
+        note = session.get(ReleaseNote, note_id)
+        if note is not None:  # deleted meanwhile: nothing to tie
+            note.work_item_id = item_id
+
+
 class NoteService:
     """A plan's release notes: the generic record editing plus drafting, marking and order."""
 

@@ -10,11 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.baselines import detach_items, reattach_items
+from app.communications import refuse_counted_from
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.links import parse_predecessors
 from app.plan_data import DeletedItem, ItemRow
 from app.plan_state import StateService
+from app.release_notes import detach_notes, reattach_notes
 from models import Dependency, WorkItem
 from models.work import ITEM_KINDS, ITEM_STATUSES, LINK_TYPES
 
@@ -454,9 +456,12 @@ class WorkItemService(StateService):
             links = [
                 {c.key: getattr(d, c.key) for c in Dependency.__mapper__.column_attrs} for d in deps
             ]
-            # Before the rows go: baseline dates refer to them (and undo puts them back too).
+            # Before the rows go: baseline dates and release notes refer to them (and undo puts
+            # them back too); a communication counted from one refuses the delete.
+            refuse_counted_from(session, ids)
             held = detach_items(session, ids)
-            captured = DeletedItem(items, links, held)
+            tied = detach_notes(session, ids)
+            captured = DeletedItem(items, links, held, tied)
             for dep in deps:
                 session.delete(dep)
             session.flush()
@@ -490,5 +495,6 @@ class WorkItemService(StateService):
             for values in deleted.links:
                 session.add(Dependency(**values))
             reattach_items(session, deleted.baseline_dates)
+            reattach_notes(session, deleted.notes)
 
         self._uow.run(reason or f"Restore {first['key']}", apply)

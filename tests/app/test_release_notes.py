@@ -243,3 +243,27 @@ def test_notes_written_at_0006_become_external_and_the_trail_verifies(tmp_path: 
         assert upgraded.notes.generate(1) and upgraded.verify_audit().ok
     finally:
         upgraded.close()
+
+
+def test_deleting_a_drafted_item_keeps_the_entry_and_undo_ties_it_again(plan: Plan) -> None:
+    release = plan.notes.release_id("R1")
+    item = _item(plan, "C")
+    plan.notes.set_mark(item, "fix")
+    (note,) = plan.notes.generate(release)
+    deleted = plan.work_items.delete(item)
+    (entry,) = plan.notes.entries(release)
+    assert (entry.id, entry.title, entry.key) == (note, "Docs", "")
+    assert plan.verify_audit().ok, plan.verify_audit().problems
+    plan.work_items.restore(deleted)
+    (entry,) = plan.notes.entries(release)
+    assert entry.key == "C" and plan.verify_audit().ok
+
+
+def test_a_milestone_a_communication_counts_from_is_not_deleted(plan: Plan) -> None:
+    milestone = _item(plan, "M")
+    plan.communications.records.create(
+        {"release_id": 1, "title": "GA mail", "anchor": "milestone", "milestone_id": milestone}
+    )
+    with pytest.raises(ValidationError, match="“GA mail” is counted from M"):
+        plan.work_items.delete(milestone)
+    assert milestone in plan.state.items and plan.verify_audit().ok
