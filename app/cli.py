@@ -24,6 +24,7 @@ from app.impact import impact
 from app.impact_report import write_report as write_impact
 from app.metrics import metrics
 from app.metrics_report import write_metrics
+from app.notes_export import notes_path, write_notes
 from app.pdf.export import Written, pdf_path, write_document
 from app.pdf.model import Document
 from app.pdf.record_document import record_document
@@ -32,6 +33,7 @@ from app.pdf.styles import PAPERS as PDF_PAPERS
 from app.plan import Plan
 from app.plan_check import check_plan
 from app.plan_data import ItemRow
+from app.release_notes import AUDIENCES
 from app.runbook_report import runbook_report, write_report
 from app.signing.meanings import MEANINGS
 from app.spreadsheet.export import export_path, workbook_data, write_workbook
@@ -56,10 +58,6 @@ SCHEDULE_COLUMNS = (
     "free_slack",
     "critical",
 )
-# Exports of the contract that later work brings; until then they say so plainly.
-LATER_EXPORTS = {
-    "notes": "release notes",
-}
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
@@ -172,14 +170,16 @@ def build_parser() -> argparse.ArgumentParser:
         document.add_argument("--meaning", help="with --sign: " + " or ".join(MEANINGS))
         document.add_argument("--name", help="with --sign: the name shown")
         document.add_argument("--password-file", type=Path, metavar="FILE")
-    for kind in LATER_EXPORTS:
-        later = exp_sub.add_parser(kind, help=f"{LATER_EXPORTS[kind]} (not available yet)")
-        later.add_argument("plan", type=Path)
-        later.add_argument("out", type=Path)
-        later.add_argument("--release")
-        later.add_argument("--paper", choices=("a4", "letter"))
-        later.add_argument("--sign", type=Path, metavar="KEY.p12")
-        later.add_argument("--meaning")
+    notes = exp_sub.add_parser("notes", help="a release's notes as Markdown, HTML or PDF")
+    notes.add_argument("plan", type=Path)
+    notes.add_argument("out", type=Path, metavar="OUT.{md,html,pdf}")
+    notes.add_argument("--release", required=True, help="name or version")
+    notes.add_argument(
+        "--audience",
+        choices=AUDIENCES,
+        default="external",
+        help="external (default) leaves out internal-only entries; internal shows them all",
+    )
 
     run = sub.add_parser("runbook", help="a release's runbook steps and one run's actuals")
     run.add_argument("plan", type=Path)
@@ -504,6 +504,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return _export_ics(args, out)
     if args.export_kind in ("runbook", "record"):
         return _export_document(args, out)
+    if args.export_kind == "notes":
+        return _export_notes(args, out)
     target: Path = args.out
     export_format(target)  # refuse a wrong suffix before the plan is read
     if args.first and args.last and args.last < args.first:
@@ -624,6 +626,20 @@ def _signed_document(
     return written
 
 
+def _export_notes(args: argparse.Namespace, out: TextIO) -> int:
+    target = notes_path(args.out)  # refuse a wrong suffix before the plan is read
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        release_id = plan.notes.release_id(args.release)
+        name = plan.settings.values().name or plan.path.stem
+        document = plan.notes.document(release_id, args.audience, name)
+    finally:
+        plan.close()
+    write_notes(document, target)
+    print(f"Wrote {target}: {document.describe()}.", file=out)
+    return EXIT_OK
+
+
 def cmd_import(args: argparse.Namespace, out: TextIO) -> int:
     """Prepare the import, print its report, and commit it unless refused or a dry run.
 
@@ -730,13 +746,6 @@ def run(argv: Sequence[str], out: TextIO | None = None, err: TextIO | None = Non
         args = build_parser().parse_args(list(argv))
     except SystemExit as exc:
         return int(exc.code or 0)
-    if args.command == "export" and args.export_kind in LATER_EXPORTS:
-        print(
-            f"gantry export {args.export_kind}: {LATER_EXPORTS[args.export_kind]} is not "
-            "available in this version of Gantry yet.",
-            file=err,
-        )
-        return EXIT_USAGE
     try:
         return COMMANDS[args.command](args, out)
     except GantryError as exc:

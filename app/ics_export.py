@@ -3,9 +3,10 @@
 One VCALENDAR holds an all-day event per release date (start, feature freeze, code freeze,
 target, actual release), per milestone on its scheduled day, and per calendar entry (holidays,
 freezes, blackouts, change windows; the environment named when it has one), plus each
-deployment's window as UTC times. Every event's UID is made of the plan's identity, the kind of
-record and its id, so exporting again gives the same UIDs and a calendar that imports the file
-again updates its events instead of adding copies.
+deployment's window as UTC times, and each communication of a release's plan on its due day
+(with its filled message, or why it cannot be filled). Every event's UID is made of the plan's
+identity, the kind of record and its id, so exporting again gives the same UIDs and a calendar
+that imports the file again updates its events instead of adding copies.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from icalendar import Calendar, Event
 
 from app import __version__
 from app.calendar_entries import KIND_LABELS
+from app.communications import AUDIENCE_LABELS, CHANNEL_LABELS
 from app.errors import ValidationError
 from app.plan import Plan
 
@@ -148,9 +150,44 @@ def calendar_document(plan: Plan, zone: dt.tzinfo | None = None) -> CalendarDocu
                 f"Deployment window; outcome: {deployment.outcome.replace('_', ' ')}",
             )
         )
+    events.extend(_communications(plan, domain))
     events.sort(key=lambda e: (_sort_moment(e.start), e.uid))
     name = plan.settings.values().name or plan.path.stem
     return CalendarDocument(name, tuple(events))
+
+
+def _communications(plan: Plan, domain: str) -> list[CalendarEvent]:
+    """A communication due on a day is an all-day event that day; one without a date yet (its
+    release date is not set) has no day to show on."""
+    events = []
+    for record in plan.communications.rows():
+        due = plan.communications.due(record)
+        if due is None:
+            continue
+        release = plan.state.releases[record.release_id].name
+        channel = CHANNEL_LABELS[record.channel]
+        try:
+            message = plan.communications.message(record.id)
+        except ValidationError as exc:
+            message = f"(The message cannot be filled: {exc})"
+        sent = (
+            f"Sent by {record.done_by} on {record.done_at:%Y-%m-%d %H:%M}.\n"
+            if record.done_at is not None
+            else ""
+        )
+        owner = f"Owner: {record.owner}. " if record.owner else ""
+        events.append(
+            CalendarEvent(
+                f"communication-{record.id}@{domain}",
+                f"{release} — {record.title} ({channel})",
+                due,
+                due + ONE_DAY,
+                ("Communication", AUDIENCE_LABELS[record.audience]),
+                f"{sent}{owner}To {AUDIENCE_LABELS[record.audience].lower()} by "
+                f"{channel.lower()}.\n\n{message}".strip(),
+            )
+        )
+    return events
 
 
 def _sort_moment(value: dt.date | dt.datetime) -> dt.datetime:

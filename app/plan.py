@@ -15,6 +15,7 @@ from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
 from app.changes import APPROVAL_RULES, ChangeService
 from app.checklists import ChecklistService
+from app.communications import CommunicationService
 from app.environments import DEPLOYMENTS, ENVIRONMENTS
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
@@ -23,6 +24,7 @@ from app.plan_data import PlanSummary
 from app.plan_settings import SETTING_FIELDS, PlanSettings, write_setting
 from app.plan_state import PlanState, Progress, StateService
 from app.records import RecordService
+from app.release_notes import NoteService
 from app.release_train import ReleaseTrain
 from app.releases import ReleaseService
 from app.risks import MitigationService, RiskService
@@ -90,6 +92,8 @@ class Plan:
         self.approval_rules = RecordService(self.uow, APPROVAL_RULES)
         self.releases.holds.append(self.changes.release_holds)
         self.trains = TrainService(self.state, self.uow, self.checklists, self.runbooks)
+        self.notes = NoteService(self.state, self.uow)
+        self.communications = CommunicationService(self.state, self.uow)
 
     @classmethod
     def open(
@@ -216,4 +220,6 @@ class Plan:
         for records in (self.changes, self.risks, self.mitigations, self.approval_rules):
             records.close()
         self.trains.close()
+        self.notes.close()
+        self.communications.close()
         self.store.close()

@@ -62,6 +62,8 @@ class DeletedItem:
     links: list[dict[str, object]]  # every dependency that touched them
     # (baseline id, item id, start, finish): their dates in the baselines that held them
     baseline_dates: list[tuple[int, int, dt.date, dt.date]] = field(default_factory=list)
+    # (release note id, item id): the notes drafted from them, untied while they are gone
+    notes: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,11 +11,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.baselines import detach_items, reattach_items
+from app.communications import refuse_counted_from
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.links import parse_predecessors
 from app.plan_data import DeletedItem, ItemRow
 from app.plan_state import PlanState, StateService
+from app.release_notes import detach_notes, reattach_notes
 from app.scope_lock import Permit, ScopeLock, mark, record
 from app.unit_of_work import UnitOfWork
 from models import Dependency, WorkItem
@@ -513,9 +515,12 @@ class WorkItemService(StateService):
             links = [
                 {c.key: getattr(d, c.key) for c in Dependency.__mapper__.column_attrs} for d in deps
             ]
-            # Before the rows go: baseline dates refer to them (and undo puts them back too).
+            # Before the rows go: baseline dates and release notes refer to them (and undo puts
+            # them back too); a communication counted from one refuses the delete.
+            refuse_counted_from(session, ids)
             held = detach_items(session, ids)
-            captured = DeletedItem(items, links, held)
+            tied = detach_notes(session, ids)
+            captured = DeletedItem(items, links, held, tied)
             for dep in deps:
                 session.delete(dep)
             session.flush()
@@ -549,5 +554,6 @@ class WorkItemService(StateService):
             for values in deleted.links:
                 session.add(Dependency(**values))
             reattach_items(session, deleted.baseline_dates)
+            reattach_notes(session, deleted.notes)
 
         self._uow.run(reason or f"Restore {first['key']}", apply)

@@ -13,6 +13,7 @@ from models.changes import (
     ChangeRequest,
 )
 from models.checklists import Checklist, ChecklistItem, ChecklistSection, GoNoGoDecision
+from models.communications import Communication
 from models.components import Component, ComponentDependency, ComponentVersion
 from models.environments import Deployment, Environment
 from models.notes import ReleaseNote
@@ -39,6 +40,7 @@ __all__ = [
     "Checklist",
     "ChecklistItem",
     "ChecklistSection",
+    "Communication",
     "Component",
     "ComponentDependency",
     "ComponentVersion",

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, U
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import DERIVED, Base, one_of
+from models.notes import NOTE_CATEGORIES
 
 if TYPE_CHECKING:
     from models.release import Release
@@ -24,6 +25,7 @@ class WorkItem(Base):
     __table_args__ = (
         one_of("kind", ITEM_KINDS),
         one_of("status", ITEM_STATUSES),
+        one_of("notes_category", NOTE_CATEGORIES),
         CheckConstraint("duration >= 0", name="duration_not_negative"),
         CheckConstraint("kind != 'milestone' OR duration = 0", name="milestone_has_no_duration"),
         CheckConstraint("percent_complete BETWEEN 0 AND 100", name="percent_range"),
@@ -51,6 +53,8 @@ class WorkItem(Base):
     scheduled_finish: Mapped[dt.date | None] = mapped_column(Date, info=DERIVED)
     position: Mapped[int] = mapped_column(default=0)
     notes: Mapped[str] = mapped_column(Text, default="")
+    # Marked with a release-notes category, the item is drafted into its release's notes.
+    notes_category: Mapped[str | None] = mapped_column(String(20))
 
     release: Mapped[Release] = relationship(back_populates="work_items", lazy="raise_on_sql")
     parent: Mapped[WorkItem | None] = relationship(

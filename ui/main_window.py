@@ -31,6 +31,7 @@ from app.audit import AuditReport
 from app.demo import ensure_demo_plan
 from app.errors import GantryError, PlanDamagedError
 from app.ics_export import ICS_SUFFIX, calendar_document, write_ics
+from app.notes_export import write_notes
 from app.plan import Plan
 from app.spreadsheet.safety import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from app.store import PLAN_SUFFIX, take_over_lock
@@ -62,6 +63,7 @@ from ui.gantt.view import GanttView
 from ui.import_wizard import ImportWizard
 from ui.items_view import ItemsView
 from ui.navigator_view import NavigatorView
+from ui.notes_view import NotesView
 from ui.plan_editor import PlanEditor
 from ui.plan_events import GuiThread, PlanEvents
 from ui.plan_loader import PlanLoader
@@ -179,6 +181,10 @@ class MainWindow(QMainWindow):
         self.changes_view = ChangesView(clock=_utc_now, today=dt.date.today)
         self.changes_view.setObjectName("changesView")
         self.tabs.addTab(self.changes_view, icon("checklist"), "Changes")
+        self.notes_view = NotesView(today=dt.date.today, clock=_now)
+        self.notes_view.setObjectName("notesView")
+        self.tabs.addTab(self.notes_view, icon("notes"), "Release notes")
+        self.notes_view.export_requested.connect(self._choose_notes_export)
         self.calendar_view.setObjectName("windowsView")
         self.tabs.addTab(self.calendar_view, icon("calendar"), "Windows && holidays")
         self.environments_view = EnvironmentsView(today=dt.date.today, now=dt.datetime.now)
@@ -256,6 +262,7 @@ class MainWindow(QMainWindow):
         acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
         acts.export_workbook.triggered.connect(self.workbook_dialog)
         acts.export_calendar.triggered.connect(self._choose_calendar_export)
+        acts.export_notes.triggered.connect(self._choose_notes_export)
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
@@ -455,6 +462,8 @@ class MainWindow(QMainWindow):
         self.dashboard_view.set_plan(plan, self._events)
         self.changes_view.set_plan(plan, self.editor, self._events)
         self.changes_view.show_release(first)
+        self.notes_view.set_plan(plan, self.editor, self._events)
+        self.notes_view.show_release(first)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -490,6 +499,7 @@ class MainWindow(QMainWindow):
         self.runbook_view.set_plan(None, None, None)
         self.dashboard_view.set_plan(None, None)
         self.changes_view.set_plan(None, None, None)
+        self.notes_view.set_plan(None, None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -525,6 +535,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.export_chart.setEnabled(has_plan)
         self.menu_actions.export_workbook.setEnabled(has_plan)
         self.menu_actions.export_calendar.setEnabled(has_plan)
+        self.menu_actions.export_notes.setEnabled(has_plan)
         self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
@@ -635,6 +646,42 @@ class MainWindow(QMainWindow):
         self.status.showMessage(f"Exported {path.name}: {document.describe()}", 15000)
         return path
 
+    def _choose_notes_export(self) -> None:
+        if self.plan is None:
+            return
+        release_id = self.notes_view.release_id
+        if release_id is None:
+            self.report("Cannot export release notes", "The plan has no releases yet.")
+            return
+        name = self.plan.state.releases[release_id].name
+        suggested = self.plan.path.with_name(f"{name} release notes.html")
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export release notes",
+            str(suggested),
+            "HTML page (*.html);;Markdown (*.md);;PDF (*.pdf)",
+        )
+        if path:
+            self.export_notes(Path(path), release_id, self.notes_view.audience_choice)
+
+    def export_notes(self, path: Path, release_id: int, audience: str) -> Path | None:
+        """File › Export › Release notes… once a file is chosen (tests call it directly)."""
+        if self.plan is None:
+            return None
+        try:
+            with busy_cursor():
+                name = self.plan.settings.values().name or self.plan.path.stem
+                document = self.plan.notes.document(release_id, audience, name)
+                write_notes(document, path)
+        except GantryError as exc:
+            self.report("Cannot export release notes", str(exc))
+            return None
+        except OSError as exc:
+            self.report("Cannot export release notes", f"{path} could not be written ({exc}).")
+            return None
+        self.status.showMessage(f"Exported {path.name}: {document.describe()}", 15000)
+        return path
+
     def import_wizard(self, path: Path | None = None) -> ImportWizard | None:
         """File › Import… or a sheet dropped on the window; returns the wizard (for tests)."""
         if self.plan is None or self.editor is None:
@@ -707,6 +754,7 @@ class MainWindow(QMainWindow):
         self.checklists_view.show_release(release_id)
         self.runbook_view.show_release(release_id)
         self.changes_view.show_release(release_id)
+        self.notes_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
 

@@ -45,6 +45,7 @@ from ui.commands import (
     Value,
 )
 from ui.error_report import ChangeAsker, ErrorReporter, MoveAsker, ReasonAsker
+from ui.notes_commands import DraftNotes, MarkForNotes, MarkSent, MoveNote
 from ui.runbook_commands import (
     AddStep,
     AddWaits,
@@ -503,6 +504,29 @@ class PlanEditor:
             self.plan.changes, change_id, components, environments, self.report
         )
         return self._run(command, "Edit refused")
+
+    # -- release notes and communications ---------------------------------------------------
+
+    def draft_notes(self, release_id: int) -> list[int]:
+        """Draft entries from the release's marked work items as one undo step (nothing marked:
+        no step)."""
+        if not self.plan.notes.marked_items(release_id):
+            return []
+        command = DraftNotes(self.plan.notes, release_id, self.report)
+        return command.created if self._run(command, "Cannot draft release notes") else []
+
+    def move_note(self, note_id: int, step: int) -> bool:
+        command = MoveNote(self.plan.notes, note_id, step, self.report)
+        return self._run(command, "Cannot move the entry")
+
+    def mark_for_notes(self, item_id: int, category: str | None) -> bool:
+        key = self.plan.state.items[item_id].key
+        command = MarkForNotes(self.plan.notes, item_id, key, category, self.report)
+        return self._run(command, "Cannot mark the work item")
+
+    def mark_sent(self, comm_id: int, by: str, at: dt.datetime | None) -> bool:
+        command = MarkSent(self.plan.communications, comm_id, by, at, self.report)
+        return self._run(command, "Cannot mark the communication")
 
 
 def _same(source: FieldSource, field: str, old: Any, new: Any) -> bool:

@@ -73,6 +73,13 @@ class WindowActions:
             "Write releases, milestones, windows and deployments as an iCalendar file that "
             "Outlook and Thunderbird import (importing it again updates them)",
         )
+        self.export_notes = a(
+            window,
+            "Release &Notes…",
+            "",
+            "Write a release's notes as Markdown, an HTML page or a PDF, for customers or "
+            "internal readers",
+        )
         self.print_chart = a(
             window,
             "&Print Chart…",
@@ -172,7 +179,9 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.import_sheet)
         export_menu = file_menu.addMenu("E&xport")
-        export_menu.addActions([self.export_chart, self.export_workbook, self.export_calendar])
+        export_menu.addActions(
+            [self.export_chart, self.export_workbook, self.export_calendar, self.export_notes]
+        )
         file_menu.addAction(self.print_chart)
         file_menu.addSeparator()
         file_menu.addAction(self.quit)

@@ -29,7 +29,12 @@ from app.demo.recipe import (
     demo_years,
     plan_demo,
 )
-from app.demo.records import write_checklists, write_notes, write_runbooks
+from app.demo.records import (
+    write_checklists,
+    write_communications,
+    write_notes,
+    write_runbooks,
+)
 from app.demo.trains import write_trains_and_scope
 from app.errors import ValidationError
 from app.store import PlanStore
@@ -143,6 +148,7 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
     write_runbooks(session, plan, releases, environments)
     write_change_control(session, plan, releases, environments)
     write_notes(session, plan, releases)
+    write_communications(session, plan, releases)
     session.flush()
 
 

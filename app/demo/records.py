@@ -1,4 +1,4 @@
-"""The demo plan's operational records: checklists, runbooks, release notes."""
+"""The demo plan's operational records: checklists, runbooks, release notes, communications."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from models import (
     Checklist,
     ChecklistItem,
     ChecklistSection,
+    Communication,
     Environment,
     GoNoGoDecision,
     Release,
@@ -25,6 +26,7 @@ from models import (
     RunbookStep,
     RunbookStepLink,
     RunStepExecution,
+    WorkItem,
 )
 
 ROLE_PEOPLE = {
@@ -620,7 +622,7 @@ def _write_run(
 
 
 def write_notes(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
-    # release index, category, title, body, item ref or ""
+    # release index, category, title, body, item ref or "" (internal-only titles: INTERNAL)
     notes: tuple[tuple[int, str, str, str, str], ...] = (
         (
             0,
@@ -701,6 +703,21 @@ def write_notes(session: Session, plan: DemoPlan, releases: Sequence[Release]) -
         ),
         (
             1,
+            "security",
+            "Session tokens are rotated at sign-in",
+            "A session token can no longer be reused after signing in again (CVE-2026-41877).",
+            "",
+        ),
+        (
+            1,
+            "known_issue",
+            "Rate limiter reads the old SSO header for one more release",
+            "Support: limits per organisation may count SSO users twice until 3.1; raise the "
+            "organisation's limit on request.",
+            "",
+        ),
+        (
+            1,
             "known_issue",
             "SCIM deprovisioning for Google Workspace",
             "Not supported yet; deactivate those users by hand.",
@@ -721,16 +738,151 @@ def write_notes(session: Session, plan: DemoPlan, releases: Sequence[Release]) -
             "f1",
         ),
     )
-    positions = [0] * len(releases)
+    positions: dict[tuple[int, str], int] = {}
     for i, category, title, body, ref in notes:
+        place = positions.get((i, category), 0)
         session.add(
             ReleaseNote(
                 release_id=releases[i].id,
                 category=category,
+                audience="internal" if title in INTERNAL_NOTES else "external",
                 title=title,
                 body=body,
-                position=positions[i],
+                position=place,
                 work_item_id=plan.row(i, ref).id if ref else None,
             )
         )
-        positions[i] += 1
+        positions[(i, category)] = place + 1
+        if ref:  # the entry was drafted from the item, which is marked for the notes
+            session.get_one(WorkItem, plan.row(i, ref).id).notes_category = category
+    # Marked in the in-flight release but not drafted yet: "Draft from work items" has work.
+    for ref, category in (("b6", "security"), ("f4", "feature")):
+        session.get_one(WorkItem, plan.row(1, ref).id).notes_category = category
+
+
+# Entries support and operations must know about that customers do not read.
+INTERNAL_NOTES = frozenset(
+    {
+        "Usage charts can lag",
+        "Rate limiter reads the old SSO header for one more release",
+    }
+)
+
+
+def write_communications(session: Session, plan: DemoPlan, releases: Sequence[Release]) -> None:
+    """The in-flight release's communication plan: sent, overdue, due this week and later."""
+    in_flight = releases[1]
+    anchors = {
+        "start": plan.starts[1],
+        "feature_freeze": plan.planned(1, "ff"),
+        "code_freeze": plan.planned(1, "cf"),
+        "target": plan.planned(1, "ga"),
+    }
+    # title, audience, channel, owner, anchor, offset in working days, template, sent when due
+    plans: tuple[tuple[str, str, str, str, str, int, str, bool], ...] = (
+        (
+            "Kick-off announcement",
+            "internal",
+            "chat",
+            "rm",
+            "start",
+            0,
+            "{release} has started: scope, dates (feature freeze {feature_freeze}, GA {target}) "
+            "and the release board are in the plan.",
+            True,
+        ),
+        (
+            "Beta invitation for pilot customers",
+            "customers",
+            "email",
+            "pm",
+            "feature_freeze",
+            -5,
+            "Dear pilot customer,\n\nthe beta of {release} opens on {feature_freeze}. Reply to "
+            "this e-mail to take part.\n\n{sender}, Atlas",
+            False,  # it slipped: the plan shows it overdue
+        ),
+        (
+            "Feature freeze reminder",
+            "internal",
+            "email",
+            "rm",
+            "feature_freeze",
+            -1,
+            "Reminder: feature freeze for {release} is tomorrow ({feature_freeze}).",
+            False,
+        ),
+        (
+            "Code freeze notice to engineering",
+            "internal",
+            "chat",
+            "rm",
+            "code_freeze",
+            -3,
+            "Code freeze for {release} is on {freeze}; after it only release blockers merge.",
+            True,
+        ),
+        (
+            "Customer announcement",
+            "customers",
+            "email",
+            "pm",
+            "target",
+            -5,
+            "Dear customer,\n\n{release} ({version}) reaches you on {target}: single "
+            "sign-on, an audit log and user provisioning. Admins can prepare their identity "
+            "provider now; the set-up guide is in the help centre.\n\n{sender}, Atlas",
+            False,
+        ),
+        (
+            "Support briefing",
+            "support",
+            "meeting",
+            "rm",
+            "target",
+            -2,
+            "Walk-through of {release} for the support team before GA on {target}: SSO "
+            "set-up, SCIM errors, the API-key scope change and the known issues.",
+            False,
+        ),
+        (
+            "Status page: release window",
+            "customers",
+            "status_page",
+            "sre",
+            "target",
+            0,
+            "Scheduled maintenance: {release} is being rolled out today ({ga}). Sign-in may "
+            "ask you to log in again once.",
+            False,
+        ),
+        (
+            "Operations hand-over",
+            "operations",
+            "email",
+            "rm",
+            "target",
+            1,
+            "{release} is live since {target}: runbook, rollback steps and the on-call "
+            "contacts are in the release record.",
+            False,
+        ),
+    )
+    for title, audience, channel, owner, anchor, offset, template, sends in plans:
+        due = plan.calendar.add_working_days(anchors[anchor], offset)
+        sent = sends and due < plan.today  # marked sent on its day, once that day has passed
+        session.add(
+            Communication(
+                release_id=in_flight.id,
+                title=title,
+                audience=audience,
+                channel=channel,
+                owner=TEAM[owner],
+                template=template,
+                anchor=anchor,
+                offset_days=offset,
+                day_basis="working",
+                done_at=at_time(due, 10, 30) if sent else None,
+                done_by=TEAM[owner] if sent else "",
+            )
+        )

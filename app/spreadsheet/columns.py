@@ -26,7 +26,7 @@ from models.checklists import (
 )
 from models.checklists import DECISIONS as GO_NO_GO_DECISIONS
 from models.environments import DEPLOYMENT_OUTCOMES, ENVIRONMENT_TIERS
-from models.notes import NOTE_CATEGORIES
+from models.notes import NOTE_AUDIENCES, NOTE_CATEGORIES
 from models.risks import RISK_STATUSES
 from models.runbooks import MIGRATION_PARTS, STEP_SECTIONS
 from models.work import LINK_TYPES
@@ -430,6 +430,7 @@ RELEASE_NOTES = SheetSpec(
         _RELEASE,
         Column("position", "Position", CellKind.INT, width=9.0),
         _choice("category", "Category", NOTE_CATEGORIES),
+        _choice("audience", "Audience", NOTE_AUDIENCES),
         _text("title", "Title", 36.0),
         _text("body", "Body", 50.0),
         _ref("work_item", "Work item", "The key of the work item the note describes", 12.0),

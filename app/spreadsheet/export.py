@@ -529,6 +529,7 @@ class _TableReader:
                 Release.name,
                 ReleaseNote.position,
                 ReleaseNote.category,
+                ReleaseNote.audience,
                 ReleaseNote.title,
                 ReleaseNote.body,
                 WorkItem.key,

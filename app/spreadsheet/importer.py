@@ -1044,6 +1044,7 @@ def _writer(
                     "actual_finish": values.get("actual_finish"),
                     "position": place(release_id, parent_id),
                     "notes": values.get("notes", ""),
+                    "notes_category": None,  # marking for release notes is done in Gantry
                 }
             )
             next_id += 1

@@ -43,6 +43,7 @@ def _items(release_id: int, count: int) -> list[dict[str, Any]]:
             "actual_finish": None,
             "position": n,
             "notes": "" if n % 5 else "line one\nline two",
+            "notes_category": "fix" if n % 7 == 0 else None,
         }
         for n in range(1, count + 1)
     ]

@@ -161,12 +161,6 @@ def test_usage_errors_exit_2(plan: Path) -> None:
     assert gantry("frobnicate")[0] == 2
 
 
-def test_later_subcommands_say_so(plan: Path, tmp_path: Path) -> None:
-    code, _, err = gantry("export", "notes", plan, tmp_path / "o.md")
-    assert code == 2 and "not available in this version" in err
-    assert not (tmp_path / "o.md").exists()
-
-
 def test_console_entry_point_runs_headless(plan: Path) -> None:
     """`python main.py` is the same program as `gantry`, and needs no display."""
     result = subprocess.run(

@@ -42,8 +42,10 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
         "Checklists",
         "Runbook",
         "Changes",
+        "Release notes",
         "Windows && holidays",
         "Environments",
+        "Dashboard",
     ]
     assert tabs.widget(1) is window.gantt
     assert tabs.widget(2) is window.dependency_view
@@ -51,7 +53,9 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
     view = window.calendar_view
     assert tabs.widget(4) is window.checklists_view
     assert tabs.widget(5) is window.runbook_view
-    assert tabs.widget(6) is view
+    assert tabs.widget(6) is window.changes_view
+    assert tabs.widget(7) is window.notes_view
+    assert tabs.widget(8) is view
     model = view.model
     assert [model.headerData(c, Qt.Orientation.Horizontal) for c in range(5)] == [
         "Kind",
