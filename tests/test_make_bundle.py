@@ -71,6 +71,20 @@ def test_a_requirement_only_the_target_has_is_named_for_a_second_resolution(
     assert m._closure(["tool"], found, linux) == ({"tool"}, [])
 
 
+def test_a_requested_extra_brings_what_it_marks(make_bundle: ModuleType) -> None:
+    m = make_bundle
+    found = {
+        "pyhanko": _resolved(
+            m, "pyhanko", "asn1crypto>=1.5", 'uharfbuzz>=0.25; extra == "opentype"'
+        ),
+        "asn1crypto": _resolved(m, "asn1crypto"),
+        "uharfbuzz": _resolved(m, "uharfbuzz"),
+    }
+    linux = m.marker_environment(m.PLATFORMS["linux-x86_64"], "3.11")
+    assert m._closure(["pyhanko[opentype]>=0.25"], found, linux)[0] == set(found)
+    assert m._closure(["pyhanko>=0.25"], found, linux)[0] == {"pyhanko", "asn1crypto"}
+
+
 @pytest.mark.parametrize("platform", ["linux-x86_64", "macos-arm64", "win-amd64"])
 def test_each_bundle_gets_its_installer_and_instructions(
     make_bundle: ModuleType, platform: str, tmp_path: Path
