@@ -25,6 +25,7 @@ from reportlab.platypus import (
 
 from app import fonts
 from app.errors import ValidationError
+from app.pdf import styles
 from app.release_notes import NotesDocument
 
 NOTES_SUFFIXES = (".md", ".html", ".pdf")
@@ -136,7 +137,7 @@ def to_html(document: NotesDocument, standalone: bool = True) -> str:
 
 
 def _pdf(document: NotesDocument, target: Path) -> None:
-    fonts.register()
+    styles.register()
     regular, bold = fonts.font_name(False), fonts.font_name(True)
     title = ParagraphStyle("title", fontName=bold, fontSize=18, leading=22, spaceAfter=4)
     subtitle = ParagraphStyle(
@@ -146,20 +147,26 @@ def _pdf(document: NotesDocument, target: Path) -> None:
         "heading", fontName=bold, fontSize=13, leading=16, spaceBefore=12, spaceAfter=4
     )
     entry = ParagraphStyle("entry", fontName=regular, fontSize=10, leading=13.5)
-    e = html.escape  # Paragraph reads a small markup language: user text is escaped for it
+    # Paragraph reads a small markup language: user text is escaped for it, and the characters
+    # DejaVu lacks (Chinese, Japanese, Korean) switch to the bundled fallback face.
+    e = styles.markup
+
+    def strong(text: str) -> str:
+        return f'<font name="{bold}">{styles.markup(text, bold)}</font>'
+
     story: list[Flowable] = [
-        Paragraph(e(document.heading), title),
+        Paragraph(styles.markup(document.heading, bold), title),
         Paragraph(e(_subtitle(document)), subtitle),
         Spacer(1, 4 * mm),
     ]
     if not document.sections:
         story.append(Paragraph("No entries.", entry))
     for section in document.sections:
-        story.append(Paragraph(e(section.title), heading))
+        story.append(Paragraph(styles.markup(section.title, bold), heading))
         items: list[Flowable] = []
         for note in section.entries:
             name, text = _entry_text(note.title, note.body)
-            markup = f"<b>{e(name)}</b>"
+            markup = strong(name)
             if note.key:
                 markup += f' <font color="#6b7280">({e(note.key)})</font>'
             if note.audience == "internal":

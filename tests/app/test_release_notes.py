@@ -177,7 +177,24 @@ def test_pdf_prints_every_script_with_the_embedded_font(plan: Plan, tmp_path: Pa
     flat = " ".join(text.decode().split())
     assert SCRIPTS in flat and NASTY in flat and "Features" in flat
     fonts = run_bounded(["pdffonts", target], 60, check=True).stdout.decode().splitlines()[2:]
-    assert fonts and all("DejaVuSans" in line and " yes yes " in line for line in fonts)
+    assert fonts and all(
+        ("DejaVuSans" in line or "DroidSansFallback" in line) and " yes yes " in line
+        for line in fonts
+    )
+
+
+def test_pdf_prints_cjk_in_the_bundled_fallback_face(plan: Plan, tmp_path: Path) -> None:
+    release = plan.notes.release_id("R1")
+    _add(
+        plan, category="feature", title="山田太郎 の監査ログ", body="支持单点登录 and Zoë Ångström"
+    )
+    target = tmp_path / "notes.pdf"
+    write_notes(plan.notes.document(release, "external"), target)
+    text = run_bounded(["pdftotext", "-enc", "UTF-8", target, "-"], 60, check=True).stdout
+    flat = " ".join(text.decode().split())
+    assert "山田太郎 の監査ログ" in flat and "支持单点登录 and Zoë Ångström" in flat
+    fonts = run_bounded(["pdffonts", target], 60, check=True).stdout.decode()
+    assert "DroidSansFallback" in fonts and "Helvetica" not in fonts
 
 
 def test_cli_writes_each_format_and_refuses_with_exit_codes(plan: Plan, tmp_path: Path) -> None:
