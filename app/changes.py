@@ -92,8 +92,8 @@ CHANGE_FIELDS = FieldSet(
             tip="Moves only by the workflow's buttons (submit, implement, close, …)",
         ),
         Field("requested_by", "Requested by", required=True, max_length=120),
-        Field("window_start", "Window opens", FieldKind.TIMESTAMP),
-        Field("window_end", "Window closes", FieldKind.TIMESTAMP),
+        Field("window_start", "Window opens", FieldKind.DATETIME),
+        Field("window_end", "Window closes", FieldKind.DATETIME),
         Field(
             "rollback_runbook_id",
             "Rollback plan",

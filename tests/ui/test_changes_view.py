@@ -3,6 +3,7 @@ wrong PIN refused in the re-authentication dialog, and the risk matrix filtering
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from app.demo.recipe import CAB_CHAIR, TEAM
 from tests.ui.conftest import OpenIn, Reports
 from ui.approval_dialog import ApprovalDialog
 from ui.changes_view import ChangeRequestsPage
+from ui.date_edit import DateTimeField
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -154,3 +156,24 @@ def test_ticking_environments_and_components_is_one_undo_step(
     assert "data-pipeline" in page.touches.text()
     window.undo_stack.undo()
     assert plan.changes.links(change.id) == before
+
+
+def test_the_planned_window_is_typed_in_the_form_and_undone(
+    qtbot, window: MainWindow, demo_plan: Path, open_in: OpenIn
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    page = _page(window)
+    plan = window.plan
+    assert plan is not None
+    change = plan.changes.find("CHG-2070")
+    page.select(change.id)
+    before = plan.changes.row(change.id).window_start
+    field = page.form.editor("window_start")
+    assert isinstance(field, DateTimeField)
+    field.setFocus()
+    field.selectAll()
+    field.insert("2027-02-20 22:00")
+    field.editingFinished.emit()
+    assert plan.changes.row(change.id).window_start == dt.datetime(2027, 2, 20, 22, 0)
+    window.undo_stack.undo()
+    assert plan.changes.row(change.id).window_start == before
