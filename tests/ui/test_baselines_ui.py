@@ -251,11 +251,11 @@ def test_the_calendar_tab_draws_the_baseline_shown_for_each_items_release(  # ty
     open_in(window, demo_plan)
     plan = window.plan
     assert plan is not None
-    releases = plan.releases.rows()
-    in_flight = releases[1].id
+    in_flight = plan.releases.find("Atlas 3.5").id
     estimate, of_record = plan.baselines.rows(in_flight)
     freeze = plan.work_items.find("ATL-61").id  # an item of the release in flight
-    shipped = plan.work_items.rows(releases[0].id)[0].id  # a release without baselines
+    # A shipped release without baselines.
+    shipped = plan.work_items.rows(plan.releases.find("Atlas 3.4").id)[0].id
     drawn = window.gantt.chart.baseline
     assert drawn is not None
     assert drawn(freeze) == plan.baselines.item_dates(of_record.id, freeze)

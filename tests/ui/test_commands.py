@@ -52,7 +52,7 @@ def keys(plan: Plan) -> set[str]:
 
 def test_add_item_then_undo_removes_it_and_redo_puts_the_same_item_back(session: Session) -> None:
     items = session.plan.work_items
-    release = session.plan.releases.rows()[1]
+    release = session.plan.releases.find("Atlas 3.5")
     after = items.find("ATL-47")
     new_id = session.editor.add_item(
         release.id, "task", "Write migration guide", parent_id=after.parent_id, after_id=after.id
@@ -99,7 +99,7 @@ def test_deleting_a_phase_takes_its_items_and_undo_brings_them_back(session: Ses
 
 
 def test_release_dates_are_edited_and_undone(session: Session) -> None:
-    release = session.plan.releases.rows()[1]
+    release = session.plan.releases.find("Atlas 3.5")
     assert release.target_date is not None
     new_target = release.target_date + dt.timedelta(days=14)
     assert session.editor.set_release_field(release.id, "target_date", new_target)
@@ -186,7 +186,7 @@ def test_a_refused_undo_of_add_item_cannot_be_redone_into_a_second_item(
     session: Session,
 ) -> None:
     items = session.plan.work_items
-    release = session.plan.releases.rows()[1]
+    release = session.plan.releases.find("Atlas 3.5")
     new_id = session.editor.add_item(release.id, "task", "Once only")
     assert new_id is not None
     key = items.row(new_id).key

@@ -38,7 +38,7 @@ class OpenPlan:
         self.events = PlanEvents(self.service)
         self.model = ItemsTableModel()
         self.events.changed.connect(self.model.apply_change)
-        self.release_id = self.service.releases.rows()[1].id
+        self.release_id = self.service.releases.find("Atlas 3.5").id
         self.model.set_plan(self.service, self.editor, self.release_id)
 
     def row(self, key: str) -> int:
