@@ -149,7 +149,10 @@ class DocumentDialog(WorkerDialog):
 
         if not self.key.text().strip():
             raise GantryError("choose your signing key (.p12) to sign with")
-        key = load_key(Path(self.key.text()).expanduser(), self.password.text())
+        try:
+            key = load_key(Path(self.key.text()).expanduser(), self.password.text())
+        except GantryError as exc:
+            raise GantryError(f"Nothing was written: {exc}.") from None
         return Signer(key, self.meaning.currentData(), self.name.text().strip() or None)
 
     def accept(self) -> None:

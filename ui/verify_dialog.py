@@ -124,7 +124,8 @@ class VerifyDialog(QDialog):
                 " and trusted" if report.trust_checked else ""
             )
         else:
-            headline = f"NOT valid: {len(report.problems)} problem(s)"
+            first, more = report.problems[0], len(report.problems) - 1
+            headline = f"NOT valid: {first}" + (f" (and {more} more)" if more else "")
         self._show(report.ok, headline, "\n".join(report.lines()))
 
     def _show(self, ok: bool, headline: str, text: str) -> None:

@@ -20,8 +20,10 @@ from app.signing.record import release_history, signatures
 from tests.app.signing_keys import PASSWORD, own_key
 from tests.fixed_dates import DEMO_TODAY
 from tests.processes import run_bounded
+from tests.ui.conftest import OpenIn
 from ui.document_export_dialog import DocumentDialog
 from ui.document_print import DocumentPreview
+from ui.main_window import MainWindow
 from ui.verify_dialog import VerifyDialog
 
 pytestmark = pytest.mark.gui
@@ -103,7 +105,7 @@ def test_a_wrong_password_is_said_and_nothing_is_written(
     _sign_with(dialog, key, "wrong horse")
     dialog.ok_button.click()
     assert dialog.problems.isVisibleTo(dialog)
-    assert dialog.problems.text() == "the password for ada.p12 is wrong"
+    assert dialog.problems.text() == "Nothing was written: the password for ada.p12 is wrong."
     assert dialog.ok_button.isEnabled() and not dialog.working
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         "ada.p12",
@@ -169,7 +171,9 @@ def test_verify_shows_a_changed_file_in_red(qtbot: QtBot, signed: tuple[Path, Pa
     dialog.file.setText(str(pdf))
     dialog.verify_button.click()
     assert dialog.ok is False
-    assert dialog.verdict.text().startswith("✘ NOT valid")
+    assert dialog.verdict.text() == (
+        "✘ NOT valid: Signature1: the file was changed inside what this signature covers"
+    )
     assert "#991b1b" in dialog.verdict.styleSheet()
     assert "intact:    NO" in dialog.report.toPlainText()
 
@@ -204,3 +208,35 @@ def test_the_print_dialog_hands_the_document_to_the_preview(qtbot: QtBot, plan: 
         dialog.ok_button.click()
     assert dialog.prepared is not None and dialog.exported is None
     assert dialog.prepared.document.cover.release == RELEASE
+
+
+def test_the_file_menu_offers_export_print_and_verify(
+    qtbot: QtBot, window: MainWindow, demo_plan: Path, tmp_path: Path, open_in: OpenIn
+) -> None:
+    acts = window.menu_actions
+    assert not acts.export_document.isEnabled() and acts.verify_pdf.isEnabled()
+    open_in(window, demo_plan)
+    file_menu = window.menuBar().actions()[0].menu()
+    export_menu = next(a.menu() for a in file_menu.actions() if a.text() == "E&xport")
+    assert acts.export_document in export_menu.actions()
+    assert {acts.print_document, acts.verify_pdf} <= set(file_menu.actions())
+    acts.export_document.trigger()
+    dialog = window.findChild(DocumentDialog)
+    assert dialog is not None and dialog.isVisible()
+    dialog.release.setCurrentIndex(dialog.release.findData(RELEASE))
+    dialog.path.setText(str(tmp_path / "runbook.pdf"))
+    with qtbot.waitSignal(dialog.accepted, timeout=60000):
+        dialog.ok_button.click()
+    assert window.status.currentMessage() == f"Exported runbook.pdf: runbook of {RELEASE}"
+    acts.print_document.trigger()
+    printing = [d for d in window.findChildren(DocumentDialog) if d.isVisible()]
+    assert [d.ok_button.text() for d in printing] == ["Preview…"]
+    with qtbot.waitSignal(printing[0].accepted):
+        printing[0].ok_button.click()
+    preview = window.findChild(DocumentPreview)
+    assert preview is not None and preview.isVisible()
+    preview.close()
+    acts.verify_pdf.trigger()
+    verify = window.findChild(VerifyDialog)
+    assert verify is not None and verify.isVisible()
+    verify.close()
