@@ -1,6 +1,6 @@
 """Export a runbook or a release record as a PDF, signed and recorded in the plan if asked.
 
-`gantry export runbook|record` and File › Export › Document PDF… share this. It is split
+`gantry export runbook|record` and File › Export › Runbook or Record PDF… share this. It is split
 in three because the window reads and writes its plan on the GUI thread only: `prepare`
 reads the plan, `write` renders and signs (the slow part, on a worker thread, no plan),
 `record` writes the signature into the plan.
