@@ -13,7 +13,7 @@ import tempfile
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TextIO
 
 from app import audit
 from app.chart_export import ChartRequest, chart_document, describe, export_format, write_chart
@@ -25,10 +25,8 @@ from app.impact_report import write_report as write_impact
 from app.metrics import metrics
 from app.metrics_report import write_metrics
 from app.notes_export import notes_path, write_notes
-from app.pdf.export import Written, pdf_path, write_document
-from app.pdf.model import Document
-from app.pdf.record_document import record_document
-from app.pdf.runbook_document import runbook_document
+from app.pdf.export import pdf_path
+from app.pdf.signed_export import Signer, export_document
 from app.pdf.styles import PAPERS as PDF_PAPERS
 from app.plan import Plan
 from app.plan_check import check_plan
@@ -43,9 +41,6 @@ from app.store import PLAN_SUFFIX, PlanStore
 from app.timeline.pages import PAPERS, Fit
 from app.version import version_text
 from models.signatures import DOCUMENT_KINDS
-
-if TYPE_CHECKING:
-    from app.signing.keys import SigningKey  # pyHanko is imported only when signing
 
 SCHEDULE_COLUMNS = (
     "release",
@@ -552,33 +547,38 @@ def _export_ics(args: argparse.Namespace, out: TextIO) -> int:
 
 
 def _export_document(args: argparse.Namespace, out: TextIO) -> int:
-    target = pdf_path(args.out)  # refuse a wrong suffix before the plan is read
+    pdf_path(args.out)  # refuse a wrong suffix before the plan is read
     if (args.sign is None) != (args.meaning is None):
         raise GantryError("--sign KEY.p12 and --meaning go together")
     if args.sign is None and (args.name or args.password_file):
         raise GantryError("--name and --password-file only go with --sign")
     # A wrong meaning or password is refused before anything is built or written.
     signer = _signer(args) if args.sign is not None else None
-    build = runbook_document if args.export_kind == "runbook" else record_document
-    plan = Plan.open(args.plan, read_only=True)
-    try:
-        document = build(plan, args.release, dt.datetime.now(dt.UTC), args.paper)
-        release_id = plan.releases.find(args.release).id
-    finally:
-        plan.close()
-    if signer is None:
-        written = write_document(document, target)
-    else:
-        written = _signed_document(args, signer, document, release_id, target, out)
+    prepared, exported = export_document(
+        args.plan,
+        args.export_kind,
+        args.release,
+        args.paper,
+        args.out,
+        dt.datetime.now(dt.UTC),
+        signer,
+    )
+    if exported.signed is not None:
+        print(
+            f"{exported.signed.signer} certified and signed it ({exported.signed.meaning}); "
+            f"recorded in {args.plan}.",
+            file=out,
+        )
+    cover, written = prepared.document.cover, exported.written
     print(
-        f"Wrote {target}: {document.cover.title.lower()} of {document.cover.release}, "
+        f"Wrote {args.out}: {cover.title.lower()} of {cover.release}, "
         f"{_count(written.pages, 'page')}, {_count(written.signers, 'signature field')}.",
         file=out,
     )
     return EXIT_OK
 
 
-def _signer(args: argparse.Namespace) -> tuple[str, SigningKey]:
+def _signer(args: argparse.Namespace) -> Signer:
     """The checked meaning and the loaded key of `--sign`."""
     # Imported here, as `gantry sign` does: pyHanko costs a second of start-up.
     from app.signing.commands import key_password
@@ -586,44 +586,8 @@ def _signer(args: argparse.Namespace) -> tuple[str, SigningKey]:
     from app.signing.meanings import check_meaning
 
     meaning = check_meaning(args.meaning)
-    return meaning, load_key(args.sign, key_password(args.password_file, args.sign))
-
-
-def _signed_document(
-    args: argparse.Namespace,
-    signer: tuple[str, SigningKey],
-    document: Document,
-    release_id: int,
-    target: Path,
-    out: TextIO,
-) -> Written:
-    """Write the document, sign it in its first field (certifying it) and record that in the
-    plan; the signed file is removed again when the plan refuses the record."""
-    from app.signing.record import record_signature
-    from app.signing.sign import sign_pdf
-
-    meaning, key = signer
-    with tempfile.TemporaryDirectory(prefix="gantry-sign-", dir=target.parent) as scratch:
-        unsigned = Path(scratch) / target.name
-        written = write_document(document, unsigned)
-        signed = sign_pdf(unsigned, target, key, meaning, dt.datetime.now(dt.UTC), args.name)
-    cover = document.cover
-    try:
-        plan = Plan.open(args.plan, schedule=False)
-        try:
-            record_signature(
-                plan, release_id, args.export_kind, cover.document_id, cover.revision, signed
-            )
-        finally:
-            plan.close()
-    except BaseException:
-        target.unlink(missing_ok=True)
-        raise
-    print(
-        f"{signed.signer} certified and signed it ({signed.meaning}); recorded in {args.plan}.",
-        file=out,
-    )
-    return written
+    key = load_key(args.sign, key_password(args.password_file, args.sign))
+    return Signer(key, meaning, args.name)
 
 
 def _export_notes(args: argparse.Namespace, out: TextIO) -> int:

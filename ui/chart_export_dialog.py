@@ -8,22 +8,15 @@ thread, because only the GUI thread reads the plan state.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -40,28 +33,23 @@ from app.errors import GantryError
 from app.plan import Plan
 from app.timeline.pages import PAPERS, Fit
 from ui.date_edit import DateField
-from ui.plan_events import GuiThread
+from ui.worker_dialog import WorkerDialog
 
 PAPER_LABELS = {"a4": "A4", "a3": "A3", "letter": "Letter", "tabloid": "Tabloid"}
 FIT_LABELS = {Fit.WIDTH: "Fit to page width", Fit.TILES: "Tiles (readable day width)"}
 
 
-class ChartDialog(QDialog):
+class ChartDialog(WorkerDialog):
     """Asks what to print or export; with ``export=True`` also the format and the file."""
-
-    exported = Signal(list)  # the files written
-    failed = Signal(str)
 
     def __init__(
         self, plan: Plan, today: dt.date, *, export: bool, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__("chartProblems", parent)
         self.setWindowTitle("Export Chart" if export else "Print Chart")
         self._plan = plan
         self._today = today
         self._export = export
-        self._gui = GuiThread(self)
-        self._worker: threading.Thread | None = None
         self.chart: ChartDocument | None = None  # what was asked for, once accepted
         self.written: list[Path] = []  # the files an export wrote
         self.format = QComboBox()
@@ -84,13 +72,6 @@ class ChartDialog(QDialog):
         self.path = QLineEdit()
         self.browse = QPushButton("Browse…")
         self.browse.clicked.connect(self._choose_file)
-        self.problems = QLabel()
-        self.problems.setObjectName("chartProblems")
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b91c1c")
-        self.problems.hide()
-        self.progress = QProgressBar()
-        self.progress.hide()
 
         form = QFormLayout()
         if export:
@@ -106,22 +87,10 @@ class ChartDialog(QDialog):
             where.addWidget(self.path, 1)
             where.addWidget(self.browse)
             form.addRow("File", where)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Export" if export else "Preview…")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.buttons)
+        self.finish_layout(form)
         self.release.currentIndexChanged.connect(self._release_chosen)
         self.format.currentIndexChanged.connect(self._format_chosen)
-        self.exported.connect(self._done)
-        self.failed.connect(self._show_problem)
         self._release_chosen()
         self.path.setText(str(plan.path.with_name(f"{plan.path.stem}-chart.pdf")))
         self.setMinimumWidth(460)
@@ -167,7 +136,7 @@ class ChartDialog(QDialog):
         try:
             return chart_document(self._plan, self.request(), self._today)
         except GantryError as exc:
-            self._show_problem(str(exc))
+            self.show_problem(str(exc))
             return None
 
     def accept(self) -> None:
@@ -179,41 +148,17 @@ class ChartDialog(QDialog):
             super().accept()
             return
         out = Path(self.path.text()).expanduser()
-        self.problems.hide()
-        self.ok_button.setEnabled(False)
-        self.progress.setRange(0, len(document.layout.pages))
-        self.progress.setValue(0)
-        self.progress.show()
         self.chart = document
-        self._worker = threading.Thread(
-            target=self._write, args=(document, out), name="chart-export", daemon=True
+        self.start(
+            lambda progress: write_chart(document, out, progress),
+            "chart-export",
+            len(document.layout.pages),
         )
-        self._worker.start()
 
-    def _write(self, document: ChartDocument, out: Path) -> None:
-        """On the worker thread: draw and write; results go back through signals."""
-        try:
-            written = write_chart(
-                document, out, lambda done, _total: self._gui.post(lambda: self._step(done))
-            )
-        except (GantryError, OSError) as exc:
-            message = str(exc) if isinstance(exc, GantryError) else f"{out}: {exc.strerror}"
-            self.failed.emit(message)
-            return
-        self.exported.emit(written)
-
-    def _step(self, done: int) -> None:
-        self.progress.setValue(done)
-
-    def _done(self, written: list[Path]) -> None:
-        self._worker = None
-        self.written = written
-        super().accept()
-
-    def reject(self) -> None:
-        if self._worker is not None:
-            return  # the files are being written; closing now would leave half of them
-        super().reject()
+    def done_work(self, result: object) -> None:
+        assert isinstance(result, list)
+        self.written = result
+        super().done_work(result)
 
     def summary(self) -> str:
         """What was written, for the window's status bar."""
@@ -221,10 +166,3 @@ class ChartDialog(QDialog):
             return ""
         files = self.written[0].name if len(self.written) == 1 else f"{len(self.written)} images"
         return f"Exported the chart to {files}: {describe(self.chart)}"
-
-    def _show_problem(self, message: str) -> None:
-        self._worker = None
-        self.progress.hide()
-        self.ok_button.setEnabled(True)
-        self.problems.setText(message)
-        self.problems.show()

@@ -47,6 +47,8 @@ from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
 from ui.dashboard_view import DashboardView
 from ui.dependency_view import DependencyView
+from ui.document_export_dialog import DocumentDialog
+from ui.document_print import DocumentPreview
 from ui.environments_view import EnvironmentsView
 from ui.error_report import (
     ChangeAsker,
@@ -77,6 +79,7 @@ from ui.settings import AppSettings
 from ui.status_bar import PlanStatusBar
 from ui.train_dialogs import change_key_asker
 from ui.undo_history import UndoHistory
+from ui.verify_dialog import VerifyDialog
 from ui.welcome_page import WelcomePage
 from ui.window_actions import WindowActions
 from ui.workbook_export_dialog import WorkbookDialog
@@ -264,6 +267,9 @@ class MainWindow(QMainWindow):
         acts.export_calendar.triggered.connect(self._choose_calendar_export)
         acts.export_notes.triggered.connect(self._choose_notes_export)
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
+        acts.export_document.triggered.connect(lambda: self.document_dialog(export=True))
+        acts.print_document.triggered.connect(lambda: self.document_dialog(export=False))
+        acts.verify_pdf.triggered.connect(self.verify_dialog)
         acts.open_demo.triggered.connect(self.open_demo_plan)
         acts.quit.triggered.connect(self.close)
         acts.add_task.triggered.connect(lambda: self.add_item("task"))
@@ -537,6 +543,8 @@ class MainWindow(QMainWindow):
         self.menu_actions.export_calendar.setEnabled(has_plan)
         self.menu_actions.export_notes.setEnabled(has_plan)
         self.menu_actions.print_chart.setEnabled(has_plan)
+        self.menu_actions.export_document.setEnabled(has_plan)
+        self.menu_actions.print_document.setEnabled(has_plan)
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
         self.menu_actions.working_calendar.setEnabled(has_plan)
@@ -603,6 +611,37 @@ class MainWindow(QMainWindow):
             return None
         dialog.setModal(True)
         dialog.accepted.connect(lambda: self._chart_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def document_dialog(self, *, export: bool) -> DocumentDialog | None:
+        """File › Export › Runbook or Record PDF… or File › Print Document…; returns the
+        dialog (tests drive it)."""
+        if self.plan is None:
+            return None
+        now = dt.datetime.now(dt.UTC)
+        try:
+            dialog = DocumentDialog(self.plan, now, export=export, parent=self)
+        except GantryError as exc:
+            self.report("Cannot write the document", str(exc))
+            return None
+        dialog.setModal(True)
+        dialog.accepted.connect(lambda: self._document_chosen(dialog))
+        dialog.open()
+        return dialog
+
+    def _document_chosen(self, dialog: DocumentDialog) -> None:
+        if dialog.exported is not None:
+            self.status.showMessage(dialog.summary(), 15000)
+        elif dialog.prepared is not None:
+            preview = DocumentPreview(dialog.prepared.document, self)
+            preview.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            preview.open()
+
+    def verify_dialog(self) -> VerifyDialog:
+        """File › Verify a PDF… (needs no plan); returns the dialog (tests drive it)."""
+        dialog = VerifyDialog(dt.datetime.now(dt.UTC), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog
 

@@ -80,6 +80,21 @@ class WindowActions:
             "Write a release's notes as Markdown, an HTML page or a PDF, for customers or "
             "internal readers",
         )
+        self.export_document = a(
+            window,
+            "&Runbook or Record PDF…",
+            "",
+            "Write a release's runbook or release record as a PDF, and sign it if you like",
+        )
+        self.print_document = a(
+            window, "Print &Document…", "", "Preview and print a release's runbook or record"
+        )
+        self.verify_pdf = a(
+            window,
+            "Verify a &PDF…",
+            "",
+            "Check the signatures of a signed PDF: who signed, what, and whether it changed",
+        )
         self.print_chart = a(
             window,
             "&Print Chart…",
@@ -180,9 +195,15 @@ class WindowActions:
         file_menu.addAction(self.import_sheet)
         export_menu = file_menu.addMenu("E&xport")
         export_menu.addActions(
-            [self.export_chart, self.export_workbook, self.export_calendar, self.export_notes]
+            [
+                self.export_chart,
+                self.export_workbook,
+                self.export_calendar,
+                self.export_notes,
+                self.export_document,
+            ]
         )
-        file_menu.addAction(self.print_chart)
+        file_menu.addActions([self.print_chart, self.print_document, self.verify_pdf])
         file_menu.addSeparator()
         file_menu.addAction(self.quit)
 

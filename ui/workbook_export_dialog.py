@@ -8,46 +8,34 @@ worker thread with a progress bar.
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from pathlib import Path
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
-    QProgressBar,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
 from app.errors import GantryError
 from app.plan import Plan
 from app.spreadsheet.export import WorkbookData, export_path, workbook_data, write_workbook
-from ui.plan_events import GuiThread
+from ui.worker_dialog import WorkerDialog
 
 WHOLE_PLAN = "Whole plan"
 
 
-class WorkbookDialog(QDialog):
+class WorkbookDialog(WorkerDialog):
     """Asks for the scope and the file, then writes the workbook without freezing the window."""
 
-    exported = Signal(object)  # the Path written
-    failed = Signal(str)
-
     def __init__(self, plan: Plan, today: dt.date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__("workbookProblems", parent)
         self.setWindowTitle("Export Excel Workbook")
         self._plan = plan
         self._today = today
-        self._gui = GuiThread(self)
-        self._worker: threading.Thread | None = None
         self.data: WorkbookData | None = None  # what was written, once done
         self.written: Path | None = None
         self.scope = QComboBox()
@@ -57,13 +45,6 @@ class WorkbookDialog(QDialog):
         self.path = QLineEdit(str(plan.path.with_suffix(".xlsx")))
         self.browse = QPushButton("Browse…")
         self.browse.clicked.connect(self._choose_file)
-        self.problems = QLabel()
-        self.problems.setObjectName("workbookProblems")
-        self.problems.setWordWrap(True)
-        self.problems.setStyleSheet("color: #b91c1c")
-        self.problems.hide()
-        self.progress = QProgressBar()
-        self.progress.hide()
 
         form = QFormLayout()
         form.addRow("Export", self.scope)
@@ -71,20 +52,8 @@ class WorkbookDialog(QDialog):
         where.addWidget(self.path, 1)
         where.addWidget(self.browse)
         form.addRow("File", where)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.ok_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok_button.setText("Export")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.problems)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.buttons)
-        self.exported.connect(self._done)
-        self.failed.connect(self._show_problem)
+        self.finish_layout(form)
         self.setMinimumWidth(460)
 
     def _choose_file(self) -> None:
@@ -99,50 +68,22 @@ class WorkbookDialog(QDialog):
             out = export_path(Path(self.path.text()).expanduser())
             data = workbook_data(self._plan, self.scope.currentData(), self._today)
         except GantryError as exc:
-            self._show_problem(str(exc))
+            self.show_problem(str(exc))
             return
-        self.problems.hide()
-        self.ok_button.setEnabled(False)
-        self.progress.setRange(0, max(1, data.rows))
-        self.progress.setValue(0)
-        self.progress.show()
         self.data = data
-        self._worker = threading.Thread(
-            target=self._write, args=(data, out), name="workbook-export", daemon=True
+        self.start(
+            lambda progress: write_workbook(data, out, progress),
+            "workbook-export",
+            max(1, data.rows),
         )
-        self._worker.start()
 
-    def _write(self, data: WorkbookData, out: Path) -> None:
-        """On the worker thread: write; results go back through signals."""
-        try:
-            written = write_workbook(
-                data, out, lambda done, _total: self._gui.post(lambda: self.progress.setValue(done))
-            )
-        except (GantryError, OSError) as exc:
-            message = str(exc) if isinstance(exc, GantryError) else f"{out}: {exc.strerror}"
-            self.failed.emit(message)
-            return
-        self.exported.emit(written)
-
-    def _done(self, written: Path) -> None:
-        self._worker = None
-        self.written = written
-        super().accept()
-
-    def reject(self) -> None:
-        if self._worker is not None:
-            return  # the workbook is being written; it appears whole or not at all
-        super().reject()
+    def done_work(self, result: object) -> None:
+        assert isinstance(result, Path)
+        self.written = result
+        super().done_work(result)
 
     def summary(self) -> str:
         """What was written, for the window's status bar."""
         if self.data is None or self.written is None:
             return ""
         return f"Exported {self.written.name}: {self.data.describe()}"
-
-    def _show_problem(self, message: str) -> None:
-        self._worker = None
-        self.progress.hide()
-        self.ok_button.setEnabled(True)
-        self.problems.setText(message)
-        self.problems.show()
