@@ -28,9 +28,10 @@ from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
 from typing_extensions import override
 
 from app.environment_timeline import Band, BandState, Bar, EnvironmentLane, EnvironmentTimeline
-from app.timeline.scale import TimeScale, fit_day_width, step_in, step_out, tier
+from app.timeline.scale import TimeScale, step_in, step_out, tier
 from ui.formatting import format_local
 from ui.gantt.train_chart import HEADER_HEIGHT, PALETTE, TIER_HEIGHT
+from ui.timeline_area import TimelineArea
 
 LABEL_WIDTH = 170
 LANE_HEIGHT = 62
@@ -60,13 +61,13 @@ def release_colour(release_id: int) -> QColor:
     return RELEASE_COLOURS[release_id % len(RELEASE_COLOURS)]
 
 
-class EnvironmentChart(QAbstractScrollArea):
+class EnvironmentChart(TimelineArea):
     """Lanes of an EnvironmentTimeline on one time axis; a click on a deployment selects it."""
 
     deployment_selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(TimeScale(dt.date(2000, 1, 1), 6.0), parent)
         self.setObjectName("environmentChart")
         self.setFrameShape(QAbstractScrollArea.Shape.NoFrame)
         self.setMouseTracking(True)
@@ -74,8 +75,6 @@ class EnvironmentChart(QAbstractScrollArea):
         self.timeline: EnvironmentTimeline | None = None
         self.now: dt.datetime | None = None
         self.selected: int | None = None  # the deployment selected in the list
-        self.scale = TimeScale(dt.date(2000, 1, 1), 6.0)
-        self._fit_wanted = True
         self.horizontalScrollBar().setSingleStep(40)
         self.verticalScrollBar().setSingleStep(20)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
@@ -156,37 +155,6 @@ class EnvironmentChart(QAbstractScrollArea):
         day = self.scale.date_at(x)
         into = (x - self.scale.x(day)) / self.scale.day_width
         return dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=round(into * 1440))
-
-    # -- zoom and scrolling -----------------------------------------------------------------
-
-    def set_day_width(self, day_width: float, anchor: float | None = None) -> None:
-        at = self.chart_width() / 2 if anchor is None else anchor
-        left = self.horizontalScrollBar().value()
-        self.scale, new_x = self.scale.zoomed(day_width, left + at)
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(round(new_x - at))
-        self._fit_wanted = False
-        self.viewport().update()
-
-    def zoom_in(self) -> None:
-        self.set_day_width(step_in(self.scale.day_width))
-
-    def zoom_out(self) -> None:
-        self.set_day_width(step_out(self.scale.day_width))
-
-    def zoom_to_fit(self) -> None:
-        """Every deployment in the width of the chart."""
-        span = self._span()
-        if span is None or self.chart_width() <= 0:
-            return
-        self.scale = TimeScale(self.scale.origin, fit_day_width(*span, self.chart_width()))
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(round(self.scale.x(span[0])))
-        self._fit_wanted = False
-        self.viewport().update()
-
-    def go_to(self, day: dt.date) -> None:
-        self.horizontalScrollBar().setValue(round(self.scale.x_mid(day) - self.chart_width() / 2))
 
     # -- hit testing ------------------------------------------------------------------------
 

@@ -47,11 +47,11 @@ from app.timeline.lanes import (
 )
 from app.timeline.scale import (
     TimeScale,
-    fit_day_width,
     step_in,
     step_out,
     tier,
 )
+from ui.timeline_area import TimelineArea
 
 
 class TrainPalette:
@@ -139,13 +139,13 @@ def status_text(status: str) -> str:
     return status.replace("_", " ").capitalize()
 
 
-class TrainChart(QAbstractScrollArea):
+class TrainChart(TimelineArea):
     """The lanes of a Train on one calendar; double-click a lane to pick its release."""
 
     release_selected = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(TimeScale(dt.date.today(), 4.0), parent)
         self.setObjectName("trainChart")
         self.setFrameShape(QAbstractScrollArea.Shape.NoFrame)
         self.setMouseTracking(True)
@@ -154,9 +154,7 @@ class TrainChart(QAbstractScrollArea):
         self.train: Train | None = None
         self.today: dt.date | None = None
         self.metrics = LaneMetrics()
-        self.scale = TimeScale(dt.date.today(), 4.0)
         self.focused: int | None = None  # the collision picked in the list
-        self._fit_wanted = True
         self.horizontalScrollBar().setSingleStep(40)
         self.verticalScrollBar().setSingleStep(20)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
@@ -221,41 +219,6 @@ class TrainChart(QAbstractScrollArea):
         vertical = self.verticalScrollBar()
         vertical.setPageStep(max(1, self.chart_height()))
         vertical.setRange(0, max(0, round(self._content_height()) - self.chart_height()))
-
-    # -- zoom and scrolling -----------------------------------------------------------------
-
-    def set_day_width(self, day_width: float, anchor: float | None = None) -> None:
-        """Zoom; the moment under `anchor` (viewport x in the chart, else its middle) stays."""
-        at = self.chart_width() / 2 if anchor is None else anchor
-        left = self.horizontalScrollBar().value()
-        self.scale, new_x = self.scale.zoomed(day_width, left + at)
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(round(new_x - at))
-        self._fit_wanted = False
-        self.viewport().update()
-
-    def zoom_in(self) -> None:
-        self.set_day_width(step_in(self.scale.day_width))
-
-    def zoom_out(self) -> None:
-        self.set_day_width(step_out(self.scale.day_width))
-
-    def zoom_to_fit(self) -> None:
-        """Every release and deployment in the width of the chart."""
-        span = self._span()
-        if span is None or self.chart_width() <= 0:
-            return
-        width = fit_day_width(span[0], span[1], self.chart_width())
-        self.scale = TimeScale(self.scale.origin, width)
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(round(self.scale.x(span[0])))
-        self._fit_wanted = False
-        self.viewport().update()
-
-    def go_to(self, day: dt.date) -> None:
-        """Scroll so that `day` is in the middle of the chart."""
-        x = self.scale.x_mid(day)
-        self.horizontalScrollBar().setValue(round(x - self.chart_width() / 2))
 
     def show_collision(self, index: int) -> None:
         """Scroll the chart to a collision and ring it."""
