@@ -53,7 +53,7 @@ APPROVER_FIELDS = FieldSet(
         ),
         Field(
             "pin_set_at",
-            "PIN set",
+            "PIN set (UTC)",
             FieldKind.DATETIME,
             computed=True,
             tip="When the approval PIN was last set (UTC); empty: no PIN yet, so this "
