@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QApplication, QListWidget
+from PySide6.QtWidgets import QApplication, QLabel, QListWidget
 from sqlalchemy import select
 
 from app.audit import AUDIT_TABLE
@@ -91,7 +91,8 @@ def test_the_first_pin_is_typed_twice_and_is_not_undoable(
     assert person is not None
     pins = _pin_dialog(dialog)
     assert pins.mode is PinMode.FIRST and not pins.current.isVisible()
-    assert pins.findChild(type(dialog.pin_state), "pinNotUndone").text() == NOT_UNDONE
+    note = pins.findChild(QLabel, "pinNotUndone")
+    assert isinstance(note, QLabel) and note.text() == NOT_UNDONE
     qtbot.keyClicks(pins.pin, "7391")
     qtbot.keyClicks(pins.repeat, "7319")
     pins.ok_button.click()
@@ -138,6 +139,11 @@ def test_a_release_manager_resets_a_forgotten_pin_with_a_reason(
     if SHOTS:
         QApplication.processEvents()
         dialog.grab().save(str(Path(SHOTS) / "approvers.png"))
+        again = _pin_dialog(dialog)
+        again.reset.click()
+        QApplication.processEvents()
+        again.grab().save(str(Path(SHOTS) / "approver-pin-reset.png"))
+        again.reject()
 
 
 def test_the_window_opens_approvers_from_the_file_menu(
