@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app import audit
+from app.approvers import ApproverService
 from app.baselines import BaselineService
 from app.calendar_entries import CALENDAR_ENTRIES
 from app.changes import APPROVAL_RULES, ChangeService
@@ -90,6 +91,7 @@ class Plan:
         self.risks = RiskService(self.uow)
         self.mitigations = MitigationService(self.uow)
         self.approval_rules = RecordService(self.uow, APPROVAL_RULES)
+        self.approvers = ApproverService(self.uow)
         self.releases.holds.append(self.changes.release_holds)
         self.trains = TrainService(self.state, self.uow, self.checklists, self.runbooks)
         self.notes = NoteService(self.state, self.uow)
@@ -217,7 +219,13 @@ class Plan:
         self.baselines.close()
         self.runbooks.close()
         self.checklists.close()
-        for records in (self.changes, self.risks, self.mitigations, self.approval_rules):
+        for records in (
+            self.changes,
+            self.risks,
+            self.mitigations,
+            self.approval_rules,
+            self.approvers,
+        ):
             records.close()
         self.trains.close()
         self.notes.close()

@@ -61,8 +61,8 @@ MoveAsker = Callable[[str, str], bool | None]
 def train_move_asker(parent: QWidget) -> MoveAsker:
     def ask(title: str, question: str) -> bool | None:
         box = QMessageBox(QMessageBox.Icon.Question, title, question, parent=parent)
-        rest = box.addButton("Move the Rest Too", QMessageBox.ButtonRole.YesRole)
-        box.addButton("Only This Release", QMessageBox.ButtonRole.NoRole)
+        box.addButton("Only This One", QMessageBox.ButtonRole.NoRole)
+        rest = box.addButton("This and Later", QMessageBox.ButtonRole.YesRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(rest)
         box.exec()

@@ -37,6 +37,7 @@ from app.spreadsheet.safety import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from app.store import PLAN_SUFFIX, take_over_lock
 from app.unit_of_work import ChangeNotice
 from ui.about import show_about
+from ui.approvers_dialog import ApproversDialog, show_approvers
 from ui.audit_check import AuditCheck
 from ui.baseline_choice import BaselineChoice
 from ui.baselines_dialog import BaselineNameDialog, BaselinesDialog, show_baselines
@@ -260,6 +261,7 @@ class MainWindow(QMainWindow):
         acts.take_over.triggered.connect(self.take_over_plan)
         acts.plan_settings.triggered.connect(self.open_plan_settings)
         acts.working_calendar.triggered.connect(self.open_working_calendar)
+        acts.approvers.triggered.connect(self.open_approvers)
         acts.verify_audit.triggered.connect(self.verify_audit)
         acts.import_sheet.triggered.connect(lambda: self.import_wizard())
         acts.export_chart.triggered.connect(lambda: self.chart_dialog(export=True))
@@ -548,6 +550,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.close.setEnabled(has_plan)
         self.menu_actions.plan_settings.setEnabled(has_plan)
         self.menu_actions.working_calendar.setEnabled(has_plan)
+        self.menu_actions.approvers.setEnabled(has_plan)
         for action in (
             self.menu_actions.add_task,
             self.menu_actions.add_milestone,
@@ -980,6 +983,12 @@ class MainWindow(QMainWindow):
     def open_working_calendar(self) -> None:
         if self.editor is not None:
             show_working_calendar(self, self.editor, dt.date.today(), self.plan_closed)
+
+    def open_approvers(self) -> ApproversDialog | None:
+        """File › Approvers…: who signs change decisions, beside the window."""
+        if self.editor is None or self._events is None:
+            return None
+        return show_approvers(self, self.editor, self._events, _utc_now, self.plan_closed)
 
     def _choose_add_release(self) -> None:
         plan = self.plan

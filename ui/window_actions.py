@@ -120,6 +120,12 @@ class WindowActions:
             "calendar",
             "The work week and holidays the plan is scheduled on: a country's and its own",
         )
+        self.approvers = a(
+            window,
+            "&Approvers…",
+            "",
+            "Who signs change decisions: their names, roles and approval PINs",
+        )
         self.quit = a(window, "&Quit", "quit", "Quit Gantry", [Key("Ctrl+Q")])
         self.quit.setMenuRole(QAction.MenuRole.QuitRole)
 
@@ -190,6 +196,7 @@ class WindowActions:
         file_menu.addSeparator()
         file_menu.addAction(self.plan_settings)
         file_menu.addAction(self.working_calendar)
+        file_menu.addAction(self.approvers)
         file_menu.addAction(self.verify_audit)
         file_menu.addSeparator()
         file_menu.addAction(self.import_sheet)

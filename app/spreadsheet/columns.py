@@ -29,6 +29,7 @@ from models.environments import DEPLOYMENT_OUTCOMES, ENVIRONMENT_TIERS
 from models.notes import NOTE_AUDIENCES, NOTE_CATEGORIES
 from models.risks import RISK_STATUSES
 from models.runbooks import MIGRATION_PARTS, STEP_SECTIONS
+from models.trains import SCOPE_EXCEPTION_KINDS
 from models.work import LINK_TYPES
 
 Choices = tuple[tuple[str, str], ...]
@@ -313,7 +314,7 @@ CHANGES = SheetSpec(
         _text("description", "Description", 40.0),
         _choice("category", "Category", CHANGE_CATEGORIES),
         _choice("status", "Status", CHANGE_STATUSES),
-        _choice("risk_level", "Risk level", RISK_LEVELS),
+        _computed(_choice("risk_level", "Risk level", RISK_LEVELS)),
         _text("requested_by", "Requested by", 16.0),
         _ref("environments", "Environments", "The environments' names, separated by ;"),
         Column("window_start", "Window start", CellKind.DATETIME, width=_WHEN),
@@ -333,6 +334,32 @@ APPROVALS = SheetSpec(
         Column("decided_at", "Decided at (UTC)", CellKind.DATETIME, width=_WHEN),
         _text("comment", "Comment", 30.0),
         Column("after_the_fact", "After the fact", CellKind.BOOL, width=10.0),
+    ),
+)
+
+TRAINS = SheetSpec(
+    "Trains",
+    "trains",
+    (
+        _text("name", "Name", 20.0),
+        _text("cadence", "Cadence", 28.0),
+        Column("anchor", "Anchor", CellKind.DATE, width=12.0, note="The first release day"),
+        _text("template", "Release template", 48.0),
+        _ref("releases", "Releases", "The train's releases by release day, separated by ;", 40.0),
+    ),
+)
+
+SCOPE_EXCEPTIONS = SheetSpec(
+    "Scope exceptions",
+    "scope_exceptions",
+    (
+        _RELEASE,
+        _ref("item", "Item", "The work item's key", 12.0),
+        _ref("change", "Change", "The approved change request that let it in", 12.0),
+        _choice("kind", "What", SCOPE_EXCEPTION_KINDS, 10.0),
+        Column("old_duration", "Duration before", CellKind.INT, width=10.0),
+        Column("new_duration", "Duration after", CellKind.INT, width=10.0),
+        Column("day", "When", CellKind.DATE, width=12.0),
     ),
 )
 
@@ -493,6 +520,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     RUNBOOK_STEPS,
     CHANGES,
     APPROVALS,
+    SCOPE_EXCEPTIONS,
+    TRAINS,
     RISKS,
     ENVIRONMENTS,
     DEPLOYMENTS,

@@ -50,6 +50,7 @@ from models import (
     Risk,
     Runbook,
     RunbookStep,
+    ScopeException,
     WorkItem,
 )
 
@@ -171,9 +172,11 @@ def workbook_data(plan: Plan, release: str | None, today: dt.date) -> WorkbookDa
         SheetRows(cols.WORK_ITEMS, item_rows),
         SheetRows(cols.DEPENDENCIES, link_rows),
         *tables,
+        SheetRows(cols.TRAINS, train_rows(plan, release_ids if chosen else None, names)),
         SheetRows(cols.METRICS, metrics_rows(metrics(plan, today, release))),
         SheetRows(cols.PLAN, plan_rows(state.settings)),
     ]
+    sheets.sort(key=lambda s: cols.SHEETS.index(s.spec))  # the workbook's order of sheets
     windows = plan.calendar.rows()
     timeline = timeline_data(
         releases,
@@ -184,6 +187,22 @@ def workbook_data(plan: Plan, release: str | None, today: dt.date) -> WorkbookDa
         today=today,
     )
     return WorkbookData(state.settings.name or plan.path.stem, chosen, sheets, timeline)
+
+
+def train_rows(plan: Plan, release_ids: set[int] | None, names: dict[int, str]) -> list[Row]:
+    """The Trains sheet: each train's cadence, template and releases (with a release chosen,
+    only its train)."""
+    return [
+        (
+            train.name,
+            train.cadence.label,
+            train.anchor,
+            train.template.describe(),
+            "; ".join(names[r] for r in train.release_ids),
+        )
+        for train in plan.trains.rows()
+        if release_ids is None or release_ids & set(train.release_ids)
+    ]
 
 
 def metrics_rows(report: MetricsReport) -> list[Row]:
@@ -259,6 +278,7 @@ class _TableReader:
             SheetRows(cols.RUNBOOK_STEPS, self.runbook_steps()),
             SheetRows(cols.CHANGES, self.changes()),
             SheetRows(cols.APPROVALS, self.approvals()),
+            SheetRows(cols.SCOPE_EXCEPTIONS, self.scope_exceptions()),
             SheetRows(cols.RISKS, self.risks()),
             SheetRows(cols.ENVIRONMENTS, self.environments()),
             SheetRows(cols.DEPLOYMENTS, self.deployments()),
@@ -428,6 +448,23 @@ class _TableReader:
             .order_by(ChangeRequest.key, Approval.id)
         )
         return self._rows(self._in_release(query, ChangeRequest.release_id))
+
+    def scope_exceptions(self) -> list[Row]:
+        query = (
+            select(
+                Release.name,
+                ScopeException.item_key,
+                ChangeRequest.key,
+                ScopeException.kind,
+                ScopeException.old_duration,
+                ScopeException.new_duration,
+                ScopeException.day,
+            )
+            .join(Release, ScopeException.release_id == Release.id)
+            .join(ChangeRequest, ScopeException.change_request_id == ChangeRequest.id)
+            .order_by(ScopeException.day, ScopeException.id)
+        )
+        return self._rows(self._in_release(query, ScopeException.release_id))
 
     def risks(self) -> list[Row]:
         query = (

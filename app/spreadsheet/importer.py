@@ -22,6 +22,7 @@ from app.releases import RELEASE_FIELDS
 from app.schedule_runs import ScheduleJob, compute
 from app.scheduling import ReleaseBounds, ScheduleItem, ScheduleLink, WorkCalendar
 from app.spreadsheet import columns as cols
+from app.spreadsheet.change_sheet import ChangesWritten, check_changes, undo_changes, write_changes
 from app.spreadsheet.header import LOOK_AHEAD, find_header
 from app.spreadsheet.mapping import ColumnMap, map_columns
 from app.spreadsheet.own_workbook import OwnSheets, is_own_workbook, read_own_sheets
@@ -133,6 +134,7 @@ class ImportDone:
     created_environments: tuple[int, ...] = ()
     created_calendar: tuple[int, ...] = ()
     old_settings: Mapping[str, Any] = field(default_factory=dict)  # key -> value before
+    changes: ChangesWritten = field(default_factory=ChangesWritten)
 
 
 # -- prepare ------------------------------------------------------------------------------
@@ -1141,9 +1143,9 @@ def _next_id(session: Session, model: type[WorkItem] | type[Dependency]) -> int:
     return (highest or 0) + 1
 
 
-# What _write_own made: environments, calendar entries, the settings it replaced.
-OwnWritten = tuple[tuple[int, ...], tuple[int, ...], dict[str, Any]]
-_NOTHING_OWN: OwnWritten = ((), (), {})
+# What _write_own made: environments, calendar entries, the settings it replaced, changes.
+OwnWritten = tuple[tuple[int, ...], tuple[int, ...], dict[str, Any], ChangesWritten]
+_NOTHING_OWN: OwnWritten = ((), (), {}, ChangesWritten())
 
 
 def _own_sheets(plan: Plan, source: Source, report: ImportReport) -> OwnSheets:
@@ -1170,6 +1172,8 @@ def _own_sheets(plan: Plan, source: Source, report: ImportReport) -> OwnSheets:
             "The Plan sheet's settings are left out: the plan has settings of its own."
         )
         own.settings = {}
+    environments = (e["name"] for e in own.environments)
+    check_changes(plan, own.changes, own.releases, environments, report)
     return own
 
 
@@ -1240,7 +1244,8 @@ def _write_own(session: Session, own: OwnSheets) -> OwnWritten:
             )
     session.add_all(entries)
     session.flush()
-    return tuple(created_environments), tuple(e.id for e in entries), old_settings
+    changes = write_changes(session, own.changes)
+    return tuple(created_environments), tuple(e.id for e in entries), old_settings, changes
 
 
 def undo(plan: Plan, done: ImportDone) -> None:
@@ -1248,6 +1253,7 @@ def undo(plan: Plan, done: ImportDone) -> None:
     and the links it removed come back."""
 
     def action(session: Session) -> None:
+        undo_changes(session, done.changes)
         for link_id in done.links_added:
             session.delete(session.get_one(Dependency, link_id))
         for link_id, (type_, lag) in done.links_changed.items():

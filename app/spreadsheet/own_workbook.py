@@ -1,11 +1,13 @@
 """Gantry's own workbook read back: besides its Work items sheet, which is read like any sheet,
-the Releases, Dependencies, Environments, Calendar and Plan sheets the export writes, so that
-exporting a plan and importing the workbook into an empty plan gives the same plan back.
+the Releases, Dependencies, Environments, Calendar, Plan and Changes sheets the export writes,
+so that exporting a plan and importing the workbook into an empty plan gives the same plan
+back (the Changes sheet's workflow rules are in change_sheet.py).
 
 Each sheet is read by its declaration in `columns.py` (headers, choices by label); computed
 columns are skipped, every value is checked with the record type's own field rules, and a
 problem names the sheet, row and column. The other sheets (baselines, checklists, runbooks,
-changes, approvals, risks, deployments, components, release notes) are export only.
+approvals, risks, deployments, components, release notes, trains, scope exceptions) are
+export only.
 """
 
 from __future__ import annotations
@@ -15,11 +17,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from app.calendar_entries import CALENDAR_ENTRIES
+from app.changes import CHANGE_FIELDS
 from app.errors import ValidationError
 from app.links import LinkSpec
 from app.plan_settings import SETTING_FIELDS, decode
 from app.releases import RELEASE_FIELDS
 from app.spreadsheet import columns as cols
+from app.spreadsheet.change_sheet import SheetChange, sheet_change
 from app.spreadsheet.columns import CellKind, Column, SheetSpec
 from app.spreadsheet.reading import Cell, Source
 from app.spreadsheet.report import ImportReport, Problem
@@ -27,7 +31,14 @@ from app.spreadsheet.values import DateOrder, cell_text, column_letter, parse_da
 from models.environments import ENVIRONMENT_TIERS
 
 # Sheets of the workbook that an import reads besides Work items.
-READ_SHEETS = (cols.RELEASES, cols.DEPENDENCIES, cols.ENVIRONMENTS, cols.CALENDAR, cols.PLAN)
+READ_SHEETS = (
+    cols.RELEASES,
+    cols.DEPENDENCIES,
+    cols.ENVIRONMENTS,
+    cols.CALENDAR,
+    cols.PLAN,
+    cols.CHANGES,
+)
 
 
 @dataclass(slots=True)
@@ -40,6 +51,7 @@ class OwnSheets:
     environments: list[dict[str, Any]] = field(default_factory=list)
     calendar: list[dict[str, Any]] = field(default_factory=list)  # "environment": a name
     settings: dict[str, Any] = field(default_factory=dict)
+    changes: list[SheetChange] = field(default_factory=list)
 
 
 def is_own_workbook(source: Source, sheet: str) -> bool:
@@ -72,6 +84,10 @@ def read_own_sheets(source: Source, report: ImportReport) -> OwnSheets:
             own.environments = [values for _row, values in reader.records()]
         elif spec is cols.CALENDAR:
             own.calendar = [values for _row, values in reader.records()]
+        elif spec is cols.CHANGES:
+            rows = list(reader.records())
+            where = {column.name: text for column, text in reader.where.items()}
+            own.changes = [sheet_change(row, values, where) for row, values in rows]
         else:
             own.settings = dict(reader.settings())
     left_out = [
@@ -90,6 +106,7 @@ def read_own_sheets(source: Source, report: ImportReport) -> OwnSheets:
 _RULES = {
     cols.RELEASES.title: RELEASE_FIELDS,
     cols.CALENDAR.title: CALENDAR_ENTRIES.fields,
+    cols.CHANGES.title: CHANGE_FIELDS,
 }
 
 
@@ -140,7 +157,12 @@ class _SheetReader:
             for column, cell in cells.items():
                 try:
                     value = _value(column, cell)
-                    if rules is not None and column.name in rules:
+                    # A computed field (a change's status) is checked by its own rules.
+                    if (
+                        rules is not None
+                        and column.name in rules
+                        and not rules[column.name].computed
+                    ):
                         value = rules[column.name].coerce(value)
                     elif column.name == "tier" and value not in ENVIRONMENT_TIERS:
                         raise ValueError(f"the tier '{cell_text(cell)}' is not one Gantry knows")
@@ -168,7 +190,7 @@ class _SheetReader:
                 self.problem(str(exc), number, self.where[cols.PLAN.columns[2]], text)
 
 
-_REQUIRED = ("name", "predecessor", "successor")
+_REQUIRED = ("name", "predecessor", "successor", "release")
 # The export writes date cells; text a reviewer typed is read year first, as ISO dates are.
 _ISO_ORDER = DateOrder.YMD
 
@@ -178,6 +200,9 @@ def _value(column: Column, cell: Cell) -> Any:
     match column.kind:
         case CellKind.DATE:
             return parse_date(cell, _ISO_ORDER)
+        case CellKind.DATETIME:
+            # A date and time cell as it is; text is read by the field's own rules.
+            return None if cell is None or cell_text(cell) == "" else cell
         case CellKind.INT:
             if cell is None or cell_text(cell) == "":
                 return None if column.name != "lag" else 0

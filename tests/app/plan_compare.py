@@ -1,4 +1,5 @@
-"""Whether two plan files hold the same plan: releases, items, links and calendar, by identity.
+"""Whether two plan files hold the same plan: releases, items, links, calendar and change
+requests, by identity.
 
 Database ids differ between a plan and its copy through a workbook, so everything is compared
 by what identifies it (a release's name, an item's key) and read with plain sqlite3, apart
@@ -39,9 +40,23 @@ _QUERIES = {
         "SELECT c.kind, c.name, c.start_date, c.end_date, e.name FROM calendar_entries c "
         "LEFT JOIN environments e ON e.id = c.environment_id"
     ),
+    "change_requests": (
+        "SELECT c.key, r.name, c.title, c.description, c.category, c.status, c.requested_by, "
+        "c.window_start, c.window_end, "
+        "(SELECT group_concat(name, '; ') FROM (SELECT e.name FROM change_environments ce "
+        " JOIN environments e ON e.id = ce.environment_id WHERE ce.change_request_id = c.id "
+        " ORDER BY e.name)) "
+        "FROM change_requests c JOIN releases r ON r.id = c.release_id"
+    ),
 }
 # How many leading columns identify a row of each table.
-_IDENTITY = {"releases": 1, "work_items": 1, "dependencies": 2, "calendar_entries": 5}
+_IDENTITY = {
+    "releases": 1,
+    "work_items": 1,
+    "dependencies": 2,
+    "calendar_entries": 5,
+    "change_requests": 1,
+}
 
 
 def plan_snapshot(path: Path) -> Snapshot:

@@ -17,6 +17,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
     QHelpEvent,
+    QKeyEvent,
     QMouseEvent,
     QPainter,
     QPainterPath,
@@ -26,7 +27,7 @@ from PySide6.QtGui import (
     QResizeEvent,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QToolTip, QWidget
 from typing_extensions import override
 
 from app.plan_data import ReleaseRow
@@ -51,6 +52,7 @@ from app.timeline.scale import (
     step_out,
     tier,
 )
+from ui.gantt.train_drag import ReleaseDrag, movable, paint_ghost
 from ui.timeline_area import TimelineArea
 
 
@@ -140,9 +142,11 @@ def status_text(status: str) -> str:
 
 
 class TrainChart(TimelineArea):
-    """The lanes of a Train on one calendar; double-click a lane to pick its release."""
+    """The lanes of a Train on one calendar; double-click a lane to pick its release, drag
+    a train release's bar along the time axis to move it (when `movable` is set)."""
 
     release_selected = Signal(int)
+    release_moved = Signal(int, object)  # release id, its new release day (dt.date)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(TimeScale(dt.date.today(), 4.0), parent)
@@ -155,6 +159,8 @@ class TrainChart(TimelineArea):
         self.today: dt.date | None = None
         self.metrics = LaneMetrics()
         self.focused: int | None = None  # the collision picked in the list
+        self.movable = False  # whether a drag may move releases (an editable plan)
+        self.drag: ReleaseDrag | None = None
         self.horizontalScrollBar().setSingleStep(40)
         self.verticalScrollBar().setSingleStep(20)
         self.horizontalScrollBar().valueChanged.connect(lambda _v: self.viewport().update())
@@ -242,6 +248,24 @@ class TrainChart(TimelineArea):
         index = self.metrics.lane_at(y, self._tracks(), len(self.train.releases))
         return None if index is None else self.train.releases[index].id
 
+    def _drag_at(self, point: QPoint) -> ReleaseDrag | None:
+        """A drag of the train release whose bar is under a viewport point."""
+        if self.train is None or point.x() < LABEL_WIDTH or point.y() < HEADER_HEIGHT:
+            return None
+        x = point.x() - LABEL_WIDTH + self.horizontalScrollBar().value()
+        y = point.y() - HEADER_HEIGHT + self.verticalScrollBar().value()
+        span = self._span()
+        assert span is not None  # a train with lanes has a span
+        # The whole width: the ghost is the whole bar, wherever the press was.
+        for built in self._frame(0.0, self.scale.x_after(span[1]), y - 1, y + 1).lanes:
+            release = self.train.releases[built.index]
+            hit = any(p.x0 <= x <= p.x1 and p.y0 <= y <= p.y1 for p in built.pieces)
+            if hit and movable(release):
+                first, last = built.pieces[0], built.pieces[-1]
+                bar = QRectF(first.x0, first.y0, last.x1 - first.x0, first.y1 - first.y0)
+                return ReleaseDrag.of(release, x, bar)
+        return None
+
     def lane_point(self, release_id: int, day: dt.date) -> QPoint:
         """The viewport point in the middle of a release's bar on `day`."""
         assert self.train is not None
@@ -278,6 +302,49 @@ class TrainChart(TimelineArea):
             event.accept()
             return
         super().wheelEvent(event)
+
+    @override
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.movable and event.button() == Qt.MouseButton.LeftButton:
+            self.drag = self._drag_at(event.position().toPoint())
+            if self.drag is not None:
+                event.accept()
+                return
+        super().mousePressEvent(event)
+
+    @override
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self.drag is None:
+            super().mouseMoveEvent(event)
+            return
+        x = event.position().x() - LABEL_WIDTH + self.horizontalScrollBar().value()
+        self.drag.follow(x, self.scale, QApplication.startDragDistance())
+        if self.drag.started:
+            self.viewport().setCursor(Qt.CursorShape.SizeHorCursor)
+        self.viewport().update()
+        event.accept()
+
+    @override
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        drag, self.drag = self.drag, None
+        if drag is None or event.button() != Qt.MouseButton.LeftButton:
+            super().mouseReleaseEvent(event)
+            return
+        self.viewport().unsetCursor()
+        self.viewport().update()
+        event.accept()
+        if drag.started and drag.days:
+            self.release_moved.emit(drag.release_id, drag.new_target)
+
+    @override
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self.drag is not None:
+            self.drag = None  # the release stays where it was
+            self.viewport().unsetCursor()
+            self.viewport().update()
+            event.accept()
+            return
+        super().keyPressEvent(event)
 
     @override
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
@@ -344,6 +411,8 @@ class TrainChart(TimelineArea):
         for built in chart.lanes:
             self._paint_lane(painter, built)
         self._paint_today(painter, chart, y0, y1)
+        if self.drag is not None and self.drag.started:
+            paint_ghost(painter, self.drag, self.scale, self.font())
         painter.restore()
 
         self._paint_header(painter, x0, x1)

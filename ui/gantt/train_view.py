@@ -88,6 +88,7 @@ class TrainView(QWidget):
         self.chart = TrainChart()
         self.chart.release_selected.connect(self.release_selected)
         self.chart.release_selected.connect(self._pick_release)
+        self.chart.release_moved.connect(self._move_release)
 
         def action(
             text: str, tip: str, keys: list[QKeySequence], slot: Callable[[], None]
@@ -223,10 +224,17 @@ class TrainView(QWidget):
         editor = self._editor
         editable = editor is not None and not editor.read_only
         self.new_train_action.setEnabled(editable)
+        self.chart.movable = editable
         self.generate_action.setEnabled(
             editor is not None and editable and bool(editor.plan.trains.rows())
         )
         self.scope_action.setEnabled(self._plan is not None)
+
+    def _move_release(self, release_id: int, day: dt.date) -> None:
+        """A bar dropped on a new day: the editor moves it (asking about the rest of the
+        train); a cancelled or refused move leaves the chart as it was."""
+        if self._editor is not None:
+            self._editor.move_train_release(release_id, day)
 
     def _pick_release(self, release_id: int) -> None:
         self._picked = release_id
