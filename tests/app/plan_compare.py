@@ -1,5 +1,5 @@
-"""Whether two plan files hold the same plan: releases, items, links, calendar and change
-requests, by identity.
+"""Whether two plan files hold the same plan: releases, items, links, calendar, change requests
+and components (with their baselines and dependencies), by identity.
 
 Database ids differ between a plan and its copy through a workbook, so everything is compared
 by what identifies it (a release's name, an item's key) and read with plain sqlite3, apart
@@ -48,6 +48,18 @@ _QUERIES = {
         " ORDER BY e.name)) "
         "FROM change_requests c JOIN releases r ON r.id = c.release_id"
     ),
+    "components": (
+        "SELECT name, origin, owner, supplier, licence, support_end, repository, description "
+        "FROM components"
+    ),
+    "component_versions": (
+        "SELECT c.name, r.name, v.version, v.risk, v.notes FROM component_versions v "
+        "JOIN components c ON c.id = v.component_id JOIN releases r ON r.id = v.release_id"
+    ),
+    "component_dependencies": (
+        "SELECT a.name, b.name, d.version_constraint FROM component_dependencies d "
+        "JOIN components a ON a.id = d.component_id JOIN components b ON b.id = d.depends_on_id"
+    ),
 }
 # How many leading columns identify a row of each table.
 _IDENTITY = {
@@ -56,11 +68,15 @@ _IDENTITY = {
     "dependencies": 2,
     "calendar_entries": 5,
     "change_requests": 1,
+    "components": 1,
+    "component_versions": 2,
+    "component_dependencies": 2,
 }
 
 
 def plan_snapshot(path: Path) -> Snapshot:
-    """The plan's releases, items, links and calendar, keyed by identity (read-only open)."""
+    """The plan's releases, items, links, calendar and components, keyed by identity
+    (read-only open)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         snapshot: Snapshot = {}
