@@ -16,6 +16,7 @@ from app.calendar_entries import CALENDAR_ENTRIES
 from app.changes import APPROVAL_RULES, ChangeService
 from app.checklists import ChecklistService
 from app.communications import CommunicationService
+from app.components import COMPONENT_DEPENDENCIES, COMPONENT_VERSIONS, COMPONENTS
 from app.environments import DEPLOYMENTS, ENVIRONMENTS
 from app.errors import PlanOpenError, ValidationError
 from app.fields import FieldSet
@@ -80,6 +81,9 @@ class Plan:
         self.calendar = RecordService(self.uow, CALENDAR_ENTRIES)
         self.environments = RecordService(self.uow, ENVIRONMENTS)
         self.deployments = RecordService(self.uow, DEPLOYMENTS)
+        self.components = RecordService(self.uow, COMPONENTS)
+        self.component_versions = RecordService(self.uow, COMPONENT_VERSIONS)
+        self.component_dependencies = RecordService(self.uow, COMPONENT_DEPENDENCIES)
         self.work_calendar = WorkingCalendarService(self.state, self.uow)
         self.train = ReleaseTrain(self.state, self.uow, self.calendar)
         self.baselines = BaselineService(self.state, self.uow)
@@ -214,6 +218,9 @@ class Plan:
         self.calendar.close()
         self.environments.close()
         self.deployments.close()
+        self.components.close()
+        self.component_versions.close()
+        self.component_dependencies.close()
         self.baselines.close()
         self.runbooks.close()
         self.checklists.close()

@@ -196,9 +196,11 @@ def _write_components(
 ) -> None:
     session.add_all(
         ComponentDependency(
-            component_id=components[a].id, depends_on_id=components[b].id, min_version=version
+            component_id=components[a].id,
+            depends_on_id=components[b].id,
+            version_constraint=constraint,
         )
-        for a, b, version in COMPONENT_DEPENDENCIES
+        for a, b, constraint in COMPONENT_DEPENDENCIES
     )
     session.add_all(
         ComponentVersion(

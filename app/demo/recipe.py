@@ -50,16 +50,16 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("data-pipeline", "be2", "Event ingestion, aggregation and audit log storage."),
     ("platform-infra", "sre", "Kubernetes clusters, databases, networking and monitoring."),
 )
-# component, depends on, minimum version
+# component, depends on, versions that will do (app.components reads the constraint)
 COMPONENT_DEPENDENCIES: tuple[tuple[str, str, str], ...] = (
-    ("web-app", "api-gateway", "2.14"),
-    ("mobile-app", "api-gateway", "2.14"),
-    ("api-gateway", "identity-service", "4.2"),
-    ("api-gateway", "billing-service", "3.7"),
-    ("billing-service", "identity-service", "4.2"),
-    ("billing-service", "data-pipeline", "1.9"),
-    ("notification-service", "identity-service", "4.0"),
-    ("data-pipeline", "platform-infra", "2025.1"),
+    ("web-app", "api-gateway", ">= 2.14"),
+    ("mobile-app", "api-gateway", ">= 2.14"),
+    ("api-gateway", "identity-service", ">= 4.2"),
+    ("api-gateway", "billing-service", ">= 3.7"),
+    ("billing-service", "identity-service", ">= 4.2"),
+    ("billing-service", "data-pipeline", ">= 1.9"),
+    ("notification-service", "identity-service", ">= 4.0"),
+    ("data-pipeline", "platform-infra", ">= 2025.1"),
 )
 # Each release bumps these (major, minor) pairs; the tuple index is the release index.
 COMPONENT_VERSIONS: dict[str, tuple[str, str, str]] = {

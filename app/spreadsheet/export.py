@@ -493,11 +493,13 @@ class _TableReader:
         other = aliased(Component)
         needs: dict[int, list[str]] = {}
         for component_id, name, minimum in self._session.execute(
-            select(ComponentDependency.component_id, other.name, ComponentDependency.min_version)
+            select(
+                ComponentDependency.component_id, other.name, ComponentDependency.version_constraint
+            )
             .join(other, ComponentDependency.depends_on_id == other.id)
             .order_by(other.name)
         ):
-            needs.setdefault(component_id, []).append(f"{name} >= {minimum}" if minimum else name)
+            needs.setdefault(component_id, []).append(f"{name} {minimum}" if minimum else name)
         versions: dict[int, list[tuple[str, str]]] = {}
         query = (
             select(ComponentVersion.component_id, Release.name, ComponentVersion.version)
