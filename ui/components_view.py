@@ -236,7 +236,10 @@ class ComponentsView(QWidget):
         self.comparison_table.setObjectName("baselineComparison")
         self.comparison_table.setModel(self.comparison)
         self.comparison_table.setShowGrid(False)
-        self.comparison_table.verticalHeader().setVisible(False)
+        vertical = self.comparison_table.verticalHeader()
+        vertical.setVisible(False)
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(self.fontMetrics().height() + 10)  # as the record lists
         self.comparison_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.comparison_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         header = self.comparison_table.horizontalHeader()
