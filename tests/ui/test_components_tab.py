@@ -196,10 +196,15 @@ def test_a_broken_constraint_paints_its_node_and_edge_red(tab: Tab, qtbot) -> No
     centre = view.canvas.to_viewport(node.x + NODE_WIDTH / 2, node.y + NODE_HEIGHT / 2)
     assert broken[0] in view.canvas.tooltip_at(centre)
 
-    # A click on the node selects the component in the list.
+    # A click on the node selects the component in the list; so does a pick in the list of
+    # conflicts.
     qtbot.mouseClick(view.canvas.viewport(), Qt.MouseButton.LeftButton, pos=centre.toPoint())
     assert view.components.current_record_id() == web
     assert view.canvas.selected_id == web
+    assert web in painted_red(view)  # the selection rings it; the border stays red
+    on_gateway = graph.nodes[gateway].problems[0]  # 3.5 and 3.6 both change the gateway
+    view.conflict_list.itemClicked.emit(view.conflict_list.item(listed.index(f"⚠ {on_gateway}")))
+    assert view.components.current_record_id() == gateway
 
     tab.stack.undo()
     graph = view.graph
