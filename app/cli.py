@@ -439,7 +439,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     plan = Plan.open(args.plan, read_only=True)
     try:
-        findings = check_plan(plan)
+        findings = check_plan(plan, dt.date.today())
     finally:
         plan.close()
     if args.format == "json":

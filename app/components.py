@@ -11,8 +11,10 @@ it when every comparison holds; an empty constraint allows any version. Nothing 
 text named, so what a dependency means is never a guess.
 
 A release's previous baseline for a component is its version in the nearest release before it
-(by the day it shipped or is due, then plan order) that ships it; the version live in
-production at a day is the one the newest release shipped before it carries.
+that ships it: releases follow each other by their own version (3.5.0, 3.5.1, 3.6.0: a patch
+builds on the release it patches, whatever its dates), then by the day they shipped or are
+due; a patch ships only what it changes. The version live in production on a day is the one
+the newest release shipped by then carries.
 """
 
 from __future__ import annotations
@@ -354,6 +356,7 @@ class ComponentEdge:
 class _Release:
     id: int
     name: str
+    version: str
     status: str
     start: dt.date | None
     target: dt.date | None
@@ -374,8 +377,10 @@ class _Release:
         return self.actual or self.target
 
 
-def _order(release: _Release) -> tuple[dt.date, int]:
-    return (release.day or dt.date.max, release.position)
+def _order(release: _Release) -> tuple[Any, ...]:
+    # A release without a version comes after those with one.
+    number = version_order(release.version) if release.version.strip() else (2,)
+    return (number, release.day or dt.date.max, release.position)
 
 
 @dataclass(slots=True)
@@ -404,8 +409,10 @@ class _Baselines:
 
     def live(self, component: str, day: dt.date) -> tuple[str, _Release] | None:
         """The version in production on `day`: the newest release shipped before it carries."""
-        shipped = [r for r in self.ordered() if r.shipped and r.day is not None and r.day <= day]
-        for release in reversed(shipped):
+        shipped = [
+            r for r in self.releases.values() if r.shipped and r.day is not None and r.day <= day
+        ]
+        for release in sorted(shipped, key=lambda r: (r.day, r.position), reverse=True):
             if component in self.versions.get(release.id, {}):
                 return self.versions[release.id][component], release
         return None
@@ -425,6 +432,7 @@ def _baselines(session: Session) -> _Baselines:
         row.id: _Release(
             row.id,
             row.name,
+            row.version,
             row.status,
             row.start_date,
             row.target_date,
@@ -435,6 +443,7 @@ def _baselines(session: Session) -> _Baselines:
             select(
                 Release.id,
                 Release.name,
+                Release.version,
                 Release.status,
                 Release.start_date,
                 Release.target_date,

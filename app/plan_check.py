@@ -12,7 +12,10 @@ Findings come from four places:
   deployment before it that succeeded or is still planned (going to production without
   staging);
 - **baseline**: a release not yet shipped whose scheduled finish is later than its finish in
-  its newest baseline.
+  its newest baseline;
+- **component**: a release not yet shipped whose configuration baseline breaks a dependency's
+  version constraint, and two releases in flight that change the same component in
+  overlapping windows (app/components.py).
 
 History is left alone, as on the train: a release with an actual date and a deployment with an
 outcome are what happened.
@@ -26,6 +29,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.components import find_conflicts
 from app.metrics import schedule_variance
 from app.plan import Plan
 from app.release_train import (
@@ -87,8 +91,9 @@ def _applies(window: TrainWindow, environment: TrainEnvironment | None) -> bool:
     return window.environment.id == environment.id
 
 
-def check_plan(plan: Plan) -> list[Finding]:
-    """Every finding, schedule problems first, then by area as listed in the module."""
+def check_plan(plan: Plan, today: dt.date) -> list[Finding]:
+    """Every finding, schedule problems first, then by area as listed in the module; `today`
+    ends the window of a release in flight that has no target."""
     train = plan.train.snapshot()
     calendar = WorkCalendar(train.holidays, train.workdays)
     findings = [Finding("schedule", problem) for problem in plan.state.problems()]
@@ -97,6 +102,7 @@ def check_plan(plan: Plan) -> list[Finding]:
     findings += _outside_change_windows(train, calendar)
     findings += _promotion(train)
     findings += _baselines(plan, train)
+    findings += [Finding("component", c.message) for c in find_conflicts(plan, today)]
     return findings
 
 

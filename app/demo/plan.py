@@ -10,11 +10,10 @@ from sqlalchemy.orm import Session
 
 from app.baselines import BaselineDates, write_baseline
 from app.demo.changes import write_change_control
+from app.demo.components import write_components
 from app.demo.conflicts import write_freeze_change
 from app.demo.history import write_history
 from app.demo.recipe import (
-    COMPONENT_DEPENDENCIES,
-    COMPONENT_VERSIONS,
     COMPONENTS,
     ENVIRONMENT_OWNERS,
     ENVIRONMENTS,
@@ -42,8 +41,6 @@ from app.work_calendar import years_text
 from models import (
     CalendarEntry,
     Component,
-    ComponentDependency,
-    ComponentVersion,
     Dependency,
     Deployment,
     Environment,
@@ -77,6 +74,7 @@ def build_demo(store: PlanStore, today: dt.date) -> None:
         plan = plan_demo(today, _next_id(session))
         _write_demo(session, plan)
         write_trains_and_scope(session, plan.calendar, today)
+        write_components(session, today)
 
 
 def _write_demo(session: Session, plan: DemoPlan) -> None:
@@ -127,7 +125,6 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
     session.flush()  # ids for everything that refers to these
 
     _write_calendar(session, plan, environments)
-    _write_components(session, components, releases)
     _write_releases(plan, releases)
     session.add_all(_work_items(plan, releases, components))
     session.flush()
@@ -189,26 +186,6 @@ def _write_calendar(session: Session, plan: DemoPlan, environments: dict[str, En
                 ),
             ]
         )
-
-
-def _write_components(
-    session: Session, components: dict[str, Component], releases: Sequence[Release]
-) -> None:
-    session.add_all(
-        ComponentDependency(
-            component_id=components[a].id,
-            depends_on_id=components[b].id,
-            version_constraint=constraint,
-        )
-        for a, b, constraint in COMPONENT_DEPENDENCIES
-    )
-    session.add_all(
-        ComponentVersion(
-            component_id=components[name].id, release_id=release.id, version=versions[i]
-        )
-        for name, versions in COMPONENT_VERSIONS.items()
-        for i, release in enumerate(releases)
-    )
 
 
 def _write_releases(plan: DemoPlan, releases: Sequence[Release]) -> None:

@@ -50,29 +50,6 @@ COMPONENTS: tuple[tuple[str, str, str], ...] = (
     ("data-pipeline", "be2", "Event ingestion, aggregation and audit log storage."),
     ("platform-infra", "sre", "Kubernetes clusters, databases, networking and monitoring."),
 )
-# component, depends on, versions that will do (app.components reads the constraint)
-COMPONENT_DEPENDENCIES: tuple[tuple[str, str, str], ...] = (
-    ("web-app", "api-gateway", ">= 2.14"),
-    ("mobile-app", "api-gateway", ">= 2.14"),
-    ("api-gateway", "identity-service", ">= 4.2"),
-    ("api-gateway", "billing-service", ">= 3.7"),
-    ("billing-service", "identity-service", ">= 4.2"),
-    ("billing-service", "data-pipeline", ">= 1.9"),
-    ("notification-service", "identity-service", ">= 4.0"),
-    ("data-pipeline", "platform-infra", ">= 2025.1"),
-)
-# Each release bumps these (major, minor) pairs; the tuple index is the release index.
-COMPONENT_VERSIONS: dict[str, tuple[str, str, str]] = {
-    "api-gateway": ("2.14.0", "2.15.0", "3.0.0"),
-    "web-app": ("5.8.2", "5.9.0", "5.10.0"),
-    "mobile-app": ("3.4.0", "3.5.0", "3.6.0"),
-    "billing-service": ("3.7.1", "3.7.4", "3.8.0"),
-    "identity-service": ("4.2.0", "4.3.0", "4.3.2"),
-    "notification-service": ("1.12.0", "1.12.3", "1.13.0"),
-    "data-pipeline": ("1.9.0", "1.10.0", "1.11.0"),
-    "platform-infra": ("2025.1", "2025.2", "2025.3"),
-}
-
 ENVIRONMENTS: tuple[tuple[str, str, str], ...] = (
     ("dev", "development", "Shared development cluster; every merge to main deploys here."),
     ("test", "test", "QA environment with anonymised production data."),

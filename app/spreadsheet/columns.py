@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.calendar_entries import CALENDAR_ENTRIES
+from app.components import COMPONENT_DEPENDENCIES, COMPONENT_VERSIONS
+from app.components import COMPONENTS as COMPONENTS_RECORD
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.releases import RELEASE_FIELDS
 from app.work_items import WORK_ITEM_FIELDS
@@ -403,23 +405,44 @@ CALENDAR = SheetSpec(
     ),
 )
 
+_component = _fields(
+    COMPONENTS_RECORD.fields,
+    {
+        "name": 18.0,
+        "owner": 16.0,
+        "supplier": 22.0,
+        "licence": 14.0,
+        "repository": 30.0,
+        "description": 36.0,
+    },
+)
 COMPONENTS = SheetSpec(
     "Components",
     "components",
+    tuple(_component[f.name] for f in COMPONENTS_RECORD.fields),
+)
+
+_shipped = _fields(COMPONENT_VERSIONS.fields, {"notes": 40.0})
+COMPONENT_VERSIONS_SHEET = SheetSpec(
+    "Component versions",
+    "component_versions",
     (
-        _text("name", "Name", 18.0),
-        _text("owner", "Owner", 16.0),
-        _text("repository", "Repository", 30.0),
-        _text("description", "Description", 36.0),
-        Column(
-            "depends_on",
-            "Depends on",
-            CellKind.TEXT,
-            width=24.0,
-            note="Other components, each with its lowest version: 'api >= 2.1; db'",
-        ),
-        _ref("release", "Release", "A release that ships this component (one row each)", 18.0),
-        _text("version", "Version", 12.0),
+        _ref("component", "Component", "The component's name", 18.0),
+        _RELEASE,
+        _shipped["version"],
+        _shipped["risk"],
+        _shipped["notes"],
+    ),
+)
+
+_needs = _fields(COMPONENT_DEPENDENCIES.fields, {"version_constraint": 20.0})
+COMPONENT_DEPENDENCIES_SHEET = SheetSpec(
+    "Component dependencies",
+    "component_dependencies",
+    (
+        _ref("component", "Component", "The component's name", 18.0),
+        _ref("depends_on", "Depends on", "The name of the component it needs", 18.0),
+        _needs["version_constraint"],
     ),
 )
 
@@ -498,6 +521,8 @@ SHEETS: tuple[SheetSpec, ...] = (
     DEPLOYMENTS,
     CALENDAR,
     COMPONENTS,
+    COMPONENT_VERSIONS_SHEET,
+    COMPONENT_DEPENDENCIES_SHEET,
     RELEASE_NOTES,
     METRICS,
     PLAN,

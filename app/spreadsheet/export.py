@@ -264,6 +264,8 @@ class _TableReader:
             SheetRows(cols.DEPLOYMENTS, self.deployments()),
             SheetRows(cols.CALENDAR, self.calendar()),
             SheetRows(cols.COMPONENTS, self.components()),
+            SheetRows(cols.COMPONENT_VERSIONS_SHEET, self.component_versions()),
+            SheetRows(cols.COMPONENT_DEPENDENCIES_SHEET, self.component_dependencies()),
             SheetRows(cols.RELEASE_NOTES, self.release_notes()),
         ]
 
@@ -490,40 +492,35 @@ class _TableReader:
         return self._rows(query)
 
     def components(self) -> list[Row]:
-        other = aliased(Component)
-        needs: dict[int, list[str]] = {}
-        for component_id, name, minimum in self._session.execute(
-            select(
-                ComponentDependency.component_id, other.name, ComponentDependency.version_constraint
-            )
-            .join(other, ComponentDependency.depends_on_id == other.id)
-            .order_by(other.name)
-        ):
-            needs.setdefault(component_id, []).append(f"{name} {minimum}" if minimum else name)
-        versions: dict[int, list[tuple[str, str]]] = {}
-        query = (
-            select(ComponentVersion.component_id, Release.name, ComponentVersion.version)
-            .join(Release, ComponentVersion.release_id == Release.id)
-            .order_by(Release.position, Release.id)
+        query = select(*(getattr(Component, c.name) for c in cols.COMPONENTS.columns)).order_by(
+            Component.name
         )
-        for component_id, release, version in self._session.execute(
-            self._in_release(query, ComponentVersion.release_id)
-        ):
-            versions.setdefault(component_id, []).append((release, version))
-        rows: list[Row] = []
-        for component_id, name, owner, repository, description in self._session.execute(
+        return self._rows(query)
+
+    def component_versions(self) -> list[Row]:
+        query = (
             select(
-                Component.id,
                 Component.name,
-                Component.owner,
-                Component.repository,
-                Component.description,
-            ).order_by(Component.name)
-        ):
-            # One row per release that ships the component; one row without when none does.
-            own = (name, owner, repository, description, "; ".join(needs.get(component_id, [])))
-            rows.extend((*own, *shipped) for shipped in versions.get(component_id, [(None, None)]))
-        return rows
+                Release.name,
+                ComponentVersion.version,
+                ComponentVersion.risk,
+                ComponentVersion.notes,
+            )
+            .join(Component, ComponentVersion.component_id == Component.id)
+            .join(Release, ComponentVersion.release_id == Release.id)
+            .order_by(Release.position, Release.id, Component.name)
+        )
+        return self._rows(self._in_release(query, ComponentVersion.release_id))
+
+    def component_dependencies(self) -> list[Row]:
+        needed = aliased(Component)
+        query = (
+            select(Component.name, needed.name, ComponentDependency.version_constraint)
+            .join(Component, ComponentDependency.component_id == Component.id)
+            .join(needed, ComponentDependency.depends_on_id == needed.id)
+            .order_by(Component.name, needed.name)
+        )
+        return self._rows(query)
 
     def release_notes(self) -> list[Row]:
         query = (

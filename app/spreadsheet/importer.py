@@ -44,7 +44,17 @@ from app.spreadsheet.values import (
 )
 from app.unit_of_work import Written
 from app.work_items import WORK_ITEM_FIELDS
-from models import CalendarEntry, Dependency, Environment, Release, WorkItem
+from models import (
+    Base,
+    CalendarEntry,
+    Component,
+    ComponentDependency,
+    ComponentVersion,
+    Dependency,
+    Environment,
+    Release,
+    WorkItem,
+)
 
 Progress = Callable[[int, int, str], None]  # done, total (0: not known yet), what
 Cancelled = Callable[[], bool]
@@ -133,6 +143,8 @@ class ImportDone:
     created_environments: tuple[int, ...] = ()
     created_calendar: tuple[int, ...] = ()
     old_settings: Mapping[str, Any] = field(default_factory=dict)  # key -> value before
+    # Components, their versions and dependencies made, as (model, id) in the order made.
+    created_components: tuple[tuple[type[Base], int], ...] = ()
 
 
 # -- prepare ------------------------------------------------------------------------------
@@ -1141,16 +1153,21 @@ def _next_id(session: Session, model: type[WorkItem] | type[Dependency]) -> int:
     return (highest or 0) + 1
 
 
-# What _write_own made: environments, calendar entries, the settings it replaced.
-OwnWritten = tuple[tuple[int, ...], tuple[int, ...], dict[str, Any]]
-_NOTHING_OWN: OwnWritten = ((), (), {})
+# What _write_own made: environments, calendar entries, the settings it replaced, components.
+OwnWritten = tuple[
+    tuple[int, ...], tuple[int, ...], dict[str, Any], tuple[tuple[type[Base], int], ...]
+]
+_NOTHING_OWN: OwnWritten = ((), (), {}, ())
 
 
 def _own_sheets(plan: Plan, source: Source, report: ImportReport) -> OwnSheets:
     """Read the other sheets of Gantry's own workbook and check them against the plan: an
     environment a calendar entry names must exist; the Plan sheet's settings are taken only
     into a plan without releases (a plan's settings are its own)."""
-    own = read_own_sheets(source, report)
+    with plan.store.read() as session:
+        components = frozenset(session.scalars(select(Component.name)))
+    releases = frozenset(r.name for r in plan.state.releases.values())
+    own = read_own_sheets(source, report, components, releases)
     with plan.store.read() as session:
         known = set(session.scalars(select(Environment.name)))
     known.update(e["name"] for e in own.environments)
@@ -1240,7 +1257,59 @@ def _write_own(session: Session, own: OwnSheets) -> OwnWritten:
             )
     session.add_all(entries)
     session.flush()
-    return tuple(created_environments), tuple(e.id for e in entries), old_settings
+    components = _write_components(session, own)
+    return tuple(created_environments), tuple(e.id for e in entries), old_settings, components
+
+
+def _write_components(session: Session, own: OwnSheets) -> tuple[tuple[type[Base], int], ...]:
+    """The components, baseline versions and dependencies the plan does not have yet (by
+    name; by component and release; by component and the one it needs): a workbook adds
+    to a plan's configuration, it never overwrites what the plan says."""
+    made: list[Component | ComponentVersion | ComponentDependency] = []
+    ids = dict(session.execute(select(Component.name, Component.id)).tuples().all())
+    for values in own.components:
+        if values["name"] not in ids:
+            component = Component(**values)
+            session.add(component)
+            session.flush()
+            ids[component.name] = component.id
+            made.append(component)
+    releases = dict(session.execute(select(Release.name, Release.id)).tuples().all())
+    shipped = set(
+        session.execute(select(ComponentVersion.component_id, ComponentVersion.release_id)).tuples()
+    )
+    for values in own.component_versions:
+        key = (ids[values["component"]], releases[values["release"]])
+        if key not in shipped:
+            shipped.add(key)
+            made.append(
+                ComponentVersion(
+                    component_id=key[0],
+                    release_id=key[1],
+                    version=values["version"],
+                    risk=values["risk"],
+                    notes=values["notes"],
+                )
+            )
+    needs = set(
+        session.execute(
+            select(ComponentDependency.component_id, ComponentDependency.depends_on_id)
+        ).tuples()
+    )
+    for values in own.component_dependencies:
+        pair = (ids[values["component"]], ids[values["depends_on"]])
+        if pair not in needs:
+            needs.add(pair)
+            made.append(
+                ComponentDependency(
+                    component_id=pair[0],
+                    depends_on_id=pair[1],
+                    version_constraint=values["version_constraint"],
+                )
+            )
+    session.add_all(made)
+    session.flush()
+    return tuple((type(row), row.id) for row in made)
 
 
 def undo(plan: Plan, done: ImportDone) -> None:
@@ -1266,6 +1335,9 @@ def undo(plan: Plan, done: ImportDone) -> None:
             session.delete(session.get_one(WorkItem, item_id))
             if count % CHUNK == 0:
                 session.flush()
+        session.flush()
+        for model, row_id in reversed(done.created_components):
+            session.delete(session.get_one(model, row_id))
         session.flush()
         for release_id in done.created_releases:
             session.delete(session.get_one(Release, release_id))

@@ -1,20 +1,23 @@
 """Gantry's own workbook read back: besides its Work items sheet, which is read like any sheet,
-the Releases, Dependencies, Environments, Calendar and Plan sheets the export writes, so that
-exporting a plan and importing the workbook into an empty plan gives the same plan back.
+the Releases, Dependencies, Environments, Calendar, Components, Component versions, Component
+dependencies and Plan sheets the export writes, so that exporting a plan and importing the
+workbook into an empty plan gives the same plan back.
 
 Each sheet is read by its declaration in `columns.py` (headers, choices by label); computed
 columns are skipped, every value is checked with the record type's own field rules, and a
 problem names the sheet, row and column. The other sheets (baselines, checklists, runbooks,
-changes, approvals, risks, deployments, components, release notes) are export only.
+changes, approvals, risks, deployments, release notes) are export only.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
 from app.calendar_entries import CALENDAR_ENTRIES
+from app.components import COMPONENT_DEPENDENCIES, COMPONENT_VERSIONS, COMPONENTS
 from app.errors import ValidationError
 from app.links import LinkSpec
 from app.plan_settings import SETTING_FIELDS, decode
@@ -27,7 +30,16 @@ from app.spreadsheet.values import DateOrder, cell_text, column_letter, parse_da
 from models.environments import ENVIRONMENT_TIERS
 
 # Sheets of the workbook that an import reads besides Work items.
-READ_SHEETS = (cols.RELEASES, cols.DEPENDENCIES, cols.ENVIRONMENTS, cols.CALENDAR, cols.PLAN)
+READ_SHEETS = (
+    cols.RELEASES,
+    cols.DEPENDENCIES,
+    cols.ENVIRONMENTS,
+    cols.CALENDAR,
+    cols.COMPONENTS,
+    cols.COMPONENT_VERSIONS_SHEET,
+    cols.COMPONENT_DEPENDENCIES_SHEET,
+    cols.PLAN,
+)
 
 
 @dataclass(slots=True)
@@ -39,6 +51,10 @@ class OwnSheets:
     links: dict[str, list[str]] | None = None
     environments: list[dict[str, Any]] = field(default_factory=list)
     calendar: list[dict[str, Any]] = field(default_factory=list)  # "environment": a name
+    components: list[dict[str, Any]] = field(default_factory=list)
+    # "component", "release", "depends_on": names
+    component_versions: list[dict[str, Any]] = field(default_factory=list)
+    component_dependencies: list[dict[str, Any]] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
 
 
@@ -52,7 +68,14 @@ def is_own_workbook(source: Source, sheet: str) -> bool:
     )
 
 
-def read_own_sheets(source: Source, report: ImportReport) -> OwnSheets:
+def read_own_sheets(
+    source: Source,
+    report: ImportReport,
+    components: frozenset[str] = frozenset(),
+    releases: frozenset[str] = frozenset(),
+) -> OwnSheets:
+    """The other sheets, checked; `components` and `releases` are the names the plan has
+    already, which the component sheets may name besides those in the workbook."""
     own = OwnSheets()
     present = [spec for spec in READ_SHEETS if spec.title in source.sheets]
     for spec in present:
@@ -72,6 +95,28 @@ def read_own_sheets(source: Source, report: ImportReport) -> OwnSheets:
             own.environments = [values for _row, values in reader.records()]
         elif spec is cols.CALENDAR:
             own.calendar = [values for _row, values in reader.records()]
+        elif spec is cols.COMPONENTS:
+            own.components = [values for _row, values in reader.records()]
+        elif spec is cols.COMPONENT_VERSIONS_SHEET:
+            known = _Known(
+                components | {c["name"] for c in own.components}, releases | own.releases.keys()
+            )
+            own.component_versions = [
+                values for row, values in reader.records() if known.check(reader, row, values)
+            ]
+        elif spec is cols.COMPONENT_DEPENDENCIES_SHEET:
+            known = _Known(components | {c["name"] for c in own.components}, frozenset())
+            for row, values in reader.records():
+                if not known.check(reader, row, values):
+                    continue
+                if values["component"] == values["depends_on"]:
+                    reader.problem(
+                        f"{values['component']} cannot depend on itself",
+                        row,
+                        reader.where[cols.COMPONENT_DEPENDENCIES_SHEET.columns[1]],
+                        values["depends_on"],
+                    )
+                own.component_dependencies.append(values)
         else:
             own.settings = dict(reader.settings())
     left_out = [
@@ -86,10 +131,38 @@ def read_own_sheets(source: Source, report: ImportReport) -> OwnSheets:
     return own
 
 
+@dataclass(frozen=True, slots=True)
+class _Known:
+    """The components and releases a component sheet's rows may name."""
+
+    components: AbstractSet[str]
+    releases: AbstractSet[str]
+
+    def check(self, reader: _SheetReader, row: int, values: dict[str, Any]) -> bool:
+        """Whether the row's references name known records; a problem for each that does not."""
+        ok = True
+        for column in reader.spec.columns:
+            name = values.get(column.name)
+            if column.name in ("component", "depends_on") and name not in self.components:
+                where = "neither in the Components sheet nor in the plan"
+            elif column.name == "release" and name not in self.releases:
+                where = "neither in the Releases sheet nor in the plan"
+            else:
+                continue
+            reader.problem(
+                f"the {column.header.lower()} '{name}' is {where}", row, reader.where[column], name
+            )
+            ok = False
+        return ok
+
+
 # Field rules per sheet (the references and the environment's columns have none).
 _RULES = {
     cols.RELEASES.title: RELEASE_FIELDS,
     cols.CALENDAR.title: CALENDAR_ENTRIES.fields,
+    cols.COMPONENTS.title: COMPONENTS.fields,
+    cols.COMPONENT_VERSIONS_SHEET.title: COMPONENT_VERSIONS.fields,
+    cols.COMPONENT_DEPENDENCIES_SHEET.title: COMPONENT_DEPENDENCIES.fields,
 }
 
 
@@ -168,7 +241,7 @@ class _SheetReader:
                 self.problem(str(exc), number, self.where[cols.PLAN.columns[2]], text)
 
 
-_REQUIRED = ("name", "predecessor", "successor")
+_REQUIRED = ("name", "predecessor", "successor", "component", "depends_on", "release")
 # The export writes date cells; text a reviewer typed is read year first, as ISO dates are.
 _ISO_ORDER = DateOrder.YMD
 

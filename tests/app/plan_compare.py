@@ -1,4 +1,5 @@
-"""Whether two plan files hold the same plan: releases, items, links and calendar, by identity.
+"""Whether two plan files hold the same plan: releases, items, links, calendar and components
+(with their baselines and dependencies), by identity.
 
 Database ids differ between a plan and its copy through a workbook, so everything is compared
 by what identifies it (a release's name, an item's key) and read with plain sqlite3, apart
@@ -39,13 +40,34 @@ _QUERIES = {
         "SELECT c.kind, c.name, c.start_date, c.end_date, e.name FROM calendar_entries c "
         "LEFT JOIN environments e ON e.id = c.environment_id"
     ),
+    "components": (
+        "SELECT name, origin, owner, supplier, licence, support_end, repository, description "
+        "FROM components"
+    ),
+    "component_versions": (
+        "SELECT c.name, r.name, v.version, v.risk, v.notes FROM component_versions v "
+        "JOIN components c ON c.id = v.component_id JOIN releases r ON r.id = v.release_id"
+    ),
+    "component_dependencies": (
+        "SELECT a.name, b.name, d.version_constraint FROM component_dependencies d "
+        "JOIN components a ON a.id = d.component_id JOIN components b ON b.id = d.depends_on_id"
+    ),
 }
 # How many leading columns identify a row of each table.
-_IDENTITY = {"releases": 1, "work_items": 1, "dependencies": 2, "calendar_entries": 5}
+_IDENTITY = {
+    "releases": 1,
+    "work_items": 1,
+    "dependencies": 2,
+    "calendar_entries": 5,
+    "components": 1,
+    "component_versions": 2,
+    "component_dependencies": 2,
+}
 
 
 def plan_snapshot(path: Path) -> Snapshot:
-    """The plan's releases, items, links and calendar, keyed by identity (read-only open)."""
+    """The plan's releases, items, links, calendar and components, keyed by identity
+    (read-only open)."""
     conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         snapshot: Snapshot = {}

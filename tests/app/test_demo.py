@@ -82,7 +82,19 @@ def test_demo_has_a_plan_of_believable_size(demo_path: Path) -> None:
         assert _count(session, Environment) == 4
         assert _count(session, Component) >= 6
         assert _count(session, ComponentDependency) >= 4
-        assert _count(session, ComponentVersion) == 3 * _count(session, Component)
+        # A full baseline for each of the six releases 3.1-3.6, one fix for each patch.
+        assert _count(session, ComponentVersion) == 6 * _count(session, Component) + 3
+        origins = dict(session.execute(select(Component.name, Component.origin)).tuples().all())
+        assert (origins["postgres"], origins["hsm-sdk"]) == ("open_source", "vendor")
+        assert (
+            session.scalar(
+                select(ComponentVersion.risk)
+                .join(Component, ComponentVersion.component_id == Component.id)
+                .join(Release, ComponentVersion.release_id == Release.id)
+                .where(Component.name == "openssl", Release.name == "Atlas 3.5.1")
+            )
+            == "high"
+        )
         assert _count(session, Risk) >= 5
         assert _count(session, ChangeRequest) >= 3
         assert _count(session, Approval) >= 3

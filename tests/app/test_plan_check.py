@@ -1,5 +1,5 @@
 """`gantry check`: conflicts with windows (and the next free day), promotion without staging,
-slips against a baseline, schedule problems; the demo's one deliberate conflict; exit codes."""
+slips against a baseline, schedule problems; the demo's deliberate conflicts; exit codes."""
 
 from __future__ import annotations
 
@@ -101,7 +101,7 @@ def deployment(env: str, day: dt.date, outcome: str = "planned") -> Deployment:
 def findings(path: Path) -> list[str]:
     plan = Plan.open(path, read_only=True)
     try:
-        return [f.line() for f in check_plan(plan)]
+        return [f.line() for f in check_plan(plan, DEMO_TODAY)]
     finally:
         plan.close()
 
@@ -218,7 +218,9 @@ def test_a_dependency_cycle_is_a_schedule_finding_and_json_lists_it(plan_path: P
     assert "Dependency cycle" in found[0]["message"] and found[0]["next_free_day"] is None
 
 
-def test_the_demo_keeps_one_change_in_the_year_end_freeze(tmp_path: Path) -> None:
+def test_the_demo_keeps_one_change_in_the_freeze_and_one_conflict_of_each_component_kind(
+    tmp_path: Path,
+) -> None:
     path = tmp_path / "demo.gantry"
     with PlanStore.open(path, create=True) as store:
         build_demo(store, DEMO_TODAY)
@@ -228,5 +230,10 @@ def test_the_demo_keeps_one_change_in_the_year_end_freeze(tmp_path: Path) -> Non
         "window: Change CHG-2068 (Rotate TLS certificates on the production load balancers) "
         "is planned for 2026-12-23, inside Year-end change freeze 2026/2027 (2026-12-18 to "
         "2027-01-03). Next free day: 2027-01-04.",
-        f"1 conflict(s) in {path}.",
+        "component: Atlas 3.6 ships web-app 5.9.1, which needs api-gateway >= 2.14, < 3, but "
+        "it ships api-gateway 3.0.0.",
+        "component: Atlas 3.5 (2026-11-02 to 2027-01-04) and Atlas 3.6 (2026-12-21 to "
+        "2027-02-17) both change api-gateway (2.14.0 -> 2.15.0, 2.15.0 -> 3.0.0) in "
+        "overlapping windows.",
+        f"3 conflict(s) in {path}.",
     ]

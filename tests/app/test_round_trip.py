@@ -1,14 +1,17 @@
 """Gantry's own workbook read back: exporting a plan and importing the workbook into an empty
-plan gives the same plan back (releases, items, links, calendar, settings and the schedule)."""
+plan gives the same plan back (releases, items, links, calendar, components with their
+baselines and dependencies, settings and the schedule)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from app.demo.plan import build_demo
 from app.demo.synthetic import build_synthetic
+from app.errors import ValidationError
 from app.plan import Plan
 from app.spreadsheet.columns import PLAN_SETTINGS
 from app.spreadsheet.export import export_workbook
@@ -63,6 +66,9 @@ def test_the_demo_plan_comes_back_the_same(demo: Path, tmp_path: Path) -> None:
     assert any(identity[4] for identity in snapshot["calendar_entries"]), (
         "environment windows came back with their environments"
     )
+    assert snapshot["components"]["hsm-sdk"][:3] == ("vendor", "Sofia Alvarez", "Vaultline Systems")
+    assert snapshot["component_versions"]["openssl", "Atlas 3.5.1"][:2] == ("3.0.15", "high")
+    assert snapshot["component_dependencies"]["web-app", "api-gateway"] == (">= 2.14, < 3",)
 
 
 def test_a_generated_10k_plan_comes_back_the_same(tmp_path: Path) -> None:
@@ -94,6 +100,7 @@ def test_importing_the_workbook_again_changes_nothing_and_undo_takes_it_back(
         assert _settings(fresh) == empty
         assert not fresh.state.items and not fresh.state.releases
         assert fresh.calendar.rows() == []
+        assert fresh.components.rows() == [] and fresh.component_versions.rows() == []
     finally:
         fresh.close()
 
@@ -121,3 +128,51 @@ def test_settings_of_a_plan_with_releases_stay_its_own(demo: Path, tmp_path: Pat
         ]
     finally:
         other.close()
+
+
+def test_component_sheets_are_checked_and_a_problem_names_sheet_row_column_and_value(
+    demo: Path, tmp_path: Path
+) -> None:
+    book = tmp_path / "demo.xlsx"
+    plan = Plan.open(demo, read_only=True)
+    try:
+        export_workbook(plan, book, None, DEMO_TODAY)
+    finally:
+        plan.close()
+    workbook = load_workbook(book)
+    versions, needs = workbook["Component versions"], workbook["Component dependencies"]
+    assert [c.value for c in versions[1]] == [
+        "Component",
+        "Release",
+        "Version",
+        "Update risk",
+        "Notes",
+    ]
+    versions["B2"], versions["C3"] = "Atlas 9.9", "3.x"
+    needs["C2"], needs["B3"] = "~> 2.3", needs["A3"].value
+    workbook.save(book)
+    fresh = Plan.open(tmp_path / "fresh.gantry", create=True)
+    try:
+        prepared = prepare(fresh, book)
+        found = [
+            (p.sheet, p.row, p.column, p.value)
+            for p in prepared.report.errors
+            if p.sheet.startswith("Component")
+        ]
+        assert found == [
+            ("Component versions", 2, "B (Release)", "Atlas 9.9"),
+            ("Component versions", 3, "C (Version)", "3.x"),
+            ("Component dependencies", 2, "C (Versions)", "~> 2.3"),
+            ("Component dependencies", 3, "B (Depends on)", needs["A3"].value),
+        ]
+        texts = [p.text() for p in prepared.report.errors]
+        assert (
+            "Component versions row 2, column B (Release): the release 'Atlas 9.9' is "
+            "neither in the Releases sheet nor in the plan" in texts
+        )
+        assert any("'~> 2.3' in the constraint '~> 2.3' is not a comparison" in t for t in texts)
+        with pytest.raises(ValidationError):
+            commit(fresh, prepared)
+        assert fresh.components.rows() == [] and not fresh.state.releases
+    finally:
+        fresh.close()
