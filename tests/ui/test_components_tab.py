@@ -213,6 +213,29 @@ def test_a_broken_constraint_paints_its_node_and_edge_red(tab: Tab, qtbot) -> No
     assert (web, gateway) not in painted_red(view)
 
 
+def test_the_demo_s_broken_constraint_and_overlap_show_red_in_3_6(tab: Tab) -> None:
+    view = tab.view
+    view.show_release(tab.release("Atlas 3.6"))
+    graph = view.graph
+    assert graph is not None
+    web, gateway = tab.component("web-app"), tab.component("api-gateway")
+    # 3.6 ships the gateway 3.0 while its web app still needs one before 3.0.
+    assert [(e.component, e.depends_on) for e in graph.edges if e.conflict] == [(web, gateway)]
+    assert {e.label for e in graph.edges if e.conflict} == {">= 2.14, < 3"}
+    red = painted_red(view)
+    assert (web, gateway) in red and web in red
+    # 3.5 changes the gateway too while both are in flight: the overlap is on the gateway.
+    assert any("overlapping" in p for p in graph.nodes[gateway].problems)
+    assert red == {n.id for n in graph.nodes.values() if n.conflict} | {(web, gateway)}
+    assert view.conflict_list.count() == len(graph.conflicts) >= 2
+    badges = {n.name: n.badge for n in graph.nodes.values()}
+    assert (badges["postgres"], badges["hsm-sdk"], badges["web-app"]) == (
+        "open source",
+        "vendor",
+        "built here",
+    )
+
+
 def test_the_graph_pans_zooms_and_fits(tab: Tab) -> None:
     view, canvas = tab.view, tab.view.canvas
     view.show_release(tab.release("Atlas 3.5"))
