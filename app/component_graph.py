@@ -53,6 +53,8 @@ class ComponentInfo:
     origin: str  # built_here | vendor | open_source
     version: str | None  # the version the release ships; None when it does not ship one
     touched: bool  # in the release's baseline or one of its work items' components
+    previous: str | None = None  # the version the release before shipped
+    risk: str | None = None  # of taking this version (third-party updates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +73,8 @@ class Node:
     origin: str
     version: str | None
     touched: bool  # False: shown only because something the release touches requires it
+    previous: str | None
+    risk: str | None
     problems: tuple[str, ...]  # conflicts found on this component, as sentences
     layer: int
     x: float
@@ -83,6 +87,15 @@ class Node:
     @property
     def badge(self) -> str:
         return ORIGIN_BADGES.get(self.origin, self.origin.replace("_", " "))
+
+    @property
+    def shipped(self) -> str:
+        """What the release ships: "2.15.0", an update "2.14.0 → 2.15.0", or "not shipped"."""
+        if self.version is None:
+            return "not shipped"
+        if self.previous is not None and self.previous != self.version:
+            return f"{self.previous} → {self.version}"
+        return self.version
 
     @property
     def in_port(self) -> tuple[float, float]:
@@ -174,6 +187,8 @@ class ComponentLayout:
                     origin=c.origin,
                     version=c.version,
                     touched=c.touched,
+                    previous=c.previous,
+                    risk=c.risk,
                     problems=tuple(node_problems.get(slot, ())),
                     layer=column,
                     x=x,
@@ -279,6 +294,8 @@ def release_graph(plan: Plan, release_id: int, today: dt.date) -> ComponentLayou
             origin=known[name][1],
             version=touched[name].version if name in touched else None,
             touched=name in touched,
+            previous=touched[name].previous if name in touched else None,
+            risk=touched[name].risk if name in touched else None,
         )
         for name in shown
     ]

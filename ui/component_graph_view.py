@@ -39,6 +39,12 @@ BADGE_COLOURS = {
     "vendor": QColor("#b45309"),
     "open_source": QColor("#15803d"),
 }
+RISK_COLOURS = {
+    "low": QColor("#15803d"),
+    "medium": QColor("#b45309"),
+    "high": QColor("#dc2626"),
+    "critical": QColor("#7f1d1d"),
+}
 ZOOMS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
 MARGIN = 24.0
 DENSE_EDGES = 150  # above this many edges in view, lines are drawn without antialiasing
@@ -149,7 +155,8 @@ class ComponentGraphCanvas(QAbstractScrollArea):
         found = layout.node_at(scene.x(), scene.y())
         if found is not None:
             node = layout.nodes[found]
-            head = f"{node.name} {node.version or '(not in this release)'} · {node.badge}"
+            risk = f" · {node.risk} risk" if node.risk else ""
+            head = f"{node.name} {node.shipped} · {node.badge}{risk}"
             return "\n".join([head, *node.problems])
         edge = layout.edge_near(scene.x(), scene.y(), 6 / self.zoom)
         if edge is None:
@@ -289,30 +296,47 @@ class ComponentGraphCanvas(QAbstractScrollArea):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(box.adjusted(-4, -4, 4, 4), 8, 8)
         inner = box.adjusted(10, 6, -8, -6)
-        painter.setFont(_font(9, bold=True))
-        painter.setPen(CONFLICT if node.conflict else palette.TEXT)
-        name = painter.fontMetrics().elidedText(
-            node.name, Qt.TextElideMode.ElideRight, round(inner.width())
-        )
-        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, name)
-        painter.setFont(_font(9))
-        painter.setPen(palette.TEXT if node.version else palette.MUTED_TEXT)
-        version = node.version or "not shipped"
-        bottom_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
-        painter.drawText(inner, bottom_left, version)
-        badge_colour = BADGE_COLOURS.get(node.origin, palette.MUTED_TEXT)
-        painter.setFont(_font(7, bold=True))
-        width = painter.fontMetrics().horizontalAdvance(node.badge) + 10
-        badge = QRectF(inner.right() - width, inner.bottom() - 15, width, 15)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(badge_colour.lighter(185))
-        painter.drawRoundedRect(badge, 7, 7)
-        painter.setPen(badge_colour)
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, node.badge)
+        right = inner.right()
         if node.conflict:
             painter.setFont(_font(10, bold=True))
             painter.setPen(CONFLICT)
             painter.drawText(inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop, "⚠")
+            right -= painter.fontMetrics().horizontalAdvance("⚠") + 4
+        if node.risk:  # a third-party update's risk, beside the name
+            colour = RISK_COLOURS.get(node.risk, palette.MUTED_TEXT)
+            right = _pill(painter, right, inner.top(), f"{node.risk} risk", colour).left() - 4
+        painter.setFont(_font(9, bold=True))
+        painter.setPen(CONFLICT if node.conflict else palette.TEXT)
+        name = painter.fontMetrics().elidedText(
+            node.name, Qt.TextElideMode.ElideRight, round(right - inner.left())
+        )
+        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, name)
+        badge = _pill(
+            painter,
+            inner.right(),
+            inner.bottom() - 15,
+            node.badge,
+            BADGE_COLOURS.get(node.origin, palette.MUTED_TEXT),
+        )
+        painter.setFont(_font(9 if node.shipped == node.version else 8))
+        painter.setPen(palette.TEXT if node.version else palette.MUTED_TEXT)
+        shipped = painter.fontMetrics().elidedText(
+            node.shipped, Qt.TextElideMode.ElideMiddle, round(badge.left() - 4 - inner.left())
+        )
+        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, shipped)
+
+
+def _pill(painter: QPainter, right: float, top: float, text: str, colour: QColor) -> QRectF:
+    """A rounded label ending at `right`, in a light fill of its colour; its rectangle."""
+    painter.setFont(_font(7, bold=True))
+    width = painter.fontMetrics().horizontalAdvance(text) + 10
+    pill = QRectF(right - width, top, width, 15)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(colour.lighter(185))
+    painter.drawRoundedRect(pill, 7, 7)
+    painter.setPen(colour)
+    painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
+    return pill
 
 
 def _bounds(points: tuple[tuple[float, float], ...]) -> QRectF:

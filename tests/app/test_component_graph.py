@@ -136,16 +136,20 @@ def test_a_point_finds_its_node_and_a_line_its_edge() -> None:
     assert layout.node_at(-10, 0) is None and layout.edge_near(-50, -50) is None
 
 
-def test_origin_badges_read_as_words() -> None:
+def test_nodes_read_their_origin_and_what_the_release_ships() -> None:
     layout = ComponentLayout(
         [
-            ComponentInfo(1, "postgres", "open_source", "16.2", True),
+            ComponentInfo(1, "postgres", "open_source", "16.4", True, "16.2", "medium"),
             ComponentInfo(2, "payments", "vendor", None, False),
+            ComponentInfo(3, "web-app", "built_here", "5.9.0", True, "5.9.0"),
         ],
         [],
     )
-    assert (layout.nodes[1].badge, layout.nodes[2].badge) == ("open source", "vendor")
-    assert layout.nodes[2].version is None and not layout.nodes[2].touched
+    postgres, payments, web = layout.nodes[1], layout.nodes[2], layout.nodes[3]
+    assert (postgres.badge, payments.badge, web.badge) == ("open source", "vendor", "built here")
+    assert (postgres.shipped, postgres.risk) == ("16.2 → 16.4", "medium")
+    assert (payments.shipped, payments.touched) == ("not shipped", False)
+    assert web.shipped == "5.9.0"  # unchanged since the release before
 
 
 def test_an_edge_across_layers_runs_through_slots_of_its_own_not_behind_nodes() -> None:

@@ -228,6 +228,12 @@ def test_the_demo_s_broken_constraint_and_overlap_show_red_in_3_6(tab: Tab) -> N
     assert any("overlapping" in p for p in graph.nodes[gateway].problems)
     assert red == {n.id for n in graph.nodes.values() if n.conflict} | {(web, gateway)}
     assert view.conflict_list.count() == len(graph.conflicts) >= 2
+    # What 3.6 ships against 3.5, third-party updates with their risk.
+    postgres = next(n for n in graph.nodes.values() if n.name == "postgres")
+    assert (postgres.shipped, postgres.risk) == ("16.2 → 16.4", "medium")
+    assert "16.2 → 16.4 · open source · medium risk" in view.canvas.tooltip_at(
+        view.canvas.to_viewport(postgres.x + 5, postgres.y + 5)
+    )
     badges = {n.name: n.badge for n in graph.nodes.values()}
     assert (badges["postgres"], badges["hsm-sdk"], badges["web-app"]) == (
         "open source",
