@@ -336,6 +336,8 @@ class ReleaseComponent:
 
 @dataclass(frozen=True, slots=True)
 class ComponentConflict:
+    """A release (and for an overlap the other release) and the component, by name."""
+
     kind: Literal["constraint", "overlap"]
     release: str
     component: str
@@ -391,18 +393,17 @@ class _Baselines:
     versions: dict[int, dict[str, str]]  # release id -> component -> version
     risks: dict[tuple[int, str], str | None]
     origins: dict[str, str]
+    ordered: list[_Release] = field(init=False)  # one after the other (module docstring)
 
-    def ordered(self) -> list[_Release]:
-        return sorted(self.releases.values(), key=_order)
+    def __post_init__(self) -> None:
+        self.ordered = sorted(self.releases.values(), key=_order)
 
     def previous(self, release: _Release, component: str) -> str | None:
         """The component's version in the nearest release before `release` that ships it."""
-        before = [
-            r
-            for r in self.ordered()
-            if r.status != "cancelled" and _order(r) < _order(release) and r.id != release.id
-        ]
+        before = self.ordered[: self.ordered.index(release)]
         for earlier in reversed(before):
+            if earlier.status == "cancelled":
+                continue
             if component in self.versions.get(earlier.id, {}):
                 return self.versions[earlier.id][component]
         return None
@@ -555,7 +556,7 @@ def _constraint_conflicts(
     baselines: _Baselines, edges: list[ComponentEdge], today: dt.date
 ) -> list[ComponentConflict]:
     found = []
-    for release in baselines.ordered():
+    for release in baselines.ordered:
         if not release.in_flight:
             continue
         shipped = baselines.versions.get(release.id, {})
@@ -599,7 +600,7 @@ def _constraint_conflicts(
 
 
 def _overlaps(baselines: _Baselines, today: dt.date) -> list[ComponentConflict]:
-    flying = [r for r in baselines.ordered() if r.in_flight and r.start is not None]
+    flying = [r for r in baselines.ordered if r.in_flight and r.start is not None]
     changes: dict[int, dict[str, tuple[str | None, str]]] = {}
     for release in flying:
         changes[release.id] = {

@@ -1163,13 +1163,13 @@ _NOTHING_OWN: OwnWritten = ((), (), {}, ())
 def _own_sheets(plan: Plan, source: Source, report: ImportReport) -> OwnSheets:
     """Read the other sheets of Gantry's own workbook and check them against the plan: an
     environment a calendar entry names must exist; the Plan sheet's settings are taken only
-    into a plan without releases (a plan's settings are its own)."""
+    into a plan without releases (a plan's settings are its own); the components and
+    releases the component sheets name must be in the workbook or in the plan."""
     with plan.store.read() as session:
         components = frozenset(session.scalars(select(Component.name)))
+        known = set(session.scalars(select(Environment.name)))
     releases = frozenset(r.name for r in plan.state.releases.values())
     own = read_own_sheets(source, report, components, releases)
-    with plan.store.read() as session:
-        known = set(session.scalars(select(Environment.name)))
     known.update(e["name"] for e in own.environments)
     for entry in own.calendar:
         name = entry.get("environment")

@@ -7,13 +7,15 @@ Create Date: 2027-03-01 09:00:00
 A component is built here, bought from a vendor or taken from an open-source project (with a
 supplier, a licence and a support end); a version in a release's baseline gets the risk of
 taking it and notes. A dependency's lowest version becomes a constraint text: "2.3" reads
-">= 2.3", the meaning it had. The trail records that rewrite as an update per dependency (as
-Gantry records an edit, under the user who opened the plan), so `gantry audit verify` passes
-on the upgraded plan.
+">= 2.3", the meaning it had. The trail records what the upgrade wrote as an update per
+component (its origin, supplier and licence), per baseline row (its notes) and per dependency
+(its constraint), as Gantry records an edit under the user who opened the plan, so
+`gantry audit verify` passes on the upgraded plan.
 """
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +27,12 @@ down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-REASON = "Upgrade to schema 0012: a dependency's lowest version becomes a version constraint"
+REASON = (
+    "Upgrade to schema 0012: components get an origin, baseline rows notes, and a dependency's "
+    "lowest version becomes a version constraint"
+)
+# entity, id, before, after: one update on the trail
+Event = tuple[str, int, dict[str, Any], dict[str, Any]]
 
 
 def upgrade() -> None:
@@ -57,26 +64,41 @@ def upgrade() -> None:
         )
 
     bind = op.get_bind()
-    rewritten = [
-        (dependency_id, minimum, f">= {minimum.strip()}")
-        for dependency_id, minimum in bind.execute(
-            sa.text(
-                "SELECT id, version_constraint FROM component_dependencies "
-                "WHERE TRIM(version_constraint) != '' ORDER BY id"
-            )
+    events: list[Event] = [
+        (
+            "components",
+            component_id,
+            {"id": component_id, "origin": None, "supplier": None, "licence": None},
+            {"id": component_id, "origin": "built_here", "supplier": "", "licence": ""},
         )
+        for (component_id,) in bind.execute(sa.text("SELECT id FROM components ORDER BY id"))
     ]
-    for dependency_id, _minimum, constraint in rewritten:
+    events.extend(
+        ("component_versions", version_id, {"id": version_id, "notes": None}, {"id": version_id, "notes": ""})
+        for (version_id,) in bind.execute(sa.text("SELECT id FROM component_versions ORDER BY id"))
+    )
+    for dependency_id, minimum in bind.execute(
+        sa.text("SELECT id, version_constraint FROM component_dependencies ORDER BY id")
+    ).all():
+        constraint = f">= {minimum.strip()}" if minimum.strip() else ""
         bind.execute(
             sa.text("UPDATE component_dependencies SET version_constraint = :c WHERE id = :id"),
             {"c": constraint, "id": dependency_id},
         )
-    _audit(bind, rewritten)
+        events.append(
+            (
+                "component_dependencies",
+                dependency_id,
+                {"id": dependency_id, "min_version": minimum, "version_constraint": None},
+                {"id": dependency_id, "min_version": None, "version_constraint": constraint},
+            )
+        )
+    _audit(bind, events)
 
 
-def _audit(bind: sa.Connection, rewritten: list[tuple[int, str, str]]) -> None:
-    """Append an update per rewritten dependency to the hash chain, as app.audit does."""
-    if not rewritten:
+def _audit(bind: sa.Connection, events: list[Event]) -> None:
+    """Append an update per event to the hash chain, as app.audit writes them."""
+    if not events:
         return
     head = (
         bind.execute(
@@ -86,31 +108,22 @@ def _audit(bind: sa.Connection, rewritten: list[tuple[int, str, str]]) -> None:
     )
     actor = op.get_context().config.attributes.get("actor") or audit.default_actor()
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    for dependency_id, minimum, constraint in rewritten:
-        before_s = audit.dump({"id": dependency_id, "version_constraint": minimum})
-        after_s = audit.dump({"id": dependency_id, "version_constraint": constraint})
+    for entity, entity_id, before, after in events:
+        before_s, after_s = audit.dump(before), audit.dump(after)
         digest = audit.event_hash(
-            head,
-            at,
-            actor,
-            "update",
-            "component_dependencies",
-            dependency_id,
-            before_s,
-            after_s,
-            REASON,
+            head, at, actor, "update", entity, entity_id, before_s, after_s, REASON
         )
         bind.execute(
             sa.text(
                 "INSERT INTO audit_events (at, actor, action, entity, entity_id, subject_id, "
                 "before, after, reason, prev_hash, hash) VALUES (:at, :actor, 'update', "
-                "'component_dependencies', :entity_id, NULL, :before, :after, :reason, "
-                ":prev_hash, :hash)"
+                ":entity, :entity_id, NULL, :before, :after, :reason, :prev_hash, :hash)"
             ),
             {
                 "at": at,
                 "actor": actor,
-                "entity_id": dependency_id,
+                "entity": entity,
+                "entity_id": entity_id,
                 "before": before_s,
                 "after": after_s,
                 "reason": REASON,

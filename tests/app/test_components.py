@@ -4,12 +4,15 @@ compared, what a release touches, and the two kinds of conflict."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from app.cli import run
 from app.components import (
     BaselineDelta,
     compare_baselines,
@@ -21,8 +24,9 @@ from app.components import (
 from app.errors import ValidationError
 from app.plan import Plan
 from app.store import PlanStore
-from models import Release, WorkItem
+from models import AuditEvent, Release, WorkItem
 from tests.app.plan_factory import plan_for
+from tests.app.plan_revisions import ROWS, plan_at
 
 TODAY = dt.date(2026, 2, 20)
 
@@ -353,3 +357,95 @@ def test_windows_that_only_follow_each_other_or_a_cancelled_release_do_not_confl
     ship(plan, ids["api"], r["R2"], "1.3")
     plan.releases.update(r["R2"], "status", "cancelled")
     assert find_conflicts(plan, TODAY) == []
+
+
+def test_a_patch_builds_on_the_release_it_patches_whatever_its_dates(plan: Plan) -> None:
+    ids = components(plan, "api")
+    r = release_ids(plan)
+    for name, version in (("R1", "3.5.0"), ("R2", "3.5.1"), ("R3", "3.6.0")):
+        plan.releases.update(r[name], "version", version)
+    # The patch is due before the release it patches: its versions still come after it.
+    plan.releases.update(r["R2"], "target_date", dt.date(2026, 2, 25))
+    ship(plan, ids["api"], r["R1"], "2.0")
+    ship(plan, ids["api"], r["R2"], "2.0.1")
+    ship(plan, ids["api"], r["R3"], "2.0.1")
+    previous = {name: release_components(plan, r[name])[0].previous for name in ("R1", "R2", "R3")}
+    assert previous == {"R1": None, "R2": "2.0", "R3": "2.0.1"}
+    [conflict] = find_conflicts(plan, TODAY)  # R1 and its patch overlap; R3 changes nothing
+    assert (conflict.release, conflict.other_release) == ("R1", "R2")
+
+
+def test_gantry_check_exits_1_with_the_component_finding(plan: Plan) -> None:
+    ids = components(plan, "api", "auth")
+    r = release_ids(plan)
+    plan.component_dependencies.create(
+        {"component_id": ids["api"], "depends_on_id": ids["auth"], "version_constraint": "== 4"}
+    )
+    ship(plan, ids["api"], r["R3"], "1.0")
+    ship(plan, ids["auth"], r["R3"], "4.0.1")
+    path = plan.path
+    out = io.StringIO()
+    assert run(["check", str(path)], out) == 1
+    assert out.getvalue().splitlines() == [
+        "component: R3 ships api 1.0, which needs auth == 4, but it ships auth 4.0.1.",
+        f"1 conflict(s) in {path}.",
+    ]
+
+
+def test_every_component_edit_is_on_the_trail_and_a_delete_can_be_restored(plan: Plan) -> None:
+    ids = components(plan, "api", "db")
+    link = plan.component_dependencies.create(
+        {"component_id": ids["api"], "depends_on_id": ids["db"], "version_constraint": ">= 1"}
+    )
+    plan.component_dependencies.update(link, "version_constraint", ">= 2")
+    kept = plan.component_dependencies.delete(link)
+    assert plan.component_dependencies.rows() == []
+    plan.component_dependencies.restore(kept)
+    assert plan.component_dependencies.row(link).version_constraint == ">= 2"
+    with plan.store.read() as session:
+        actions = (
+            session.execute(
+                select(AuditEvent.action)
+                .where(AuditEvent.entity == "component_dependencies")
+                .order_by(AuditEvent.id)
+            )
+            .scalars()
+            .all()
+        )
+    assert actions == ["create", "update", "delete", "create"]
+    assert plan.verify_audit().ok
+
+
+def test_a_lowest_version_written_before_0012_becomes_a_constraint(tmp_path: Path) -> None:
+    path = tmp_path / "old.gantry"
+    rows = [
+        *ROWS,
+        *(
+            (
+                "components",
+                {"id": n, "name": name, "owner": "", "repository": "", "description": ""},
+                None,
+            )
+            for n, name in ((1, "api"), (2, "db"), (3, "web"))
+        ),
+        (
+            "component_dependencies",
+            {"id": 1, "component_id": 1, "depends_on_id": 2, "min_version": "2.3"},
+            None,
+        ),
+        (
+            "component_dependencies",
+            {"id": 2, "component_id": 3, "depends_on_id": 1, "min_version": ""},
+            None,
+        ),
+    ]
+    plan_at(path, "0011", rows)
+    upgraded = Plan.open(path, actor="bob")
+    try:
+        constraints = {r.id: r.version_constraint for r in upgraded.component_dependencies.rows()}
+        assert constraints == {1: ">= 2.3", 2: ""}
+        assert upgraded.components.row(1).origin == "built_here"
+        report = upgraded.verify_audit()
+        assert report.ok, report.problems
+    finally:
+        upgraded.close()

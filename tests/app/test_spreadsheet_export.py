@@ -221,7 +221,8 @@ def test_one_release_only(demo: Path, tmp_path: Path) -> None:
     assert [r["Name"] for r in records(book["Releases"])] == [release.name]
     assert [r["Key"] for r in records(book["Work items"])] == [i.key for i in items]
     assert {r["Release"] for r in records(book["Deployments"])} == {release.name}
-    assert data.describe() == f"release {release.name}, {len(items)} work items, 18 sheets"
+    assert {r["Release"] for r in records(book["Component versions"])} == {release.name}
+    assert data.describe() == f"release {release.name}, {len(items)} work items, 20 sheets"
 
 
 # -- the Timeline ---------------------------------------------------------------------------

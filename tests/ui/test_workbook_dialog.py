@@ -37,7 +37,7 @@ def test_exports_one_release_with_progress(qtbot: QtBot, plan: Plan, tmp_path: P
         dialog.ok_button.click()
     assert dialog.written == tmp_path / "r1.xlsx"
     assert dialog.progress.value() == dialog.progress.maximum()
-    assert dialog.summary() == "Exported r1.xlsx: release R1, 5 work items, 18 sheets"
+    assert dialog.summary() == "Exported r1.xlsx: release R1, 5 work items, 20 sheets"
     book = openpyxl.load_workbook(tmp_path / "r1.xlsx")
     assert [r[0].value for r in book["Work items"].iter_rows(min_row=2)] == [
         "R1-P",
