@@ -117,11 +117,12 @@ def test_a_component_is_added_its_version_set_in_a_release_and_each_undone(
     assert tab.plan.components.row(added).name == "new-component"
 
 
-def test_two_demo_releases_compared_in_colour(tab: Tab) -> None:
+def test_two_demo_releases_compared_in_colour(tab: Tab, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     view = tab.view
     first, second = tab.release("Atlas 3.4"), tab.release("Atlas 3.5")
     view.details.setCurrentIndex(2)
     view.choose_releases(first, second)
+    qtmodeltester.check(view.comparison)
     before, after = tab.versions_of(first), tab.versions_of(second)
     assert before and after
     rows = shown_rows(view)
