@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.fields import Field, FieldKind, FieldSet, choices
 from app.records import Record, RecordType
@@ -531,15 +531,19 @@ def release_components(plan: Plan, release_id: int) -> list[ReleaseComponent]:
 
 def dependency_edges(plan: Plan) -> list[ComponentEdge]:
     """Every dependency between components, by name."""
-    needed = Component.__table__.alias("needed")
     with plan.store.read() as session:
-        rows = session.execute(
-            select(Component.name, needed.c.name, ComponentDependency.version_constraint)
-            .join(ComponentDependency, ComponentDependency.component_id == Component.id)
-            .join(needed, ComponentDependency.depends_on_id == needed.c.id)
-            .order_by(Component.name, needed.c.name)
-        ).tuples()
-        return [ComponentEdge(a, b, constraint) for a, b, constraint in rows]
+        return _edges(session)
+
+
+def _edges(session: Session) -> list[ComponentEdge]:
+    needed = aliased(Component)
+    rows = session.execute(
+        select(Component.name, needed.name, ComponentDependency.version_constraint)
+        .join(ComponentDependency, ComponentDependency.component_id == Component.id)
+        .join(needed, ComponentDependency.depends_on_id == needed.id)
+        .order_by(Component.name, needed.name)
+    ).tuples()
+    return [ComponentEdge(a, b, constraint) for a, b, constraint in rows]
 
 
 def find_conflicts(plan: Plan, today: dt.date) -> list[ComponentConflict]:
@@ -548,7 +552,7 @@ def find_conflicts(plan: Plan, today: dt.date) -> list[ComponentConflict]:
     left alone; a release without a target is checked against production as of `today`."""
     with plan.store.read() as session:
         baselines = _baselines(session)
-    edges = dependency_edges(plan)
+        edges = _edges(session)
     return _constraint_conflicts(baselines, edges, today) + _overlaps(baselines, today)
 
 
