@@ -46,6 +46,7 @@ from ui.changes_view import ChangesView
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
+from ui.components_view import ComponentsView
 from ui.dashboard_view import DashboardView
 from ui.dependency_view import DependencyView
 from ui.document_export_dialog import DocumentDialog
@@ -194,6 +195,8 @@ class MainWindow(QMainWindow):
         self.environments_view = EnvironmentsView(today=dt.date.today, now=dt.datetime.now)
         self.environments_view.windows_wanted.connect(self._show_windows_of)
         self.tabs.addTab(self.environments_view, icon("release"), "Environments")
+        self.components_view = ComponentsView(today=self.today or dt.date.today)
+        self.tabs.addTab(self.components_view, icon("phase"), "Components")
         self.dashboard_view = DashboardView(today=dt.date.today)
         self.tabs.addTab(self.dashboard_view, icon("dashboard"), "Dashboard")
         # Delete Item acts on the Work items tab only; the records page has its own Delete.
@@ -459,6 +462,8 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(plan, self.editor, first)
         self.calendar_view.set_source(plan.calendar, self.editor, self._events)
         self.environments_view.set_plan(plan, self.editor, self._events)
+        self.components_view.set_plan(plan, self.editor, self._events)
+        self.components_view.show_release(first)
         self.train_view.set_plan(plan, self._events)
         self.train_view.set_editor(self.editor)
         self.dependency_view.set_plan(plan, self._events)
@@ -500,6 +505,7 @@ class MainWindow(QMainWindow):
         self.gantt.set_plan(None, None, None)
         self.calendar_view.set_source(None, None, None)
         self.environments_view.set_plan(None, None, None)
+        self.components_view.set_plan(None, None, None)
         self.train_view.set_plan(None, None)
         self.train_view.set_editor(None)
         self.dependency_view.set_plan(None, None)
@@ -797,6 +803,7 @@ class MainWindow(QMainWindow):
         self.runbook_view.show_release(release_id)
         self.changes_view.show_release(release_id)
         self.notes_view.show_release(release_id)
+        self.components_view.show_release(release_id)
         self.properties.show_release(release_id)
         self._update_delete_action()
 

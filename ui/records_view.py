@@ -37,7 +37,7 @@ from typing_extensions import override
 
 from app.calendar_entries import CALENDAR_ENTRIES
 from app.fields import FieldKind, FieldSet
-from app.records import RecordService
+from app.records import Record, RecordService
 from app.unit_of_work import ChangeNotice
 from ui.date_edit import WIDE_VALUE
 from ui.field_form import FieldForm
@@ -70,15 +70,27 @@ class RecordPage:
 
 
 class RecordsFilter(QSortFilterProxyModel):
-    """Keeps the rows whose shown text contains the filter text (any column, any case); leaves
-    the row order to RecordTableModel.sort()."""
+    """Keeps the rows in scope whose shown text contains the filter text (any column, any
+    case); leaves the row order to RecordTableModel.sort()."""
 
     def __init__(self, model: RecordTableModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._model = model
+        self.scope: Callable[[int], bool] | None = None  # which record ids the page shows
         self.setSourceModel(model)
         self.setFilterKeyColumn(-1)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+
+    def in_scope(self, record_id: int) -> bool:
+        return self.scope is None or self.scope(record_id)
+
+    @override
+    def filterAcceptsRow(
+        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
+    ) -> bool:
+        return self.in_scope(self._model.id_at(source_row)) and super().filterAcceptsRow(
+            source_row, source_parent
+        )
 
     @override
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -272,6 +284,16 @@ class RecordsView(QWidget):
         self.form_or_hint.addWidget(self.form)
         self._show_form()
 
+    def set_scope(self, keep: Callable[[Record], bool] | None) -> None:
+        """Show only the records `keep` accepts (a release's rows, say); None shows all."""
+
+        def in_scope(record_id: int) -> bool:
+            return keep is None or self._source is None or keep(self._source.row(record_id))
+
+        self.proxy.scope = in_scope
+        self.proxy.invalidate()
+        self._update_state()
+
     @property
     def read_only(self) -> bool:
         return self.model.read_only
@@ -384,7 +406,9 @@ class RecordsView(QWidget):
 
     def _update_state(self, *_args: QModelIndex | QPersistentModelIndex | int) -> None:
         """The empty text or the table, the count, and what may be done now."""
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        in_scope = self.proxy.in_scope
+        total = sum(in_scope(self.model.id_at(n)) for n in range(self.model.rowCount()))
+        shown = self.proxy.rowCount()
         needle = self.filter_box.text().strip()
         plural = self.page.plural
         if self._source is None:

@@ -45,6 +45,7 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
         "Release notes",
         "Windows && holidays",
         "Environments",
+        "Components",
         "Dashboard",
     ]
     assert tabs.widget(1) is window.gantt

@@ -208,8 +208,8 @@ def test_the_main_window_has_the_tab_and_shows_an_environments_windows(
 ) -> None:  # type: ignore[no-untyped-def]
     open_in(window, demo_plan)
     tabs = window.tabs
-    assert tabs.tabText(tabs.count() - 2) == "Environments"  # before the Dashboard
-    assert tabs.widget(tabs.count() - 2) is window.environments_view
+    assert tabs.tabText(tabs.count() - 3) == "Environments"  # before Components, Dashboard
+    assert tabs.widget(tabs.count() - 3) is window.environments_view
     window.tabs.setCurrentWidget(window.environments_view)
     view = window.environments_view
     assert view.environments.model.rowCount() == 4
