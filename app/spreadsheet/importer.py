@@ -205,7 +205,7 @@ def prepare(
                     progress(count, 0, "Reading rows")
     if progress is not None:
         progress(count, count, "Checking rows")
-    reader.finish(prepared)
+    reader.finish(prepared, progress)
     _check_scope(plan, prepared, options, sheet)
     if cancelled is not None and cancelled():
         raise ImportCancelled()
@@ -291,6 +291,8 @@ class _Reader:
         self.dates: dict[tuple[type, Cell], dt.date | str | None] = {}
         self.durations: dict[tuple[type, Cell], int | str | None] = {}
         self.texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self.statuses: dict[tuple[type, Cell], str | None] = {}
+        self.fields = {name: WORK_ITEM_FIELDS[name] for name in ("key", *TEXT_FIELDS)}
 
     def where(self, column: int) -> str:
         header = self.columns.headers[column]
@@ -371,7 +373,7 @@ class _Reader:
             )
         return None
 
-    def finish(self, prepared: ImportPlan) -> None:
+    def finish(self, prepared: ImportPlan, progress: Progress | None = None) -> None:
         order = self.date_order()
         if self.report.date_order_needed:
             return
@@ -385,6 +387,8 @@ class _Reader:
         self.kinds_and_durations(items)
         self.outcomes(prepared)
         if self.report.ok:
+            if progress is not None:
+                progress(len(items), len(items), "Comparing with the sheet's dates")
             self.schedule(prepared)
 
     def cell(self, cells: list[Cell], field_name: str) -> tuple[int | None, Cell]:
@@ -536,7 +540,11 @@ class _Reader:
         text = cell_text(value)
         if not text:
             return
-        status = parse_status(value)
+        known = (type(value), value)
+        if known in self.statuses:
+            status = self.statuses[known]
+        else:
+            status = self.statuses[known] = parse_status(value)
         if status is None:
             self.problem(
                 f"the status '{text}' is not one Gantry knows; read as Not started",
@@ -558,7 +566,7 @@ class _Reader:
         outcome = self.texts.get(known)
         if outcome is None:
             try:
-                outcome = (WORK_ITEM_FIELDS[name].coerce(value), None)
+                outcome = (self.fields[name].coerce(value), None)
             except ValidationError as exc:
                 outcome = (None, str(exc))
             self.texts[known] = outcome
@@ -570,7 +578,7 @@ class _Reader:
 
     def coerce(self, item: SheetItem, name: str, value: Any, column: int | None) -> None:
         try:
-            item.values[name] = WORK_ITEM_FIELDS[name].coerce(value)
+            item.values[name] = self.fields[name].coerce(value)
         except ValidationError as exc:
             self.problem(str(exc), item.row, column, value)
 
@@ -658,6 +666,7 @@ class _Reader:
     def keys(self, items: list[SheetItem]) -> None:
         state = self.state
         key_column = self.single.get("key")
+        key_rule = self.fields["key"]
         seen: dict[str, int] = {}
         prefixed = 0
         for item in items:
@@ -704,7 +713,7 @@ class _Reader:
                         )
             item.key = safe
             try:
-                WORK_ITEM_FIELDS["key"].coerce(item.key)
+                key_rule.coerce(item.key)
             except ValidationError as exc:
                 self.problem(str(exc), item.row, key_column, key)
         if prefixed:
