@@ -3,9 +3,10 @@
 Baselines, measured in the same run on the same files: for CSV, plain `csv` parsing plus one
 sqlite3 `executemany` of the same rows into a table of the same columns (goal: the import
 within 3x); for xlsx, openpyxl's own read-only iteration over every row. Figures are split
-into prepare (read, parse, validate, schedule the result to compare with the sheet's dates)
-and commit (one transaction with its audit events, and the plan state brought in step). The
-schedule that follows a commit (in the window it runs in its own process while the plan is
+into the stages the import reports through its progress callback: reading the rows, parsing
+and validating them, scheduling the result to compare with the sheet's dates, writing items
+and links with their audit events, staging and committing, and the plan state brought in
+step. The schedule that follows a commit (in the window it runs in its own process while the plan is
 already usable; the command line runs it inline) is timed apart and not counted in the ratio:
 the baseline computes no dates either.
 """
