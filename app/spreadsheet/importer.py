@@ -291,7 +291,7 @@ class _Reader:
         self.dates: dict[tuple[type, Cell], dt.date | str | None] = {}
         self.durations: dict[tuple[type, Cell], int | str | None] = {}
         self.texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
-        self.statuses: dict[tuple[type, Cell], str | None] = {}
+        self.statuses: dict[tuple[type, Cell], tuple[str, str | None]] = {}  # (text, status)
         self.fields = {name: WORK_ITEM_FIELDS[name] for name in ("key", *TEXT_FIELDS)}
 
     def where(self, column: int) -> str:
@@ -537,14 +537,13 @@ class _Reader:
         return days
 
     def status(self, item: SheetItem, value: Cell, column: int) -> None:
-        text = cell_text(value)
+        known = (type(value), value)
+        outcome = self.statuses.get(known)
+        if outcome is None:
+            outcome = self.statuses[known] = (cell_text(value), parse_status(value))
+        text, status = outcome
         if not text:
             return
-        known = (type(value), value)
-        if known in self.statuses:
-            status = self.statuses[known]
-        else:
-            status = self.statuses[known] = parse_status(value)
         if status is None:
             self.problem(
                 f"the status '{text}' is not one Gantry knows; read as Not started",
