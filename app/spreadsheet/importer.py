@@ -319,7 +319,7 @@ class _Reader:
 
     def take(self, number: int, cells: list[Cell]) -> bool:
         """Keep a data row's mapped cells; blank rows are skipped (returns False)."""
-        kept = cells[: self.width]
+        kept = list(cells[: self.width])
         if len(kept) < self.width:
             kept.extend([None] * (self.width - len(kept)))
         for c in kept:
