@@ -83,6 +83,11 @@ def _iso(value: Any) -> str:
 _ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_iso)
 
 
+# What json.dumps(fields, separators=(",", ":"), ensure_ascii=False) writes, without building
+# an encoder per event.
+_HASHED = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+
+
 def dump(values: dict[str, Any] | None) -> str | None:
     if values is None:
         return None
@@ -105,8 +110,7 @@ def event_hash(
     # Events from before revision 0003 have no subject; their hashes must stay valid.
     if subject_id is not None:
         fields.append(subject_id)
-    payload = json.dumps(fields, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return hashlib.sha256(_HASHED.encode(fields).encode("utf-8")).hexdigest()
 
 
 def row_values(obj: Base) -> dict[str, Any]:
@@ -188,29 +192,17 @@ def _append(session: Session, pending: Sequence[Pending]) -> None:
     actor = session.info.get("actor") or default_actor()
     reason = session.info.get("reason") or ""
     at = dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for action, entity, entity_id, subject, before, after in pending:
         before_s, after_s = dump(before), dump(after)
         digest = event_hash(
             head, at, actor, action, entity, entity_id, before_s, after_s, reason, subject
         )
         rows.append(
-            {
-                "at": at,
-                "actor": actor,
-                "action": action,
-                "entity": entity,
-                "entity_id": entity_id,
-                "subject_id": subject,
-                "before": before_s,
-                "after": after_s,
-                "reason": reason,
-                "prev_hash": head,
-                "hash": digest,
-            }
+            (at, actor, action, entity, entity_id, subject, before_s, after_s, reason, head, digest)
         )
         head = digest
-    _insert_many(session, AUDIT_TABLE, rows)
+    _execute_many(session, AUDIT_TABLE.name, _EVENT_COLUMNS, rows)
     session.info.setdefault(CHANGES, []).extend(
         (action, entity, entity_id) for action, entity, entity_id, *_ in pending
     )
@@ -253,8 +245,30 @@ def _insert_many(session: Session, table: Table, rows: Sequence[dict[str, Any]])
             if record[n] is not None:
                 record[n] = record[n].isoformat()
         values.append(record)
+    _execute_many(session, table.name, names, values)
+
+
+# The columns of an event row as _append builds it (a tuple: no dict per event).
+_EVENT_COLUMNS = (
+    "at",
+    "actor",
+    "action",
+    "entity",
+    "entity_id",
+    "subject_id",
+    "before",
+    "after",
+    "reason",
+    "prev_hash",
+    "hash",
+)
+
+
+def _execute_many(
+    session: Session, table: str, names: Sequence[str], values: Sequence[Sequence[Any]]
+) -> None:
     marks = ", ".join("?" for _ in names)
-    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({marks})"
+    sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
     driver = session.connection().connection.driver_connection
     cursor = driver.cursor()  # type: ignore[union-attr]
     try:

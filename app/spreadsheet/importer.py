@@ -219,7 +219,7 @@ def prepare(
                     progress(count, 0, "Reading rows")
     if progress is not None:
         progress(count, count, "Checking rows")
-    reader.finish(prepared)
+    reader.finish(prepared, progress)
     _check_scope(plan, prepared, options, sheet)
     if cancelled is not None and cancelled():
         raise ImportCancelled()
@@ -287,7 +287,26 @@ class _Reader:
         self.date_columns = [n for n, f in enumerate(columns.fields) if f in DATE_FIELDS]
         self.evidence: dict[DateOrder, tuple[int, int, str]] = {}
         self.ambiguous: tuple[int, int, str] | None = None
-        self.wanted = sorted({n for n, f in enumerate(columns.fields) if f})
+        self.width = len(columns.fields)
+        self.unwanted = [n for n, f in enumerate(columns.fields) if not f]
+        # Each column's rule is chosen once, not looked up per cell: 100,000 rows repeat the
+        # same few dates, durations, owners and statuses, so parsed values are kept by value
+        # (with its type: 1, 1.0 and True are equal keys but not equal cells).
+        self.dated = [(f, n) for f in DATE_FIELDS if (n := self.single.get(f)) is not None]
+        duration = self.single.get("duration")
+        self.in_seconds = duration is not None and columns.in_seconds(duration)
+        self.release_columns = columns.columns("release")
+        self.link_columns = [
+            (relation, n)
+            for relation in ("predecessors", "successors")
+            for n in columns.columns(relation)
+        ]
+        self.seen_dates: set[str] = set()
+        self.dates: dict[tuple[type, Cell], dt.date | str | None] = {}
+        self.durations: dict[tuple[type, Cell], int | str | None] = {}
+        self.texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
+        self.statuses: dict[tuple[type, Cell], tuple[str, str | None]] = {}  # (text, status)
+        self.fields = {name: WORK_ITEM_FIELDS[name] for name in ("key", *TEXT_FIELDS)}
 
     def where(self, column: int) -> str:
         header = self.columns.headers[column]
@@ -314,18 +333,29 @@ class _Reader:
 
     def take(self, number: int, cells: list[Cell]) -> bool:
         """Keep a data row's mapped cells; blank rows are skipped (returns False)."""
-        kept = [cells[n] if n < len(cells) else None for n in range(len(self.columns.fields))]
-        if all(c is None or (isinstance(c, str) and not c.strip()) for c in kept):
+        kept = list(cells[: self.width])
+        if len(kept) < self.width:
+            kept.extend([None] * (self.width - len(kept)))
+        for c in kept:
+            if c is not None and not (isinstance(c, str) and not c.strip()):
+                break
+        else:
             return False
         for n in self.date_columns:
             value = kept[n]
             if isinstance(value, str):
+                # Only a value's first row can be evidence or the first ambiguous one.
+                if value in self.seen_dates:
+                    continue
+                self.seen_dates.add(value)
                 order = date_evidence(value)
                 if order is not None:
                     self.evidence.setdefault(order, (number, n, value))
                 elif self.ambiguous is None and is_ambiguous(value):
                     self.ambiguous = (number, n, value)
-        self.raw.append((number, [kept[n] if n in self.wanted else None for n in range(len(kept))]))
+        for n in self.unwanted:
+            kept[n] = None
+        self.raw.append((number, kept))
         return True
 
     # -- after the last row ---------------------------------------------------------------
@@ -357,7 +387,7 @@ class _Reader:
             )
         return None
 
-    def finish(self, prepared: ImportPlan) -> None:
+    def finish(self, prepared: ImportPlan, progress: Progress | None = None) -> None:
         order = self.date_order()
         if self.report.date_order_needed:
             return
@@ -371,6 +401,8 @@ class _Reader:
         self.kinds_and_durations(items)
         self.outcomes(prepared)
         if self.report.ok:
+            if progress is not None:
+                progress(len(items), len(items), "Comparing with the sheet's dates")
             self.schedule(prepared)
 
     def cell(self, cells: list[Cell], field_name: str) -> tuple[int | None, Cell]:
@@ -378,94 +410,86 @@ class _Reader:
         return column, (cells[column] if column is not None else None)
 
     def item(self, number: int, cells: list[Cell], order: DateOrder | None) -> SheetItem:
+        single = self.single
+        values: dict[str, Any] = {}
         name_column, raw_name = self.cell(cells, "name")
         raw_text = "" if raw_name is None else str(raw_name)
         level = indentation(raw_text)
-        item = SheetItem(number, "", " ".join(raw_text.split()), level=level)
+        item = SheetItem(number, "", " ".join(raw_text.split()), level=level, values=values)
         if not item.name:
             self.problem("the name is empty", number, name_column, raw_name)
         else:
-            self.coerce(item, "name", item.name, name_column)
-        column, value = self.cell(cells, "key")
+            self.text(item, "name", item.name, name_column)
+        column = single.get("key")
         if column is not None:
-            item.sheet_key = cell_text(value)
-        column, value = self.cell(cells, "ref")
-        item.ref = cell_text(value)
-        column, value = self.cell(cells, "outline_level")
+            item.sheet_key = cell_text(cells[column])
+        column = single.get("ref")
         if column is not None:
+            item.ref = cell_text(cells[column])
+        column = single.get("outline_level")
+        if column is not None:
+            value = cells[column]
             try:
                 item.level = parse_level(value) if cell_text(value) else 1
             except ValueError as exc:
                 self.problem(str(exc), number, column, value)
-        for name in DATE_FIELDS:
-            column, value = self.cell(cells, name)
-            if column is None:
-                continue
-            try:
-                parsed = parse_date(value, order)
-            except ValueError as exc:
-                self.problem(str(exc), number, column, value)
+        for name, column in self.dated:
+            value = cells[column]
+            parsed = None if value is None else self.date(value, order)
+            if isinstance(parsed, str):
+                self.problem(parsed, number, column, value)
                 continue
             if name == "start":
                 item.start = parsed
             elif name == "finish":
                 item.finish = parsed
             else:
-                item.values[name] = parsed
-        if "not_before" not in self.single and "start" in self.single:
-            item.values["not_before"] = item.start
-        column, value = self.cell(cells, "duration")
+                values[name] = parsed
+        if "not_before" not in single and "start" in single:
+            values["not_before"] = item.start
+        column = single.get("duration")
+        if column is not None and cells[column] is not None:
+            value = cells[column]
+            days = self.duration(value)
+            if isinstance(days, str):
+                self.problem(days, number, column, value)
+            elif days is not None:
+                values["duration"] = days
+                if days > 9999:
+                    self.problem(
+                        f"{days:,} working days is longer than a plan holds",
+                        number,
+                        column,
+                        value,
+                    )
+        column = single.get("owner")
         if column is not None:
-            try:
-                days = parse_duration(value, seconds=self.columns.in_seconds(column))
-            except ValueError as exc:
-                self.problem(str(exc), number, column, value)
-            else:
-                if days is not None:
-                    item.values["duration"] = days
-                    if days > 9999:
-                        self.problem(
-                            f"{days:,} working days is longer than a plan holds",
-                            number,
-                            column,
-                            value,
-                        )
-        for name in ("owner", "notes"):
-            column, value = self.cell(cells, name)
-            if column is not None:
-                self.coerce(
-                    item, name, cell_text(value) if name == "owner" else _multiline(value), column
-                )
-        column, value = self.cell(cells, "status")
-        if column is not None and cell_text(value):
-            status = parse_status(value)
-            if status is None:
-                self.problem(
-                    f"the status '{cell_text(value)}' is not one Gantry knows; read as Not started",
-                    number,
-                    column,
-                    value,
-                    error=False,
-                )
-                status = "not_started"
-            item.values["status"] = status
-        column, value = self.cell(cells, "percent_complete")
+            self.text(item, "owner", cell_text(cells[column]), column)
+        column = single.get("notes")
         if column is not None:
+            self.text(item, "notes", _multiline(cells[column]), column)
+        column = single.get("status")
+        if column is not None and cells[column] is not None:
+            self.status(item, cells[column], column)
+        column = single.get("percent_complete")
+        if column is not None:
+            value = cells[column]
             try:
                 percent = parse_percent(value)
             except ValueError as exc:
                 self.problem(str(exc), number, column, value)
             else:
                 if percent is not None:
-                    item.values["percent_complete"] = percent
-        column, value = self.cell(cells, "kind")
-        kind_text = cell_text(value).casefold()
-        if column is not None and kind_text:
+                    values["percent_complete"] = percent
+        column = single.get("kind")
+        if column is not None:
+            value = cells[column]
+            kind_text = cell_text(value).casefold()
             if kind_text in ("milestone", "task", "phase"):
                 item.kind = kind_text
             elif kind_text in ("summary", "group", "epic"):
                 item.kind = "phase"
-            else:
+            elif kind_text:
                 self.problem(
                     f"the kind '{cell_text(value)}' is read as a task",
                     number,
@@ -473,34 +497,107 @@ class _Reader:
                     value,
                     error=False,
                 )
-        column, value = self.cell(cells, "milestone_flag")
-        if column is not None and parse_flag(value):
+        column = single.get("milestone_flag")
+        if column is not None and parse_flag(cells[column]):
             item.kind = "milestone"
-        column, value = self.cell(cells, "summary_flag")
-        if column is not None and parse_flag(value):
+        column = single.get("summary_flag")
+        if column is not None and parse_flag(cells[column]):
             item.kind = "phase"
-        item.release = next(
-            (cell_text(cells[n]) for n in self.columns.columns("release") if cell_text(cells[n])),
-            "",
-        )
+        for n in self.release_columns:
+            text = cell_text(cells[n])
+            if text:
+                item.release = text
+                break
         texts = []
         if self.own is not None and self.own.links is not None:
             # Gantry's own workbook: the Dependencies sheet holds the links.
             preds = self.own.links.get(item.sheet_key)
             if preds:
-                where = self.single.get("predecessors", name_column)
+                where = single.get("predecessors", name_column)
                 texts.append(("predecessors", where, "; ".join(preds)))
         else:
-            for relation in ("predecessors", "successors"):
-                for n in self.columns.columns(relation):
-                    if cell_text(cells[n]):
-                        texts.append((relation, n, cell_text(cells[n])))
-        item.values["_links"] = texts
+            for relation, n in self.link_columns:
+                if cells[n] is not None:
+                    text = cell_text(cells[n])
+                    if text:
+                        texts.append((relation, n, text))
+        values["_links"] = texts
         return item
+
+    def date(self, value: Cell, order: DateOrder | None) -> dt.date | str | None:
+        """A date cell parsed once per distinct value: the date, or why it is not one."""
+        known = (type(value), value)
+        if known in self.dates:
+            return self.dates[known]
+        parsed: dt.date | str | None
+        try:
+            parsed = parse_date(value, order)
+        except ValueError as exc:
+            parsed = str(exc)
+        self.dates[known] = parsed
+        return parsed
+
+    def duration(self, value: Cell) -> int | str | None:
+        """A duration cell parsed once per distinct value: working days, or why not."""
+        known = (type(value), value)
+        if known in self.durations:
+            return self.durations[known]
+        days: int | str | None
+        try:
+            days = parse_duration(value, seconds=self.in_seconds)
+        except ValueError as exc:
+            days = str(exc)
+        self.durations[known] = days
+        return days
+
+    def status(self, item: SheetItem, value: Cell, column: int) -> None:
+        known = (type(value), value)
+        outcome = self.statuses.get(known)
+        if outcome is None:
+            outcome = self.statuses[known] = (cell_text(value), parse_status(value))
+        text, status = outcome
+        if not text:
+            return
+        if status is None:
+            self.problem(
+                f"the status '{text}' is not one Gantry knows; read as Not started",
+                item.row,
+                column,
+                value,
+                error=False,
+            )
+            status = "not_started"
+        item.values["status"] = status
+
+    def text(self, item: SheetItem, name: str, value: str, column: int | None) -> None:
+        """A text field's rule, its outcome kept per distinct text for the fields whose few
+        values repeat (owners), checked afresh for the ones that do not (names, notes)."""
+        rule = self.fields[name]
+        plain = rule.check is None and not rule.computed
+        if name == "name" and plain and len(value) <= (rule.max_length or len(value)):
+            # A name is already one stripped line, never empty here: all the rule checks.
+            item.values[name] = value
+            return
+        if name != "owner":
+            self.coerce(item, name, value, column)
+            return
+        known = (name, value)
+        outcome = self.texts.get(known)
+        if outcome is None:
+            try:
+                outcome = (rule.coerce(value), None)
+            except ValidationError as exc:
+                outcome = (None, str(exc))
+            self.texts[known] = outcome
+        coerced, problem = outcome
+        if problem is None:
+            item.values[name] = coerced
+        else:
+            self.problem(problem, item.row, column, value)
 
     def coerce(self, item: SheetItem, name: str, value: Any, column: int | None) -> None:
         try:
-            item.values[name] = WORK_ITEM_FIELDS[name].coerce(value)
+            item.values[name] = self.fields[name].coerce(value)
         except ValidationError as exc:
             self.problem(str(exc), item.row, column, value)
 
@@ -551,6 +648,8 @@ class _Reader:
         if self.own is not None:
             for name in self.own.releases:
                 prepared.releases.setdefault(name, by_name.get(name.casefold()))
+        release_rule = RELEASE_FIELDS["name"]
+        names: dict[str, tuple[str, str]] = {}  # as the sheet says -> (coerced, problem)
         for item in prepared.items:
             own = item.release
             if item.parent is not None:
@@ -565,11 +664,19 @@ class _Reader:
                 item.release = parent_release
             elif not own:
                 item.release = fallback or ""
-            try:
-                item.release = RELEASE_FIELDS["name"].coerce(item.release, "release")
-            except ValidationError as exc:
-                self.problem(str(exc), item.row)
+            outcome = names.get(item.release)
+            if outcome is None:
+                try:
+                    outcome = names[item.release] = (
+                        release_rule.coerce(item.release, "release"),
+                        "",
+                    )
+                except ValidationError as exc:
+                    outcome = names[item.release] = ("", str(exc))
+            if outcome[1]:
+                self.problem(outcome[1], item.row)
                 continue
+            item.release = outcome[0]
             if item.release not in prepared.releases:
                 prepared.releases[item.release] = by_name.get(item.release.casefold())
         for name, known in prepared.releases.items():
@@ -588,6 +695,7 @@ class _Reader:
     def keys(self, items: list[SheetItem]) -> None:
         state = self.state
         key_column = self.single.get("key")
+        key_rule = self.fields["key"]
         seen: dict[str, int] = {}
         prefixed = 0
         for item in items:
@@ -634,7 +742,7 @@ class _Reader:
                         )
             item.key = safe
             try:
-                WORK_ITEM_FIELDS["key"].coerce(item.key)
+                key_rule.coerce(item.key)
             except ValidationError as exc:
                 self.problem(str(exc), item.row, key_column, key)
         if prefixed:
@@ -966,9 +1074,38 @@ def write(
 ) -> Written[ImportDone]:
     """The commit up to the database's (safe on a worker thread); `finish()` it on the thread
     that owns the plan state."""
-    return plan.uow.write(
-        f"Import {prepared.report.source}", _writer(plan, prepared, progress, cancelled)
-    )
+    cache = _RoomyCache()
+    try:
+        return plan.uow.write(
+            f"Import {prepared.report.source}", _writer(plan, prepared, progress, cancelled, cache)
+        )
+    finally:
+        cache.restore()
+
+
+class _RoomyCache:
+    """A page cache big enough for the whole import while it writes, back to the store's own
+    size once it has committed. The default cache (2 MB) fills early at 100,000 items and
+    their events, whose indexes (the events' hashes above all) take pages all over the file;
+    a full cache spills pages to the file mid-transaction, each spill syncing the journal
+    first. The cache changes neither the journal mode nor the sync of the commit: a kill in
+    the middle still leaves the plan as it was."""
+
+    KIB = 256 * 1024  # bounded: at most this much memory, freed after the commit
+
+    def __init__(self) -> None:
+        self.driver: Any = None
+        self.previous = 0
+
+    def widen(self, session: Session) -> None:
+        self.driver = session.connection().connection.driver_connection
+        self.previous = self.driver.execute("PRAGMA cache_size").fetchone()[0]
+        self.driver.execute(f"PRAGMA cache_size = -{self.KIB}")
+
+    def restore(self) -> None:
+        if self.driver is not None:
+            self.driver.execute(f"PRAGMA cache_size = {self.previous}")
+            self.driver = None
 
 
 def _writer(
@@ -976,6 +1113,7 @@ def _writer(
     prepared: ImportPlan,
     progress: Progress | None,
     cancelled: Cancelled | None,
+    cache: _RoomyCache,
 ) -> Callable[[Session], ImportDone]:
     """The unit of work's action for a prepared import; it returns what it wrote."""
     report = prepared.report
@@ -992,6 +1130,7 @@ def _writer(
             progress(count, total, what)
 
     def action(session: Session) -> ImportDone:
+        cache.widen(session)
         for permit, *_change in prepared.scope:
             scope_lock.mark(session, permit)
         for permit, key, kind, old, new in prepared.scope:

@@ -281,3 +281,34 @@ def test_jira_header_alone_maps_every_known_column() -> None:
         "duration", "start", "successors", "predecessors",
     )  # fmt: skip
     assert len(JIRA_ROWS[0]) == len(JIRA_HEADER)
+
+
+def test_values_read_once_are_still_judged_cell_by_cell(empty: Plan, tmp_path: Path) -> None:
+    # The importer keeps each distinct value's outcome: a bad value is reported on every row
+    # that holds it, and cells that compare equal but differ in type (True == 1) apart.
+    sheet = write_xlsx(
+        tmp_path / "v.xlsx",
+        {
+            "Tasks": [
+                ("Key", "Name", "Duration", "Start", "Owner", "Status"),
+                ("A", "One", 1, "2027-01-04", "ann", "Done"),
+                ("B", "Two", True, "2027-02-30", "x" * 121, "Finished"),
+                ("C", "Three", 1, "2027-02-30", "x" * 121, "Done"),
+                ("D", "Four", True, "2027-01-04", "ann", "Nope"),
+            ]
+        },
+    )
+    report = prepare(empty, sheet, ImportOptions(release="R")).report
+    found = [(p.row, p.column.split(" ")[0], p.error) for p in report.problems]
+    assert found == [
+        (3, "D", True),  # no such day
+        (3, "C", True),  # True is not a duration
+        (3, "E", True),  # the owner is too long
+        (4, "D", True),
+        (4, "E", True),
+        (5, "C", True),
+        (5, "F", False),  # a status word Gantry does not know
+    ]
+    assert report.problems[1].message == "'True' is not a duration"
+    unknown = report.problems[-1].message
+    assert unknown == "the status 'Nope' is not one Gantry knows; read as Not started"
