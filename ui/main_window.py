@@ -33,6 +33,7 @@ from app.errors import GantryError, PlanDamagedError
 from app.ics_export import ICS_SUFFIX, calendar_document, write_ics
 from app.notes_export import write_notes
 from app.plan import Plan
+from app.plan_check import Finding
 from app.spreadsheet.safety import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from app.store import PLAN_SUFFIX, take_over_lock
 from app.unit_of_work import ChangeNotice
@@ -45,6 +46,7 @@ from ui.changes_view import ChangesView
 from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
+from ui.conflicts_dock import ConflictsPanel
 from ui.dashboard_view import DashboardView
 from ui.dependency_view import DependencyView
 from ui.document_export_dialog import DocumentDialog
@@ -151,6 +153,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.status = PlanStatusBar(self)
         self.setStatusBar(self.status)
+        self.status.conflicts.clicked.connect(self.show_conflicts)
         self._restore_layout()
         self._show_plan_state()
 
@@ -249,6 +252,17 @@ class MainWindow(QMainWindow):
             "Undo History", "historyDock", self.undo_history, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.history_dock.hide()
+        self.conflicts = ConflictsPanel(today=self.today or dt.date.today)
+        self.conflicts_dock = self._dock(
+            "Conflicts", "conflictsDock", self.conflicts, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.conflicts_dock.hide()
+        self._conflicts_seen = False  # the dock opens by itself once per plan, not on every edit
+        self.conflicts.findings_changed.connect(self._findings_changed)
+        self.conflicts.release_wanted.connect(self.show_release)
+        self.conflicts.change_wanted.connect(self.show_change)
+        self.conflicts.deployment_wanted.connect(self.show_deployment)
+        self.conflicts.communication_wanted.connect(self.show_communication)
 
     def _build_actions(self) -> None:
         acts = self.menu_actions = WindowActions(self, self.undo_stack, self.history_dock)
@@ -283,7 +297,8 @@ class MainWindow(QMainWindow):
             lambda: show_about(self, self.plan.path if self.plan else None)
         )
         view_menu = acts.build_menus(
-            self, [self.navigator_dock, self.properties_dock, self.history_dock]
+            self,
+            [self.navigator_dock, self.properties_dock, self.history_dock, self.conflicts_dock],
         )
         self.toolbar = acts.build_toolbar(self)
         view_menu.addSeparator()
@@ -470,6 +485,8 @@ class MainWindow(QMainWindow):
         self.changes_view.show_release(first)
         self.notes_view.set_plan(plan, self.editor, self._events)
         self.notes_view.show_release(first)
+        self._conflicts_seen = False
+        self.conflicts.set_plan(plan, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -506,6 +523,7 @@ class MainWindow(QMainWindow):
         self.dashboard_view.set_plan(None, None)
         self.changes_view.set_plan(None, None, None)
         self.notes_view.set_plan(None, None, None)
+        self.conflicts.set_plan(None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -802,6 +820,36 @@ class MainWindow(QMainWindow):
         self.navigator.select_release(release_id)
         self._navigator_release(release_id)
         self.tabs.setCurrentWidget(self.gantt)
+
+    def show_conflicts(self) -> None:
+        self.conflicts_dock.show()
+        self.conflicts_dock.raise_()
+
+    def _findings_changed(self, findings: list[Finding]) -> None:
+        self.gantt.set_findings(findings)
+        self.status.show_conflicts(len(findings))
+        if findings and not self._conflicts_seen and self.plan is not None:
+            self._conflicts_seen = True
+            self.show_conflicts()
+
+    def show_change(self, change_id: int) -> None:
+        """A change request picked in the Conflicts list, selected in the Changes tab."""
+        self.tabs.setCurrentWidget(self.changes_view)
+        self.changes_view.pages.setCurrentWidget(self.changes_view.requests)
+        self.changes_view.requests.select(change_id)
+
+    def show_deployment(self, deployment_id: int) -> None:
+        """A deployment picked in the Conflicts list, selected in the Environments tab."""
+        self.tabs.setCurrentWidget(self.environments_view)
+        self.environments_view.deployments.select_record(deployment_id)
+
+    def show_communication(self, release_id: int, comm_id: int) -> None:
+        """A due communication picked in the Conflicts dock, in its release's plan."""
+        self.navigator.select_release(release_id)
+        self._navigator_release(release_id)
+        self.tabs.setCurrentWidget(self.notes_view)
+        self.notes_view.pages.setCurrentIndex(1)
+        self.notes_view.select_comm(comm_id)
 
     def _navigator_item(self, item_id: int, release_id: int) -> None:
         if self.items_view.release_id not in (None, release_id):
