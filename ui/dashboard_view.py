@@ -204,6 +204,14 @@ class DashboardView(QWidget):
         self.release.setCurrentIndex(max(found, 0))
         self.release.blockSignals(False)
 
+    def chosen(self) -> tuple[str | None, dt.date | None, dt.date]:
+        """The release (None: all) and the period (from None: everything on record) chosen,
+        ending today: what File › Export › Dashboard PDF… puts on the page."""
+        today = self._today()
+        weeks = self.period.currentData()
+        first = None if weeks is None else today - dt.timedelta(days=7 * weeks - 1)
+        return self.release.currentData(), first, today
+
     def refresh(self) -> None:
         """Measure again (now if shown, else when the tab is next shown)."""
         if not self.isVisible() and self._plan is not None:
@@ -213,10 +221,8 @@ class DashboardView(QWidget):
         if self._plan is None:
             self.report = None
             return
-        today = self._today()
-        weeks = self.period.currentData()
-        first = None if weeks is None else today - dt.timedelta(days=7 * weeks - 1)
-        self.report = metrics(self._plan, today, self.release.currentData(), first, today)
+        release, first, today = self.chosen()
+        self.report = metrics(self._plan, today, release, first, today)
         self._show(self.report)
 
     @override

@@ -31,6 +31,7 @@ from app.audit import AuditReport
 from app.demo import ensure_demo_plan
 from app.errors import GantryError, PlanDamagedError
 from app.ics_export import ICS_SUFFIX, calendar_document, write_ics
+from app.metrics_pdf import dashboard_page, write_dashboard
 from app.notes_export import write_notes
 from app.plan import Plan
 from app.plan_check import Finding
@@ -280,6 +281,7 @@ class MainWindow(QMainWindow):
         acts.export_workbook.triggered.connect(self.workbook_dialog)
         acts.export_calendar.triggered.connect(self._choose_calendar_export)
         acts.export_notes.triggered.connect(self._choose_notes_export)
+        acts.export_dashboard.triggered.connect(self._choose_dashboard_export)
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
         acts.export_document.triggered.connect(lambda: self.document_dialog(export=True))
         acts.print_document.triggered.connect(lambda: self.document_dialog(export=False))
@@ -560,6 +562,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.export_workbook.setEnabled(has_plan)
         self.menu_actions.export_calendar.setEnabled(has_plan)
         self.menu_actions.export_notes.setEnabled(has_plan)
+        self.menu_actions.export_dashboard.setEnabled(has_plan)
         self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.export_document.setEnabled(has_plan)
         self.menu_actions.print_document.setEnabled(has_plan)
@@ -701,6 +704,38 @@ class MainWindow(QMainWindow):
             self.report("Cannot export the calendar", f"{path} could not be written ({exc}).")
             return None
         self.status.showMessage(f"Exported {path.name}: {document.describe()}", 15000)
+        return path
+
+    def _choose_dashboard_export(self) -> None:
+        if self.plan is None:
+            return
+        suggested = self.plan.path.with_name(f"{self.plan.path.stem} dashboard.pdf")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the dashboard", str(suggested), "PDF (*.pdf)"
+        )
+        if path:
+            self.export_dashboard(Path(path))
+
+    def export_dashboard(self, path: Path) -> Path | None:
+        """File › Export › Dashboard PDF… once a file is chosen: the Dashboard tab's release
+        and period on one page (tests call it directly)."""
+        if self.plan is None:
+            return None
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        release, first, last = self.dashboard_view.chosen()
+        try:
+            # One page from one report: quick enough for the GUI thread.
+            with busy_cursor():
+                page = dashboard_page(self.plan, last, release, first, last)
+                write_dashboard(page, path)
+        except GantryError as exc:
+            self.report("Cannot export the dashboard", str(exc))
+            return None
+        except OSError as exc:
+            self.report("Cannot export the dashboard", f"{path} could not be written ({exc}).")
+            return None
+        self.status.showMessage(f"Exported {path.name}: {page.describe()}", 15000)
         return path
 
     def _choose_notes_export(self) -> None:

@@ -293,9 +293,9 @@ class GanttChart(QAbstractScrollArea):
     def mark_rect(self, mark: ChartMark) -> QRectF:
         """Where a mark is drawn, in content coordinates: at the top of its row, centred on its
         day while the day is wide enough, and side by side with the others of that day."""
-        size = round(self.metrics.height * 0.55)
-        x = self.scale.x(mark.day) + max(self.scale.day_width, size) / 2 + mark.slot * (size + 1)
-        return QRectF(x - size / 2, self.metrics.top(mark.row) + 1, size, size)
+        size = round(self.metrics.height * 0.6)
+        x = self.scale.x(mark.day) + max(self.scale.day_width, size) / 2 + mark.slot * (size + 5)
+        return QRectF(x - size / 2, self.metrics.top(mark.row) + 3, size, size)
 
     def mark_at(self, pos: QPointF) -> ChartMark | None:
         """The mark under a viewport position (the last one drawn wins, as on screen)."""
