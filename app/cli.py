@@ -23,6 +23,7 @@ from app.ics_export import calendar_document, ics_path, write_ics
 from app.impact import impact
 from app.impact_report import write_report as write_impact
 from app.metrics import metrics
+from app.metrics_pdf import dashboard_page, dashboard_path, write_dashboard
 from app.metrics_report import write_metrics
 from app.notes_export import notes_path, write_notes
 from app.pdf.export import pdf_path
@@ -174,6 +175,15 @@ def build_parser() -> argparse.ArgumentParser:
         choices=AUDIENCES,
         default="external",
         help="external (default) leaves out internal-only entries; internal shows them all",
+    )
+
+    board = exp_sub.add_parser("metrics", help="the metrics dashboard on one A4 landscape PDF page")
+    board.add_argument("plan", type=Path)
+    board.add_argument("out", type=Path, metavar="OUT.pdf")
+    board.add_argument("--release", help="name or version (default: every release)")
+    board.add_argument("--from", dest="first", type=_iso_date, metavar="YYYY-MM-DD")
+    board.add_argument(
+        "--to", dest="last", type=_iso_date, metavar="YYYY-MM-DD", help="default: today"
     )
 
     run = sub.add_parser("runbook", help="a release's runbook steps and one run's actuals")
@@ -501,6 +511,8 @@ def cmd_export(args: argparse.Namespace, out: TextIO) -> int:
         return _export_document(args, out)
     if args.export_kind == "notes":
         return _export_notes(args, out)
+    if args.export_kind == "metrics":
+        return _export_dashboard(args, out)
     target: Path = args.out
     export_format(target)  # refuse a wrong suffix before the plan is read
     if args.first and args.last and args.last < args.first:
@@ -601,6 +613,18 @@ def _export_notes(args: argparse.Namespace, out: TextIO) -> int:
         plan.close()
     write_notes(document, target)
     print(f"Wrote {target}: {document.describe()}.", file=out)
+    return EXIT_OK
+
+
+def _export_dashboard(args: argparse.Namespace, out: TextIO) -> int:
+    target = dashboard_path(args.out)  # refuse a wrong suffix before the plan is read
+    plan = Plan.open(args.plan, read_only=True)
+    try:
+        page = dashboard_page(plan, dt.date.today(), args.release, args.first, args.last)
+    finally:
+        plan.close()
+    write_dashboard(page, target)
+    print(f"Wrote {target}: {page.describe()}.", file=out)
     return EXIT_OK
 
 

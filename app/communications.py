@@ -255,6 +255,7 @@ class DueCommunication:
     when: str  # "5 working days before Target (GA)"
     done_at: dt.datetime | None
     done_by: str
+    milestone_id: int | None = None  # the milestone it is counted from, if any
 
     @property
     def channel_label(self) -> str:
@@ -368,6 +369,7 @@ class CommunicationService:
                     describe_when(record.offset_days, record.day_basis, record.anchor, milestone),
                     record.done_at,
                     record.done_by,
+                    record.milestone_id if record.anchor == "milestone" else None,
                 )
             )
         found.sort(key=lambda c: (c.due or dt.date.max, c.release, c.title, c.id))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TextIO
 
 from app.metrics import Measures, MetricsReport
@@ -120,3 +122,68 @@ def _table(headers: list[str], rows: list[list[str]], out: TextIO) -> None:
         cells = [line[0].ljust(widths[0])]
         cells += [cell.rjust(width) for cell, width in zip(line[1:], widths[1:], strict=True)]
         print("  ".join(cells).rstrip(), file=out)
+
+
+# What a change against the period before means: better, worse, no change (the trend's colour).
+BETTER, WORSE, SAME = "#1f7a4d", "#b42318", "#6b7280"
+
+
+@dataclass(frozen=True, slots=True)
+class Card:
+    """One measure as the dashboard and its PDF page show it."""
+
+    title: str
+    explain: str
+    value: Callable[[Measures], float | None]
+    text: Callable[[float | None], str]
+    higher_is_better: bool
+
+
+CARDS = (
+    Card(
+        "Deployment frequency",
+        "successful production deployments per week",
+        lambda m: m.deployment_frequency,
+        lambda v: figure(v, " / wk"),
+        True,
+    ),
+    Card(
+        "Lead time for changes",
+        "median days from approval to production",
+        lambda m: m.lead_time_days,
+        lambda v: figure(v, " d", 1),
+        False,
+    ),
+    Card(
+        "Change failure rate",
+        "production deployments failed or rolled back",
+        lambda m: m.change_failure_rate,
+        percent,
+        False,
+    ),
+    Card(
+        "Time to restore",
+        "median hours from a failure to the next success",
+        lambda m: m.time_to_restore_hours,
+        lambda v: figure(v, " h", 1),
+        False,
+    ),
+    Card(
+        "Rollbacks",
+        "rolled-back production deployments per week",
+        lambda m: m.rollback_frequency,
+        lambda v: figure(v, " / wk"),
+        False,
+    ),
+)
+
+
+def trend(card: Card, now: float | None, before: float | None) -> tuple[str, str]:
+    """The change against the previous period, and the colour saying if it is better."""
+    if now is None or before is None:
+        return "no figure to compare", SAME
+    if abs(now - before) < 1e-9:
+        return "= same as the period before", SAME
+    up = now > before
+    colour = BETTER if up == card.higher_is_better else WORSE
+    return f"{'▲' if up else '▼'} from {card.text(before)} the period before", colour

@@ -50,13 +50,33 @@ LOOK_AHEAD_DAYS = 400  # how far a free day is looked for
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One finding, and where it is when the area knows: the window and the chart use the
+    place (`line()` stays the CLI's text, whatever is known)."""
+
     area: str  # schedule | train | window | promotion | baseline
     message: str
     suggestion: str = ""
+    release_id: int | None = None
+    environment_id: int | None = None
+    change_id: int | None = None
+    deployment_id: int | None = None
+    day: dt.date | None = None
+    severity: str = "error"  # error | warning: a warning is a risk, not a broken rule
 
     def line(self) -> str:
         more = f" Next free day: {self.suggestion}." if self.suggestion else ""
         return f"{self.area}: {self.message}{more}"
+
+
+# Collisions that break a window's rule are errors; the others are risks to weigh.
+_SEVERITY = {
+    CollisionKind.GO_LIVE_IN_WINDOW: "error",
+    CollisionKind.CODE_FREEZE_IN_WINDOW: "error",
+    CollisionKind.DEPLOYMENT_IN_WINDOW: "error",
+    CollisionKind.GO_LIVES_CLOSE: "warning",
+    CollisionKind.LATE: "warning",
+    CollisionKind.HARDENING_OVERLAP: "warning",
+}
 
 
 def free_day(
@@ -128,6 +148,8 @@ def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
     found = []
     for collision in train.collisions:
         suggestion = ""
+        deployment_id: int | None = None
+        environment_id: int | None = None
         if collision.kind is CollisionKind.GO_LIVE_IN_WINDOW:
             suggestion = next_free(collision.day, None, train.windows, calendar)
         elif collision.kind is CollisionKind.DEPLOYMENT_IN_WINDOW:
@@ -143,8 +165,20 @@ def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
                     last = max(w.end_date for w in closing)
                     environment = deployment.environment
                     suggestion = next_free(last, environment, train.windows, calendar)
+                    deployment_id, environment_id = deployment.id, environment.id
                     break
-        found.append(Finding("train", collision.message, suggestion))
+        found.append(
+            Finding(
+                "train",
+                collision.message,
+                suggestion,
+                release_id=collision.release_ids[0],
+                environment_id=environment_id,
+                deployment_id=deployment_id,
+                day=collision.day,
+                severity=_SEVERITY[collision.kind],
+            )
+        )
     return found
 
 
@@ -153,6 +187,7 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
     query = (
         select(
             ChangeRequest.id,
+            ChangeRequest.release_id,
             ChangeRequest.key,
             ChangeRequest.title,
             ChangeRequest.window_start,
@@ -169,7 +204,7 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
         ):
             touched.setdefault(change_id, []).append(environment_id)
     found: list[Finding] = []
-    for change_id, key, title, start, end in rows:
+    for change_id, release_id, key, title, start, end in rows:
         # A change made in no named environment is held to the production windows.
         where: list[TrainEnvironment | None] = [
             environments[e] for e in touched.get(change_id, ()) if e in environments
@@ -189,6 +224,10 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
                 "window",
                 f"Change {key} ({title}) is planned for {first.isoformat()}, inside {window.span}.",
                 next_free(window.end_date, environment, train.windows, calendar),
+                release_id=release_id,
+                environment_id=environment.id if environment is not None else None,
+                change_id=change_id,
+                day=max(first, window.start_date),
             )
             for window, environment in closing.values()
         )
@@ -220,6 +259,10 @@ def _outside_change_windows(train: Train, calendar: WorkCalendar) -> list[Findin
                     train.windows,
                     calendar,
                 ),
+                release_id=deployment.release_id,
+                environment_id=deployment.environment.id,
+                deployment_id=deployment.id,
+                day=deployment.day,
             )
         )
     return found
@@ -246,6 +289,11 @@ def _promotion(train: Train) -> list[Finding]:
                         f"{release.name} goes to {deployment.environment.name} on "
                         f"{deployment.day.isoformat()} without a staging deployment before it "
                         "that succeeded or is planned.",
+                        release_id=release.id,
+                        environment_id=deployment.environment.id,
+                        deployment_id=deployment.id,
+                        day=deployment.day,
+                        severity="warning",
                     )
                 )
     return found
@@ -264,6 +312,9 @@ def _baselines(plan: Plan, train: Train) -> list[Finding]:
                     "baseline",
                     f"{release.name} finishes {variance} working {days} later than in its "
                     f"baseline {baseline}.",
+                    release_id=release.id,
+                    day=release.finish,
+                    severity="warning",
                 )
             )
     return found

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QShowEvent
@@ -29,7 +28,7 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from app.metrics import Measures, MetricsReport, metrics
-from app.metrics_report import figure, percent
+from app.metrics_report import CARDS, WORSE, Card, figure, percent, trend
 from app.plan import Plan
 from app.unit_of_work import ChangeNotice
 from ui.dashboard_chart import MonthlyChart, Series
@@ -57,57 +56,8 @@ SUCCEEDED = QColor("#2f9e6e")
 FAILED = QColor("#d64545")
 LEAD = QColor("#4f7fe0")
 RESTORE = QColor("#d9822b")
-BETTER, WORSE, SAME = "#1f7a4d", "#b42318", "#6b7280"
 CARD_STYLE = (
     "QFrame#metricCard { background: #ffffff; border: 1px solid #e2e8f0; border-radius: 6px; }"
-)
-
-
-@dataclass(frozen=True, slots=True)
-class _Card:
-    title: str
-    explain: str
-    value: Callable[[Measures], float | None]
-    text: Callable[[float | None], str]
-    higher_is_better: bool
-
-
-CARDS = (
-    _Card(
-        "Deployment frequency",
-        "successful production deployments per week",
-        lambda m: m.deployment_frequency,
-        lambda v: figure(v, " / wk"),
-        True,
-    ),
-    _Card(
-        "Lead time for changes",
-        "median days from approval to production",
-        lambda m: m.lead_time_days,
-        lambda v: figure(v, " d", 1),
-        False,
-    ),
-    _Card(
-        "Change failure rate",
-        "production deployments failed or rolled back",
-        lambda m: m.change_failure_rate,
-        percent,
-        False,
-    ),
-    _Card(
-        "Time to restore",
-        "median hours from a failure to the next success",
-        lambda m: m.time_to_restore_hours,
-        lambda v: figure(v, " h", 1),
-        False,
-    ),
-    _Card(
-        "Rollbacks",
-        "rolled-back production deployments per week",
-        lambda m: m.rollback_frequency,
-        lambda v: figure(v, " / wk"),
-        False,
-    ),
 )
 TABLE_HEADERS = (
     "Release",
@@ -122,19 +72,8 @@ TABLE_HEADERS = (
 )
 
 
-def trend(card: _Card, now: float | None, before: float | None) -> tuple[str, str]:
-    """The change against the previous period, and the colour saying if it is better."""
-    if now is None or before is None:
-        return "no figure to compare", SAME
-    if abs(now - before) < 1e-9:
-        return "= same as the period before", SAME
-    up = now > before
-    colour = BETTER if up == card.higher_is_better else WORSE
-    return f"{'▲' if up else '▼'} from {card.text(before)} the period before", colour
-
-
 class MetricCard(QFrame):
-    def __init__(self, card: _Card, parent: QWidget | None = None) -> None:
+    def __init__(self, card: Card, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.card = card
         self.setObjectName("metricCard")
@@ -265,6 +204,14 @@ class DashboardView(QWidget):
         self.release.setCurrentIndex(max(found, 0))
         self.release.blockSignals(False)
 
+    def chosen(self) -> tuple[str | None, dt.date | None, dt.date]:
+        """The release (None: all) and the period (from None: everything on record) chosen,
+        ending today: what File › Export › Dashboard PDF… puts on the page."""
+        today = self._today()
+        weeks = self.period.currentData()
+        first = None if weeks is None else today - dt.timedelta(days=7 * weeks - 1)
+        return self.release.currentData(), first, today
+
     def refresh(self) -> None:
         """Measure again (now if shown, else when the tab is next shown)."""
         if not self.isVisible() and self._plan is not None:
@@ -274,10 +221,8 @@ class DashboardView(QWidget):
         if self._plan is None:
             self.report = None
             return
-        today = self._today()
-        weeks = self.period.currentData()
-        first = None if weeks is None else today - dt.timedelta(days=7 * weeks - 1)
-        self.report = metrics(self._plan, today, self.release.currentData(), first, today)
+        release, first, today = self.chosen()
+        self.report = metrics(self._plan, today, release, first, today)
         self._show(self.report)
 
     @override

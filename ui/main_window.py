@@ -31,8 +31,10 @@ from app.audit import AuditReport
 from app.demo import ensure_demo_plan
 from app.errors import GantryError, PlanDamagedError
 from app.ics_export import ICS_SUFFIX, calendar_document, write_ics
+from app.metrics_pdf import dashboard_page, write_dashboard
 from app.notes_export import write_notes
 from app.plan import Plan
+from app.plan_check import Finding
 from app.spreadsheet.safety import TEXT_SUFFIXES, WORKBOOK_SUFFIXES
 from app.store import PLAN_SUFFIX, take_over_lock
 from app.unit_of_work import ChangeNotice
@@ -47,6 +49,7 @@ from ui.chart_export_dialog import ChartDialog
 from ui.chart_print import ChartPreview
 from ui.checklists_view import ChecklistsView
 from ui.components_view import ComponentsView
+from ui.conflicts_dock import ConflictsPanel
 from ui.dashboard_view import DashboardView
 from ui.dependency_view import DependencyView
 from ui.document_export_dialog import DocumentDialog
@@ -153,6 +156,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self.status = PlanStatusBar(self)
         self.setStatusBar(self.status)
+        self.status.conflicts.clicked.connect(self.show_conflicts)
         self._restore_layout()
         self._show_plan_state()
 
@@ -253,6 +257,17 @@ class MainWindow(QMainWindow):
             "Undo History", "historyDock", self.undo_history, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.history_dock.hide()
+        self.conflicts = ConflictsPanel(today=self.today or dt.date.today)
+        self.conflicts_dock = self._dock(
+            "Conflicts", "conflictsDock", self.conflicts, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
+        self.conflicts_dock.hide()
+        self._conflicts_seen = False  # the dock opens by itself once per plan, not on every edit
+        self.conflicts.findings_changed.connect(self._findings_changed)
+        self.conflicts.release_wanted.connect(self.show_release)
+        self.conflicts.change_wanted.connect(self.show_change)
+        self.conflicts.deployment_wanted.connect(self.show_deployment)
+        self.conflicts.communication_wanted.connect(self.show_communication)
 
     def _build_actions(self) -> None:
         acts = self.menu_actions = WindowActions(self, self.undo_stack, self.history_dock)
@@ -271,6 +286,7 @@ class MainWindow(QMainWindow):
         acts.export_workbook.triggered.connect(self.workbook_dialog)
         acts.export_calendar.triggered.connect(self._choose_calendar_export)
         acts.export_notes.triggered.connect(self._choose_notes_export)
+        acts.export_dashboard.triggered.connect(self._choose_dashboard_export)
         acts.print_chart.triggered.connect(lambda: self.chart_dialog(export=False))
         acts.export_document.triggered.connect(lambda: self.document_dialog(export=True))
         acts.print_document.triggered.connect(lambda: self.document_dialog(export=False))
@@ -288,7 +304,8 @@ class MainWindow(QMainWindow):
             lambda: show_about(self, self.plan.path if self.plan else None)
         )
         view_menu = acts.build_menus(
-            self, [self.navigator_dock, self.properties_dock, self.history_dock]
+            self,
+            [self.navigator_dock, self.properties_dock, self.history_dock, self.conflicts_dock],
         )
         self.toolbar = acts.build_toolbar(self)
         view_menu.addSeparator()
@@ -477,6 +494,8 @@ class MainWindow(QMainWindow):
         self.changes_view.show_release(first)
         self.notes_view.set_plan(plan, self.editor, self._events)
         self.notes_view.show_release(first)
+        self._conflicts_seen = False
+        self.conflicts.set_plan(plan, self._events)
         self.properties.set_editor(self.editor)
         if first is not None:
             self.navigator.select_release(first)
@@ -514,6 +533,7 @@ class MainWindow(QMainWindow):
         self.dashboard_view.set_plan(None, None)
         self.changes_view.set_plan(None, None, None)
         self.notes_view.set_plan(None, None, None)
+        self.conflicts.set_plan(None, None)
         self.navigator.set_plan(None)
         plan = self.plan
         self.plan = self.editor = None
@@ -550,6 +570,7 @@ class MainWindow(QMainWindow):
         self.menu_actions.export_workbook.setEnabled(has_plan)
         self.menu_actions.export_calendar.setEnabled(has_plan)
         self.menu_actions.export_notes.setEnabled(has_plan)
+        self.menu_actions.export_dashboard.setEnabled(has_plan)
         self.menu_actions.print_chart.setEnabled(has_plan)
         self.menu_actions.export_document.setEnabled(has_plan)
         self.menu_actions.print_document.setEnabled(has_plan)
@@ -694,6 +715,38 @@ class MainWindow(QMainWindow):
         self.status.showMessage(f"Exported {path.name}: {document.describe()}", 15000)
         return path
 
+    def _choose_dashboard_export(self) -> None:
+        if self.plan is None:
+            return
+        suggested = self.plan.path.with_name(f"{self.plan.path.stem} dashboard.pdf")
+        path, _ = QFileDialog.getSaveFileName(
+            self, "Export the dashboard", str(suggested), "PDF (*.pdf)"
+        )
+        if path:
+            self.export_dashboard(Path(path))
+
+    def export_dashboard(self, path: Path) -> Path | None:
+        """File › Export › Dashboard PDF… once a file is chosen: the Dashboard tab's release
+        and period on one page (tests call it directly)."""
+        if self.plan is None:
+            return None
+        if path.suffix.lower() != ".pdf":
+            path = path.with_name(path.name + ".pdf")
+        release, first, last = self.dashboard_view.chosen()
+        try:
+            # One page from one report: quick enough for the GUI thread.
+            with busy_cursor():
+                page = dashboard_page(self.plan, last, release, first, last)
+                write_dashboard(page, path)
+        except GantryError as exc:
+            self.report("Cannot export the dashboard", str(exc))
+            return None
+        except OSError as exc:
+            self.report("Cannot export the dashboard", f"{path} could not be written ({exc}).")
+            return None
+        self.status.showMessage(f"Exported {path.name}: {page.describe()}", 15000)
+        return path
+
     def _choose_notes_export(self) -> None:
         if self.plan is None:
             return
@@ -812,6 +865,36 @@ class MainWindow(QMainWindow):
         self.navigator.select_release(release_id)
         self._navigator_release(release_id)
         self.tabs.setCurrentWidget(self.gantt)
+
+    def show_conflicts(self) -> None:
+        self.conflicts_dock.show()
+        self.conflicts_dock.raise_()
+
+    def _findings_changed(self, findings: list[Finding]) -> None:
+        self.gantt.set_findings(findings)
+        self.status.show_conflicts(len(findings))
+        if findings and not self._conflicts_seen and self.plan is not None:
+            self._conflicts_seen = True
+            self.show_conflicts()
+
+    def show_change(self, change_id: int) -> None:
+        """A change request picked in the Conflicts list, selected in the Changes tab."""
+        self.tabs.setCurrentWidget(self.changes_view)
+        self.changes_view.pages.setCurrentWidget(self.changes_view.requests)
+        self.changes_view.requests.select(change_id)
+
+    def show_deployment(self, deployment_id: int) -> None:
+        """A deployment picked in the Conflicts list, selected in the Environments tab."""
+        self.tabs.setCurrentWidget(self.environments_view)
+        self.environments_view.deployments.select_record(deployment_id)
+
+    def show_communication(self, release_id: int, comm_id: int) -> None:
+        """A due communication picked in the Conflicts dock, in its release's plan."""
+        self.navigator.select_release(release_id)
+        self._navigator_release(release_id)
+        self.tabs.setCurrentWidget(self.notes_view)
+        self.notes_view.pages.setCurrentIndex(1)
+        self.notes_view.select_comm(comm_id)
 
     def _navigator_item(self, item_id: int, release_id: int) -> None:
         if self.items_view.release_id not in (None, release_id):

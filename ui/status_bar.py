@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStatusBar, QToolButton, QWidget
 
 from app.plan_data import PlanSummary
 from ui.resources import icon
@@ -47,12 +48,22 @@ class PlanStatusBar(QStatusBar):
         self.problems.label.setStyleSheet("color: #b91c1c; font-weight: 600")
         self.audit = _IconLabel("warning", "auditProblems")
         self.audit.label.setStyleSheet("color: #b91c1c; font-weight: 600")
+        # A badge with the number of `gantry check` findings; clicking it opens the dock.
+        self.conflicts = QToolButton()
+        self.conflicts.setObjectName("conflictBadge")
+        self.conflicts.setIcon(icon("warning"))
+        self.conflicts.setAutoRaise(True)
+        self.conflicts.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.conflicts.setStyleSheet("color: #b91c1c; font-weight: 600")
+        self.conflicts.setToolTip("Show the Conflicts list (View › Conflicts)")
+        self.conflicts.setVisible(False)
         self.scheduling = QLabel()
         self.scheduling.setObjectName("scheduling")
         self.scheduling.setStyleSheet("color: #6b7280")
         self.addWidget(self.path_label, 1)
         self.addPermanentWidget(self.scheduling)
         self.addPermanentWidget(self.problems)
+        self.addPermanentWidget(self.conflicts)
         self.addPermanentWidget(self.audit)
         self.addPermanentWidget(self.late)
         self.addPermanentWidget(self.read_only)
@@ -97,6 +108,10 @@ class PlanStatusBar(QStatusBar):
             self.late.set_text(text, "\n".join(late))
         else:
             self.late.set_text("")
+
+    def show_conflicts(self, count: int) -> None:
+        self.conflicts.setText(f"{count} conflict{'s' if count != 1 else ''}")
+        self.conflicts.setVisible(count > 0)
 
     def read_only_text(self) -> str:
         return self.read_only.label.text() if not self.read_only.isHidden() else ""

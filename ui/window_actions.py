@@ -80,6 +80,13 @@ class WindowActions:
             "Write a release's notes as Markdown, an HTML page or a PDF, for customers or "
             "internal readers",
         )
+        self.export_dashboard = a(
+            window,
+            "&Dashboard PDF…",
+            "",
+            "Write the Dashboard tab's figures and charts, for its period and release, on one "
+            "A4 landscape PDF page",
+        )
         self.export_document = a(
             window,
             "&Runbook or Record PDF…",
@@ -207,6 +214,7 @@ class WindowActions:
                 self.export_workbook,
                 self.export_calendar,
                 self.export_notes,
+                self.export_dashboard,
                 self.export_document,
             ]
         )

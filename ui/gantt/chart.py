@@ -7,6 +7,7 @@ the visible rows and dates only, so a viewport costs the same at 1,000 and 100,0
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -27,6 +28,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QFrame, QToolTip, QWidget
 from typing_extensions import override
 
+from app.chart_marks import ChartMark, MarkKind
 from app.plan import Plan
 from app.plan_data import ItemRow
 from app.timeline.background import Background, BandKind, MarkerKind, background
@@ -168,6 +170,8 @@ class GanttChart(QAbstractScrollArea):
         self._refused = False  # a drag that may not happen (a phase, a read-only plan)
         self._select_on_release: int | None = None
         self._background: Background | None = None
+        self.marks: list[ChartMark] = []  # conflicts and communications of the release
+        self.painted_marks: list[ChartMark] = []  # those the last paint drew
         self._fit_pending = False
         self.bold = QFont(self.font())
         self.bold.setBold(True)
@@ -281,6 +285,25 @@ class GanttChart(QAbstractScrollArea):
         if row is None:
             return None
         return bar_for(self.rows.item(row), row, self.scale, self.metrics, self.baseline)
+
+    def set_marks(self, marks: list[ChartMark]) -> None:
+        self.marks = marks
+        self.viewport().update()
+
+    def mark_rect(self, mark: ChartMark) -> QRectF:
+        """Where a mark is drawn, in content coordinates: at the top of its row, centred on its
+        day while the day is wide enough, and side by side with the others of that day."""
+        size = round(self.metrics.height * 0.6)
+        x = self.scale.x(mark.day) + max(self.scale.day_width, size) / 2 + mark.slot * (size + 5)
+        return QRectF(x - size / 2, self.metrics.top(mark.row) + 3, size, size)
+
+    def mark_at(self, pos: QPointF) -> ChartMark | None:
+        """The mark under a viewport position (the last one drawn wins, as on screen)."""
+        content = self.to_content(pos)
+        for mark in reversed(self.marks):
+            if self.mark_rect(mark).adjusted(-1, -1, 1, 1).contains(content):
+                return mark
+        return None
 
     def hit(self, pos: QPointF) -> Hit | None:
         """The bar under a viewport position (its row's whole height counts)."""
@@ -426,6 +449,16 @@ class GanttChart(QAbstractScrollArea):
                 painting.halo(p, shape)
             label_x = painting.bar(p, shape, self.critical, shape.item_id in self.selected)
             painting.label(p, shape, label_x, self.font(), self.bold)
+        self.painted_marks = []
+        for mark in self.marks:
+            rect = self.mark_rect(mark)
+            if rect.right() < x0 or rect.left() > x1 or rect.bottom() < y0 or rect.top() > y1:
+                continue
+            if mark.kind in (MarkKind.CONFLICT, MarkKind.WARNING):
+                painting.conflict_mark(p, rect, mark.kind is MarkKind.WARNING)
+            else:
+                painting.communication_mark(p, rect, mark.kind is MarkKind.SENT)
+            self.painted_marks.append(mark)
         if self.drag is not None:
             self.drag.paint(p)
             p.translate(left, top)
@@ -577,7 +610,10 @@ class GanttChart(QAbstractScrollArea):
         return super().viewportEvent(event)
 
     def tip_at(self, pos: QPointF) -> str:
-        """A bar's facts, or else the band or marker under the mouse."""
+        """A mark's text, a bar's facts, or else the band or marker under the mouse."""
+        mark = self.mark_at(pos)
+        if mark is not None:
+            return html.escape(mark.text)
         hit = self.hit(pos)
         if hit is not None:
             return item_tip(hit.item)

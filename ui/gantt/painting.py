@@ -295,3 +295,50 @@ def rubber_link(p: QPainter, start: QPointF, end: QPointF, colour: QColor) -> No
     p.setPen(Qt.PenStyle.NoPen)
     p.drawEllipse(end, 3.5, 3.5)
     p.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def _chip(p: QPainter, rect: QRectF) -> None:
+    """A white ground under a mark, so it reads over a band's name or a bar."""
+    p.setPen(QPen(palette.MARK_EDGE, 1))
+    p.setBrush(palette.BACKGROUND)
+    p.drawRoundedRect(rect.adjusted(-2, -1.5, 2, 1.5), 3, 3)
+
+
+def conflict_mark(p: QPainter, rect: QRectF, warning: bool) -> None:
+    """A warning triangle with an exclamation mark: red for a broken rule, amber for a risk."""
+    colour = palette.WARNING_MARK if warning else palette.CONFLICT_MARK
+    _chip(p, rect)
+    triangle = QPolygonF(
+        [
+            QPointF(rect.center().x(), rect.top()),
+            QPointF(rect.right(), rect.bottom()),
+            QPointF(rect.left(), rect.bottom()),
+        ]
+    )
+    p.setPen(QPen(palette.BACKGROUND, 1.2))
+    p.setBrush(colour)
+    p.drawPolygon(triangle)
+    stroke = QPen(palette.BACKGROUND, max(1.2, rect.width() / 8))
+    stroke.setCapStyle(Qt.PenCapStyle.RoundCap)
+    p.setPen(stroke)
+    x, h = rect.center().x(), rect.height()
+    p.drawLine(QPointF(x, rect.top() + h * 0.38), QPointF(x, rect.top() + h * 0.66))
+    p.drawPoint(QPointF(x, rect.top() + h * 0.82))
+    p.setBrush(Qt.BrushStyle.NoBrush)
+
+
+def communication_mark(p: QPainter, rect: QRectF, sent: bool) -> None:
+    """An envelope: blue while it is to be sent, grey once it was."""
+    colour = palette.SENT_MARK if sent else palette.COMMUNICATION_MARK
+    _chip(p, rect)
+    body = QRectF(rect.left(), rect.top() + rect.height() * 0.18, rect.width(), rect.height() * 0.7)
+    p.setPen(QPen(palette.BACKGROUND, 1.0))
+    p.setBrush(colour)
+    p.drawRect(body)
+    p.setPen(QPen(palette.BACKGROUND, 1.2))
+    p.drawPolyline(
+        QPolygonF(
+            [body.topLeft(), QPointF(body.center().x(), body.center().y() + 1), body.topRight()]
+        )
+    )
+    p.setBrush(Qt.BrushStyle.NoBrush)

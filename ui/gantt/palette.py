@@ -66,3 +66,8 @@ MARKERS: dict[MarkerKind, QColor] = {
     MarkerKind.TARGET: QColor(shared.TARGET),
     MarkerKind.ACTUAL: QColor(shared.RELEASED),
 }
+CONFLICT_MARK = QColor("#dc2626")  # a finding of `gantry check` on its day
+WARNING_MARK = QColor("#d97706")
+COMMUNICATION_MARK = QColor("#2563eb")  # a communication due that day
+SENT_MARK = QColor("#9aa3b2")
+MARK_EDGE = QColor("#c4cad4")

@@ -14,7 +14,9 @@ from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import QLabel, QSizePolicy, QSplitter, QToolBar, QVBoxLayout, QWidget
 from typing_extensions import override
 
+from app.chart_marks import release_marks
 from app.plan import Plan
+from app.plan_check import Finding
 from app.timeline.layout import BaselineDates
 from app.timeline.plan_rows import PlanRows
 from app.unit_of_work import ChangeNotice
@@ -43,6 +45,7 @@ class GanttView(QWidget):
         self.rows: PlanRows | None = None
         self._collapsed: dict[int, set[int]] = {}  # folded phases per release, for this session
         self.dialog: ItemDialog | WhatIfDialog | None = None
+        self._findings: list[Finding] = []
         self.runner = WhatIfRunner(self)
         self.chart = GanttChart(today)
         self.model = GanttRowsModel(self)
@@ -170,6 +173,7 @@ class GanttView(QWidget):
         switched = self.chart.rows is None or self.chart.rows.release_id != release_id
         self.model.set_rows(self.rows)
         self.chart.set_source(plan, self.rows)
+        self.update_marks()
         if switched and self.rows is not None:
             self.chart.request_fit()
         self._update_heading()
@@ -200,8 +204,26 @@ class GanttView(QWidget):
             self._update_heading()
         if self.dialog is not None:
             self.dialog.apply_change(notice)
+        if notice.derived or notice.touches("communications", "releases", "work_items"):
+            self.update_marks()
         self.chart.viewport().update()
         self.chart.header.update()
+
+    def set_findings(self, findings: list[Finding]) -> None:
+        """The plan's findings (the Conflicts dock checks them): those with a day are marked."""
+        self._findings = findings
+        self.update_marks()
+
+    def update_marks(self) -> None:
+        """Mark the shown release's conflicts and communications on the chart."""
+        plan, rows = self.plan, self.rows
+        if plan is None or rows is None or rows.release_id is None:
+            self.chart.set_marks([])
+            return
+        communications = plan.communications.listing(self._today(), rows.release_id)
+        self.chart.set_marks(
+            release_marks(rows.release_id, self._findings, communications, rows.row_of, len(rows))
+        )
 
     def _update_heading(self) -> None:
         plan, release_id = self.plan, self.release_id
