@@ -25,7 +25,7 @@ from app.spreadsheet import columns as cols
 from app.spreadsheet.header import LOOK_AHEAD, find_header
 from app.spreadsheet.mapping import ColumnMap, map_columns
 from app.spreadsheet.own_workbook import OwnSheets, is_own_workbook, read_own_sheets
-from app.spreadsheet.reading import Cell, Source
+from app.spreadsheet.reading import Cell, Indented, Source
 from app.spreadsheet.report import FieldChange, ImportReport, Moved, Problem, RowOutcome
 from app.spreadsheet.values import (
     DateOrder,
@@ -366,7 +366,8 @@ class _Reader:
     def item(self, number: int, cells: list[Cell], order: DateOrder | None) -> SheetItem:
         name_column, raw_name = self.cell(cells, "name")
         raw_text = "" if raw_name is None else str(raw_name)
-        level = indentation(raw_text)
+        # Smartsheet's workbook indents by formatting, a CSV by leading spaces.
+        level = raw_name.indent if isinstance(raw_name, Indented) else indentation(raw_text)
         item = SheetItem(number, "", " ".join(raw_text.split()), level=level)
         if not item.name:
             self.problem("the name is empty", number, name_column, raw_name)

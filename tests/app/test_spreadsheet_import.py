@@ -11,9 +11,18 @@ import pytest
 from app.errors import ValidationError
 from app.plan import Plan
 from app.spreadsheet.importer import ImportOptions, commit, prepare, undo
+from app.spreadsheet.reading import Indented, Source
 from app.spreadsheet.values import DateOrder
 from tests.app.plan_factory import make_plan, plan_for
-from tests.app.sheets import JIRA_HEADER, JIRA_ROWS, jira_csv, msp_xlsx, write_csv, write_xlsx
+from tests.app.sheets import (
+    JIRA_HEADER,
+    JIRA_ROWS,
+    jira_csv,
+    msp_xlsx,
+    smartsheet_xlsx,
+    write_csv,
+    write_xlsx,
+)
 
 
 @pytest.fixture
@@ -281,3 +290,30 @@ def test_jira_header_alone_maps_every_known_column() -> None:
         "duration", "start", "successors", "predecessors",
     )  # fmt: skip
     assert len(JIRA_ROWS[0]) == len(JIRA_HEADER)
+
+
+def test_smartsheet_workbook_hierarchy_by_cell_indent(empty: Plan, tmp_path: Path) -> None:
+    book = smartsheet_xlsx(tmp_path / "atlas.xlsx")
+    prepared = prepare(empty, book, ImportOptions(release="Atlas 3.5"))
+    assert prepared.report.ok, prepared.report.lines()
+    assert [i.level for i in prepared.items] == [0, 1, 1, 2, 2, 0]
+    assert prepared.report.moved == []  # the sheet's dates are what the plan schedules
+    commit(empty, prepared)
+    by_name = {r.name: r for r in empty.work_items.rows()}
+    launch, build = by_name["Atlas launch"], by_name["Build"]
+    assert launch.kind == "phase" and build.kind == "phase"
+    assert by_name["Design"].parent_id == launch.id and build.parent_id == launch.id
+    assert by_name["Backend"].parent_id == build.id and by_name["Frontend"].parent_id == build.id
+    assert by_name["Go live"].parent_id is None and by_name["Go live"].kind == "milestone"
+    assert by_name["Backend"].predecessors == by_name["Design"].key
+    assert by_name["Backend"].percent_complete == 25 and by_name["Design"].status == "done"
+
+
+def test_indented_cells_are_read_only_where_the_workbook_indents(tmp_path: Path) -> None:
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"S": [("Name", "Notes"), ("  A", "  x")]})
+    source = Source(plain)
+    assert [c for _n, c in source.rows("S")][1] == ["  A", "  x"]
+    smart = Source(smartsheet_xlsx(tmp_path / "smart.xlsx"))
+    names = [cells[0] for _n, cells in smart.rows("Atlas plan")]
+    assert [getattr(n, "indent", 0) for n in names] == [0, 0, 1, 1, 2, 2, 0]
+    assert names[4] == "Backend" and isinstance(names[4], Indented)
