@@ -7,11 +7,12 @@ import os
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QWizard
 
 from app.plan import Plan
 from tests.app.plan_factory import make_plan
-from tests.app.sheets import jira_csv, msp_xlsx, write_csv
+from tests.app.sheets import jira_csv, msp_xlsx, write_csv, write_xlsx
 from tests.ui.conftest import OpenIn
 from ui.import_wizard import ImportWizard
 from ui.main_window import MainWindow
@@ -26,9 +27,15 @@ def _shot(wizard: ImportWizard, name: str) -> None:
 
 
 def _next(qtbot, wizard: ImportWizard, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Next, and the worker's reading of the page it leads to."""
     _shot(wizard, name)
     wizard.button(QWizard.WizardButton.NextButton).click()
-    qtbot.wait(1)
+    qtbot.waitUntil(lambda: not wizard.reading, timeout=20000)
+
+
+def _refresh(qtbot, wizard: ImportWizard) -> None:  # type: ignore[no-untyped-def]
+    wizard.mapping_page.refresh()
+    qtbot.waitUntil(lambda: not wizard.reading, timeout=20000)
 
 
 def _to_preview(qtbot, wizard: ImportWizard, name: str) -> None:  # type: ignore[no-untyped-def]
@@ -82,7 +89,7 @@ def test_ms_project_workbook_and_a_problem_cell(qtbot, opened: MainWindow, tmp_p
     assert wizard.sheet_page.sheet.currentText() == "Task_Table1"
     _next(qtbot, wizard, "msp-2-sheet")
     wizard.mapping_page.release.setText("R1")
-    wizard.mapping_page.refresh()
+    _refresh(qtbot, wizard)
     _to_preview(qtbot, wizard, "msp-3-mapping")
     assert wizard.preview_page.counts.text() == "Rows: 5 new, 0 changed, 0 unchanged."
     _next(qtbot, wizard, "msp-4-preview")
@@ -113,7 +120,7 @@ def test_cancel_writes_nothing(qtbot, opened: MainWindow, tmp_path: Path) -> Non
     assert wizard is not None and window.plan is not None
     wizard.mapping_page.release.setText("R1")
     for _ in range(2):
-        wizard.button(QWizard.WizardButton.NextButton).click()
+        _next(qtbot, wizard, "many")
     _to_preview(qtbot, wizard, "many-3")
     wizard.button(QWizard.WizardButton.NextButton).click()
     wizard._cancel.set()  # noqa: SLF001  # as the progress dialog's Cancel button does
@@ -132,7 +139,7 @@ def test_the_preview_is_prepared_off_the_gui_thread_and_can_be_cancelled(  # typ
     assert wizard is not None
     wizard.mapping_page.release.setText("R1")
     for _ in range(2):
-        wizard.button(QWizard.WizardButton.NextButton).click()
+        _next(qtbot, wizard, "many")
     assert wizard.currentPage() is wizard.mapping_page
     # Cancel pressed before the worker reaches its first check: it stops there.
     wizard._cancel.set()  # noqa: SLF001  # as the progress dialog's Cancel button does
@@ -144,4 +151,42 @@ def test_the_preview_is_prepared_off_the_gui_thread_and_can_be_cancelled(  # typ
     _to_preview(qtbot, wizard, "many-again")
     assert wizard.preview_page.counts.text() == "Rows: 6,000 new, 0 changed, 0 unchanged."
     assert wizard.preview_page.isComplete()
+    wizard.reject()
+
+
+def test_reading_a_large_workbook_never_freezes_the_window_and_cancel_goes_back(  # type: ignore[no-untyped-def]
+    qtbot, opened: MainWindow, tmp_path: Path
+) -> None:
+    window = opened
+    rows = [("Name", "Duration", "Start")] + [
+        (f"Task {n}", "1", "2027-01-04") for n in range(20000)
+    ]
+    wizard = window.import_wizard(write_xlsx(tmp_path / "big.xlsx", {"Plan": rows}))
+    assert wizard is not None and window.plan is not None
+    wizard.mapping_page.release.setText("R1")
+    ticks: list[int] = []
+    at_read: list[int] = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(0)
+    wizard.read.connect(lambda: at_read.append(len(ticks)))
+    # Opening the file and finding the header: a busy bar with Cancel, the loop turning.
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    assert wizard.file_page.busy.isVisible() and wizard.reading
+    assert not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    qtbot.waitUntil(lambda: not wizard.reading, timeout=20000)
+    assert wizard.currentPage() is wizard.sheet_page
+    assert wizard.sheet_page.header.text() == "Row 1: Name | Duration | Start"
+    assert len(at_read) == 2 and at_read[0] > 0 and at_read[1] > at_read[0]
+    # The mapping page's first rows: Cancel drops them and shows the sheet page as it was.
+    wizard.button(QWizard.WizardButton.NextButton).click()
+    assert wizard.currentPage() is wizard.mapping_page and wizard.mapping_page.busy.isVisible()
+    wizard.mapping_page.busy.cancel.click()
+    assert wizard.currentPage() is wizard.sheet_page and not wizard.reading
+    assert wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+    _next(qtbot, wizard, "big-again")
+    assert wizard.mapping_page.table.item(1, 0).text() == "Task 0"
+    assert wizard.mapping_page.table.rowCount() == 51
+    timer.stop()
+    assert len(window.plan.state.items) == 5 and window.undo_stack.count() == 0
     wizard.reject()
