@@ -55,10 +55,11 @@ PREVIEW_ROWS = 50
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)"
 _PROBLEM = QBrush(QColor("#f8d7d3"))
 _STATES = {"new": "New", "changed": "Changed", "unchanged": "Unchanged"}
+_STATE_COLOURS = {"new": QBrush(QColor("#dcfce7")), "changed": QBrush(QColor("#fef3c7"))}
 _ORDERS = (
     ("", "Work it out from the dates"),
-    ("dmy", "Day first (31/12)"),
-    ("mdy", "Month first (12/31)"),
+    ("dmy", "Day first: 04/05/27 is 4 May 2027"),
+    ("mdy", "Month first: 04/05/27 is April 5, 2027"),
 )
 
 
@@ -483,15 +484,23 @@ class MappingPage(QWizardPage):
         for value, label in _ORDERS:
             self.order.addItem(label, value)
         self.release = QLineEdit()
-        self.release.setPlaceholderText("for rows without a release (created if missing)")
+        self.release.setPlaceholderText(
+            "the release of rows that name none (created if the plan has no such release)"
+        )
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setStyleSheet("background: #fff3cd; padding: 4px")
+        self.question.hide()
         self.problems = QLabel()
         self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b91c1c")
         self.busy = BusyBar(wizard.cancel_reading)
         form = QFormLayout()
         form.addRow("Dates like 04/05/27:", self.order)
-        form.addRow("Release:", self.release)
+        form.addRow("Release of rows without one:", self.release)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.question)
         layout.addLayout(form)
         layout.addWidget(self.problems)
         layout.addWidget(self.busy)
@@ -506,8 +515,9 @@ class MappingPage(QWizardPage):
             return
         self.table.clear()
         self.table.setColumnCount(len(columns.headers))
+        # Letters as the sheet shows them, which the problems name too.
         self.table.setHorizontalHeaderLabels(
-            [h or f"({n + 1})" for n, h in enumerate(columns.headers)]
+            [f"{_letter(n)}  {h}".rstrip() for n, h in enumerate(columns.headers)]
         )
         self._combos = []
         for n, field in enumerate(columns.fields):
@@ -566,11 +576,25 @@ class MappingPage(QWizardPage):
                 self.table.setItem(r, n, item)
         self.table.resizeColumnsToContents()
         errors = report.errors
-        self.problems.setText(
-            "\n".join(p.text() for p in errors[:6])
-            + (f"\n… and {len(errors) - 6} more" if len(errors) > 6 else "")
+        lines = [_where(p.row, p.column) + p.message for p in errors[:6]]
+        if len(errors) > 6:
+            lines.append(f"… and {len(errors) - 6:,} more")
+        heading = f"{len(errors)} problem(s) in the first {len(rows)} rows (hover a marked cell):"
+        self.problems.setText("\n".join([heading, *lines]) if errors else "")
+        ambiguous = next((p.value for p in errors if "--date-order" in p.message and p.value), None)
+        self.question.setVisible(report.date_order_needed)
+        self.question.setText(
+            f"Every date here could be read day first or month first (such as '{ambiguous}'). "
+            "Which does the sheet use? Choose below."
         )
         self.order.setStyleSheet("background: #fff3cd" if report.date_order_needed else "")
+
+
+def _where(row: int | None, column: str) -> str:
+    """A problem's cell as the wizard names it (the sheet is the one chosen)."""
+    if row is None:
+        return ""
+    return f"Row {row}, column {column}: " if column else f"Row {row}: "
 
 
 def _letter(column: int) -> str:
@@ -586,9 +610,12 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.setTitle("What will change")
+        self.setSubTitle("Every row of the sheet as it would go into the plan. Rows whose key "
+                         "the plan has update that item; nothing is written yet.")  # fmt: skip
         self._wizard = wizard
         self.counts = QLabel()
-        self.table = _table(["", "Row", "Key", "Name", "Changes"])
+        self.counts.setWordWrap(True)
+        self.table = _table(["", "Sheet row", "Key", "Name", "Changes"])
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.table, 1)
@@ -610,24 +637,41 @@ class PreviewPage(QWizardPage):
             self.counts.setText(
                 f"{len(report.errors)} problem(s): nothing can be imported until they are fixed."
             )
-            lines = [(p.row, p.text()) for p in report.errors]
-            self.table.setRowCount(len(lines))
-            for r, (row, text) in enumerate(lines[:1000]):
-                self.table.setItem(r, 0, QTableWidgetItem("Problem"))
+            lines = [(p.row, _where(None, p.column) + p.message, p.column) for p in report.errors]
+            shown_problems = lines[:1000]
+            self.table.setRowCount(len(shown_problems))
+            for r, (row, text, column) in enumerate(shown_problems):
+                state = QTableWidgetItem("Problem")
+                state.setBackground(_PROBLEM)
+                self.table.setItem(r, 0, state)
                 self.table.setItem(r, 1, QTableWidgetItem(str(row or "")))
-                self.table.setItem(r, 4, QTableWidgetItem(text))
+                self.table.setItem(r, 4, QTableWidgetItem(f"{column}: {text}" if column else text))
         else:
-            self.counts.setText(f"Rows: {report.summary()}.")
+            warnings = len(report.warnings)
+            self.counts.setText(
+                f"Rows: {report.summary()}."
+                + (
+                    f" {warnings:,} warning(s): see the report on the next page."
+                    if warnings
+                    else ""
+                )
+                + (
+                    f" The first 1,000 of {len(report.rows):,} are listed."
+                    if len(report.rows) > 1000
+                    else ""
+                )
+            )
             shown = report.rows[:1000]
             self.table.setRowCount(len(shown))
             for r, outcome in enumerate(shown):
-                changes = "; ".join(
-                    f"{c.label}: {c.old or '–'} → {c.new or '–'}" for c in outcome.changes
-                )
+                changes = "; ".join(c.text("→") for c in outcome.changes)
                 for n, text in enumerate(
                     (_STATES[outcome.state], str(outcome.row), outcome.key, outcome.name, changes)
                 ):
-                    self.table.setItem(r, n, QTableWidgetItem(text))
+                    cell = QTableWidgetItem(text)
+                    if n == 0 and outcome.state in _STATE_COLOURS:
+                        cell.setBackground(_STATE_COLOURS[outcome.state])
+                    self.table.setItem(r, n, cell)
         self.table.resizeColumnsToContents()
         self.completeChanged.emit()
 
@@ -641,7 +685,8 @@ class ReportPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.setTitle("Report")
-        self.setSubTitle("Nothing is written until you press Import; it is one undo step.")
+        self.setSubTitle("Nothing is written until you press Import; Edit › Undo takes the "
+                         "whole import back in one step.")  # fmt: skip
         self._wizard = wizard
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.plan import Plan
 from tests.app.plan_factory import make_plan
-from tests.app.sheets import jira_csv, msp_xlsx, write_csv, write_xlsx
+from tests.app.sheets import MSP_HEADER, MSP_ROWS, jira_csv, msp_xlsx, write_csv, write_xlsx
 from tests.ui.conftest import OpenIn
 from ui.import_wizard import ImportWizard
 from ui.main_window import MainWindow
@@ -98,6 +98,26 @@ def test_ms_project_workbook_and_a_problem_cell(qtbot, opened: MainWindow, tmp_p
         wizard.button(QWizard.WizardButton.FinishButton).click()
     assert window.plan is not None and "R1-1" not in window.plan.state.key_to_id
 
+    # The plan changed since: one task is longer, one is new; the preview says which.
+    rows = [list(r) for r in MSP_ROWS]
+    rows[2][2] = "2 wks"
+    rows.append([6, "Retro", "1 day", None, None, "5", 1, "", 0])
+    again = write_xlsx(tmp_path / "project-2.xlsx", {"Task_Table1": [MSP_HEADER, *rows]})
+    wizard = window.import_wizard(again)
+    assert wizard is not None
+    wizard.mapping_page.release.setText("R1")
+    _next(qtbot, wizard, "msp-again-1")
+    _next(qtbot, wizard, "msp-again-2")
+    _to_preview(qtbot, wizard, "msp-again-3")
+    assert wizard.preview_page.counts.text() == "Rows: 1 new, 1 changed, 4 unchanged."
+    table = wizard.preview_page.table
+    assert [table.item(r, 0).text() for r in range(table.rowCount())] == [
+        "Unchanged", "Unchanged", "Changed", "Unchanged", "Unchanged", "New"
+    ]  # fmt: skip
+    assert table.item(2, 4).text() == "Duration 5 → 10"
+    _shot(wizard, "msp-again-4-preview")
+    wizard.reject()
+
     bad = write_csv(tmp_path / "bad.csv", [("Name", "Start"), ("A", "someday"), ("B", "")])
     wizard = window.import_wizard(bad)
     assert wizard is not None
@@ -110,6 +130,25 @@ def test_ms_project_workbook_and_a_problem_cell(qtbot, opened: MainWindow, tmp_p
     _to_preview(qtbot, wizard, "bad-3")
     assert not wizard.preview_page.isComplete()
     assert "1 problem(s)" in wizard.preview_page.counts.text()
+    wizard.reject()
+
+    # Every date could be day or month first: the mapping page asks, and the answer reads them.
+    ambiguous = write_csv(
+        tmp_path / "dates.csv", [("Name", "Start"), ("A", "04/05/2027"), ("B", "06/05/2027")]
+    )
+    wizard = window.import_wizard(ambiguous)
+    assert wizard is not None
+    wizard.mapping_page.release.setText("R1")
+    _next(qtbot, wizard, "dates-1")
+    _next(qtbot, wizard, "dates-2")
+    page = wizard.mapping_page
+    assert page.question.isVisible() and "'04/05/2027'" in page.question.text()
+    _shot(wizard, "dates-3-question")
+    page.order.setCurrentIndex(page.order.findData("dmy"))
+    qtbot.waitUntil(lambda: not wizard.reading, timeout=20000)
+    assert not page.question.isVisible() and not page.problems.text()
+    _to_preview(qtbot, wizard, "dates-3-answered")
+    assert wizard.preview_page.counts.text() == "Rows: 2 new, 0 changed, 0 unchanged."
     wizard.reject()
 
 
@@ -149,7 +188,9 @@ def test_the_preview_is_prepared_off_the_gui_thread_and_can_be_cancelled(  # typ
     assert wizard.currentPage() is wizard.mapping_page and wizard.prepared is None
     assert not wizard._cancel.is_set() and wizard._progress is None  # noqa: SLF001
     _to_preview(qtbot, wizard, "many-again")
-    assert wizard.preview_page.counts.text() == "Rows: 6,000 new, 0 changed, 0 unchanged."
+    assert wizard.preview_page.counts.text() == (
+        "Rows: 6,000 new, 0 changed, 0 unchanged. The first 1,000 of 6,000 are listed."
+    )
     assert wizard.preview_page.isComplete()
     wizard.reject()
 
