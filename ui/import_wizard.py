@@ -575,13 +575,17 @@ class MappingPage(QWizardPage):
                     item.setToolTip(message)
                 self.table.setItem(r, n, item)
         self.table.resizeColumnsToContents()
+        ambiguous = next(
+            (p.value for p in report.errors if "--date-order" in p.message and p.value), ""
+        )
         errors = report.errors
+        if report.date_order_needed:  # asked in words above, not as the CLI's problem
+            errors = [p for p in errors if "--date-order" not in p.message]
         lines = [_where(p.row, p.column) + p.message for p in errors[:6]]
         if len(errors) > 6:
             lines.append(f"… and {len(errors) - 6:,} more")
         heading = f"{len(errors)} problem(s) in the first {len(rows)} rows (hover a marked cell):"
         self.problems.setText("\n".join([heading, *lines]) if errors else "")
-        ambiguous = next((p.value for p in errors if "--date-order" in p.message and p.value), None)
         self.question.setVisible(report.date_order_needed)
         self.question.setText(
             f"Every date here could be read day first or month first (such as '{ambiguous}'). "

@@ -12,7 +12,16 @@ from PySide6.QtWidgets import QWizard
 
 from app.plan import Plan
 from tests.app.plan_factory import make_plan
-from tests.app.sheets import MSP_HEADER, MSP_ROWS, jira_csv, msp_xlsx, write_csv, write_xlsx
+from tests.app.sheets import (
+    JIRA_HEADER,
+    JIRA_ROWS,
+    MSP_HEADER,
+    MSP_ROWS,
+    jira_csv,
+    msp_xlsx,
+    write_csv,
+    write_xlsx,
+)
 from tests.ui.conftest import OpenIn
 from ui.import_wizard import ImportWizard
 from ui.main_window import MainWindow
@@ -79,6 +88,27 @@ def test_jira_csv_end_to_end_with_undo(qtbot, opened: MainWindow, tmp_path: Path
     window.undo_stack.redo()
     assert plan.work_items.find("PAY-2").predecessors == "PAY-1"
     assert plan.verify_audit().ok
+
+    # PAY-3 slipped to the next fix version: the re-import moves it and says so.
+    rows = [list(r) for r in JIRA_ROWS]
+    rows[2][6] = "Payments 2.1"
+    wizard = window.import_wizard(write_csv(tmp_path / "jira-2.csv", [JIRA_HEADER, *rows]))
+    assert wizard is not None
+    _next(qtbot, wizard, "jira-again-1")
+    _next(qtbot, wizard, "jira-again-2")
+    _to_preview(qtbot, wizard, "jira-again-3")
+    assert wizard.preview_page.counts.text() == "Rows: 0 new, 1 changed, 2 unchanged."
+    assert wizard.preview_page.table.item(2, 4).text() == "moved from Payments 2.0 to Payments 2.1"
+    _next(qtbot, wizard, "jira-again-4")
+    report = wizard.report_page.text.toPlainText()
+    assert "changed row 4 PAY-3: moved from Payments 2.0 to Payments 2.1" in report
+    assert "Release 'Payments 2.1' will be created." in report
+    _shot(wizard, "jira-again-5-report")
+    with qtbot.waitSignal(wizard.imported, timeout=20000):
+        wizard.button(QWizard.WizardButton.FinishButton).click()
+    moved = plan.work_items.find("PAY-3")
+    assert plan.state.releases[moved.release_id].name == "Payments 2.1"
+    assert moved.predecessors == "PAY-2"
 
 
 def test_ms_project_workbook_and_a_problem_cell(qtbot, opened: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
