@@ -188,6 +188,8 @@ class ImportWizard(QWizard):
                 result, problem = work(), ""
             except GantryError as exc:
                 result, problem = None, str(exc)
+            except OSError as exc:  # the file went away or may not be read
+                result, problem = None, f"{exc.filename or 'reading'}: {exc.strerror or exc}"
             if not cancel.is_set():
                 self._gui.post(lambda: self._read(number, done, result, problem))
 
