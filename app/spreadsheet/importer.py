@@ -705,11 +705,12 @@ class _Reader:
                     if child not in in_sheet:
                         prepared.followers[child] = item.release
                         below.extend(state.children.get((record.release_id, child), ()))
-        for index, item in enumerate(items):
+        by_id = {item.existing: item for item in items if item.existing is not None}
+        for item in items:
             if item.existing is not None and self._parent_id(items, item) != (
                 state.items[item.existing].parent_id
             ):
-                self._check_no_cycle(items, index)
+                self._check_no_cycle(items, item, by_id)
 
     def _parent_id(self, items: list[SheetItem], item: SheetItem) -> int | None:
         """The plan id of an updated item's new parent (-1: a new row of the sheet)."""
@@ -717,11 +718,11 @@ class _Reader:
             return item.kept_parent
         return items[item.parent].existing or -1
 
-    def _check_no_cycle(self, items: list[SheetItem], index: int) -> None:
-        """An item put under a phase that the plan keeps inside it would be its own ancestor."""
-        item = items[index]
-        assert item.existing is not None
-        by_id = {i.existing: i for i in items if i.existing is not None}
+    def _check_no_cycle(
+        self, items: list[SheetItem], item: SheetItem, by_id: Mapping[int, SheetItem]
+    ) -> None:
+        """An item put under a phase that the plan keeps inside it would be its own ancestor
+        (`by_id`: the sheet's rows by the plan item they update)."""
         parent = self._parent_id(items, item)
         seen: set[int] = set()
         while parent is not None and parent > 0 and parent not in seen:

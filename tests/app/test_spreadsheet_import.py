@@ -396,3 +396,15 @@ def test_reimport_moves_an_item_to_the_phase_the_outline_puts_it_in(
     again = prepare(empty, flat, options).report
     assert again.ok, again.lines()
     assert again.summary() == "0 new, 0 changed, 2 unchanged"
+
+
+def test_an_item_put_under_one_of_its_own_phases_is_refused(empty: Plan, tmp_path: Path) -> None:
+    options = ImportOptions(release="R")
+    nested = [("Key", "Task Name"), ("X", "Outer"), ("Q", "  Middle"), ("Z", "    Inner")]
+    commit(empty, prepare(empty, write_csv(tmp_path / "a.csv", [*nested, ("T", "      Do")])))
+    # Q, which holds Z inside X, is not in this sheet: X under Z would be inside itself.
+    turned = [("Key", "Task Name"), ("Z", "Inner"), ("X", "  Outer"), ("T", "    Do")]
+    report = prepare(empty, write_csv(tmp_path / "b.csv", turned), options).report
+    assert [p.text() for p in report.errors] == [
+        "b row 3: X would be inside itself: its new phase is one of its own items"
+    ]
