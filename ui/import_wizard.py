@@ -1,11 +1,17 @@
-"""File › Import…: a wizard over app.spreadsheet (file, sheet, columns, preview, report). The
-preview of the whole sheet and the commit run on a worker thread with a progress dialog and
-Cancel; the import is one undo step."""
+"""File › Import…: a wizard over app.spreadsheet (file, sheet, columns, preview, report).
+
+Nothing reads the file on the GUI thread: opening it, finding its header and the mapping
+page's first rows run on a worker with a busy bar and Cancel on the page (Cancel returns to the
+page before, as it was); the whole sheet's preview and the commit run on a worker with a
+progress dialog and Cancel. The import is one undo step."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -17,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QProgressBar,
     QProgressDialog,
     QPushButton,
     QTableWidget,
@@ -38,10 +45,9 @@ from app.spreadsheet.importer import (
     write,
 )
 from app.spreadsheet.mapping import ColumnMap, field_choices
-from app.spreadsheet.reading import Source
+from app.spreadsheet.reading import Row, Source
 from app.spreadsheet.values import DateOrder, cell_text
 from app.unit_of_work import Written
-from ui.busy import busy_cursor
 from ui.plan_editor import PlanEditor
 from ui.plan_events import GuiThread
 
@@ -49,11 +55,47 @@ PREVIEW_ROWS = 50
 SHEET_FILTER = "Spreadsheets (*.xlsx *.xlsm *.csv *.tsv *.txt)"
 _PROBLEM = QBrush(QColor("#f8d7d3"))
 _STATES = {"new": "New", "changed": "Changed", "unchanged": "Unchanged"}
+_STATE_COLOURS = {"new": QBrush(QColor("#dcfce7")), "changed": QBrush(QColor("#fef3c7"))}
 _ORDERS = (
     ("", "Work it out from the dates"),
-    ("dmy", "Day first (31/12)"),
-    ("mdy", "Month first (12/31)"),
+    ("dmy", "Day first: 04/05/27 is 4 May 2027"),
+    ("mdy", "Month first: 04/05/27 is April 5, 2027"),
 )
+
+
+@dataclass(frozen=True, slots=True)
+class FirstRows:
+    """The first rows prepared with the current choices, and the sheet's rows they came from
+    (what the sheet and mapping pages show)."""
+
+    prepared: ImportPlan
+    rows: list[Row]
+
+
+class BusyBar(QWidget):
+    """What a page is reading, a busy bar and Cancel; hidden while the page is idle."""
+
+    def __init__(self, cancel: Callable[[], None]) -> None:
+        super().__init__()
+        self.label = QLabel()
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)
+        self.bar.setTextVisible(False)
+        self.cancel = QPushButton("Cancel")
+        self.cancel.clicked.connect(cancel)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.label)
+        row.addWidget(self.bar, 1)
+        row.addWidget(self.cancel)
+        self.hide()
+
+    def start(self, text: str) -> None:
+        self.label.setText(text)
+        self.show()
+
+    def stop(self) -> None:
+        self.hide()
 
 
 def _table(headers: list[str]) -> QTableWidget:
@@ -70,6 +112,7 @@ class ImportWizard(QWizard):
 
     imported = Signal(str)  # the summary, once the import is committed
     previewed = Signal()  # the whole sheet's preview is ready (or could not be made)
+    read = Signal()  # a page's reading ended: done, failed or cancelled
 
     def __init__(self, editor: PlanEditor, path: Path | None = None, parent: QWidget | None = None):
         super().__init__(parent)
@@ -99,6 +142,11 @@ class ImportWizard(QWizard):
         self._gui = GuiThread(self)
         self._cancel = threading.Event()
         self._progress: QProgressDialog | None = None
+        # A page's reading: its number (a later one supersedes it), its Cancel, its bar.
+        self._reading = 0
+        self._reading_cancel = threading.Event()
+        self._busy: BusyBar | None = None
+        self.currentIdChanged.connect(self._page_changed)
         if path is not None:
             self.file_page.path.setText(str(path))
 
@@ -116,14 +164,94 @@ class ImportWizard(QWizard):
     def path(self) -> Path:
         return Path(self.file_page.path.text().strip())
 
-    def run_prepare(self, limit: int) -> ImportPlan | None:
-        """The first `limit` rows prepared at once, for the sheet and mapping pages."""
-        try:
-            with busy_cursor():
-                return prepare(self.editor.plan, self.path(), self.import_options(), limit=limit)
-        except GantryError as exc:
-            self.editor.report("Cannot import", str(exc))
-            return None
+    # -- a page's reading -----------------------------------------------------------------
+
+    @property
+    def reading(self) -> bool:
+        return self._busy is not None
+
+    def read_in_background(
+        self, busy: BusyBar, label: str, work: Callable[[], Any], done: Callable[[Any, str], None]
+    ) -> None:
+        """Run `work` on a worker thread while `busy` shows; `done(result, problem)` follows on
+        the GUI thread unless Cancel, leaving the page or a newer reading superseded it. The
+        wizard is modal, so the plan state the worker reads is not edited meanwhile."""
+        self._abandon()
+        self._reading += 1
+        number, cancel = self._reading, threading.Event()
+        self._reading_cancel, self._busy = cancel, busy
+        busy.start(label)
+        self._complete_changed()
+
+        def run() -> None:
+            try:
+                result, problem = work(), ""
+            except GantryError as exc:
+                result, problem = None, str(exc)
+            except OSError as exc:  # the file went away or may not be read
+                result, problem = None, f"{exc.filename or 'reading'}: {exc.strerror or exc}"
+            if not cancel.is_set():
+                self._gui.post(lambda: self._read(number, done, result, problem))
+
+        threading.Thread(target=run, name="import-read", daemon=True).start()
+
+    def first_rows_work(self) -> Callable[[], FirstRows]:
+        """The work of reading the first rows with the current choices (taken now, on the GUI
+        thread)."""
+        plan, path, options = self.editor.plan, self.path(), self.import_options()
+
+        def work() -> FirstRows:
+            prepared = prepare(plan, path, options, limit=PREVIEW_ROWS)
+            header_row = prepared.report.header_row or 0
+            rows: list[Row] = []
+            if prepared.report.columns is not None:
+                source = Source(path)
+                for number, cells in source.rows(prepared.report.sheet):
+                    if number > header_row and any(c not in (None, "") for c in cells):
+                        rows.append((number, cells))
+                        if len(rows) >= PREVIEW_ROWS:
+                            break
+            return FirstRows(prepared, rows)
+
+        return work
+
+    def _read(
+        self, number: int, done: Callable[[Any, str], None], result: Any, problem: str
+    ) -> None:
+        if number != self._reading or self._busy is None:
+            return  # cancelled or superseded meanwhile
+        self._busy.stop()
+        self._busy = None
+        done(result, problem)
+        self._complete_changed()
+        self.read.emit()
+
+    def cancel_reading(self) -> None:
+        """Cancel on a page's busy bar: the reading is dropped and the page before shows, as
+        it was (the first page stays)."""
+        self._abandon()
+        if self.currentPage() is not self.file_page:
+            self.back()
+        self.read.emit()
+
+    def _page_changed(self, _id: int) -> None:
+        """Back (or on) while a page reads: that reading is dropped; the page now shown may
+        have started its own."""
+        if self._busy is not None and self._busy.parentWidget() is not self.currentPage():
+            self._abandon()
+
+    def _abandon(self) -> None:
+        if self._busy is not None:
+            self._reading_cancel.set()
+            self._reading += 1
+            self._busy.stop()
+            self._busy = None
+            self._complete_changed()
+
+    def _complete_changed(self) -> None:
+        page = self.currentPage()
+        if page is not None:
+            page.completeChanged.emit()
 
     # -- the preview of the whole sheet --------------------------------------------------
 
@@ -249,10 +377,13 @@ class FilePage(QWizardPage):
         row.addWidget(browse)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
+        self.problem.setStyleSheet("color: #b91c1c")
+        self.busy = BusyBar(wizard.cancel_reading)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.problem)
         layout.addStretch(1)
+        layout.addWidget(self.busy)
         self.path.textChanged.connect(self.completeChanged)
         self._wizard = wizard
 
@@ -263,18 +394,29 @@ class FilePage(QWizardPage):
 
     @override
     def isComplete(self) -> bool:
-        return bool(self.path.text().strip())
+        return bool(self.path.text().strip()) and not self._wizard.reading
 
     @override
     def validatePage(self) -> bool:
-        try:
-            with busy_cursor():
-                self._wizard.source = Source(self._wizard.path())
-        except GantryError as exc:
-            self.problem.setText(str(exc))
-            return False
+        """Next opens the file on a worker (a workbook's sheets, a text file's encoding); the
+        page moves on once it is open."""
+        wizard = self._wizard
+        path = wizard.path()
+        if wizard.source is not None and wizard.source.path == path:
+            return True
+        wizard.source = None
         self.problem.clear()
-        return True
+        wizard.read_in_background(
+            self.busy, f"Opening {path.name}…", lambda: Source(path), self._opened
+        )
+        return False
+
+    def _opened(self, source: Source | None, problem: str) -> None:
+        if source is None:
+            self.problem.setText(problem)
+            return
+        self._wizard.source = source
+        self._wizard.next()
 
 
 class SheetPage(QWizardPage):
@@ -285,9 +427,14 @@ class SheetPage(QWizardPage):
         self.sheet = QComboBox()
         self.header = QLabel()
         self.header.setWordWrap(True)
-        form = QFormLayout(self)
+        self.busy = BusyBar(wizard.cancel_reading)
+        form = QFormLayout()
         form.addRow("Sheet:", self.sheet)
-        form.addRow("Header:", self.header)
+        form.addRow("Header row:", self.header)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addStretch(1)
+        layout.addWidget(self.busy)
         self.sheet.currentTextChanged.connect(self._show_header)
 
     @override
@@ -302,12 +449,24 @@ class SheetPage(QWizardPage):
         self.sheet.blockSignals(False)
         self._show_header()
 
+    @override
+    def isComplete(self) -> bool:
+        return self._wizard.columns is not None and not self._wizard.reading
+
     def _show_header(self) -> None:
-        self._wizard.columns = None
-        prepared = self._wizard.run_prepare(limit=PREVIEW_ROWS)
-        report = prepared.report if prepared else None
+        wizard = self._wizard
+        wizard.columns = None
+        self.header.clear()
+        wizard.read_in_background(
+            self.busy, "Looking for the header…", wizard.first_rows_work(), self._found
+        )
+
+    def _found(self, first: FirstRows | None, problem: str) -> None:
+        report = first.prepared.report if first else None
         if report is None or report.columns is None:
-            self.header.setText("No header row found: a row naming the columns (Name, Start …).")
+            self.header.setText(
+                problem or "No header row found: a row naming the columns (Name, Start …)."
+            )
             return
         self._wizard.columns = report.columns
         names = " | ".join(h for h in report.columns.headers if h)
@@ -327,16 +486,26 @@ class MappingPage(QWizardPage):
         for value, label in _ORDERS:
             self.order.addItem(label, value)
         self.release = QLineEdit()
-        self.release.setPlaceholderText("for rows without a release (created if missing)")
+        self.release.setPlaceholderText(
+            "the release of rows that name none (created if the plan has no such release)"
+        )
+        self.question = QLabel()
+        self.question.setWordWrap(True)
+        self.question.setStyleSheet("background: #fff3cd; padding: 4px")
+        self.question.hide()
         self.problems = QLabel()
         self.problems.setWordWrap(True)
+        self.problems.setStyleSheet("color: #b91c1c")
+        self.busy = BusyBar(wizard.cancel_reading)
         form = QFormLayout()
         form.addRow("Dates like 04/05/27:", self.order)
-        form.addRow("Release:", self.release)
+        form.addRow("Release of rows without one:", self.release)
         layout = QVBoxLayout(self)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.question)
         layout.addLayout(form)
         layout.addWidget(self.problems)
+        layout.addWidget(self.busy)
         self.order.currentIndexChanged.connect(self.refresh)
         self.release.editingFinished.connect(self.refresh)
         self._combos: list[QComboBox] = []
@@ -348,8 +517,9 @@ class MappingPage(QWizardPage):
             return
         self.table.clear()
         self.table.setColumnCount(len(columns.headers))
+        # Letters as the sheet shows them, which the problems name too.
         self.table.setHorizontalHeaderLabels(
-            [h or f"({n + 1})" for n, h in enumerate(columns.headers)]
+            [f"{_letter(n)}  {h}".rstrip() for n, h in enumerate(columns.headers)]
         )
         self._combos = []
         for n, field in enumerate(columns.fields):
@@ -372,18 +542,26 @@ class MappingPage(QWizardPage):
             other.blockSignals(False)
         self.refresh()
 
+    @override
+    def isComplete(self) -> bool:
+        return not self._wizard.reading
+
     def refresh(self) -> None:
-        """Read the first rows again with the current choices; mark the cells with problems."""
+        """Read the first rows again with the current choices (on a worker)."""
         wizard = self._wizard
-        prepared = wizard.run_prepare(limit=PREVIEW_ROWS)
-        source = wizard.source
-        if prepared is None or source is None or wizard.columns is None:
+        if wizard.columns is None:
             return
-        report = prepared.report
+        wizard.read_in_background(
+            self.busy, "Reading the first rows…", wizard.first_rows_work(), self._show
+        )
+
+    def _show(self, first: FirstRows | None, problem: str) -> None:
+        """The first rows as read with the current choices; cells with problems marked."""
+        if first is None:
+            self.problems.setText(problem)
+            return
+        report, rows = first.prepared.report, first.rows
         marks = {(p.row, p.column.split(" ")[0]): p.message for p in report.problems if p.row}
-        rows = [r for r in source.rows(report.sheet) if r[0] > (report.header_row or 0)]
-        rows = [r for r in rows[: PREVIEW_ROWS * 2] if any(c not in (None, "") for c in r[1])]
-        rows = rows[:PREVIEW_ROWS]
         self.table.setRowCount(len(rows) + 1)
         self.table.setVerticalHeaderLabels(["Field"] + [str(number) for number, _ in rows])
         for n, combo in enumerate(self._combos):
@@ -399,12 +577,30 @@ class MappingPage(QWizardPage):
                     item.setToolTip(message)
                 self.table.setItem(r, n, item)
         self.table.resizeColumnsToContents()
+        ambiguous = next(
+            (p.value for p in report.errors if "--date-order" in p.message and p.value), ""
+        )
         errors = report.errors
-        self.problems.setText(
-            "\n".join(p.text() for p in errors[:6])
-            + (f"\n… and {len(errors) - 6} more" if len(errors) > 6 else "")
+        if report.date_order_needed:  # asked in words above, not as the CLI's problem
+            errors = [p for p in errors if "--date-order" not in p.message]
+        lines = [_where(p.row, p.column) + p.message for p in errors[:6]]
+        if len(errors) > 6:
+            lines.append(f"… and {len(errors) - 6:,} more")
+        heading = f"{len(errors)} problem(s) in the first {len(rows)} rows (hover a marked cell):"
+        self.problems.setText("\n".join([heading, *lines]) if errors else "")
+        self.question.setVisible(report.date_order_needed)
+        self.question.setText(
+            f"Every date here could be read day first or month first (such as '{ambiguous}'). "
+            "Which does the sheet use? Choose below."
         )
         self.order.setStyleSheet("background: #fff3cd" if report.date_order_needed else "")
+
+
+def _where(row: int | None, column: str) -> str:
+    """A problem's cell as the wizard names it (the sheet is the one chosen)."""
+    if row is None:
+        return ""
+    return f"Row {row}, column {column}: " if column else f"Row {row}: "
 
 
 def _letter(column: int) -> str:
@@ -420,9 +616,12 @@ class PreviewPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.setTitle("What will change")
+        self.setSubTitle("Every row of the sheet as it would go into the plan. Rows whose key "
+                         "the plan has update that item; nothing is written yet.")  # fmt: skip
         self._wizard = wizard
         self.counts = QLabel()
-        self.table = _table(["", "Row", "Key", "Name", "Changes"])
+        self.counts.setWordWrap(True)
+        self.table = _table(["", "Sheet row", "Key", "Name", "Changes"])
         layout = QVBoxLayout(self)
         layout.addWidget(self.counts)
         layout.addWidget(self.table, 1)
@@ -444,24 +643,41 @@ class PreviewPage(QWizardPage):
             self.counts.setText(
                 f"{len(report.errors)} problem(s): nothing can be imported until they are fixed."
             )
-            lines = [(p.row, p.text()) for p in report.errors]
-            self.table.setRowCount(len(lines))
-            for r, (row, text) in enumerate(lines[:1000]):
-                self.table.setItem(r, 0, QTableWidgetItem("Problem"))
+            lines = [(p.row, _where(None, p.column) + p.message, p.column) for p in report.errors]
+            shown_problems = lines[:1000]
+            self.table.setRowCount(len(shown_problems))
+            for r, (row, text, column) in enumerate(shown_problems):
+                state = QTableWidgetItem("Problem")
+                state.setBackground(_PROBLEM)
+                self.table.setItem(r, 0, state)
                 self.table.setItem(r, 1, QTableWidgetItem(str(row or "")))
-                self.table.setItem(r, 4, QTableWidgetItem(text))
+                self.table.setItem(r, 4, QTableWidgetItem(f"{column}: {text}" if column else text))
         else:
-            self.counts.setText(f"Rows: {report.summary()}.")
+            warnings = len(report.warnings)
+            self.counts.setText(
+                f"Rows: {report.summary()}."
+                + (
+                    f" {warnings:,} warning(s): see the report on the next page."
+                    if warnings
+                    else ""
+                )
+                + (
+                    f" The first 1,000 of {len(report.rows):,} are listed."
+                    if len(report.rows) > 1000
+                    else ""
+                )
+            )
             shown = report.rows[:1000]
             self.table.setRowCount(len(shown))
             for r, outcome in enumerate(shown):
-                changes = "; ".join(
-                    f"{c.label}: {c.old or '–'} → {c.new or '–'}" for c in outcome.changes
-                )
+                changes = "; ".join(c.text("→") for c in outcome.changes)
                 for n, text in enumerate(
                     (_STATES[outcome.state], str(outcome.row), outcome.key, outcome.name, changes)
                 ):
-                    self.table.setItem(r, n, QTableWidgetItem(text))
+                    cell = QTableWidgetItem(text)
+                    if n == 0 and outcome.state in _STATE_COLOURS:
+                        cell.setBackground(_STATE_COLOURS[outcome.state])
+                    self.table.setItem(r, n, cell)
         self.table.resizeColumnsToContents()
         self.completeChanged.emit()
 
@@ -475,7 +691,8 @@ class ReportPage(QWizardPage):
     def __init__(self, wizard: ImportWizard) -> None:
         super().__init__()
         self.setTitle("Report")
-        self.setSubTitle("Nothing is written until you press Import; it is one undo step.")
+        self.setSubTitle("Nothing is written until you press Import; Edit › Undo takes the "
+                         "whole import back in one step.")  # fmt: skip
         self._wizard = wizard
         self.text = QPlainTextEdit()
         self.text.setReadOnly(True)

@@ -26,8 +26,16 @@ from app.spreadsheet.change_sheet import ChangesWritten, check_changes, undo_cha
 from app.spreadsheet.header import LOOK_AHEAD, find_header
 from app.spreadsheet.mapping import ColumnMap, map_columns
 from app.spreadsheet.own_workbook import OwnSheets, is_own_workbook, read_own_sheets
-from app.spreadsheet.reading import Cell, Source
-from app.spreadsheet.report import FieldChange, ImportReport, Moved, Problem, RowOutcome
+from app.spreadsheet.reading import Cell, Indented, Source
+from app.spreadsheet.report import (
+    PHASE,
+    RELEASE,
+    FieldChange,
+    ImportReport,
+    Moved,
+    Problem,
+    RowOutcome,
+)
 from app.spreadsheet.values import (
     DateOrder,
     cell_text,
@@ -109,9 +117,12 @@ class SheetItem:
     kind: str = "task"
     values: dict[str, Any] = field(default_factory=dict)  # field name -> parsed value
     release: str = ""
+    release_stated: bool = False  # the row (or its phase's row) names its release
     ref: str = ""
     key: str = ""
     existing: int | None = None  # id of the item it updates
+    # An updated item's parent in the plan when the sheet does not place it under a row.
+    kept_parent: int | None = None
     links: dict[tuple[str, int], LinkSpec] | None = None  # None: predecessors not in the sheet
     start: dt.date | None = None  # what the sheet says; compared with the schedule
     finish: dt.date | None = None
@@ -126,6 +137,8 @@ class ImportPlan:
     releases: dict[str, int | None] = field(default_factory=dict)  # name -> id (None: new)
     release_starts: dict[str, dt.date | None] = field(default_factory=dict)
     own: OwnSheets | None = None  # the other sheets of Gantry's own workbook
+    # Plan items not in the sheet that go with an ancestor moved to another release.
+    followers: dict[int, str] = field(default_factory=dict)  # item id -> release name
     # Scope exceptions the commit records: (permit, item key, kind, old, new duration).
     scope: list[tuple[scope_lock.Permit, str, str, int | None, int]] = field(default_factory=list)
 
@@ -397,6 +410,7 @@ class _Reader:
         self.hierarchy(items)
         self.releases(prepared)
         self.keys(items)
+        self.placement(prepared)
         self.links(items)
         self.kinds_and_durations(items)
         self.outcomes(prepared)
@@ -414,7 +428,8 @@ class _Reader:
         values: dict[str, Any] = {}
         name_column, raw_name = self.cell(cells, "name")
         raw_text = "" if raw_name is None else str(raw_name)
-        level = indentation(raw_text)
+        # Smartsheet's workbook indents by formatting, a CSV by leading spaces.
+        level = raw_name.indent if isinstance(raw_name, Indented) else indentation(raw_text)
         item = SheetItem(number, "", " ".join(raw_text.split()), level=level, values=values)
         if not item.name:
             self.problem("the name is empty", number, name_column, raw_name)
@@ -652,7 +667,9 @@ class _Reader:
         names: dict[str, tuple[str, str]] = {}  # as the sheet says -> (coerced, problem)
         for item in prepared.items:
             own = item.release
+            item.release_stated = bool(own)
             if item.parent is not None:
+                item.release_stated = prepared.items[item.parent].release_stated
                 parent_release = prepared.items[item.parent].release
                 if own and own != parent_release:
                     self.problem(
@@ -730,16 +747,19 @@ class _Reader:
                     prefixed += 1
                 else:
                     item.existing = existing
-                    if release_id != record.release_id:
+                    # A release named in the row moves the item; one given for the whole
+                    # sheet (--release) is only for new rows.
+                    if release_id != record.release_id and not item.release_stated:
+                        kept = state.releases[record.release_id].name
                         self.problem(
-                            f"{safe} stays in its release "
-                            f"'{state.releases[record.release_id].name}' (the sheet says "
-                            f"'{item.release}')",
+                            f"{safe} stays in its release '{kept}' ('{item.release}' is for "
+                            "new rows; a release column moves items)",
                             item.row,
                             key_column,
                             key,
                             error=False,
                         )
+                        item.release = kept
             item.key = safe
             try:
                 key_rule.coerce(item.key)
@@ -777,6 +797,71 @@ class _Reader:
             n += 1
             candidate = f"{slug}-{key}-{n}"
         return candidate
+
+    def placement(self, prepared: ImportPlan) -> None:
+        """Where updated items go: a row's phase follows the sheet's outline and its release
+        the row's release column (the item's plan descendants move with it). A sheet without
+        an outline leaves parents as the plan has them, as does a partial one for items whose
+        plan phase is not in the sheet."""
+        state, items = self.state, prepared.items
+        outlined = any(item.parent is not None for item in items)
+        in_sheet = {item.existing for item in items if item.existing is not None}
+        for item in items:
+            if item.parent is not None:
+                # Rows whose release was kept above take their children along.
+                item.release = items[item.parent].release
+            if item.release not in prepared.releases:
+                prepared.releases[item.release] = self._release_id(item.release)
+            if item.existing is None:
+                continue
+            record = state.items[item.existing]
+            old_parent = record.parent_id
+            moved = prepared.releases[item.release] != record.release_id
+            if item.parent is None and old_parent is not None:
+                outdented = outlined and old_parent in in_sheet
+                item.kept_parent = None if moved or outdented else old_parent
+            if moved:
+                below = list(state.children.get((record.release_id, item.existing), ()))
+                while below:
+                    child = below.pop()
+                    if child not in in_sheet:
+                        prepared.followers[child] = item.release
+                        below.extend(state.children.get((record.release_id, child), ()))
+        by_id = {item.existing: item for item in items if item.existing is not None}
+        for item in items:
+            if item.existing is not None and self._parent_id(items, item) != (
+                state.items[item.existing].parent_id
+            ):
+                self._check_no_cycle(items, item, by_id)
+
+    def _parent_id(self, items: list[SheetItem], item: SheetItem) -> int | None:
+        """The plan id of an updated item's new parent (-1: a new row of the sheet)."""
+        if item.parent is None:
+            return item.kept_parent
+        return items[item.parent].existing or -1
+
+    def _check_no_cycle(
+        self, items: list[SheetItem], item: SheetItem, by_id: Mapping[int, SheetItem]
+    ) -> None:
+        """An item put under a phase that the plan keeps inside it would be its own ancestor
+        (`by_id`: the sheet's rows by the plan item they update)."""
+        parent = self._parent_id(items, item)
+        seen: set[int] = set()
+        while parent is not None and parent > 0 and parent not in seen:
+            if parent == item.existing:
+                self.problem(
+                    f"{item.key} would be inside itself: its new phase is one of its own items",
+                    item.row,
+                    self.single.get("outline_level"),
+                )
+                return
+            seen.add(parent)
+            row = by_id.get(parent)
+            parent = (
+                self._parent_id(items, row)
+                if row is not None
+                else self.state.items[parent].parent_id
+            )
 
     def links(self, items: list[SheetItem]) -> None:
         linked = self.columns.has("predecessors") or self.columns.has("successors")
@@ -931,6 +1016,16 @@ class _Reader:
                 if old != new:
                     label = WORK_ITEM_FIELDS[name].label
                     changes.append(FieldChange(label, _shown(old), _shown(new)))
+            old_release = state.releases[record.release_id].name
+            if item.release != old_release:
+                changes.append(FieldChange(RELEASE, old_release, item.release))
+            parent = self._parent_id(prepared.items, item)
+            if parent != record.parent_id:
+                changes.append(
+                    FieldChange(
+                        PHASE, self._key_of(record.parent_id), self._phase_key(item, prepared)
+                    )
+                )
             if item.links is not None:
                 old_text = state.predecessor_text(item.existing)
                 new_text = "; ".join(
@@ -943,6 +1038,14 @@ class _Reader:
                 RowOutcome(item.row, item.key, item.name, state_, tuple(changes))
             )
 
+    def _key_of(self, item_id: int | None) -> str:
+        return "" if item_id is None else self.state.items[item_id].key
+
+    def _phase_key(self, item: SheetItem, prepared: ImportPlan) -> str:
+        if item.parent is None:
+            return self._key_of(item.kept_parent)
+        return prepared.items[item.parent].key
+
     def schedule(self, prepared: ImportPlan) -> None:
         """Schedule the plan as it would be and compare with the sheet's dates; a cycle
         through the sheet's rows is an error naming its members."""
@@ -954,6 +1057,8 @@ class _Reader:
             for n, (name, release_id) in enumerate(prepared.releases.items())
         }
         inputs = {i.id: i for i in job.items}
+        for item_id, name in prepared.followers.items():
+            inputs[item_id] = inputs[item_id]._replace(release=release_ids[name])
         replaced: set[int] = set()
         for index, item in enumerate(prepared.items):
             old = inputs.get(ids[index])
@@ -964,8 +1069,8 @@ class _Reader:
                 0
                 if item.kind != "task"
                 else item.values.get("duration", old.duration if old else 1),
-                old.release if old else release_ids[item.release],
-                old.parent if old else (ids[item.parent] if item.parent is not None else None),
+                release_ids[item.release],
+                ids[item.parent] if item.parent is not None else item.kept_parent,
                 item.values.get("not_before", old.not_before if old else None),
                 item.values.get("actual_start", old.actual_start if old else None),
                 item.values.get("actual_finish", old.actual_finish if old else None),
@@ -1219,6 +1324,12 @@ def _writer(
                 and getattr(record, name) != item.values[name]
                 and not (item.kind == "phase" and name in ("duration", "not_before"))
             }
+            release_id = release_ids[item.release]
+            parent_id = ids[item.parent] if item.parent is not None else item.kept_parent
+            if (release_id, parent_id) != (record.release_id, record.parent_id):
+                new_values["release_id"] = release_id
+                new_values["parent_id"] = parent_id
+                new_values["position"] = place(release_id, parent_id)
             if new_values:
                 row = session.get_one(WorkItem, item.existing)
                 changed[item.existing] = {name: getattr(record, name) for name in new_values}
@@ -1226,6 +1337,10 @@ def _writer(
                     setattr(row, name, value)
             if index % CHUNK == 0:
                 tick(len(created), "Updating items")
+        for item_id, name in prepared.followers.items():
+            row = session.get_one(WorkItem, item_id)
+            changed[item_id] = {"release_id": row.release_id}
+            row.release_id = release_ids[name]
         links_removed: list[dict[str, Any]] = []
         links_changed: dict[int, tuple[str, int]] = {}
         new_links: list[tuple[int, int, LinkSpec]] = []

@@ -113,15 +113,46 @@ def _sheet_names(path: Path) -> list[str]:
     return names
 
 
+class Indented(str):
+    """A text cell indented by its formatting (Excel's alignment indent), as Smartsheet's
+    export marks its hierarchy; `indent` is the level Excel shows."""
+
+    indent: int
+
+    def __new__(cls, text: str, indent: int) -> Indented:
+        cell = super().__new__(cls, text)
+        cell.indent = indent
+        return cell
+
+
+def _has_indents(book: Any) -> bool:
+    """Whether any cell style of the workbook indents (read from its small styles part, not
+    the cells): only then are rows read as cells, which is slower than values."""
+    alignments = getattr(book, "_alignments", None)
+    if alignments is None:
+        return True  # another openpyxl keeps them elsewhere: read the cells to be sure
+    return any(getattr(a, "indent", 0) for a in alignments)
+
+
+def _cell_value(cell: Any) -> Cell:
+    value = cell.value
+    if isinstance(value, str) and cell.has_style:
+        indent = int(cell.alignment.indent or 0)
+        if indent:
+            return Indented(value, indent)
+    return value
+
+
 def _workbook_rows(path: Path, sheet: str) -> Iterator[Row]:
     book = _load(path)
     try:
         sheet_ = book[sheet]
+        indents = _has_indents(book)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
-                for number, values in enumerate(sheet_.iter_rows(values_only=True), start=1):
-                    cells = list(values)
+                for number, row in enumerate(sheet_.iter_rows(values_only=not indents), start=1):
+                    cells = [_cell_value(c) for c in row] if indents else list(row)
                     while cells and (cells[-1] is None or cells[-1] == ""):
                         cells.pop()
                     yield number, cells

@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from app.spreadsheet.mapping import ColumnMap
 
 SHOWN = 50  # lines of each kind the text report prints; the counts are always complete
+RELEASE = "Release"  # the labels of the changes that move an item
+PHASE = "Phase"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,15 @@ class FieldChange:
     label: str
     old: str
     new: str
+
+    def text(self, arrow: str = "->") -> str:
+        if self.label == RELEASE:
+            return f"moved from {self.old} to {self.new}"
+        if self.label == PHASE:
+            return f"moved {f'under {self.new}' if self.new else 'to the top level'}" + (
+                f" (was under {self.old})" if self.old else ""
+            )
+        return f"{self.label} {self.old or '-'} {arrow} {self.new or '-'}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +147,7 @@ class ImportReport:
         out.extend(self.notes)
         changed = [r for r in self.rows if r.state == "changed"]
         for outcome in changed[:SHOWN]:
-            what = "; ".join(f"{c.label} {c.old or '-'} -> {c.new or '-'}" for c in outcome.changes)
+            what = "; ".join(c.text() for c in outcome.changes)
             out.append(f"  changed row {outcome.row} {outcome.key}: {what}")
         if len(changed) > SHOWN:
             out.append(f"  … and {len(changed) - SHOWN:,} more changed rows")

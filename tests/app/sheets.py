@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 Cells = Sequence[Sequence[object]]
 
@@ -112,4 +113,43 @@ def zip_with(path: Path, members: dict[str, bytes], level: int = zipfile.ZIP_DEF
         for name, data in members.items():
             archive.writestr(name, data)
     path.write_bytes(buffer.getvalue())
+    return path
+
+
+SMARTSHEET_HEADER = (
+    "Task Name", "Duration", "Start", "Finish", "Predecessors", "Assigned To", "% Complete",
+    "Status",
+)  # fmt: skip
+# (indent, name, duration, start, finish, predecessors, assigned to, % complete, status)
+SMARTSHEET_ROWS = (
+    (0, "Atlas launch", "9d", dt.datetime(2027, 1, 4, 8), dt.datetime(2027, 1, 14, 17), "", "",
+     0.4, "In Progress"),
+    (1, "Design", "5d", dt.datetime(2027, 1, 4, 8), dt.datetime(2027, 1, 8, 17), "", "ann@x.org",
+     1.0, "Complete"),
+    (1, "Build", "4d", dt.datetime(2027, 1, 11, 8), dt.datetime(2027, 1, 14, 17), "", "", 0.25,
+     "In Progress"),
+    (2, "Backend", "4d", dt.datetime(2027, 1, 11, 8), dt.datetime(2027, 1, 14, 17), "2",
+     "bob@x.org",
+     0.25, "In Progress"),
+    (2, "Frontend", "2d", dt.datetime(2027, 1, 11, 8), dt.datetime(2027, 1, 12, 17), "", "", 0,
+     "Not Started"),
+    (0, "Go live", "0", dt.datetime(2027, 1, 15, 8), dt.datetime(2027, 1, 15, 8), "4", "", 0,
+     "Not Started"),
+)  # fmt: skip
+
+
+def smartsheet_xlsx(path: Path) -> Path:
+    """Smartsheet's "Export to Microsoft Excel": hierarchy is the Task Name cell's indent (its
+    alignment), not leading spaces; the parents' text is bold."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Atlas plan"
+    sheet.append(list(SMARTSHEET_HEADER))
+    for indent, *cells in SMARTSHEET_ROWS:
+        sheet.append(cells)
+        name = sheet.cell(sheet.max_row, 1)
+        name.alignment = Alignment(indent=indent)
+        name.font = Font(bold=indent < 2 and cells[0] != "Go live")
+    book.save(path)
     return path

@@ -11,9 +11,18 @@ import pytest
 from app.errors import ValidationError
 from app.plan import Plan
 from app.spreadsheet.importer import ImportOptions, commit, prepare, undo
+from app.spreadsheet.reading import Indented, Source
 from app.spreadsheet.values import DateOrder
 from tests.app.plan_factory import make_plan, plan_for
-from tests.app.sheets import JIRA_HEADER, JIRA_ROWS, jira_csv, msp_xlsx, write_csv, write_xlsx
+from tests.app.sheets import (
+    JIRA_HEADER,
+    JIRA_ROWS,
+    jira_csv,
+    msp_xlsx,
+    smartsheet_xlsx,
+    write_csv,
+    write_xlsx,
+)
 
 
 @pytest.fixture
@@ -312,3 +321,121 @@ def test_values_read_once_are_still_judged_cell_by_cell(empty: Plan, tmp_path: P
     assert report.problems[1].message == "'True' is not a duration"
     unknown = report.problems[-1].message
     assert unknown == "the status 'Nope' is not one Gantry knows; read as Not started"
+
+
+def test_smartsheet_workbook_hierarchy_by_cell_indent(empty: Plan, tmp_path: Path) -> None:
+    book = smartsheet_xlsx(tmp_path / "atlas.xlsx")
+    prepared = prepare(empty, book, ImportOptions(release="Atlas 3.5"))
+    assert prepared.report.ok, prepared.report.lines()
+    assert [i.level for i in prepared.items] == [0, 1, 1, 2, 2, 0]
+    assert prepared.report.moved == []  # the sheet's dates are what the plan schedules
+    commit(empty, prepared)
+    by_name = {r.name: r for r in empty.work_items.rows()}
+    launch, build = by_name["Atlas launch"], by_name["Build"]
+    assert launch.kind == "phase" and build.kind == "phase"
+    assert by_name["Design"].parent_id == launch.id and build.parent_id == launch.id
+    assert by_name["Backend"].parent_id == build.id and by_name["Frontend"].parent_id == build.id
+    assert by_name["Go live"].parent_id is None and by_name["Go live"].kind == "milestone"
+    assert by_name["Backend"].predecessors == by_name["Design"].key
+    assert by_name["Backend"].percent_complete == 25 and by_name["Design"].status == "done"
+
+
+def test_indented_cells_are_read_only_where_the_workbook_indents(tmp_path: Path) -> None:
+    plain = write_xlsx(tmp_path / "plain.xlsx", {"S": [("Name", "Notes"), ("  A", "  x")]})
+    source = Source(plain)
+    assert [c for _n, c in source.rows("S")][1] == ["  A", "  x"]
+    smart = Source(smartsheet_xlsx(tmp_path / "smart.xlsx"))
+    names = [cells[0] for _n, cells in smart.rows("Atlas plan")]
+    assert [getattr(n, "indent", 0) for n in names] == [0, 0, 1, 1, 2, 2, 0]
+    assert names[4] == "Backend" and isinstance(names[4], Indented)
+
+
+def _atlas(path: Path, releases: dict[str, str], phases: dict[str, str] | None = None) -> Path:
+    """Atlas work by key, each row naming its release; `phases` indents rows under a phase."""
+    header = ("Key", "Name", "Release", "Duration", "Predecessors")
+    rows = [
+        ("AT-1", "Design", releases.get("AT-1", "Atlas 3.5"), "3", ""),
+        ("AT-2", "Build", releases.get("AT-2", "Atlas 3.5"), "4", "AT-1"),
+        ("AT-3", "Ship", releases.get("AT-3", "Atlas 3.5"), "1", "AT-2"),
+        ("AT-9", "Polish", "Atlas 3.6", "2", ""),
+    ]
+    return write_csv(path, [header, *rows])
+
+
+def test_reimport_moves_an_item_to_the_release_its_row_names(empty: Plan, tmp_path: Path) -> None:
+    commit(empty, prepare(empty, _atlas(tmp_path / "a.csv", {})))
+    before = {k: (r.release_id, r.predecessors) for k, r in rows(empty).items()}  # type: ignore[attr-defined]
+    releases = {r.name: r.id for r in empty.releases.rows()}
+    prepared = prepare(empty, _atlas(tmp_path / "b.csv", {"AT-2": "Atlas 3.6"}))
+    report = prepared.report
+    assert report.ok, report.lines()
+    assert report.summary() == "0 new, 1 changed, 3 unchanged"
+    assert "  changed row 3 AT-2: moved from Atlas 3.5 to Atlas 3.6" in report.lines()
+    done = commit(empty, prepared)
+    build = rows(empty)["AT-2"]
+    assert build.release_id == releases["Atlas 3.6"]  # type: ignore[attr-defined]
+    # Its links are kept, across the releases.
+    assert build.predecessors == "AT-1" and rows(empty)["AT-3"].predecessors == "AT-2"  # type: ignore[attr-defined]
+    assert prepare(empty, tmp_path / "b.csv").report.summary() == "0 new, 0 changed, 4 unchanged"
+    undo(empty, done)
+    assert {k: (r.release_id, r.predecessors) for k, r in rows(empty).items()} == before  # type: ignore[attr-defined]
+    assert empty.verify_audit().ok
+
+
+def test_release_given_for_the_sheet_does_not_move_existing_items(
+    empty: Plan, tmp_path: Path
+) -> None:
+    commit(empty, prepare(empty, _atlas(tmp_path / "a.csv", {})))
+    flat = write_csv(tmp_path / "f.csv", [("Key", "Name"), ("AT-2", "Build"), ("N", "New")])
+    prepared = prepare(empty, flat, ImportOptions(release="Atlas 3.6"))
+    assert prepared.report.ok and prepared.report.summary() == "1 new, 0 changed, 1 unchanged"
+    assert "stays in its release 'Atlas 3.5'" in prepared.report.warnings[0].message
+
+
+def _outlined(path: Path, build_under: str) -> Path:
+    """Two phases by indentation; Build sits under the phase named."""
+    rows = [("Key", "Task Name", "Duration"), ("P1", "Make", ""), ("  D", "Design", "3")]
+    build = [("  B", "Build", "2")]
+    rows += build if build_under == "P1" else []
+    rows += [("P2", "Check", ""), ("  T", "Test", "1")]
+    rows += build if build_under == "P2" else []
+    return write_csv(
+        path, [(k.strip(), f"{k[: len(k) - len(k.lstrip())]}{n}", d) for k, n, d in rows]
+    )
+
+
+def test_reimport_moves_an_item_to_the_phase_the_outline_puts_it_in(
+    empty: Plan, tmp_path: Path
+) -> None:
+    options = ImportOptions(release="R")
+    commit(empty, prepare(empty, _outlined(tmp_path / "a.csv", "P1"), options))
+    ids = {k: r.id for k, r in rows(empty).items()}  # type: ignore[attr-defined]
+    prepared = prepare(empty, _outlined(tmp_path / "b.csv", "P2"), options)
+    assert prepared.report.ok, prepared.report.lines()
+    assert prepared.report.summary() == "0 new, 1 changed, 4 unchanged"
+    assert "  changed row 6 B: moved under P2 (was under P1)" in prepared.report.lines()
+    done = commit(empty, prepared)
+    assert rows(empty)["B"].parent_id == ids["P2"]  # type: ignore[attr-defined]
+    assert [r.key for r in empty.work_items.children(rows(empty)["B"].release_id, ids["P2"])] == [  # type: ignore[attr-defined]
+        "T",
+        "B",
+    ]
+    undo(empty, done)
+    assert rows(empty)["B"].parent_id == ids["P1"]  # type: ignore[attr-defined]
+    # A flat sheet of the same keys says nothing about phases: they stay.
+    flat = write_csv(tmp_path / "f.csv", [("Key", "Name"), ("B", "Build"), ("D", "Design")])
+    again = prepare(empty, flat, options).report
+    assert again.ok, again.lines()
+    assert again.summary() == "0 new, 0 changed, 2 unchanged"
+
+
+def test_an_item_put_under_one_of_its_own_phases_is_refused(empty: Plan, tmp_path: Path) -> None:
+    options = ImportOptions(release="R")
+    nested = [("Key", "Task Name"), ("X", "Outer"), ("Q", "  Middle"), ("Z", "    Inner")]
+    commit(empty, prepare(empty, write_csv(tmp_path / "a.csv", [*nested, ("T", "      Do")])))
+    # Q, which holds Z inside X, is not in this sheet: X under Z would be inside itself.
+    turned = [("Key", "Task Name"), ("Z", "Inner"), ("X", "  Outer"), ("T", "    Do")]
+    report = prepare(empty, write_csv(tmp_path / "b.csv", turned), options).report
+    assert [p.text() for p in report.errors] == [
+        "b row 3: X would be inside itself: its new phase is one of its own items"
+    ]
