@@ -1,21 +1,26 @@
 """The Dependencies tab: the layered graph of app/dependency_graph.py, panned, zoomed, searched.
 
 The canvas paints only the nodes and edges the viewport shows (the layout culls them), so a
-5,000-item plan pans as a 50-item release does.
+5,000-item plan pans as a 50-item release does. Zoomed out (below SKETCH_BELOW) it sketches:
+boxes as plain rectangles and edges as lines, each drawn in one call per colour from lists
+built once per layout and look (selection, critical path, what-if), instead of item by item.
 """
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from collections.abc import Callable
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
-    QBrush,
     QColor,
     QFont,
+    QImage,
     QMouseEvent,
     QPainter,
+    QPainterPath,
     QPaintEvent,
     QPen,
     QPolygonF,
@@ -36,7 +41,7 @@ from typing_extensions import override
 from app.dependency_graph import NODE_HEIGHT, NODE_WIDTH, DependencyLayout, Edge, Node, plan_layout
 from app.plan import Plan
 from app.unit_of_work import ChangeNotice
-from ui.formatting import format_slack, format_span
+from ui.formatting import format_slack, format_span, format_variance
 from ui.gantt import palette
 from ui.plan_events import PlanEvents
 from ui.view_actions import view_action
@@ -49,14 +54,21 @@ STATUS_COLOURS = {
     "cancelled": QColor("#d1d5db"),
 }
 CROSS_RELEASE = QColor("#7c3aed")  # violet: neither a plain link (grey) nor critical (red)
+CYCLE = QColor("#ea580c")  # orange: a dependency cycle, apart from the critical path's red
+CYCLE_FILL = QColor("#fff1e6")
+MOVES = QColor("#fde7b0")  # amber: an item a what-if would move
+MOVES_EDGE = QColor("#b45309")
 NODE_FILL = QColor("#ffffff")
 NODE_EDGE = QColor("#9aa3b2")
 SELECTED = QColor("#173a7a")
 FADED = 0.18  # opacity of what is off the selected item's chains
 ZOOMS = (0.15, 0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
-TEXT_FROM_ZOOM = 0.35  # below this the text would be unreadable specks: boxes only
+SKETCH_BELOW = 0.35  # below this the text would be unreadable specks: boxes and lines only
 READABLE_ZOOM = 0.8
 DENSE_EDGES = 300
+SketchGroup = tuple[str, bool]  # colour name, lit
+SketchLists = tuple[dict[SketchGroup, list[QLineF]], dict[SketchGroup, list[QRectF]]]
+SKETCH_PIXELS = 16_000_000  # the largest zoomed-out picture kept (64 MB), else drawn per frame
 MARGIN = 24.0
 
 _GRAPH_TABLES = ("work_items", "dependencies", "releases")
@@ -75,6 +87,11 @@ class DependencyCanvas(QAbstractScrollArea):
         self.critical = False
         self.selected_id: int | None = None
         self.chain: frozenset[int] = frozenset()  # the selection's upstream and downstream
+        self.moves: dict[int, int] = {}  # item -> finish delta (working days) of a what-if
+        self._sketch: (
+            tuple[object, tuple[dict[SketchGroup, list[QLineF]], dict[SketchGroup, list[QRectF]]]]
+            | None
+        ) = None
         self._drag: QPoint | None = None
         self._dragged = False
         self.viewport().setMouseTracking(False)
@@ -241,20 +258,20 @@ class DependencyCanvas(QAbstractScrollArea):
         if layout is None:
             return
         top_left = self._to_scene(QPointF(0, 0))
+        painter.scale(self.zoom, self.zoom)
+        painter.translate(-top_left.x(), -top_left.y())
+        if self.zoom < SKETCH_BELOW:
+            self._paint_sketch(painter, layout)
+            return
         bottom_right = self._to_scene(QPointF(self.viewport().width(), self.viewport().height()))
         nodes, edges = layout.visible(
             top_left.x(), top_left.y(), bottom_right.x(), bottom_right.y()
         )
-        # Antialiased long lines cost most of a paint; a dense view (a whole 5,000-item
-        # plan zoomed out) draws them plain, where the difference cannot be seen anyway.
+        # Antialiased long lines cost most of a paint; a dense view draws them plain.
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, len(edges) <= DENSE_EDGES)
-        painter.scale(self.zoom, self.zoom)
-        painter.translate(-top_left.x(), -top_left.y())
-        text = self.zoom >= TEXT_FROM_ZOOM
-        for edge in edges:
-            self._paint_edge(painter, edge, text)
+        self._paint_edges(painter, edges)
         for node in nodes:
-            self._paint_node(painter, node, text)
+            self._paint_node(painter, node)
 
     # -- painting ------------------------------------------------------------------------------
 
@@ -262,74 +279,179 @@ class DependencyCanvas(QAbstractScrollArea):
         """Whether to draw at full strength: on the selection's chains, or nothing selected."""
         return not self.chain or all(i in self.chain for i in ids)
 
-    def _paint_edge(self, painter: QPainter, edge: Edge, text: bool) -> None:
-        painter.setOpacity(1.0 if self._lit(edge.predecessor, edge.successor) else FADED)
-        critical = self.critical and edge.critical
-        colour = (
-            palette.CRITICAL
-            if critical
-            else CROSS_RELEASE
-            if edge.cross_release
-            else palette.CONNECTOR
-        )
-        pen = QPen(colour, 2.2 if critical else 1.3)
+    def _edge_look(self, edge: Edge) -> tuple[QColor, bool, float]:
+        """Colour, dashed, width: a cycle first, then the critical path, then a cross-release
+        link; an edge is one of these at most."""
+        if edge.on_cycle:
+            return CYCLE, False, 2.2
+        if self.critical and edge.critical:
+            return palette.CRITICAL, False, 2.2
         if edge.cross_release:
-            pen.setStyle(Qt.PenStyle.DashLine)
-        painter.setPen(pen)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        points = [QPointF(x, y) for x, y in edge.points]
-        painter.drawPolyline(points)
-        tip = points[-1]
+            return CROSS_RELEASE, True, 1.3
+        return palette.CONNECTOR, False, 1.3
+
+    def _node_fill(self, node: Node) -> QColor:
+        if node.id in self.moves:
+            return MOVES
+        return CYCLE_FILL if node.on_cycle else NODE_FILL
+
+    def _node_outline(self, node: Node) -> QColor:
+        if node.id == self.selected_id:
+            return SELECTED
+        if node.on_cycle:
+            return CYCLE
+        if self.critical and node.critical:
+            return palette.CRITICAL
+        return MOVES_EDGE if node.id in self.moves else NODE_EDGE
+
+    def _paint_sketch(self, painter: QPainter, layout: DependencyLayout) -> None:
+        """The whole graph as lines and plain boxes, one draw call per colour, drawn once per
+        look and zoom into an image that a pan then only copies from (a graph too large for
+        SKETCH_PIXELS at this zoom is drawn from the lists every frame instead)."""
+        look = (id(layout), self.critical, self.chain, self.selected_id, tuple(self.moves))
+        if self._sketch is None or self._sketch[0] != look:
+            self._sketch = (look, self._sketch_lists(layout))
+            self._sketch_image = None
+        width = math.ceil((layout.width + 2 * MARGIN) * self.zoom)
+        height = math.ceil((layout.height + 2 * MARGIN) * self.zoom)
+        if width * height > SKETCH_PIXELS:
+            self._draw_sketch(painter)
+            return
+        image = self._sketch_image
+        if image is None or image[0] != self.zoom:
+            picture = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+            picture.fill(palette.BACKGROUND)
+            into = QPainter(picture)
+            into.scale(self.zoom, self.zoom)
+            into.translate(MARGIN, MARGIN)
+            self._draw_sketch(into)
+            into.end()
+            image = self._sketch_image = (self.zoom, picture)
+        painter.resetTransform()
+        painter.drawImage(
+            QPointF(-self.horizontalScrollBar().value(), -self.verticalScrollBar().value()),
+            image[1],
+        )
+
+    def _draw_sketch(self, painter: QPainter) -> None:
+        assert self._sketch is not None
+        lines, boxes = self._sketch[1]
+        for (colour, lit), segments in lines.items():
+            # Cosmetic: one pixel at any zoom.
+            painter.setPen(QPen(_toned(colour, lit), 0))
+            painter.drawLines(segments)
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawPolygon(QPolygonF([tip, tip + QPointF(-8, -4.5), tip + QPointF(-8, 4.5)]))
-        if text and edge.label != "FS":  # finish-to-start is the rule; say only exceptions
-            mid = (points[1] + points[2]) / 2
-            painter.setPen(colour)
-            painter.setFont(_font(8))
+        for (colour, lit), rects in boxes.items():
+            painter.setBrush(_toned(colour, lit))
+            painter.drawRects(rects)
+
+    def _sketch_lists(self, layout: DependencyLayout) -> SketchLists:
+        lines: dict[SketchGroup, list[QLineF]] = defaultdict(list)
+        for edge in layout.edges:
+            # Undashed: a dash pattern is invisible at this size and slow on long lines.
+            colour = self._edge_look(edge)[0]
+            segments = lines[(colour.name(), self._lit(edge.predecessor, edge.successor))]
+            points = edge.points
+            segments.extend(
+                QLineF(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False)
+            )
+        boxes: dict[SketchGroup, list[QRectF]] = defaultdict(list)
+        for node in layout.nodes.values():
+            colour = self._node_outline(node)
+            if colour == NODE_EDGE:
+                colour = STATUS_COLOURS.get(node.status, NODE_EDGE)
+            boxes[(colour.name(), self._lit(node.id))].append(
+                QRectF(node.x, node.y, NODE_WIDTH, NODE_HEIGHT)
+            )
+        return lines, boxes
+
+    def _paint_edges(self, painter: QPainter, edges: list[Edge]) -> None:
+        """Lines one call per look (colour, dash, width, lit), then arrowheads, then labels:
+        a call per edge costs more than the drawing itself."""
+        lines: dict[tuple[str, bool, float, bool], list[QLineF]] = defaultdict(list)
+        arrows: dict[tuple[str, bool], QPainterPath] = defaultdict(QPainterPath)
+        for edge in edges:
+            colour, dashed, width = self._edge_look(edge)
+            lit = self._lit(edge.predecessor, edge.successor)
+            points = edge.points
+            lines[(colour.name(), dashed, width, lit)].extend(
+                QLineF(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False)
+            )
+            x, y = points[-1]
+            arrows[(colour.name(), lit)].addPolygon(
+                QPolygonF([QPointF(x, y), QPointF(x - 8, y - 4.5), QPointF(x - 8, y + 4.5)])
+            )
+        for (colour, dashed, width, lit), segments in lines.items():
+            pen = QPen(_toned(colour, lit), width)
+            pen.setCosmetic(True)  # device pixels: a scaled pen's stroking costs tenfold
+            if dashed:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.drawLines(segments)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for (colour, lit), path in arrows.items():
+            painter.fillPath(path, _toned(colour, lit))
+        painter.setFont(_font(8))
+        for edge in edges:
+            if edge.label == "FS":  # finish-to-start is the rule; say only exceptions
+                continue
+            x, y = edge.label_at
+            colour = self._edge_look(edge)[0]
+            painter.setPen(
+                colour if self._lit(edge.predecessor, edge.successor) else _faded(colour)
+            )
             painter.drawText(
-                QRectF(mid.x() - 30, mid.y() - 16, 60, 14), Qt.AlignmentFlag.AlignCenter, edge.label
+                QRectF(x - 30, y - 16, 60, 14), Qt.AlignmentFlag.AlignCenter, edge.label
             )
 
-    def _paint_node(self, painter: QPainter, node: Node, text: bool) -> None:
-        painter.setOpacity(1.0 if self._lit(node.id) else FADED)
+    def _paint_node(self, painter: QPainter, node: Node) -> None:
+        lit = self._lit(node.id)
+
+        def tone(colour: QColor) -> QColor:
+            return colour if lit else _faded(colour)
+
         box = QRectF(node.x, node.y, NODE_WIDTH, NODE_HEIGHT)
         critical = self.critical and node.critical
-        edge = (
-            SELECTED
-            if node.id == self.selected_id
-            else (palette.CRITICAL if critical else NODE_EDGE)
-        )
-        pen = QPen(edge, 2.5 if node.id == self.selected_id or critical else 1.0)
+        outline = self._node_outline(node)
+        pen = QPen(tone(outline), 1.0 if outline in (NODE_EDGE, MOVES_EDGE) else 2.5)
+        pen.setCosmetic(True)
         if node.foreign:
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
-        painter.setBrush(NODE_FILL)
+        painter.setBrush(tone(self._node_fill(node)))
         painter.drawRoundedRect(box, 5, 5)
+        if node.folded:  # a collapsed phase: a second box behind, a stack of items
+            painter.drawLine(
+                QPointF(node.x + 4, node.y + NODE_HEIGHT + 3),
+                QPointF(node.x + NODE_WIDTH - 4, node.y + NODE_HEIGHT + 3),
+            )
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(QBrush(STATUS_COLOURS.get(node.status, NODE_EDGE)))
+        painter.setBrush(tone(STATUS_COLOURS.get(node.status, NODE_EDGE)))
         painter.drawRoundedRect(QRectF(node.x + 1, node.y + 1, 6, NODE_HEIGHT - 2), 3, 3)
-        if not text:
-            return
         inner = box.adjusted(14, 5, -8, -5)
-        painter.setPen(palette.CRITICAL if critical else palette.TEXT)
+        painter.setPen(tone(palette.CRITICAL if critical else palette.TEXT))
         painter.setFont(_font(9, bold=True))
-        head = node.key + ("  ◆" if node.kind == "milestone" else "")
-        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, head)
-        painter.setPen(palette.MUTED_TEXT)
-        painter.setFont(_font(8))
+        marker = {"milestone": "  ◆", "phase": f"  ▸ {node.folded} items"}.get(node.kind, "")
         painter.drawText(
-            inner,
-            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop,
-            node.status.replace("_", " "),
+            inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, node.key + marker
         )
-        painter.setPen(palette.TEXT)
+        painter.setPen(tone(palette.MUTED_TEXT))
+        painter.setFont(_font(8))
+        top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+        delta = self.moves.get(node.id)
+        if delta is not None:  # what the what-if would do to it says more than its status
+            painter.setPen(tone(MOVES_EDGE))
+            painter.setFont(_font(8, bold=True))
+            painter.drawText(inner, top_right, f"{format_variance(delta)} d")
+        else:
+            painter.drawText(inner, top_right, node.status.replace("_", " "))
+        painter.setPen(tone(palette.TEXT))
         painter.setFont(_font(9))
         name = painter.fontMetrics().elidedText(
             node.name, Qt.TextElideMode.ElideRight, round(inner.width())
         )
         painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
-        painter.setPen(palette.MUTED_TEXT)
+        painter.setPen(tone(palette.MUTED_TEXT))
         painter.setFont(_font(8))
         bottom_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
         if node.start and node.finish:
@@ -339,6 +461,33 @@ class DependencyCanvas(QAbstractScrollArea):
             painter.drawText(
                 inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{slack}d"
             )
+
+
+_TONED: dict[int, QColor] = {}
+
+
+def _toned(name: str, lit: bool) -> QColor:
+    colour = QColor(name)
+    return colour if lit else _faded(colour)
+
+
+def _faded(colour: QColor) -> QColor:
+    """The colour as if drawn at FADED opacity over the background: painting with an opacity
+    costs ten times as much as with a plain colour."""
+    toned = _TONED.get(colour.rgba())
+    if toned is None:
+        back = palette.BACKGROUND
+        toned = _TONED[colour.rgba()] = QColor.fromRgbF(
+            *(
+                FADED * c + (1 - FADED) * b
+                for c, b in zip(
+                    (colour.redF(), colour.greenF(), colour.blueF()),
+                    (back.redF(), back.greenF(), back.blueF()),
+                    strict=True,
+                )
+            )
+        )
+    return toned
 
 
 _FONTS: dict[tuple[int, bool], QFont] = {}
