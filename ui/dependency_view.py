@@ -39,10 +39,13 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from app.dependency_graph import NODE_HEIGHT, NODE_WIDTH, DependencyLayout, Edge, Node, plan_layout
+from app.impact import ImpactReport
 from app.plan import Plan
 from app.unit_of_work import ChangeNotice
 from ui.formatting import format_slack, format_span, format_variance
 from ui.gantt import palette
+from ui.gantt.what_if import WhatIfDialog, WhatIfRunner
+from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 from ui.view_actions import view_action
 
@@ -88,10 +91,9 @@ class DependencyCanvas(QAbstractScrollArea):
         self.selected_id: int | None = None
         self.chain: frozenset[int] = frozenset()  # the selection's upstream and downstream
         self.moves: dict[int, int] = {}  # item -> finish delta (working days) of a what-if
-        self._sketch: (
-            tuple[object, tuple[dict[SketchGroup, list[QLineF]], dict[SketchGroup, list[QRectF]]]]
-            | None
-        ) = None
+        self._sketch: tuple[object, SketchLists] | None = None
+        self._sketch_image: tuple[float, QImage] | None = None  # at this zoom
+        self._generation = 0  # of the layout: a new one makes the sketch stale
         self._drag: QPoint | None = None
         self._dragged = False
         self.viewport().setMouseTracking(False)
@@ -101,6 +103,7 @@ class DependencyCanvas(QAbstractScrollArea):
 
     def set_layout(self, layout: DependencyLayout | None) -> None:
         self.layout_ = layout
+        self._generation += 1  # the sketch of the last layout is stale
         if layout is None or self.selected_id not in layout.nodes:
             self.select(None)
         else:
@@ -308,7 +311,7 @@ class DependencyCanvas(QAbstractScrollArea):
         """The whole graph as lines and plain boxes, one draw call per colour, drawn once per
         look and zoom into an image that a pan then only copies from (a graph too large for
         SKETCH_PIXELS at this zoom is drawn from the lists every frame instead)."""
-        look = (id(layout), self.critical, self.chain, self.selected_id, tuple(self.moves))
+        look = (self._generation, self.critical, self.chain, self.selected_id, tuple(self.moves))
         if self._sketch is None or self._sketch[0] != look:
             self._sketch = (look, self._sketch_lists(layout))
             self._sketch_image = None
@@ -381,16 +384,16 @@ class DependencyCanvas(QAbstractScrollArea):
             arrows[(colour.name(), lit)].addPolygon(
                 QPolygonF([QPointF(x, y), QPointF(x - 8, y - 4.5), QPointF(x - 8, y + 4.5)])
             )
-        for (colour, dashed, width, lit), segments in lines.items():
-            pen = QPen(_toned(colour, lit), width)
+        for (name, dashed, width, lit), segments in lines.items():
+            pen = QPen(_toned(name, lit), width)
             pen.setCosmetic(True)  # device pixels: a scaled pen's stroking costs tenfold
             if dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.drawLines(segments)
         painter.setPen(Qt.PenStyle.NoPen)
-        for (colour, lit), path in arrows.items():
-            painter.fillPath(path, _toned(colour, lit))
+        for (name, lit), path in arrows.items():
+            painter.fillPath(path, _toned(name, lit))
         painter.setFont(_font(8))
         for edge in edges:
             if edge.label == "FS":  # finish-to-start is the rule; say only exceptions
@@ -503,20 +506,35 @@ def _font(points: int, bold: bool = False) -> QFont:
 
 
 class DependencyView(QWidget):
-    """The tab: a toolbar (scope, search, zoom, fit, critical path) over the canvas."""
+    """The tab: a toolbar (scope, zoom, fit, critical path, phases, what-if, search) over the
+    canvas, and a banner naming the dependency cycles the graph shows."""
 
     item_selected = Signal(int)  # double-click: show this item in the window
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.plan: Plan | None = None
+        self.editor: PlanEditor | None = None
         self.release_id: int | None = None
+        self.collapsed: set[int] = set()  # phases drawn as one node, for this session
+        self.dialog: WhatIfDialog | None = None
+        self.runner = WhatIfRunner(self)
         self._stale = True  # rebuilt when shown: a hidden tab does not lay out on every edit
         self._scope: tuple[Plan, int | None] | None = None  # what the last fit was for
         self.canvas = DependencyCanvas()
         self.canvas.opened.connect(self.item_selected.emit)
+        self.canvas.selected.connect(self._selection_changed)
         self.heading = QLabel()
         self.heading.setContentsMargins(8, 2, 8, 2)
+        self.banner = QLabel()
+        self.banner.setObjectName("cycleBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setContentsMargins(8, 4, 8, 4)
+        self.banner.setStyleSheet(
+            f"background: {CYCLE_FILL.name()}; color: #9a3412; border-bottom: 1px solid "
+            f"{CYCLE.name()};"
+        )
+        self.banner.hide()
         self.search = QLineEdit()
         self.search.setPlaceholderText("Find key or name…")
         self.search.setClearButtonEnabled(True)
@@ -526,8 +544,11 @@ class DependencyView(QWidget):
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(0)
         box.addWidget(self._build_toolbar())
+        box.addWidget(self.banner)
         box.addWidget(self.heading)
         box.addWidget(self.canvas, 1)
+        self.canvas.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        self.canvas.addActions([self.what_if_action, self.phase_action])
 
     def _build_toolbar(self) -> QToolBar:
         bar = QToolBar("Dependencies")
@@ -557,14 +578,40 @@ class DependencyView(QWidget):
         )
         self.critical_action.setCheckable(True)
         bar.addSeparator()
+        self.collapse_all_action = action(
+            "Collapse phases", "phase", "Draw every phase as one node", [], self.collapse_all
+        )
+        self.expand_all_action = action(
+            "Expand all", "phase", "Draw the items of every phase", [], self.expand_all
+        )
+        self.phase_action = view_action(
+            self, "Collapse or expand phase", "phase",
+            "Fold the selected item's phase into one node, or unfold the selected phase",
+            ["Ctrl+Shift+P"], self.toggle_phase,
+        )  # fmt: skip
+        self.phase_action.setEnabled(False)
+        self.what_if_action = action(
+            "What if…",
+            "what-if",
+            "Slip the selected item and see what moves",
+            ["Ctrl+I"],
+            self.what_if,
+        )
+        self.what_if_action.setEnabled(False)
+        bar.addSeparator()
         bar.addWidget(self.search)
         return bar
 
-    def set_plan(self, plan: Plan | None, events: PlanEvents | None) -> None:
+    def set_plan(
+        self, plan: Plan | None, events: PlanEvents | None, editor: PlanEditor | None = None
+    ) -> None:
+        self._close_dialog()
         self.plan = plan
+        self.editor = editor
         if events is not None:
             events.changed.connect(self.apply_change)
         self.release_id = None
+        self.collapsed = set()
         self.refresh()
 
     def show_release(self, release_id: int | None) -> None:
@@ -575,6 +622,8 @@ class DependencyView(QWidget):
     def apply_change(self, notice: ChangeNotice) -> None:
         if notice.derived or notice.touches(*_GRAPH_TABLES):
             self.refresh()
+        if self.dialog is not None:
+            self.dialog.apply_change(notice)
 
     def refresh(self) -> None:
         """Lay the graph out again now if the tab is shown, else when it next is."""
@@ -594,9 +643,12 @@ class DependencyView(QWidget):
         if plan is None:
             self.canvas.set_layout(None)
             self.heading.setText("")
+            self.banner.hide()
             return
         whole = self.whole_plan_action.isChecked() or self.release_id is None
-        layout = plan_layout(plan.state, None if whole else self.release_id)
+        layout = plan_layout(
+            plan.state, None if whole else self.release_id, frozenset(self.collapsed)
+        )
         self.canvas.set_layout(layout)
         scope = "the whole plan"
         if not whole and self.release_id in plan.state.releases:
@@ -605,6 +657,14 @@ class DependencyView(QWidget):
             f"{len(layout.nodes)} items and {len(layout.edges)} links of {scope}; "
             "violet dashed: links to and from other releases"
         )
+        self.banner.setVisible(bool(layout.cycles))
+        if layout.cycles:
+            self.banner.setText(
+                "<b>Dependency cycle</b> among "
+                + "; ".join(", ".join(keys) for keys in layout.cycles)
+                + " (drawn in orange). The schedule leaves these links out until one of them"
+                " is removed."
+            )
         # A new release or scope starts fitted; an edit keeps the user's zoom and place.
         if self._scope != (plan, None if whole else self.release_id):
             self._scope = (plan, None if whole else self.release_id)
@@ -619,3 +679,67 @@ class DependencyView(QWidget):
     def _critical(self) -> None:
         self.canvas.critical = self.critical_action.isChecked()
         self.canvas.viewport().update()
+
+    def _selection_changed(self, item_id: int | None) -> None:
+        plan = self.plan
+        record = plan.state.items.get(item_id) if plan is not None and item_id else None
+        self.what_if_action.setEnabled(
+            record is not None and record.kind != "phase" and self.editor is not None
+        )
+        self.phase_action.setEnabled(
+            record is not None and (record.kind == "phase" or record.parent_id is not None)
+        )
+
+    # -- phases --------------------------------------------------------------------------------
+
+    def collapse_all(self) -> None:
+        if self.plan is not None:
+            self.collapsed = {i for i, r in self.plan.state.items.items() if r.kind == "phase"}
+            self.refresh()
+
+    def expand_all(self) -> None:
+        self.collapsed = set()
+        self.refresh()
+
+    def toggle_phase(self) -> None:
+        """Unfold the selected collapsed phase, or fold the selected item's phase (the item's
+        node becomes the phase's, which stays selected)."""
+        plan, item_id = self.plan, self.canvas.selected_id
+        record = plan.state.items.get(item_id) if plan is not None and item_id else None
+        if record is None:
+            return
+        if record.id in self.collapsed:
+            self.collapsed.discard(record.id)
+            self.refresh()
+        elif record.parent_id is not None:
+            self.collapsed.add(record.parent_id)
+            self.refresh()
+            self.canvas.select(record.parent_id)
+
+    # -- what if -------------------------------------------------------------------------------
+
+    def what_if(self) -> None:
+        """Slip the selected item in a window-modal dialog; the graph marks what would move
+        and by how much; Apply makes it real as one undo step."""
+        item_id = self.canvas.selected_id
+        if item_id is None or self.editor is None or not self.what_if_action.isEnabled():
+            return
+        self._close_dialog()
+        dialog = self.dialog = WhatIfDialog(self.editor, item_id, self.runner, self)
+        dialog.moved.connect(lambda ids: self._mark(dialog.report if ids else None))
+        dialog.finished.connect(lambda _r: self._dialog_closed(dialog))
+        dialog.open()
+
+    def _mark(self, report: ImpactReport | None) -> None:
+        moves = {item.id: item.finish_delta for item in report.items} if report else {}
+        self.canvas.moves = moves
+        self.canvas.viewport().update()
+
+    def _dialog_closed(self, dialog: WhatIfDialog) -> None:
+        if self.dialog is dialog:
+            self.dialog = None
+        dialog.deleteLater()
+
+    def _close_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reject()
