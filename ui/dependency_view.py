@@ -434,7 +434,8 @@ class DependencyCanvas(QAbstractScrollArea):
         inner = box.adjusted(14, 5, -8, -5)
         painter.setPen(tone(palette.CRITICAL if critical else palette.TEXT))
         painter.setFont(_font(9, bold=True))
-        marker = {"milestone": "  ◆", "phase": f"  ▸ {node.folded} items"}.get(node.kind, "")
+        # A collapsed phase says how many items it holds: "▸ 14".
+        marker = {"milestone": "  ◆", "phase": f"  ▸ {node.folded}"}.get(node.kind, "")
         painter.drawText(
             inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, node.key + marker
         )
@@ -460,7 +461,7 @@ class DependencyCanvas(QAbstractScrollArea):
         if node.start and node.finish:
             painter.drawText(inner, bottom_left, format_span(node.start, node.finish))
         slack = format_slack(node.slack)
-        if slack:
+        if slack and node.kind != "phase":
             painter.drawText(
                 inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{slack}d"
             )
