@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ ROW_GAP = 18.0
 STEP = NODE_HEIGHT + ROW_GAP
 STUB = 14.0  # edges leave and enter ports horizontally for this long, so arrows read clearly
 SWEEPS = 4
+BAND = 6  # rows per cell of the edge index
 
 Point = tuple[float, float]
 
@@ -116,6 +118,10 @@ def _folded_into(
             outermost = current.id
         current = rows.get(current.parent_id) if current.parent_id is not None else None
     return outermost
+
+
+def _band(y: float) -> int:
+    return int(y // (BAND * STEP))
 
 
 def _gap(y: float) -> float:
@@ -277,17 +283,24 @@ class DependencyLayout:
             )
 
         self.edges = [edge(ends, group) for ends, group in merged.items()]
-        # Which edges pass each layer's column (its boxes and the gap after them), so a view
-        # over a few columns tests only the edges there, not every edge of the plan.
-        self._by_column: list[list[int]] = [[] for _ in layers]
+        # Which edges pass each cell (a layer's column with the gap after it, by a band of
+        # BAND rows), so a view tests only the edges near it, not every edge of the plan.
+        self._cells: dict[tuple[int, int], list[int]] = defaultdict(list)
         for n, made in enumerate(self.edges):
-            a, b = self.nodes[made.predecessor].layer, self.nodes[made.successor].layer
-            # A back link also bends in the gap before its successor's column.
-            for column in range(a if b > a else max(b - 1, 0), max(a, b) + 1):
-                self._by_column[column].append(n)
+            cells: set[tuple[int, int]] = set()
+            for (ax, ay), (bx, by) in itertools.pairwise(made.points):
+                for column in range(self._column(min(ax, bx)), self._column(max(ax, bx)) + 1):
+                    low, high = _band(min(ay, by)), _band(max(ay, by))
+                    cells.update((column, band) for band in range(low, high + 1))
+            for cell in cells:
+                self._cells[cell].append(n)
         self.width = len(layers) * (NODE_WIDTH + LAYER_GAP) - LAYER_GAP if layers else 0.0
         tallest = max((len(layer) for layer in layers), default=0)
         self.height = tallest * STEP - ROW_GAP if tallest else 0.0
+
+    def _column(self, x: float) -> int:
+        """The layer column x falls in (a box and the gap after it), clamped to the graph's."""
+        return min(max(bisect.bisect_right(self._layer_x, x) - 1, 0), len(self._layer_x) - 1)
 
     def upstream(self, item_id: int) -> set[int]:
         """Everything the item waits for, directly or not."""
@@ -328,48 +341,17 @@ class DependencyLayout:
         nodes = [
             self.nodes[node] for layer in self.layers[first:last] for node in layer[top:bottom]
         ]
-        # A long edge's box covers much of the graph while its line crosses little of it:
-        # the boxes only pre-filter, and each of its segments is clipped against the view.
-        near = sorted({n for column in self._by_column[first:last] for n in column})
+        # The cells only pre-filter (Qt clips the rest): a cell's edges may miss the view.
+        near: set[int] = set()
+        for column in range(self._column(x0), self._column(x1) + 1):
+            for band in range(_band(y0), _band(y1) + 1):
+                near.update(self._cells.get((column, band), ()))
         edges = [
             e
-            for e in map(self.edges.__getitem__, near)
-            if e.box[0] <= x1
-            and e.box[2] >= x0
-            and e.box[1] <= y1
-            and e.box[3] >= y0
-            and any(
-                _crosses(p, q, (x0, y0, x1, y1))
-                for p, q in zip(e.points, e.points[1:], strict=False)
-            )
+            for e in map(self.edges.__getitem__, sorted(near))
+            if e.box[0] <= x1 and e.box[2] >= x0 and e.box[1] <= y1 and e.box[3] >= y0
         ]
         return nodes, edges
-
-
-def _crosses(
-    p: tuple[float, float], q: tuple[float, float], rect: tuple[float, float, float, float]
-) -> bool:
-    """Whether the segment p-q meets the rectangle (Liang-Barsky clipping)."""
-    low, high = 0.0, 1.0
-    dx, dy = q[0] - p[0], q[1] - p[1]
-    for step, room in (
-        (-dx, p[0] - rect[0]),
-        (dx, rect[2] - p[0]),
-        (-dy, p[1] - rect[1]),
-        (dy, rect[3] - p[1]),
-    ):
-        if step == 0:
-            if room < 0:
-                return False
-            continue
-        t = room / step
-        if step < 0:
-            low = max(low, t)
-        else:
-            high = min(high, t)
-        if low > high:
-            return False
-    return True
 
 
 def crossings(layout: DependencyLayout) -> int:

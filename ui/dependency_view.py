@@ -8,6 +8,7 @@ built once per layout and look (selection, critical path, what-if), instead of i
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable
@@ -75,6 +76,12 @@ SKETCH_PIXELS = 16_000_000  # the largest zoomed-out picture kept (64 MB), else 
 MARGIN = 24.0
 
 _GRAPH_TABLES = ("work_items", "dependencies", "releases")
+# Combined once: an enum "|" per text per node per frame shows in a profile.
+_TOP_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+_TOP_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+_MIDDLE_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+_BOTTOM_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
+_BOTTOM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
 
 
 class DependencyCanvas(QAbstractScrollArea):
@@ -94,6 +101,10 @@ class DependencyCanvas(QAbstractScrollArea):
         self._sketch: tuple[object, SketchLists] | None = None
         self._sketch_image: tuple[float, QImage] | None = None  # at this zoom
         self._generation = 0  # of the layout: a new one makes the sketch stale
+        # Per layout, built as first painted: an edge's lines and arrowhead (by id: the
+        # layout holds the edges, so ids stay theirs) and a node's name elided to its box.
+        self._segments: dict[int, tuple[list[QLineF], QPolygonF]] = {}
+        self._names: dict[int, str] = {}
         self._drag: QPoint | None = None
         self._dragged = False
         self.viewport().setMouseTracking(False)
@@ -104,6 +115,8 @@ class DependencyCanvas(QAbstractScrollArea):
     def set_layout(self, layout: DependencyLayout | None) -> None:
         self.layout_ = layout
         self._generation += 1  # the sketch of the last layout is stale
+        self._segments = {}
+        self._names = {}
         if layout is None or self.selected_id not in layout.nodes:
             self.select(None)
         else:
@@ -355,9 +368,7 @@ class DependencyCanvas(QAbstractScrollArea):
             colour = self._edge_look(edge)[0]
             segments = lines[(colour.name(), self._lit(edge.predecessor, edge.successor))]
             points = edge.points
-            segments.extend(
-                QLineF(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False)
-            )
+            segments.extend(QLineF(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(points))
         boxes: dict[SketchGroup, list[QRectF]] = defaultdict(list)
         for node in layout.nodes.values():
             colour = self._node_outline(node)
@@ -376,14 +387,16 @@ class DependencyCanvas(QAbstractScrollArea):
         for edge in edges:
             colour, dashed, width = self._edge_look(edge)
             lit = self._lit(edge.predecessor, edge.successor)
-            points = edge.points
-            lines[(colour.name(), dashed, width, lit)].extend(
-                QLineF(a[0], a[1], b[0], b[1]) for a, b in zip(points, points[1:], strict=False)
-            )
-            x, y = points[-1]
-            arrows[(colour.name(), lit)].addPolygon(
-                QPolygonF([QPointF(x, y), QPointF(x - 8, y - 4.5), QPointF(x - 8, y + 4.5)])
-            )
+            drawn = self._segments.get(id(edge))
+            if drawn is None:
+                x, y = edge.points[-1]
+                drawn = self._segments[id(edge)] = (
+                    [QLineF(a[0], a[1], b[0], b[1]) for a, b in itertools.pairwise(edge.points)],
+                    QPolygonF([QPointF(x, y), QPointF(x - 8, y - 4.5), QPointF(x - 8, y + 4.5)]),
+                )
+            name = colour.name()
+            lines[(name, dashed, width, lit)].extend(drawn[0])
+            arrows[(name, lit)].addPolygon(drawn[1])
         for (name, dashed, width, lit), segments in lines.items():
             pen = QPen(_toned(name, lit), width)
             pen.setCosmetic(True)  # device pixels: a scaled pen's stroking costs tenfold
@@ -436,35 +449,31 @@ class DependencyCanvas(QAbstractScrollArea):
         painter.setFont(_font(9, bold=True))
         # A collapsed phase says how many items it holds: "▸ 14".
         marker = {"milestone": "  ◆", "phase": f"  ▸ {node.folded}"}.get(node.kind, "")
-        painter.drawText(
-            inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, node.key + marker
-        )
+        painter.drawText(inner, _TOP_LEFT, node.key + marker)
         painter.setPen(tone(palette.MUTED_TEXT))
         painter.setFont(_font(8))
-        top_right = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
         delta = self.moves.get(node.id)
         if delta is not None:  # what the what-if would do to it says more than its status
             painter.setPen(tone(MOVES_EDGE))
             painter.setFont(_font(8, bold=True))
-            painter.drawText(inner, top_right, f"{format_variance(delta)} d")
+            painter.drawText(inner, _TOP_RIGHT, f"{format_variance(delta)} d")
         else:
-            painter.drawText(inner, top_right, node.status.replace("_", " "))
+            painter.drawText(inner, _TOP_RIGHT, node.status.replace("_", " "))
         painter.setPen(tone(palette.TEXT))
         painter.setFont(_font(9))
-        name = painter.fontMetrics().elidedText(
-            node.name, Qt.TextElideMode.ElideRight, round(inner.width())
-        )
-        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, name)
+        name = self._names.get(node.id)
+        if name is None:
+            name = self._names[node.id] = painter.fontMetrics().elidedText(
+                node.name, Qt.TextElideMode.ElideRight, round(inner.width())
+            )
+        painter.drawText(inner, _MIDDLE_LEFT, name)
         painter.setPen(tone(palette.MUTED_TEXT))
         painter.setFont(_font(8))
-        bottom_left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
         if node.start and node.finish:
-            painter.drawText(inner, bottom_left, format_span(node.start, node.finish))
+            painter.drawText(inner, _BOTTOM_LEFT, format_span(node.start, node.finish))
         slack = format_slack(node.slack)
         if slack and node.kind != "phase":
-            painter.drawText(
-                inner, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom, f"{slack}d"
-            )
+            painter.drawText(inner, _BOTTOM_RIGHT, f"{slack}d")
 
 
 _TONED: dict[int, QColor] = {}

@@ -232,6 +232,27 @@ def test_search_hit_test_and_culling() -> None:
     assert layout.visible(-1000, -1000, -900, -900) == ([], [])
 
 
+def test_culling_keeps_every_edge_a_view_shows(tmp_path: Path) -> None:
+    from app.demo import build_demo
+
+    path = tmp_path / "demo.gantry"
+    with PlanStore.open(path, create=True) as store:
+        build_demo(store, dt.date(2026, 1, 5))
+    plan = Plan.open(path, read_only=True)
+    try:
+        layout = plan_layout(plan.state, None)
+    finally:
+        plan.close()
+    for n in range(12):
+        x0, y0 = (n * 811.0) % layout.width, (n * 337.0) % layout.height
+        view = (x0, y0, x0 + 700.0, y0 + 400.0)
+        _, edges = layout.visible(*view)
+        shown = {(e.predecessor, e.successor) for e in edges}
+        for edge in layout.edges:
+            if any(segment_meets_box(p, q, view) for p, q in itertools.pairwise(edge.points)):
+                assert (edge.predecessor, edge.successor) in shown, (view, edge)
+
+
 def test_the_demo_plan_lays_out_a_release_with_its_cross_release_neighbours(
     tmp_path: Path,
 ) -> None:
