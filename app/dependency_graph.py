@@ -28,6 +28,7 @@ NODE_HEIGHT = 62.0
 LAYER_GAP = 90.0  # horizontal room between layers, where edges bend and labels sit
 ROW_GAP = 18.0
 STEP = NODE_HEIGHT + ROW_GAP
+COLUMN = NODE_WIDTH + LAYER_GAP
 STUB = 14.0  # edges leave and enter ports horizontally for this long, so arrows read clearly
 SWEEPS = 4
 BAND = 6  # rows per cell of the edge index
@@ -286,12 +287,18 @@ class DependencyLayout:
         # Which edges pass each cell (a layer's column with the gap after it, by a band of
         # BAND rows), so a view tests only the edges near it, not every edge of the plan.
         self._cells: dict[tuple[int, int], list[int]] = defaultdict(list)
+        band_height = BAND * STEP
         for n, made in enumerate(self.edges):
             cells: set[tuple[int, int]] = set()
             for (ax, ay), (bx, by) in itertools.pairwise(made.points):
-                for column in range(self._column(min(ax, bx)), self._column(max(ax, bx)) + 1):
-                    low, high = _band(min(ay, by)), _band(max(ay, by))
-                    cells.update((column, band) for band in range(low, high + 1))
+                if ax > bx:
+                    ax, bx = bx, ax
+                if ay > by:
+                    ay, by = by, ay
+                # x // COLUMN is the column whose box or following gap holds x.
+                bands = range(int(ay // band_height), int(by // band_height) + 1)
+                for column in range(max(int(ax // COLUMN), 0), int(bx // COLUMN) + 1):
+                    cells.update((column, band) for band in bands)
             for cell in cells:
                 self._cells[cell].append(n)
         self.width = len(layers) * (NODE_WIDTH + LAYER_GAP) - LAYER_GAP if layers else 0.0
@@ -300,7 +307,7 @@ class DependencyLayout:
 
     def _column(self, x: float) -> int:
         """The layer column x falls in (a box and the gap after it), clamped to the graph's."""
-        return min(max(bisect.bisect_right(self._layer_x, x) - 1, 0), len(self._layer_x) - 1)
+        return min(max(int(x // COLUMN), 0), len(self._layer_x) - 1)
 
     def upstream(self, item_id: int) -> set[int]:
         """Everything the item waits for, directly or not."""
