@@ -68,6 +68,7 @@ SELECTED = QColor("#173a7a")
 FADED = 0.18  # opacity of what is off the selected item's chains
 ZOOMS = (0.15, 0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
 SKETCH_BELOW = 0.35  # below this the text would be unreadable specks: boxes and lines only
+FULL_TEXT_FROM = 0.7  # below this a box shows its key only (and a what-if's delta)
 READABLE_ZOOM = 0.8
 DENSE_EDGES = 300
 SketchGroup = tuple[str, bool]  # colour name, lit
@@ -407,6 +408,8 @@ class DependencyCanvas(QAbstractScrollArea):
         painter.setPen(Qt.PenStyle.NoPen)
         for (name, lit), path in arrows.items():
             painter.fillPath(path, _toned(name, lit))
+        if self.zoom < FULL_TEXT_FROM:
+            return
         painter.setFont(_font(8))
         for edge in edges:
             if edge.label == "FS":  # finish-to-start is the rule; say only exceptions
@@ -450,14 +453,16 @@ class DependencyCanvas(QAbstractScrollArea):
         # A collapsed phase says how many items it holds: "▸ 14".
         marker = {"milestone": "  ◆", "phase": f"  ▸ {node.folded}"}.get(node.kind, "")
         painter.drawText(inner, _TOP_LEFT, node.key + marker)
-        painter.setPen(tone(palette.MUTED_TEXT))
-        painter.setFont(_font(8))
         delta = self.moves.get(node.id)
         if delta is not None:  # what the what-if would do to it says more than its status
             painter.setPen(tone(MOVES_EDGE))
             painter.setFont(_font(8, bold=True))
             painter.drawText(inner, _TOP_RIGHT, f"{format_variance(delta)} d")
-        else:
+        if self.zoom < FULL_TEXT_FROM:  # the small print would be specks: the key says enough
+            return
+        painter.setPen(tone(palette.MUTED_TEXT))
+        painter.setFont(_font(8))
+        if delta is None:
             painter.drawText(inner, _TOP_RIGHT, node.status.replace("_", " "))
         painter.setPen(tone(palette.TEXT))
         painter.setFont(_font(9))
