@@ -292,9 +292,10 @@ class DependencyCanvas(QAbstractScrollArea):
 
     # -- painting ------------------------------------------------------------------------------
 
-    def _lit(self, *ids: int) -> bool:
+    def _lit(self, item_id: int, other: int | None = None) -> bool:
         """Whether to draw at full strength: on the selection's chains, or nothing selected."""
-        return not self.chain or all(i in self.chain for i in ids)
+        chain = self.chain
+        return not chain or (item_id in chain and (other is None or other in chain))
 
     def _edge_look(self, edge: Edge) -> tuple[QColor, bool, float]:
         """Colour, dashed, width: a cycle first, then the critical path, then a cross-release
