@@ -266,21 +266,21 @@ class DependencyLayout:
 
         def edge(ends: tuple[int, int], group: list[LinkRecord]) -> Edge:
             points = route(self.nodes[ends[0]], self.nodes[ends[1]], self._layer_x)
-            xs, ys = [p[0] for p in points], [p[1] for p in points]
+            xs, ys = zip(*points, strict=True)
             pairs = [(rows_by_id[k.predecessor_id], rows_by_id[k.successor_id]) for k in group]
+            first = group[0]
             return Edge(
                 predecessor=ends[0],
                 successor=ends[1],
-                label=link_label(group[0].type, group[0].lag)
+                label=link_label(first.type, first.lag)
                 if len(group) == 1
                 else f"{len(group)} links",
                 cross_release=any(p.release_id != s.release_id for p, s in pairs),
                 critical=any(p.critical and s.critical for p, s in pairs),
                 points=points,
                 box=(min(xs), min(ys), max(xs), max(ys)),
-                on_cycle=any(
-                    p.id in loop_of and loop_of[p.id] == loop_of.get(s.id) for p, s in pairs
-                ),
+                on_cycle=bool(loop_of)
+                and any(p.id in loop_of and loop_of[p.id] == loop_of.get(s.id) for p, s in pairs),
             )
 
         self.edges = [edge(ends, group) for ends, group in merged.items()]
@@ -296,9 +296,14 @@ class DependencyLayout:
                 if ay > by:
                     ay, by = by, ay
                 # x // COLUMN is the column whose box or following gap holds x.
-                bands = range(int(ay // band_height), int(by // band_height) + 1)
-                for column in range(max(int(ax // COLUMN), 0), int(bx // COLUMN) + 1):
-                    cells.update((column, band) for band in bands)
+                c0, c1 = max(int(ax // COLUMN), 0), int(bx // COLUMN)
+                b0, b1 = int(ay // band_height), int(by // band_height)
+                if c0 == c1 and b0 == b1:  # most segments: a stub, a bend in one gap
+                    cells.add((c0, b0))
+                    continue
+                for column in range(c0, c1 + 1):
+                    for band in range(b0, b1 + 1):
+                        cells.add((column, band))
             for cell in cells:
                 self._cells[cell].append(n)
         self.width = len(layers) * (NODE_WIDTH + LAYER_GAP) - LAYER_GAP if layers else 0.0
