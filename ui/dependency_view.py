@@ -439,7 +439,11 @@ class DependencyCanvas(QAbstractScrollArea):
             pen.setStyle(Qt.PenStyle.DashLine)
         painter.setPen(pen)
         painter.setBrush(tone(self._node_fill(node)))
-        painter.drawRoundedRect(box, 5, 5)
+        small = self.zoom < FULL_TEXT_FROM  # corners of a pixel or two: square is cheaper
+        if small:
+            painter.drawRect(box)
+        else:
+            painter.drawRoundedRect(box, 5, 5)
         if node.folded:  # a collapsed phase: a second box behind, a stack of items
             painter.drawLine(
                 QPointF(node.x + 4, node.y + NODE_HEIGHT + 3),
@@ -447,7 +451,11 @@ class DependencyCanvas(QAbstractScrollArea):
             )
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(tone(STATUS_COLOURS.get(node.status, NODE_EDGE)))
-        painter.drawRoundedRect(QRectF(node.x + 1, node.y + 1, 6, NODE_HEIGHT - 2), 3, 3)
+        stripe = QRectF(node.x + 1, node.y + 1, 6, NODE_HEIGHT - 2)
+        if small:
+            painter.drawRect(stripe)
+        else:
+            painter.drawRoundedRect(stripe, 3, 3)
         inner = box.adjusted(14, 5, -8, -5)
         painter.setPen(tone(palette.CRITICAL if critical else palette.TEXT))
         painter.setFont(_font(9, bold=True))
@@ -459,7 +467,7 @@ class DependencyCanvas(QAbstractScrollArea):
             painter.setPen(tone(MOVES_EDGE))
             painter.setFont(_font(8, bold=True))
             painter.drawText(inner, _TOP_RIGHT, f"{format_variance(delta)} d")
-        if self.zoom < FULL_TEXT_FROM:  # the small print would be specks: the key says enough
+        if small:  # the small print would be specks: the key says enough
             return
         painter.setPen(tone(palette.MUTED_TEXT))
         painter.setFont(_font(8))
