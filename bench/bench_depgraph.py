@@ -4,7 +4,11 @@ The plan is `gantry demo PATH --size N` (5,000 by default). Layout is timed for 
 plan and for its largest release, against a baseline measured in the same run: building the
 bare networkx graph of the same items and links (what any layout must at least do). Paint
 is one 1600x900 viewport of the whole-plan graph into a QImage at fresh scroll positions, at
-a readable zoom and at the smallest, critical path on and an item selected (chains lit).
+every zoom step, critical path on and an item selected (chains lit): a pan/zoom sweep. Its
+baseline, per zoom and measured in the same run, paints as many plain rectangles as that
+frame shows nodes, one call each (what any per-item painting must at least pay). The first
+sketch frame after a change of look (selection, critical path) rebuilds the sketch's lists:
+that is timed on its own.
 """
 
 from __future__ import annotations
@@ -22,13 +26,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import networkx as nx  # noqa: E402
-from PySide6.QtGui import QImage  # noqa: E402
+from PySide6.QtCore import QRectF  # noqa: E402
+from PySide6.QtGui import QColor, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from app.dependency_graph import plan_layout  # noqa: E402
+from app.dependency_graph import DependencyLayout, plan_layout  # noqa: E402
 from app.plan import Plan  # noqa: E402
 from bench.bench_open import plan_of  # noqa: E402
-from ui.dependency_view import READABLE_ZOOM, ZOOMS, DependencyCanvas  # noqa: E402
+from ui.dependency_view import MARGIN, ZOOMS, DependencyCanvas  # noqa: E402
 
 VIEWPORT = (1600, 900)
 POSITIONS = 20
@@ -43,6 +48,25 @@ def timed(call: Callable[[], object], runs: int = RUNS) -> float:
         call()
         times.append(time.perf_counter() - started)
     return min(times)
+
+
+def shown_nodes(canvas: DependencyCanvas, layout: DependencyLayout) -> int:
+    """How many nodes the canvas's viewport shows now."""
+    view = canvas.viewport()
+    x0 = canvas.horizontalScrollBar().value() / canvas.zoom - MARGIN
+    y0 = canvas.verticalScrollBar().value() / canvas.zoom - MARGIN
+    x1, y1 = x0 + view.width() / canvas.zoom, y0 + view.height() / canvas.zoom
+    return len(layout.visible(x0, y0, x1, y1)[0])
+
+
+def plain_rects(image: QImage, count: int) -> None:
+    """The baseline: a cleared frame and `count` plain rectangles, one call each."""
+    painter = QPainter(image)
+    painter.fillRect(image.rect(), QColor("#ffffff"))
+    painter.setBrush(QColor("#94a3b8"))
+    for n in range(count):
+        painter.drawRect(QRectF((n % 40) * 40, (n // 40) * 20, 30, 12))
+    painter.end()
 
 
 def main() -> None:
@@ -86,19 +110,38 @@ def main() -> None:
             canvas.critical = True
             canvas.select(layout.layers[len(layout.layers) // 2][0])
             image = QImage(*VIEWPORT, QImage.Format.Format_ARGB32_Premultiplied)
-            for zoom in (READABLE_ZOOM, ZOOMS[0]):
+            bars = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
+            canvas.set_zoom(ZOOMS[0])
+            rebuilds = []
+            for item in layout.layers[len(layout.layers) // 3][:RUNS]:
+                canvas.select(item)
+                started = time.perf_counter()
+                canvas.viewport().render(image)
+                rebuilds.append(time.perf_counter() - started)
+            print(
+                f"  sketch rebuilt after a new selection: median "
+                f"{statistics.median(rebuilds) * 1000:6.1f} ms"
+            )
+            print(
+                f"  {'zoom':>5}  {'nodes':>5}  {'frame median':>12}  {'max':>7}  "
+                f"{'baseline':>8}  ratio"
+            )
+            for zoom in ZOOMS:
                 canvas.set_zoom(zoom)
-                bars = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
-                paints = []
+                paints, bases, counts = [], [], []
                 for n in range(POSITIONS):
                     bars[0].setValue(bars[0].maximum() * n // POSITIONS)
                     bars[1].setValue(bars[1].maximum() * ((n * 7) % POSITIONS) // POSITIONS)
                     started = time.perf_counter()
                     canvas.viewport().render(image)
                     paints.append(time.perf_counter() - started)
+                    shown = shown_nodes(canvas, layout)
+                    counts.append(shown)
+                    bases.append(timed(lambda count=shown: plain_rects(image, count), 1))
+                frame, base = statistics.median(paints), statistics.median(bases)
                 print(
-                    f"  paint one viewport at zoom {zoom:4.2f}   median "
-                    f"{statistics.median(paints) * 1000:6.1f} ms, max {max(paints) * 1000:6.1f} ms"
+                    f"  {zoom:5.2f}  {statistics.median(counts):5.0f}  {frame * 1000:9.1f} ms  "
+                    f"{max(paints) * 1000:4.1f} ms  {base * 1000:5.1f} ms  {frame / base:5.1f}"
                 )
         finally:
             plan.close()

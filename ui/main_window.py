@@ -483,7 +483,7 @@ class MainWindow(QMainWindow):
         self.components_view.show_release(first)
         self.train_view.set_plan(plan, self._events)
         self.train_view.set_editor(self.editor)
-        self.dependency_view.set_plan(plan, self._events)
+        self.dependency_view.set_plan(plan, self._events, self.editor)
         self.dependency_view.show_release(first)
         self.checklists_view.set_plan(plan, self.editor, self._events)
         self.checklists_view.show_release(first)

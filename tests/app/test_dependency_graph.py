@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 from pathlib import Path
@@ -108,11 +109,113 @@ def test_upstream_and_downstream_chains() -> None:
     assert layout.upstream(99) == set()
 
 
-def test_phases_are_left_out_and_a_cycle_still_lays_out() -> None:
+def test_phases_are_left_out_and_a_cycle_lays_out_with_its_back_link_broken() -> None:
+    # 1 -> 2 -> 1 loops; 2 -> 3 hangs off it. The link against start order (2 -> 1) is the
+    # one broken for layering, so the loop reads left to right and is reported.
     rows = [row(1), row(2), row(3), row(9, kind="phase")]
     layout = DependencyLayout(rows, links((1, 2), (2, 1), (2, 3), (9, 3)))
     assert set(layout.nodes) == {1, 2, 3}
-    assert layout.nodes[1].layer == layout.nodes[2].layer < layout.nodes[3].layer
+    assert [layout.nodes[i].layer for i in (1, 2, 3)] == [0, 1, 2]
+    assert layout.cycles == (("A-1", "A-2"),)
+    assert {i for i, n in layout.nodes.items() if n.on_cycle} == {1, 2}
+    looped = {(e.predecessor, e.successor) for e in layout.edges if e.on_cycle}
+    assert looped == {(1, 2), (2, 1)}
+    back = next(e for e in layout.edges if (e.predecessor, e.successor) == (2, 1))
+    assert back.points[0] == layout.nodes[2].out_port
+    assert back.points[-1] == layout.nodes[1].in_port
+    assert_clear_of_nodes(layout)
+
+
+def test_a_plan_without_a_cycle_reports_none() -> None:
+    layout = rhombus_and_tail()
+    assert layout.cycles == ()
+    assert not any(n.on_cycle for n in layout.nodes.values())
+    assert not any(e.on_cycle for e in layout.edges)
+
+
+def segment_meets_box(
+    p: tuple[float, float], q: tuple[float, float], box: tuple[float, float, float, float]
+) -> bool:
+    """Whether the segment p-q passes through the inside of the box (sampled finely: the
+    channels are 9 units from any box, far more than a sample step)."""
+    x0, y0, x1, y1 = box
+    for n in range(201):
+        t = n / 200
+        x, y = p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
+        if x0 < x < x1 and y0 < y < y1:
+            return True
+    return False
+
+
+def assert_clear_of_nodes(layout: DependencyLayout) -> None:
+    """No edge passes through a node's box, its own ends included (it touches their ports)."""
+    for edge in layout.edges:
+        for node in layout.nodes.values():
+            box = (node.x, node.y, node.x + NODE_WIDTH, node.y + NODE_HEIGHT)
+            for p, q in itertools.pairwise(edge.points):
+                assert not segment_meets_box(p, q, box), (edge, node.key)
+
+
+def test_long_edges_bend_once_per_skipped_layer_and_pass_no_node() -> None:
+    # A ladder of three chains plus links skipping two and three layers across them.
+    rows = [row(i) for i in range(1, 13)]
+    chains = [(1, 2), (2, 3), (3, 4), (5, 6), (6, 7), (7, 8), (9, 10), (10, 11), (11, 12)]
+    layout = DependencyLayout(rows, links(*chains, (1, 8), (9, 4), (5, 12), (2, 12)))
+    skipping = {(e.predecessor, e.successor): e for e in layout.edges}
+    for ends in ((1, 8), (9, 4), (5, 12), (2, 12)):
+        edge = skipping[ends]
+        pred, succ = layout.nodes[ends[0]], layout.nodes[ends[1]]
+        skipped = succ.layer - pred.layer - 1
+        assert skipped >= 1
+        assert len(edge.points) == 4 + 2 * skipped
+        assert edge.points[0] == pred.out_port and edge.points[-1] == succ.in_port
+    assert_clear_of_nodes(layout)
+
+
+def phased_rows() -> list[ItemRow]:
+    """Phase 20 holds 1 and 2 and phase 21, which holds 3; 4 and 5 stand alone."""
+    made = [row(i) for i in range(1, 6)]
+    made += [row(20, kind="phase"), row(21, kind="phase")]
+    parents = {1: 20, 2: 20, 21: 20, 3: 21}
+    return [dataclasses.replace(r, parent_id=parents.get(r.id)) for r in made]
+
+
+def test_a_collapsed_phase_is_one_node_with_its_links_reattached_and_merged() -> None:
+    # 4 -> 1, 4 -> 3 (both into the phase: one edge), 1 -> 2 and 2 -> 3 (inside), 2 -> 5.
+    graph_links = [
+        LinkRecord(1, 4, 1, "FS", 0),
+        LinkRecord(2, 4, 3, "SS", 1),
+        LinkRecord(3, 1, 2, "FS", 0),
+        LinkRecord(4, 2, 3, "FS", 0),
+        LinkRecord(5, 2, 5, "FF", 0),
+    ]
+    expanded = DependencyLayout(phased_rows(), graph_links)
+    assert set(expanded.nodes) == {1, 2, 3, 4, 5}
+    layout = DependencyLayout(phased_rows(), graph_links, collapsed={20})
+    assert set(layout.nodes) == {20, 4, 5}
+    phase = layout.nodes[20]
+    assert (phase.kind, phase.folded) == ("phase", 3)
+    ends = {(e.predecessor, e.successor): e for e in layout.edges}
+    assert set(ends) == {(4, 20), (20, 5)}
+    assert ends[(4, 20)].label == "2 links" and ends[(20, 5)].label == "FF"
+    assert layout.upstream(5) == {20, 4}
+    boxes = [(n.x, n.y, n.x + NODE_WIDTH, n.y + NODE_HEIGHT) for n in layout.nodes.values()]
+    for a, b in itertools.combinations(boxes, 2):
+        assert a[2] <= b[0] or b[2] <= a[0] or a[3] <= b[1] or b[3] <= a[1]
+    # Collapsing only the inner phase hides just 3; the outer one wins when both are.
+    inner = DependencyLayout(phased_rows(), graph_links, collapsed={21})
+    assert set(inner.nodes) == {1, 2, 21, 4, 5} and inner.nodes[21].folded == 1
+    both = DependencyLayout(phased_rows(), graph_links, collapsed={20, 21})
+    assert set(both.nodes) == set(layout.nodes)
+
+
+def test_collapsing_makes_no_cycle_of_links_passing_through_the_phase() -> None:
+    # 1 -> 4 -> 2 runs out of phase 20 and back in: collapsed it is 20 -> 4 -> 20, which
+    # lays out, but the plan has no cycle and none is reported.
+    layout = DependencyLayout(phased_rows(), links((1, 4), (4, 2)), collapsed={20})
+    assert set(layout.nodes) == {20, 4, 5}
+    assert layout.cycles == () and not any(e.on_cycle for e in layout.edges)
+    assert_clear_of_nodes(layout)
 
 
 def test_search_hit_test_and_culling() -> None:
@@ -127,6 +230,27 @@ def test_search_hit_test_and_culling() -> None:
     assert 4 in {n.id for n in shown}
     assert {(e.predecessor, e.successor) for e in edges} >= {(2, 4), (3, 4)}
     assert layout.visible(-1000, -1000, -900, -900) == ([], [])
+
+
+def test_culling_keeps_every_edge_a_view_shows(tmp_path: Path) -> None:
+    from app.demo import build_demo
+
+    path = tmp_path / "demo.gantry"
+    with PlanStore.open(path, create=True) as store:
+        build_demo(store, dt.date(2026, 1, 5))
+    plan = Plan.open(path, read_only=True)
+    try:
+        layout = plan_layout(plan.state, None)
+    finally:
+        plan.close()
+    for n in range(12):
+        x0, y0 = (n * 811.0) % layout.width, (n * 337.0) % layout.height
+        view = (x0, y0, x0 + 700.0, y0 + 400.0)
+        _, edges = layout.visible(*view)
+        shown = {(e.predecessor, e.successor) for e in edges}
+        for edge in layout.edges:
+            if any(segment_meets_box(p, q, view) for p, q in itertools.pairwise(edge.points)):
+                assert (edge.predecessor, edge.successor) in shown, (view, edge)
 
 
 def test_the_demo_plan_lays_out_a_release_with_its_cross_release_neighbours(
