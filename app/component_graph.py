@@ -4,8 +4,9 @@ A component stands to the left of what depends on it: the foundations (infrastru
 identity) in the first layer, the services built on them further right, the applications
 users see last, so an edge runs left to right from the component required to the one that
 requires it, entering its right-hand node at the left port. Layers are longest paths from a
-foundation (networkx generations over the condensation, as the Dependencies tab lays out
-work items: a dependency cycle, which nothing forbids between components, shares a layer);
+foundation (networkx generations, as the Dependencies tab lays out work items: a dependency
+cycle, which nothing forbids between components, is broken at its link back to the earlier
+name, which is still drawn);
 barycenter sweeps order each layer. The Qt view paints the nodes and edges; nothing here
 knows about Qt.
 """
@@ -29,7 +30,7 @@ from app.components import (
     find_conflicts,
     release_components,
 )
-from app.dependency_graph import _barycenter_order, _layers
+from app.dependency_graph import barycenter_order, longest_path_layers
 from models import Component
 
 if TYPE_CHECKING:
@@ -145,7 +146,9 @@ class ComponentLayout:
         for requirement in kept:
             graph.add_edge(requirement.depends_on, requirement.component)
         self.graph = graph
-        layer_of = _layers(graph)
+        # A dependency cycle is broken at its link back to the earlier name, as the
+        # Dependencies tab breaks one at its link back to the earlier start.
+        layer_of = longest_path_layers(graph, {c: n for n, c in enumerate(by_name)})
         layers: list[list[int]] = [[] for _ in range(max(layer_of.values(), default=-1) + 1)]
         for component in by_name:  # the first sweep starts from alphabetical order
             layers[layer_of[component]].append(component)
@@ -170,7 +173,7 @@ class ComponentLayout:
                 preds[end] = [chain[-1] if p == start else p for p in preds[end]]
                 succs[start] = [n for n in succs[start] if n != end]
             through[(end, start)] = chain[1:]
-        _barycenter_order(layers, preds, succs)
+        barycenter_order(layers, preds, succs)
         self.layers = layers  # node ids, and the dummies' (below zero) where long edges pass
         self._slots: dict[int, tuple[float, float]] = {}
         self.nodes: dict[int, Node] = {}

@@ -86,7 +86,7 @@ def link_label(link_type: str, lag: int) -> str:
     return f"{link_type}{lag:+d}" if lag else link_type
 
 
-def _layers(graph: nx.DiGraph[int], rank: Mapping[int, int]) -> dict[int, int]:
+def longest_path_layers(graph: nx.DiGraph[int], rank: Mapping[int, int]) -> dict[int, int]:
     """Longest-path layer of every node. A cycle (only an imported plan has one) has its
     back-edges left out first: inside a strongly connected component, a link that points to
     an earlier item (in start-date order) is the one broken, so the rest still flows left to
@@ -151,7 +151,7 @@ def route(pred: Node, succ: Node, layer_x: Sequence[float]) -> tuple[Point, ...]
     return tuple(points)
 
 
-def _barycenter_order(
+def barycenter_order(
     layers: list[list[int]], preds: dict[int, list[int]], succs: dict[int, list[int]]
 ) -> None:
     """Reorder each layer in place by the mean position of its neighbours, sweeping right
@@ -232,13 +232,13 @@ class DependencyLayout:
         graph.add_edges_from(merged)
         self.graph = graph
         rank = {node: n for n, node in enumerate(shown)}
-        layer_of = _layers(graph, rank)
+        layer_of = longest_path_layers(graph, rank)
         layers: list[list[int]] = [[] for _ in range(max(layer_of.values(), default=-1) + 1)]
         for node in shown:  # the first sweep starts from time order
             layers[layer_of[node]].append(node)
         preds = {n: list(graph.predecessors(n)) for n in graph}
         succs = {n: list(graph.successors(n)) for n in graph}
-        _barycenter_order(layers, preds, succs)
+        barycenter_order(layers, preds, succs)
         self.layers = layers
         self._layer_x = [n * (NODE_WIDTH + LAYER_GAP) for n in range(len(layers))]
         looped_nodes = {drawn_as[i] for i in loop_of if i in drawn_as}

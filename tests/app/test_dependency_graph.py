@@ -18,6 +18,7 @@ from app.plan import Plan
 from app.plan_data import ItemRow
 from app.plan_state import LinkRecord
 from app.store import PlanStore
+from tests.app.segments import segment_meets_box
 
 DAY = dt.date(2026, 3, 2)
 
@@ -131,20 +132,6 @@ def test_a_plan_without_a_cycle_reports_none() -> None:
     assert layout.cycles == ()
     assert not any(n.on_cycle for n in layout.nodes.values())
     assert not any(e.on_cycle for e in layout.edges)
-
-
-def segment_meets_box(
-    p: tuple[float, float], q: tuple[float, float], box: tuple[float, float, float, float]
-) -> bool:
-    """Whether the segment p-q passes through the inside of the box (sampled finely: the
-    channels are 9 units from any box, far more than a sample step)."""
-    x0, y0, x1, y1 = box
-    for n in range(201):
-        t = n / 200
-        x, y = p[0] + (q[0] - p[0]) * t, p[1] + (q[1] - p[1]) * t
-        if x0 < x < x1 and y0 < y < y1:
-            return True
-    return False
 
 
 def assert_clear_of_nodes(layout: DependencyLayout) -> None:
