@@ -6,8 +6,12 @@ Findings come from four places:
   in freeze or blackout windows, deployments in them, go-lives too close, late releases,
   overlapping hardening), a go-live or a deployment with the next free day suggested;
 - **window**: a change request that is still to be carried out whose planned window meets a
-  freeze or blackout covering its environment, and a planned deployment outside every change
-  window of an environment that has change windows; each with the next free day;
+  freeze or blackout covering its environment, and a planned deployment or open change whose
+  window is not whole inside one occurrence of its environment's change windows (when it has
+  any; a change made in several environments is carried out in one window, so one of theirs
+  must hold it; app/window_times.py expands recurring, clock-time windows in their time zone,
+  holidays skipped); each with a suggestion: the next occurrence that fits the planned duration and
+  meets no freeze or blackout (the plan's times, in its time zone), else the next free day;
 - **promotion**: a production deployment still to come for a release that has no staging
   deployment before it that succeeded or is still planned (going to production without
   staging);
@@ -23,6 +27,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -36,6 +41,7 @@ from app.release_train import (
     TrainWindow,
 )
 from app.scheduling.calendar import WorkCalendar
+from app.window_times import WindowTiming, next_fit
 from models import ChangeEnvironment, ChangeRequest
 
 # Changes whose window is still to come; the others were carried out or will not be.
@@ -93,8 +99,9 @@ def check_plan(plan: Plan) -> list[Finding]:
     calendar = WorkCalendar(train.holidays, train.workdays)
     findings = [Finding("schedule", problem) for problem in plan.state.problems()]
     findings += _train(train, calendar)
-    findings += _changes(plan, train, calendar)
-    findings += _outside_change_windows(train, calendar)
+    timings = _Timings(plan, train)
+    findings += _changes(plan, train, calendar, timings)
+    findings += _outside_change_windows(train, calendar, timings)
     findings += _promotion(train)
     findings += _baselines(plan, train)
     return findings
@@ -142,7 +149,73 @@ def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
     return found
 
 
-def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class _Timings:
+    """Every window's timing, and the plan's time zone that planned windows are typed in."""
+
+    zone: ZoneInfo
+    of: dict[int, WindowTiming]
+
+    def __init__(self, plan: Plan, train: Train) -> None:
+        zone = plan.settings.values().time_zone
+        entries = {e.id: e for e in plan.calendar.rows()}
+        object.__setattr__(self, "zone", ZoneInfo(zone))
+        timings = {
+            w.id: WindowTiming.of(entries[w.id], zone, train.holidays) for w in train.windows
+        }
+        object.__setattr__(self, "of", timings)
+
+    def span(self, start: dt.datetime, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+        """A planned window (the plan's wall-clock times) as aware UTC times."""
+        first = start.replace(tzinfo=self.zone).astimezone(dt.UTC)
+        last = (end or start).replace(tzinfo=self.zone).astimezone(dt.UTC)
+        return first, last
+
+    def allowed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
+        return [
+            self.of[w.id]
+            for w in train.windows
+            if w.kind == "change_window" and _applies(w, environment)
+        ]
+
+    def closed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
+        return [self.of[w.id] for w in train.windows if w.restricted and _applies(w, environment)]
+
+    def inside(
+        self, train: Train, environment: TrainEnvironment | None, span: tuple[dt.datetime, ...]
+    ) -> bool:
+        """Whether the span lies whole in one occurrence of the environment's change windows
+        (True when it has none)."""
+        allowed = self.allowed(train, environment)
+        start, end = span
+        return not allowed or any(
+            o.contains(start, end) for w in allowed for o in w.occurrences(start, end)
+        )
+
+    def suggest(
+        self,
+        train: Train,
+        environment: TrainEnvironment | None,
+        span: tuple[dt.datetime, ...],
+        fallback: str,
+    ) -> str:
+        """The next occurrence from the span's start that fits its duration and meets no
+        freeze or blackout, in the plan's time ('2027-01-09 22:00 to 23:30'); `fallback` (the
+        next free day) when the environment has no timed change windows."""
+        allowed = self.allowed(train, environment)
+        if not any(w.timed for w in allowed):
+            return fallback  # whole days only: the next free day says it all
+        start, end = span
+        found = next_fit(start, end - start, allowed, self.closed(train, environment))
+        if found is None:
+            return fallback
+        first = found.astimezone(self.zone)
+        last = (found + (end - start)).astimezone(self.zone)
+        until = f"{last:%H:%M}" if last.date() == first.date() else f"{last:%Y-%m-%d %H:%M}"
+        return f"{first:%Y-%m-%d %H:%M} to {until}"
+
+
+def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
     environments = {e.id: e for e in train.environments}
     query = (
         select(
@@ -178,41 +251,69 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
             and first <= window.end_date
             and last >= window.start_date
         }
+        span = timings.span(start, end)
         found.extend(
             Finding(
                 "window",
                 f"Change {key} ({title}) is planned for {first.isoformat()}, inside {window.span}.",
-                next_free(window.end_date, environment, train.windows, calendar),
+                timings.suggest(
+                    train,
+                    environment,
+                    span,
+                    next_free(window.end_date, environment, train.windows, calendar),
+                ),
             )
             for window, environment in closing.values()
+        )
+        if closing:
+            continue
+        # A change is carried out in one window: one of its environments' must hold it.
+        places = where or [None]
+        if any(timings.inside(train, environment, span) for environment in places):
+            continue
+        environment = places[0]
+        place = environment.name if environment is not None else "production"
+        found.append(
+            Finding(
+                "window",
+                f"Change {key} ({title}) is planned for {start:%Y-%m-%d %H:%M}, outside every "
+                f"change window of {place}.",
+                timings.suggest(
+                    train,
+                    environment,
+                    span,
+                    next_free(first - dt.timedelta(days=1), environment, train.windows, calendar),
+                ),
+            )
         )
     return found
 
 
-def _outside_change_windows(train: Train, calendar: WorkCalendar) -> list[Finding]:
+def _outside_change_windows(
+    train: Train, calendar: WorkCalendar, timings: _Timings
+) -> list[Finding]:
     names = {r.id: r.name for r in train.releases}
     found = []
     for deployment in train.deployments:
         if deployment.outcome not in OPEN_OUTCOMES:
             continue
-        allowed = [
-            w
-            for w in train.windows
-            if w.kind == "change_window" and w.applies_to(deployment.environment)
-        ]
-        if not allowed or any(w.covers(deployment.day) for w in allowed):
+        environment = deployment.environment
+        span = timings.span(deployment.start, deployment.end)
+        if timings.inside(train, environment, span):
             continue
         found.append(
             Finding(
                 "window",
                 f"{names.get(deployment.release_id, 'A release')}'s deployment to "
-                f"{deployment.environment.name} on {deployment.day.isoformat()} is outside "
-                f"every change window of {deployment.environment.name}.",
-                next_free(
-                    deployment.day - dt.timedelta(days=1),
-                    deployment.environment,
-                    train.windows,
-                    calendar,
+                f"{environment.name} on {deployment.start:%Y-%m-%d %H:%M} is outside "
+                f"every change window of {environment.name}.",
+                timings.suggest(
+                    train,
+                    environment,
+                    span,
+                    next_free(
+                        deployment.day - dt.timedelta(days=1), environment, train.windows, calendar
+                    ),
                 ),
             )
         )

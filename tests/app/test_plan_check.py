@@ -173,7 +173,7 @@ def test_deployments_in_a_freeze_and_outside_every_change_window(plan_path: Path
     assert findings(plan_path) == [
         "train: R1's deployment to prod on 2026-01-12 19:00 falls inside Close on prod "
         "(2026-01-12 to 2026-01-13). Next free day: 2026-01-15.",
-        "window: R1's deployment to prod on 2026-01-12 is outside every change window of "
+        "window: R1's deployment to prod on 2026-01-12 19:00 is outside every change window of "
         "prod. Next free day: 2026-01-15.",
     ]
 
