@@ -21,7 +21,8 @@ clocks skip 02:00) and the first 02:00 (summer time) on the October night. A sta
 spring switch skips is read with the offset before it, as RFC 5545 reads it (02:30 is 03:30
 summer time). Without times, an occurrence is the whole local day (23 or 25 hours on a switch).
 
-A change window has no occurrence on a plan holiday: maintenance is not done on holidays.
+A recurring change window has no occurrence on a plan holiday (its start day): maintenance is
+not done on holidays. A window dated once is taken as dated, holiday or not.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ MONTH_WEEKS = ((1, "1st"), (2, "2nd"), (3, "3rd"), (4, "4th"), (5, "5th"), (-1, 
 DEFAULT_ZONE = "UTC"
 ONE_DAY = dt.timedelta(days=1)
 _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 def zone_problem(name: str) -> str | None:
@@ -149,6 +151,10 @@ class WindowTiming:
 
     def occurrences(self, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
         """The occurrences that overlap [start, end) (aware), in time order."""
+        if self.recurrence not in ("weekly", "monthly"):
+            # Dated once on purpose, even on a holiday: only recurring ones skip holidays.
+            once = self._occurrence(self.start_date)
+            return [once] if once.meets(start, end) or once.contains(start, end) else []
         first_day = max(self.start_date, start.astimezone(self.zone).date() - ONE_DAY * 2)
         last_day = min(self.end_date, end.astimezone(self.zone).date() + ONE_DAY)
         found = []
@@ -163,14 +169,45 @@ class WindowTiming:
 
     def rrule(self) -> dict[str, Any] | None:
         """The RFC 5545 RRULE (as icalendar's vRecur takes it), None when it does not recur;
-        UNTIL is the last day's start in UTC, as RFC 5545 wants with a zoned DTSTART."""
+        UNTIL is the last day's start in UTC, as RFC 5545 wants with a zoned DTSTART (the last
+        day itself for whole days)."""
         if self.recurrence not in ("weekly", "monthly"):
             return None
         days = [_RRULE_DAYS[d] for d in sorted(self.weekdays)]
         if self.recurrence == "monthly":
             days = [f"{self.month_week}{d}" for d in days]
-        until = self._local(self.end_date, self.start_time or dt.time())
+        # A DATE start (whole days) takes a DATE UNTIL.
+        until: dt.date = (
+            self._local(self.end_date, self.start_time)
+            if self.start_time is not None
+            else self.end_date
+        )
         return {"FREQ": self.recurrence.upper(), "BYDAY": days, "UNTIL": until}
+
+    def describe(self) -> str:
+        """'Weekly on Sat, 22:00-02:00 (Europe/Berlin)', as the calendar export says it."""
+        names = ", ".join(_DAY_NAMES[d] for d in sorted(self.weekdays))
+        weeks = dict(MONTH_WEEKS)
+        match self.recurrence:
+            case "weekly":
+                when = f"Weekly on {names}"
+            case "monthly":
+                when = f"Monthly on the {weeks.get(self.month_week or 0, '?').lower()} {names}"
+            case _:
+                when = "Once"
+        if self.start_time is None or self.end_time is None:
+            return f"{when}, whole days"
+        return f"{when}, {self.start_time:%H:%M}-{self.end_time:%H:%M} ({self.time_zone})"
+
+    def local_start(self, day: dt.date) -> dt.datetime:
+        """The occurrence starting on `day` in its time zone (whole days: its midnight)."""
+        return self._occurrence(day).start.astimezone(self.zone)
+
+    def skipped_starts(self) -> list[dt.date]:
+        """The days a recurring window would start on but skips (holidays in its range)."""
+        if self.recurrence not in ("weekly", "monthly"):
+            return []
+        return sorted(d for d in self.skipped if self.starts_on(d))
 
     def first_start(self) -> dt.date | None:
         """The first day an occurrence starts on (None when the pattern never matches)."""

@@ -48,6 +48,7 @@ class CalendarEntry(Base):
     start_time: Mapped[dt.time | None] = mapped_column(Time)
     end_time: Mapped[dt.time | None] = mapped_column(Time)
     recurrence: Mapped[str | None] = mapped_column(String(10))
-    weekdays: Mapped[frozenset[int]] = mapped_column(WeekdaySet, default=frozenset())
+    # Empty is kept as NULL (older entries have none), read back as an empty set.
+    weekdays: Mapped[frozenset[int]] = mapped_column(WeekdaySet, nullable=True, default=frozenset())
     month_week: Mapped[int | None]  # monthly: 1 to 5, or -1 for the last
     time_zone: Mapped[str | None] = mapped_column(String(64))  # IANA name; NULL: the plan's

@@ -37,8 +37,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("calendar_entries", schema=None) as batch_op:
-        batch_op.drop_constraint("ck_calendar_entries_month_week", type_="check")
-        batch_op.drop_constraint("ck_calendar_entries_recurrence", type_="check")
+        batch_op.drop_constraint(op.f("ck_calendar_entries_month_week"), type_="check")
+        batch_op.drop_constraint(op.f("ck_calendar_entries_recurrence"), type_="check")
         for column in ("time_zone", "month_week", "weekdays", "recurrence", "end_time"):
             batch_op.drop_column(column)
         batch_op.drop_column("start_time")
