@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
@@ -24,6 +25,7 @@ from app import __version__
 from app.calendar_entries import KIND_LABELS
 from app.communications import AUDIENCE_LABELS, CHANNEL_LABELS
 from app.errors import ValidationError
+from app.ics_timezone import vtimezone
 from app.plan import Plan
 from app.window_times import WindowTiming
 
@@ -270,12 +272,17 @@ def to_ical(document: CalendarDocument, now: dt.datetime) -> bytes:
             # A release date or a freeze marks the day; it does not make anyone busy.
             event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    # A VTIMEZONE for each TZID the windows use, built from the zoneinfo database, so that a
-    # calendar without that zone reads the same switches (from a year before the first event).
-    starts = [e.start for e in document.events if isinstance(e.start, dt.datetime)]
-    if starts:
-        first = min(starts).date().replace(month=1, day=1) - ONE_DAY * 365
-        calendar.add_missing_timezones(first, dt.date(first.year + 12, 1, 1))
+    # A VTIMEZONE for each TZID the windows use, first, so that a calendar without that zone
+    # reads the same switches (app/ics_timezone.py says how they are written).
+    zoned = [
+        e.start
+        for e in document.events
+        if isinstance(e.start, dt.datetime) and isinstance(e.start.tzinfo, ZoneInfo)
+    ]
+    if zoned:
+        year = min(zoned).year - 1
+        names = sorted({str(moment.tzinfo) for moment in zoned})
+        calendar.subcomponents[:0] = [vtimezone(name, year) for name in names]
     data: bytes = calendar.to_ical()
     return data
 
