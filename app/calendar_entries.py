@@ -14,7 +14,22 @@ from models.calendar import CALENDAR_KINDS, RECURRENCES
 KIND_LABELS = {"change_window": "Change window"}
 
 
-def _rules(values: Mapping[str, Any]) -> list[str]:
+def _derived(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A recurring window without its weekday or week of the month takes its first day's, as
+    calendars do ("weekly" on a Saturday repeats on Saturdays), so Repeats can be set first."""
+    first = values.get("start_date")
+    if first is None or values.get("recurrence") not in ("weekly", "monthly"):
+        return {}
+    derived: dict[str, Any] = {}
+    if not values.get("weekdays"):
+        derived["weekdays"] = frozenset({first.weekday()})
+    if values.get("recurrence") == "monthly" and values.get("month_week") is None:
+        derived["month_week"] = (first.day - 1) // 7 + 1
+    return derived
+
+
+def _rules(given: Mapping[str, Any]) -> list[str]:
+    values = {**given, **_derived(given)}
     start, end = values.get("start_date"), values.get("end_date")
     problems = []
     if start is not None and end is not None and end < start:
@@ -113,5 +128,6 @@ CALENDAR_ENTRIES = RecordType(
     order_by=("start_date", "kind"),
     title=_title,
     rules=_rules,
+    derived=_derived,
     defaults={"kind": "holiday", "environment_id": None, "recurrence": "none"},
 )

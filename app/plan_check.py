@@ -206,7 +206,8 @@ class _Timings:
         if not any(w.timed for w in allowed):
             return fallback  # whole days only: the next free day says it all
         start, end = span
-        found = next_fit(start, end - start, allowed, self.closed(train, environment))
+        closed = self.closed(train, environment)
+        found = next_fit(start, end - start, allowed, closed, clock=self.zone)
         if found is None:
             return fallback
         first = found.astimezone(self.zone)

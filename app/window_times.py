@@ -20,6 +20,8 @@ switches; its UTC span moves an hour with them, and its end reads 03:00 on the M
 clocks skip 02:00) and the first 02:00 (summer time) on the October night. A start time the
 spring switch skips is read with the offset before it, as RFC 5545 reads it (02:30 is 03:30
 summer time). Without times, an occurrence is the whole local day (23 or 25 hours on a switch).
+One time alone is read against midnight: opening at 22:00 with no closing time runs to 24:00,
+closing at 06:00 with no opening time runs from 00:00 (the editor sets one time at a time).
 
 A recurring change window has no occurrence on a plan holiday (its start day): maintenance is
 not done on holidays. A window dated once is taken as dated, holiday or not.
@@ -103,16 +105,24 @@ class WindowTiming:
 
     @property
     def timed(self) -> bool:
-        return self.start_time is not None and self.end_time is not None
+        return self.start_time is not None or self.end_time is not None
+
+    @property
+    def opens(self) -> dt.time:
+        return self.start_time or dt.time()
+
+    @property
+    def closes(self) -> dt.time:
+        return self.end_time or dt.time()
 
     @property
     def length(self) -> dt.timedelta | None:
         """A timed window's length on an ordinary day (None for whole days)."""
-        if self.start_time is None or self.end_time is None:
+        if not self.timed:
             return None
         day = dt.date(2000, 1, 1)
-        start = dt.datetime.combine(day, self.start_time)
-        end = dt.datetime.combine(day, self.end_time)
+        start = dt.datetime.combine(day, self.opens)
+        end = dt.datetime.combine(day, self.closes)
         return end - start if end > start else end + ONE_DAY - start
 
     def starts_on(self, day: dt.date) -> bool:
@@ -137,17 +147,19 @@ class WindowTiming:
     def _occurrence(self, day: dt.date) -> Occurrence:
         length = self.length
         if self.recurrence in ("weekly", "monthly"):
-            if self.start_time is None or length is None:
+            if length is None:
                 return Occurrence(
                     self._local(day, dt.time()), self._local(day + ONE_DAY, dt.time())
                 )
-            start = self._local(day, self.start_time)
+            start = self._local(day, self.opens)
             return Occurrence(start, start + length)
-        start = self._local(day, self.start_time or dt.time())
-        if self.end_time is None:
+        start = self._local(day, self.opens)
+        if not self.timed:
             return Occurrence(start, self._local(self.end_date + ONE_DAY, dt.time()))
-        end = self._local(self.end_date, self.end_time)
-        return Occurrence(start, end if end > start else end + ONE_DAY)
+        end = self._local(self.end_date, self.closes)
+        if end <= start:
+            end = self._local(self.end_date + ONE_DAY, self.closes)
+        return Occurrence(start, end)
 
     def occurrences(self, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
         """The occurrences that overlap [start, end) (aware), in time order."""
@@ -177,11 +189,7 @@ class WindowTiming:
         if self.recurrence == "monthly":
             days = [f"{self.month_week}{d}" for d in days]
         # A DATE start (whole days) takes a DATE UNTIL.
-        until: dt.date = (
-            self._local(self.end_date, self.start_time)
-            if self.start_time is not None
-            else self.end_date
-        )
+        until: dt.date = self._local(self.end_date, self.opens) if self.timed else self.end_date
         return {"FREQ": self.recurrence.upper(), "BYDAY": days, "UNTIL": until}
 
     def describe(self) -> str:
@@ -195,9 +203,9 @@ class WindowTiming:
                 when = f"Monthly on the {weeks.get(self.month_week or 0, '?').lower()} {names}"
             case _:
                 when = "Once"
-        if self.start_time is None or self.end_time is None:
+        if not self.timed:
             return f"{when}, whole days"
-        return f"{when}, {self.start_time:%H:%M}-{self.end_time:%H:%M} ({self.time_zone})"
+        return f"{when}, {self.opens:%H:%M}-{self.closes:%H:%M} ({self.time_zone})"
 
     def local_start(self, day: dt.date) -> dt.datetime:
         """The occurrence starting on `day` in its time zone (whole days: its midnight)."""
@@ -229,11 +237,9 @@ def timing_problems(
 ) -> list[str]:
     """What is wrong with a window's times and recurrence, in words for the editor."""
     problems = []
-    if (start_time is None) != (end_time is None):
-        missing = "an end time" if end_time is None else "a start time"
-        problems.append(f"a window with one clock time needs {missing} too")
     recurring = recurrence in ("weekly", "monthly")
-    if kind in ("holiday", "freeze", "blackout") and (start_time is not None or recurring):
+    timed = start_time is not None or end_time is not None
+    if kind in ("holiday", "freeze", "blackout") and (timed or recurring):
         problems.append(
             "only change windows have clock times or a recurrence; a holiday, freeze or "
             "blackout covers whole days"
@@ -251,10 +257,12 @@ def next_fit(
     allowed: Sequence[WindowTiming],
     closed: Sequence[WindowTiming],
     horizon: dt.timedelta = dt.timedelta(days=400),
+    clock: ZoneInfo | None = None,
 ) -> dt.datetime | None:
     """The first start at or after `after` (aware) for `duration` that meets no `closed`
     occurrence and, when there are `allowed` windows, lies whole in one of their occurrences
-    (each occurrence is tried from its start); None within `horizon`."""
+    (each tried at `after`'s clock time in zone `clock` when given, then from its start);
+    None within `horizon`."""
     limit = after + horizon
     if not allowed:
         start = after
@@ -265,13 +273,27 @@ def next_fit(
             start = max(o.end for o in meeting)
         return None
     for occurrence in _merged(allowed, after, limit):
-        start = max(occurrence.start, after)
-        end = start + duration
-        if end > occurrence.end:
-            continue
-        if not any(w.occurrences(start, end) for w in closed):
-            return start
+        for start in _candidates(occurrence, after, clock):
+            end = start + duration
+            if end <= occurrence.end and not any(w.occurrences(start, end) for w in closed):
+                return start
     return None
+
+
+def _candidates(
+    occurrence: Occurrence, after: dt.datetime, clock: ZoneInfo | None
+) -> list[dt.datetime]:
+    """Where in an occurrence to try a start: at the planned clock time (`after` read in
+    `clock`) on the occurrence's first day, so a whole-day window keeps the evening slot,
+    then as early as the occurrence allows."""
+    earliest = max(occurrence.start, after)
+    if clock is None:
+        return [earliest]
+    planned = after.astimezone(clock)
+    day = occurrence.start.astimezone(clock).date()
+    same_time = dt.datetime.combine(day, planned.time(), clock).astimezone(dt.UTC)
+    keep = earliest <= same_time < occurrence.end
+    return [same_time, earliest] if keep else [earliest]
 
 
 def _merged(

@@ -227,6 +227,6 @@ def test_the_demo_keeps_one_change_in_the_year_end_freeze(tmp_path: Path) -> Non
     assert out.getvalue().splitlines() == [
         "window: Change CHG-2068 (Rotate TLS certificates on the production load balancers) "
         "is planned for 2026-12-23, inside Year-end change freeze 2026/2027 (2026-12-18 to "
-        "2027-01-03). Next free day: 2027-01-04.",
+        "2027-01-03). Next free day: 2027-01-04 21:00 to 22:00.",
         f"1 conflict(s) in {path}.",
     ]

@@ -240,8 +240,6 @@ def test_the_rrule_a_window_is_written_as() -> None:
 @pytest.mark.parametrize(
     ("times", "recurrence", "weekdays", "month_week", "kind", "problem"),
     [
-        ((dt.time(22), None), "none", (), None, "change_window", "needs an end time too"),
-        ((None, dt.time(2)), "none", (), None, "change_window", "needs a start time too"),
         ((None, None), "weekly", (), None, "change_window", "needs at least one weekday"),
         ((None, None), "monthly", (TUE,), None, "change_window", "needs the week of the month"),
         ((dt.time(8), dt.time(9)), "none", (), None, "freeze", "only change windows"),
@@ -258,6 +256,15 @@ def test_what_is_wrong_with_a_window_is_said(
 ) -> None:
     (said,) = timing_problems(*times, recurrence, weekdays, month_week, kind)
     assert problem in said
+
+
+def test_one_clock_time_alone_is_read_against_midnight() -> None:
+    day = dt.date(2026, 12, 5)
+    evening = WindowTiming(day, day, dt.time(22), None, time_zone="UTC")
+    morning = WindowTiming(day, day, None, dt.time(6), time_zone="UTC")
+    everything = (utc(2026, 12, 1), utc(2026, 12, 31))
+    assert evening.occurrences(*everything) == [Occurrence(utc(2026, 12, 5, 22), utc(2026, 12, 6))]
+    assert morning.occurrences(*everything) == [Occurrence(utc(2026, 12, 5), utc(2026, 12, 5, 6))]
 
 
 def test_a_clean_window_and_a_known_zone_have_no_problems() -> None:
