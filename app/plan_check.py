@@ -25,7 +25,7 @@ outcome are what happened.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -48,6 +48,8 @@ from models import ChangeEnvironment, ChangeRequest
 OPEN_CHANGES = frozenset({"draft", "submitted", "approved"})
 STAGING, PRODUCTION = "staging", "production"
 LOOK_AHEAD_DAYS = 400  # how far a free day is looked for
+# Whether a change window is open on a day (by default: the day is in its dates).
+Opens = Callable[[TrainWindow, dt.date], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +69,12 @@ def free_day(
     windows: Sequence[TrainWindow],
     calendar: WorkCalendar,
     in_change_window: bool = True,
+    opens: Opens = TrainWindow.covers,
 ) -> dt.date | None:
     """The first working day after ``after`` that no freeze or blackout covering the
     environment (production when None) closes, and that lies in one of its change windows
-    when it has any (and ``in_change_window``); None when there is none within a year or so."""
+    when it has any (and ``in_change_window``), a window open on a day when ``opens`` says so
+    (a recurring one only on its days); None when there is none within a year or so."""
     applying = [w for w in windows if _applies(w, environment)]
     restricted = [w for w in applying if w.restricted]
     allowed = [w for w in applying if w.kind == "change_window"] if in_change_window else []
@@ -79,7 +83,7 @@ def free_day(
         day = calendar.add_working_days(day + dt.timedelta(days=1), 0)
         if any(w.covers(day) for w in restricted):
             continue
-        if allowed and not any(w.covers(day) for w in allowed):
+        if allowed and not any(opens(w, day) for w in allowed):
             continue
         return day
     return None
@@ -98,8 +102,8 @@ def check_plan(plan: Plan) -> list[Finding]:
     train = plan.train.snapshot()
     calendar = WorkCalendar(train.holidays, train.workdays)
     findings = [Finding("schedule", problem) for problem in plan.state.problems()]
-    findings += _train(train, calendar)
     timings = _Timings(plan, train)
+    findings += _train(train, calendar, timings)
     findings += _changes(plan, train, calendar, timings)
     findings += _outside_change_windows(train, calendar, timings)
     findings += _promotion(train)
@@ -112,10 +116,11 @@ def next_free(
     environment: TrainEnvironment | None,
     windows: Sequence[TrainWindow],
     calendar: WorkCalendar,
+    opens: Opens = TrainWindow.covers,
 ) -> str:
     """The suggestion printed with a finding: the next free day in a change window, else the
     next day no freeze or blackout closes, saying that no change window is planned then."""
-    day = free_day(after, environment, windows, calendar)
+    day = free_day(after, environment, windows, calendar, opens=opens)
     if day is not None:
         return day.isoformat()
     day = free_day(after, environment, windows, calendar, in_change_window=False)
@@ -125,12 +130,12 @@ def next_free(
     return f"{day.isoformat()} (no change window of {where} is planned after it yet)"
 
 
-def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
+def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
     found = []
     for collision in train.collisions:
         suggestion = ""
         if collision.kind is CollisionKind.GO_LIVE_IN_WINDOW:
-            suggestion = next_free(collision.day, None, train.windows, calendar)
+            suggestion = next_free(collision.day, None, train.windows, calendar, timings.opens)
         elif collision.kind is CollisionKind.DEPLOYMENT_IN_WINDOW:
             # The train names the release and day; the free day is the environment's.
             release_id = collision.release_ids[0]
@@ -143,7 +148,8 @@ def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
                 if deployment.open and deployment.day == collision.day and closing:
                     last = max(w.end_date for w in closing)
                     environment = deployment.environment
-                    suggestion = next_free(last, environment, train.windows, calendar)
+                    span = timings.span(deployment.start, deployment.end)
+                    suggestion = timings.suggest(train, calendar, environment, span, last)
                     break
         found.append(Finding("train", collision.message, suggestion))
     return found
@@ -171,6 +177,13 @@ class _Timings:
         last = (end or start).replace(tzinfo=self.zone).astimezone(dt.UTC)
         return first, last
 
+    def opens(self, window: TrainWindow, day: dt.date) -> bool:
+        """Whether a change window is open on a day: a recurring one on its days only."""
+        timing = self.of.get(window.id)
+        if timing is None or timing.recurrence not in ("weekly", "monthly"):
+            return window.covers(day)
+        return timing.starts_on(day) and day not in timing.skipped
+
     def allowed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
         return [
             self.of[w.id]
@@ -195,21 +208,23 @@ class _Timings:
     def suggest(
         self,
         train: Train,
+        calendar: WorkCalendar,
         environment: TrainEnvironment | None,
         span: tuple[dt.datetime, ...],
-        fallback: str,
+        after: dt.date,
     ) -> str:
         """The next occurrence from the span's start that fits its duration and meets no
-        freeze or blackout, in the plan's time ('2027-01-09 22:00 to 23:30'); `fallback` (the
-        next free day) when the environment has no timed change windows."""
+        freeze or blackout, in the plan's time ('2027-01-09 22:00 to 23:30'); the next free
+        day after `after` when the environment has no timed change windows (or none fits)."""
         allowed = self.allowed(train, environment)
         if not any(w.timed for w in allowed):
-            return fallback  # whole days only: the next free day says it all
+            # Whole days only: the next free day says it all.
+            return next_free(after, environment, train.windows, calendar, self.opens)
         start, end = span
         closed = self.closed(train, environment)
         found = next_fit(start, end - start, allowed, closed, clock=self.zone)
         if found is None:
-            return fallback
+            return next_free(after, environment, train.windows, calendar, self.opens)
         first = found.astimezone(self.zone)
         last = (found + (end - start)).astimezone(self.zone)
         until = f"{last:%H:%M}" if last.date() == first.date() else f"{last:%Y-%m-%d %H:%M}"
@@ -257,12 +272,7 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings
             Finding(
                 "window",
                 f"Change {key} ({title}) is planned for {first.isoformat()}, inside {window.span}.",
-                timings.suggest(
-                    train,
-                    environment,
-                    span,
-                    next_free(window.end_date, environment, train.windows, calendar),
-                ),
+                timings.suggest(train, calendar, environment, span, window.end_date),
             )
             for window, environment in closing.values()
         )
@@ -279,12 +289,7 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings
                 "window",
                 f"Change {key} ({title}) is planned for {start:%Y-%m-%d %H:%M}, outside every "
                 f"change window of {place}.",
-                timings.suggest(
-                    train,
-                    environment,
-                    span,
-                    next_free(first - dt.timedelta(days=1), environment, train.windows, calendar),
-                ),
+                timings.suggest(train, calendar, environment, span, first - dt.timedelta(days=1)),
             )
         )
     return found
@@ -309,12 +314,7 @@ def _outside_change_windows(
                 f"{environment.name} on {deployment.start:%Y-%m-%d %H:%M} is outside "
                 f"every change window of {environment.name}.",
                 timings.suggest(
-                    train,
-                    environment,
-                    span,
-                    next_free(
-                        deployment.day - dt.timedelta(days=1), environment, train.windows, calendar
-                    ),
+                    train, calendar, environment, span, deployment.day - dt.timedelta(days=1)
                 ),
             )
         )

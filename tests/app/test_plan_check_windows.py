@@ -64,10 +64,10 @@ def deploy(env: str, start: dt.datetime, minutes: int, outcome: str = "planned")
     )
 
 
-def lines(path: Path) -> list[str]:
+def lines(path: Path, areas: tuple[str, ...] = ("window",)) -> list[str]:
     plan = Plan.open(path, read_only=True)
     try:
-        return [f.line() for f in check_plan(plan) if f.area == "window"]
+        return [f.line() for f in check_plan(plan) if f.area in areas]
     finally:
         plan.close()
 
@@ -114,9 +114,11 @@ def test_the_suggestion_skips_a_holiday_and_a_freeze(plan_path: Path) -> None:
         ),
         deploy("prod", dt.datetime(2026, 3, 10, 9), 60),
     )
-    found = lines(plan_path)
+    found = lines(plan_path, ("train", "window"))
     # The 14th is frozen, the 21st a holiday: Saturday 28 March, the night of the switch.
     assert found == [
+        "train: R1's deployment to prod on 2026-03-10 09:00 falls inside March freeze "
+        "(2026-03-09 to 2026-03-15). Next free day: 2026-03-28 22:00 to 23:00.",
         "window: R1's deployment to prod on 2026-03-10 09:00 is outside every change window "
         "of prod. Next free day: 2026-03-28 22:00 to 23:00."
     ]
