@@ -120,7 +120,7 @@ def test_the_suggestion_skips_a_holiday_and_a_freeze(plan_path: Path) -> None:
         "train: R1's deployment to prod on 2026-03-10 09:00 falls inside March freeze "
         "(2026-03-09 to 2026-03-15). Next free day: 2026-03-28 22:00 to 23:00.",
         "window: R1's deployment to prod on 2026-03-10 09:00 is outside every change window "
-        "of prod. Next free day: 2026-03-28 22:00 to 23:00."
+        "of prod. Next free day: 2026-03-28 22:00 to 23:00.",
     ]
 
 
