@@ -54,6 +54,15 @@ def plan_path(tmp_path: Path) -> Path:
                 ),
                 CalendarEntry(
                     kind="change_window",
+                    name="Database move",
+                    start_date=dt.date(2026, 11, 7),
+                    end_date=dt.date(2026, 11, 7),
+                    start_time=dt.time(23),
+                    end_time=dt.time(1),
+                    environment_id=prod.id,
+                ),
+                CalendarEntry(
+                    kind="change_window",
                     name="Patch Tuesday",
                     start_date=dt.date(2026, 10, 1),
                     end_date=dt.date(2027, 4, 30),
@@ -104,6 +113,10 @@ def test_icalendar_reads_tzid_rrule_exdate_and_the_zones(plan_path: Path) -> Non
     monthly = events["Patch Tuesday (production)"]
     assert monthly["dtstart"].params["TZID"] == "America/New_York"
     assert monthly["rrule"].to_ical().endswith(b"BYDAY=2TU")
+    once = events["Database move (production)"]
+    assert once.decoded("dtstart") == dt.datetime(2026, 11, 7, 23, tzinfo=BERLIN)
+    assert once.decoded("dtend") == dt.datetime(2026, 11, 8, 1, tzinfo=BERLIN)
+    assert "rrule" not in once and once["dtend"].params["TZID"] == "Europe/Berlin"
     # A stable UID, as for whole-day entries.
     assert str(weekly["uid"]).startswith("calendar-")
 
