@@ -16,14 +16,17 @@ KIND_LABELS = {"change_window": "Change window"}
 
 def _derived(values: Mapping[str, Any]) -> dict[str, Any]:
     """A recurring window without its weekday or week of the month takes its first day's, as
-    calendars do ("weekly" on a Saturday repeats on Saturdays), so Repeats can be set first."""
-    first = values.get("start_date")
-    if first is None or values.get("recurrence") not in ("weekly", "monthly"):
-        return {}
+    calendars do ("weekly" on a Saturday repeats on Saturdays), so Repeats can be set first;
+    only a monthly window keeps a week of the month."""
+    first, recurrence = values.get("start_date"), values.get("recurrence")
     derived: dict[str, Any] = {}
+    if recurrence != "monthly" and values.get("month_week") is not None:
+        derived["month_week"] = None
+    if first is None or recurrence not in ("weekly", "monthly"):
+        return derived
     if not values.get("weekdays"):
         derived["weekdays"] = frozenset({first.weekday()})
-    if values.get("recurrence") == "monthly" and values.get("month_week") is None:
+    if recurrence == "monthly" and values.get("month_week") is None:
         derived["month_week"] = (first.day - 1) // 7 + 1
     return derived
 

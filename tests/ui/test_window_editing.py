@@ -75,7 +75,7 @@ def test_a_recurring_window_is_edited_in_the_form_and_undone(
     window.menu_actions.undo.trigger()
     settle(qtbot, window)
     back = plan.calendar.row(entry.id)
-    assert (back.recurrence, back.start_time) == ("weekly", dt.time(22))
+    assert (back.recurrence, back.start_time, back.month_week) == ("weekly", dt.time(22), None)
     assert view.select_record(entry.id)
     assert opens.text() == "22:00"
 
