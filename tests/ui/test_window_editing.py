@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox
+from PySide6.QtWidgets import QComboBox, QLineEdit
 
 from tests.ui.conftest import Reports, settle
+from tests.ui.popups import POPUP
 from ui.field_widgets import TimeEdit, WeekdaysEdit
 from ui.main_window import MainWindow
+from ui.plan_settings_dialog import PlanSettingsDialog
 
 pytestmark = pytest.mark.gui
 
@@ -103,3 +105,26 @@ def test_a_freeze_refuses_clock_times(
     assert [m for m in reports.messages if "only change windows have clock times" in m]
     assert plan.calendar.row(freeze.id).start_time is None
     assert opens.text() == ""  # type: ignore[attr-defined]
+
+
+@POPUP
+def test_the_plans_time_zone_is_a_plan_setting(
+    window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None
+    window.menu_actions.plan_settings.trigger()
+    dialog = window.findChild(PlanSettingsDialog)
+    assert dialog is not None
+    zone = dialog.form.editor("time_zone")
+    assert isinstance(zone, QLineEdit) and zone.text() == "America/New_York"
+    zone.setText("Nowhere/Else")
+    zone.editingFinished.emit()
+    assert "not a time zone name" in dialog.problem.text()
+    assert plan.settings.values().time_zone == "America/New_York"
+    zone.setText("Europe/Berlin")
+    zone.editingFinished.emit()
+    assert plan.settings.values().time_zone == "Europe/Berlin"
+    window.menu_actions.undo.trigger()
+    assert plan.settings.values().time_zone == "America/New_York"
