@@ -67,14 +67,19 @@ def content_digest(rows: Iterable[Sequence[Any]]) -> str:
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, frozenset):
+        # A set of weekdays (a window's); empty is stored as NULL, so it reads as null.
+        return sorted(value) or None
     return value
 
 
-def _iso(value: Any) -> str:
-    if isinstance(value, dt.datetime | dt.date):
+def _iso(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
+    if isinstance(value, frozenset):
+        return sorted(value) or None
     raise TypeError(f"{type(value).__name__} is not a value the audit trail records")
 
 

@@ -25,6 +25,7 @@ class FieldKind(StrEnum):
     INT = "int"
     DATE = "date"
     DATETIME = "datetime"  # a date and time of day to the minute, zone-less (the plan's time)
+    TIME = "time"  # a time of day to the minute ("22:00"), typed as HH:MM
     CHOICE = "choice"  # one of `choices`
     WEEKDAYS = "weekdays"  # a set of weekday numbers, 0 = Monday
     REFERENCE = "reference"  # the id of a record of `reference` (a table name), or none
@@ -126,6 +127,8 @@ class Field:
                 return value
             case FieldKind.DATETIME:
                 return self._datetime(value, where)
+            case FieldKind.TIME:
+                return self._time(value, where)
             case FieldKind.CHOICE:
                 allowed = [stored for stored, _label in self.choices]
                 if value not in allowed:
@@ -167,6 +170,24 @@ class Field:
         except ValueError as exc:
             raise ValidationError(f"{where}{self.noun}: {exc}") from None
         return value.replace(second=0, microsecond=0)
+
+    def _time(self, value: Any, where: str) -> dt.time:
+        """A time of day to the minute; text as 22:00, 9:30 or 0930."""
+        if isinstance(value, str):
+            text = value.strip().replace(".", ":")
+            if ":" not in text and text.isdigit() and len(text) in (3, 4):
+                text = f"{text[:-2]}:{text[-2:]}"
+            hours, _, minutes = text.partition(":")
+            if not (hours.isdigit() and minutes.isdigit() and len(minutes) == 2):
+                raise ValidationError(
+                    f"{where}{self.noun}: '{value.strip()}' is not a time of day (use HH:MM)"
+                )
+            if not (int(hours) <= 23 and int(minutes) <= 59):
+                raise ValidationError(f"{where}{self.noun}: {value.strip()} is past 23:59")
+            value = dt.time(int(hours), int(minutes))
+        if not isinstance(value, dt.time):
+            raise ValidationError(f"{where}{self.noun} must be a time of day, not {value!r}")
+        return value.replace(second=0, microsecond=0, tzinfo=None)
 
     def _check_range(self, value: int, where: str) -> None:
         low, high = self.minimum, self.maximum

@@ -16,6 +16,8 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 
@@ -23,7 +25,9 @@ from app import __version__
 from app.calendar_entries import KIND_LABELS
 from app.communications import AUDIENCE_LABELS, CHANNEL_LABELS
 from app.errors import ValidationError
+from app.ics_timezone import vtimezone
 from app.plan import Plan
+from app.window_times import WindowTiming
 
 ICS_SUFFIX = ".ics"
 ONE_DAY = dt.timedelta(days=1)
@@ -48,6 +52,9 @@ class CalendarEvent:
     end: dt.date | dt.datetime
     categories: tuple[str, ...]
     description: str = ""
+    # A recurring window: its RRULE (icalendar's vRecur values) and the starts it skips.
+    rrule: dict[str, Any] | None = None
+    exdates: tuple[dt.date | dt.datetime, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,19 +132,14 @@ def calendar_document(plan: Plan, zone: dt.tzinfo | None = None) -> CalendarDocu
                     )
                 )
     environments = {env.id: env.name for env in train.environments}
+    plan_zone = plan.settings.values().time_zone
     for entry in plan.calendar.rows():
-        kind = KIND_LABELS.get(entry.kind, entry.kind.capitalize())
         where = environments.get(entry.environment_id) if entry.environment_id else None
-        events.append(
-            CalendarEvent(
-                f"calendar-{entry.id}@{domain}",
-                f"{entry.name} ({where})" if where else entry.name,
-                entry.start_date,
-                entry.end_date + ONE_DAY,
-                (kind,),
-                f"{kind}, {where} only" if where else f"{kind}, whole plan",
-            )
+        event = _calendar_event(
+            entry, where, WindowTiming.of(entry, plan_zone, train.holidays), domain
         )
+        if event is not None:
+            events.append(event)
     for deployment in train.deployments:
         release_name = names.get(deployment.release_id, "Release")
         events.append(
@@ -154,6 +156,49 @@ def calendar_document(plan: Plan, zone: dt.tzinfo | None = None) -> CalendarDocu
     events.sort(key=lambda e: (_sort_moment(e.start), e.uid))
     name = plan.settings.values().name or plan.path.stem
     return CalendarDocument(name, tuple(events))
+
+
+def _calendar_event(
+    entry: Any, where: str | None, timing: WindowTiming, domain: str
+) -> CalendarEvent | None:
+    """A calendar entry as one event: whole days, or its clock times in its time zone (with
+    TZID), recurring ones with their RRULE from the first day the pattern matches (None when
+    it never does) and the holidays they skip as EXDATEs."""
+    kind = KIND_LABELS.get(entry.kind, entry.kind.capitalize())
+    scope = f"{kind}, {where} only" if where else f"{kind}, whole plan"
+    first = timing.first_start()
+    if first is None:
+        return None
+    start: dt.date | dt.datetime = first
+    end: dt.date | dt.datetime = entry.end_date + ONE_DAY
+    exdates: tuple[dt.date | dt.datetime, ...] = tuple(timing.skipped_starts())
+    rule = timing.rrule()
+    if rule is not None:
+        end = first + ONE_DAY
+    length = timing.length
+    if length is not None:
+        start = timing.local_start(first)
+        # The exact length, as RFC 5545 gives every occurrence of a recurring event.
+        end = (start + length).astimezone(timing.zone) if rule is not None else _once_end(timing)
+        exdates = tuple(timing.local_start(day) for day in timing.skipped_starts())
+    described = scope if rule is None and length is None else f"{scope}; {timing.describe()}"
+    return CalendarEvent(
+        f"calendar-{entry.id}@{domain}",
+        f"{entry.name} ({where})" if where else entry.name,
+        start,
+        end,
+        (kind,),
+        described,
+        rule,
+        exdates,
+    )
+
+
+def _once_end(timing: WindowTiming) -> dt.datetime:
+    (occurrence,) = timing.occurrences(
+        timing.local_start(timing.start_date), timing.local_start(timing.start_date)
+    )
+    return occurrence.end.astimezone(timing.zone)
 
 
 def _communications(plan: Plan, domain: str) -> list[CalendarEvent]:
@@ -219,10 +264,25 @@ def to_ical(document: CalendarDocument, now: dt.datetime) -> bytes:
         if item.description:
             event.add("description", item.description)
         event.add("categories", list(item.categories))
+        if item.rrule is not None:
+            event.add("rrule", item.rrule)
+        if item.exdates:
+            event.add("exdate", list(item.exdates))
         if not isinstance(item.start, dt.datetime):
             # A release date or a freeze marks the day; it does not make anyone busy.
             event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
+    # A VTIMEZONE for each TZID the windows use, first, so that a calendar without that zone
+    # reads the same switches (app/ics_timezone.py says how they are written).
+    zoned = [
+        e.start
+        for e in document.events
+        if isinstance(e.start, dt.datetime) and isinstance(e.start.tzinfo, ZoneInfo)
+    ]
+    if zoned:
+        year = min(zoned).year - 1
+        names = sorted({str(moment.tzinfo) for moment in zoned})
+        calendar.subcomponents[:0] = [vtimezone(name, year) for name in names]
     data: bytes = calendar.to_ical()
     return data
 

@@ -6,8 +6,12 @@ Findings come from four places:
   in freeze or blackout windows, deployments in them, go-lives too close, late releases,
   overlapping hardening), a go-live or a deployment with the next free day suggested;
 - **window**: a change request that is still to be carried out whose planned window meets a
-  freeze or blackout covering its environment, and a planned deployment outside every change
-  window of an environment that has change windows; each with the next free day;
+  freeze or blackout covering its environment, and a planned deployment or open change whose
+  window is not whole inside one occurrence of its environment's change windows (when it has
+  any; a change made in several environments is carried out in one window, so one of theirs
+  must hold it; app/window_times.py expands recurring, clock-time windows in their time zone,
+  holidays skipped); each with a suggestion: the next occurrence that fits the planned duration and
+  meets no freeze or blackout (the plan's times, in its time zone), else the next free day;
 - **promotion**: a production deployment still to come for a release that has no staging
   deployment before it that succeeded or is still planned (going to production without
   staging);
@@ -24,8 +28,9 @@ outcome are what happened.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -40,12 +45,15 @@ from app.release_train import (
     TrainWindow,
 )
 from app.scheduling.calendar import WorkCalendar
+from app.window_times import WindowTiming, next_fit
 from models import ChangeEnvironment, ChangeRequest
 
 # Changes whose window is still to come; the others were carried out or will not be.
 OPEN_CHANGES = frozenset({"draft", "submitted", "approved"})
 STAGING, PRODUCTION = "staging", "production"
 LOOK_AHEAD_DAYS = 400  # how far a free day is looked for
+# Whether a change window is open on a day (by default: the day is in its dates).
+Opens = Callable[[TrainWindow, dt.date], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,10 +93,12 @@ def free_day(
     windows: Sequence[TrainWindow],
     calendar: WorkCalendar,
     in_change_window: bool = True,
+    opens: Opens = TrainWindow.covers,
 ) -> dt.date | None:
     """The first working day after ``after`` that no freeze or blackout covering the
     environment (production when None) closes, and that lies in one of its change windows
-    when it has any (and ``in_change_window``); None when there is none within a year or so."""
+    when it has any (and ``in_change_window``), a window open on a day when ``opens`` says so
+    (a recurring one only on its days); None when there is none within a year or so."""
     applying = [w for w in windows if _applies(w, environment)]
     restricted = [w for w in applying if w.restricted]
     allowed = [w for w in applying if w.kind == "change_window"] if in_change_window else []
@@ -97,7 +107,7 @@ def free_day(
         day = calendar.add_working_days(day + dt.timedelta(days=1), 0)
         if any(w.covers(day) for w in restricted):
             continue
-        if allowed and not any(w.covers(day) for w in allowed):
+        if allowed and not any(opens(w, day) for w in allowed):
             continue
         return day
     return None
@@ -117,9 +127,10 @@ def check_plan(plan: Plan, today: dt.date) -> list[Finding]:
     train = plan.train.snapshot()
     calendar = WorkCalendar(train.holidays, train.workdays)
     findings = [Finding("schedule", problem) for problem in plan.state.problems()]
-    findings += _train(train, calendar)
-    findings += _changes(plan, train, calendar)
-    findings += _outside_change_windows(train, calendar)
+    timings = _Timings(plan, train)
+    findings += _train(train, calendar, timings)
+    findings += _changes(plan, train, calendar, timings)
+    findings += _outside_change_windows(train, calendar, timings)
     findings += _promotion(train)
     findings += _baselines(plan, train)
     findings += [Finding("component", c.message) for c in find_conflicts(plan, today)]
@@ -131,10 +142,11 @@ def next_free(
     environment: TrainEnvironment | None,
     windows: Sequence[TrainWindow],
     calendar: WorkCalendar,
+    opens: Opens = TrainWindow.covers,
 ) -> str:
     """The suggestion printed with a finding: the next free day in a change window, else the
     next day no freeze or blackout closes, saying that no change window is planned then."""
-    day = free_day(after, environment, windows, calendar)
+    day = free_day(after, environment, windows, calendar, opens=opens)
     if day is not None:
         return day.isoformat()
     day = free_day(after, environment, windows, calendar, in_change_window=False)
@@ -144,14 +156,14 @@ def next_free(
     return f"{day.isoformat()} (no change window of {where} is planned after it yet)"
 
 
-def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
+def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
     found = []
     for collision in train.collisions:
         suggestion = ""
         deployment_id: int | None = None
         environment_id: int | None = None
         if collision.kind is CollisionKind.GO_LIVE_IN_WINDOW:
-            suggestion = next_free(collision.day, None, train.windows, calendar)
+            suggestion = next_free(collision.day, None, train.windows, calendar, timings.opens)
         elif collision.kind is CollisionKind.DEPLOYMENT_IN_WINDOW:
             # The train names the release and day; the free day is the environment's.
             release_id = collision.release_ids[0]
@@ -164,7 +176,8 @@ def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
                 if deployment.open and deployment.day == collision.day and closing:
                     last = max(w.end_date for w in closing)
                     environment = deployment.environment
-                    suggestion = next_free(last, environment, train.windows, calendar)
+                    span = timings.span(deployment.start, deployment.end)
+                    suggestion = timings.suggest(train, calendar, environment, span, last)
                     deployment_id, environment_id = deployment.id, environment.id
                     break
         found.append(
@@ -182,7 +195,83 @@ def _train(train: Train, calendar: WorkCalendar) -> list[Finding]:
     return found
 
 
-def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
+@dataclass(frozen=True, slots=True)
+class _Timings:
+    """Every window's timing, and the plan's time zone that planned windows are typed in."""
+
+    zone: ZoneInfo
+    of: dict[int, WindowTiming]
+
+    def __init__(self, plan: Plan, train: Train) -> None:
+        zone = plan.settings.values().time_zone
+        entries = {e.id: e for e in plan.calendar.rows()}
+        object.__setattr__(self, "zone", ZoneInfo(zone))
+        timings = {
+            w.id: WindowTiming.of(entries[w.id], zone, train.holidays) for w in train.windows
+        }
+        object.__setattr__(self, "of", timings)
+
+    def span(self, start: dt.datetime, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
+        """A planned window (the plan's wall-clock times) as aware UTC times."""
+        first = start.replace(tzinfo=self.zone).astimezone(dt.UTC)
+        last = (end or start).replace(tzinfo=self.zone).astimezone(dt.UTC)
+        return first, last
+
+    def opens(self, window: TrainWindow, day: dt.date) -> bool:
+        """Whether a change window is open on a day: a recurring one on its days only."""
+        timing = self.of.get(window.id)
+        if timing is None or timing.recurrence not in ("weekly", "monthly"):
+            return window.covers(day)
+        return timing.starts_on(day) and day not in timing.skipped
+
+    def allowed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
+        return [
+            self.of[w.id]
+            for w in train.windows
+            if w.kind == "change_window" and _applies(w, environment)
+        ]
+
+    def closed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
+        return [self.of[w.id] for w in train.windows if w.restricted and _applies(w, environment)]
+
+    def inside(
+        self, train: Train, environment: TrainEnvironment | None, span: tuple[dt.datetime, ...]
+    ) -> bool:
+        """Whether the span lies whole in one occurrence of the environment's change windows
+        (True when it has none)."""
+        allowed = self.allowed(train, environment)
+        start, end = span
+        return not allowed or any(
+            o.contains(start, end) for w in allowed for o in w.occurrences(start, end)
+        )
+
+    def suggest(
+        self,
+        train: Train,
+        calendar: WorkCalendar,
+        environment: TrainEnvironment | None,
+        span: tuple[dt.datetime, ...],
+        after: dt.date,
+    ) -> str:
+        """The next occurrence from the span's start that fits its duration and meets no
+        freeze or blackout, in the plan's time ('2027-01-09 22:00 to 23:30'); the next free
+        day after `after` when the environment has no timed change windows (or none fits)."""
+        allowed = self.allowed(train, environment)
+        if not any(w.timed for w in allowed):
+            # Whole days only: the next free day says it all.
+            return next_free(after, environment, train.windows, calendar, self.opens)
+        start, end = span
+        closed = self.closed(train, environment)
+        found = next_fit(start, end - start, allowed, closed, clock=self.zone)
+        if found is None:
+            return next_free(after, environment, train.windows, calendar, self.opens)
+        first = found.astimezone(self.zone)
+        last = (found + (end - start)).astimezone(self.zone)
+        until = f"{last:%H:%M}" if last.date() == first.date() else f"{last:%Y-%m-%d %H:%M}"
+        return f"{first:%Y-%m-%d %H:%M} to {until}"
+
+
+def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
     environments = {e.id: e for e in train.environments}
     query = (
         select(
@@ -219,11 +308,12 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
             and first <= window.end_date
             and last >= window.start_date
         }
+        span = timings.span(start, end)
         found.extend(
             Finding(
                 "window",
                 f"Change {key} ({title}) is planned for {first.isoformat()}, inside {window.span}.",
-                next_free(window.end_date, environment, train.windows, calendar),
+                timings.suggest(train, calendar, environment, span, window.end_date),
                 release_id=release_id,
                 environment_id=environment.id if environment is not None else None,
                 change_id=change_id,
@@ -231,33 +321,49 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar) -> list[Finding]:
             )
             for window, environment in closing.values()
         )
+        if closing:
+            continue
+        # A change is carried out in one window: one of its environments' must hold it.
+        places = where or [None]
+        if any(timings.inside(train, environment, span) for environment in places):
+            continue
+        environment = places[0]
+        place = environment.name if environment is not None else "production"
+        found.append(
+            Finding(
+                "window",
+                f"Change {key} ({title}) is planned for {start:%Y-%m-%d %H:%M}, outside every "
+                f"change window of {place}.",
+                timings.suggest(train, calendar, environment, span, first - dt.timedelta(days=1)),
+                release_id=release_id,
+                environment_id=environment.id if environment is not None else None,
+                change_id=change_id,
+                day=first,
+            )
+        )
     return found
 
 
-def _outside_change_windows(train: Train, calendar: WorkCalendar) -> list[Finding]:
+def _outside_change_windows(
+    train: Train, calendar: WorkCalendar, timings: _Timings
+) -> list[Finding]:
     names = {r.id: r.name for r in train.releases}
     found = []
     for deployment in train.deployments:
         if deployment.outcome not in OPEN_OUTCOMES:
             continue
-        allowed = [
-            w
-            for w in train.windows
-            if w.kind == "change_window" and w.applies_to(deployment.environment)
-        ]
-        if not allowed or any(w.covers(deployment.day) for w in allowed):
+        environment = deployment.environment
+        span = timings.span(deployment.start, deployment.end)
+        if timings.inside(train, environment, span):
             continue
         found.append(
             Finding(
                 "window",
                 f"{names.get(deployment.release_id, 'A release')}'s deployment to "
-                f"{deployment.environment.name} on {deployment.day.isoformat()} is outside "
-                f"every change window of {deployment.environment.name}.",
-                next_free(
-                    deployment.day - dt.timedelta(days=1),
-                    deployment.environment,
-                    train.windows,
-                    calendar,
+                f"{environment.name} on {deployment.start:%Y-%m-%d %H:%M} is outside "
+                f"every change window of {environment.name}.",
+                timings.suggest(
+                    train, calendar, environment, span, deployment.day - dt.timedelta(days=1)
                 ),
                 release_id=deployment.release_id,
                 environment_id=deployment.environment.id,

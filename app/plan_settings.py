@@ -16,6 +16,7 @@ from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, weekdays_text
 from app.schedule_inputs import work_week
 from app.scheduling.calendar import DEFAULT_WORKDAYS
+from app.window_times import DEFAULT_ZONE, zone_problem
 from models import PlanSetting
 
 # Where a release must have succeeded before production; "none" turns the rule off.
@@ -115,6 +116,18 @@ SETTINGS: tuple[Setting, ...] = (
         ),
         "staging",
     ),
+    Setting(
+        Field(
+            "time_zone",
+            "Time zone",
+            tip="The IANA time zone (e.g. Europe/Berlin) the plan's times are in: deployment "
+            "and change windows, and the change windows that name none",
+            required=True,
+            max_length=64,
+            check=zone_problem,
+        ),
+        DEFAULT_ZONE,
+    ),
     Setting(Field("created", "Created", FieldKind.TIMESTAMP, computed=True), None),
     Setting(
         Field(
@@ -186,6 +199,10 @@ class PlanSettings:
     @property
     def name(self) -> str:
         return str(self.values["name"])
+
+    @property
+    def time_zone(self) -> str:
+        return str(self.values["time_zone"])
 
     @property
     def promotion_gate(self) -> str:

@@ -61,6 +61,15 @@ class WeekdaysEdit(QWidget):
             box.setChecked(n in days)
 
 
+class TimeEdit(QLineEdit):
+    """A time of day typed as HH:MM; empty for none (the field's rules read the text)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setPlaceholderText("HH:MM")
+        self.setMaxLength(5)
+
+
 def make_editor(field: Field, parent: QWidget | None = None, options: Options = ()) -> QWidget:
     """The widget that edits `field`; `options` lists what a choice or reference offers."""
     match field.kind:
@@ -87,6 +96,8 @@ def make_editor(field: Field, parent: QWidget | None = None, options: Options = 
             return DateField(parent)
         case FieldKind.DATETIME:
             return DateTimeField(parent)
+        case FieldKind.TIME:
+            return TimeEdit(parent)
         case FieldKind.CHOICE | FieldKind.REFERENCE:
             combo = QComboBox(parent)
             for value, label in options or field.choices:
@@ -105,6 +116,10 @@ def set_value(widget: QWidget, value: Any) -> None:
     """Show `value` in an editor made by make_editor, committing nothing."""
     if isinstance(widget, DateField):  # before QLineEdit: a DateField is one
         widget.setValue(value)
+    elif isinstance(widget, TimeEdit):  # before QLineEdit too
+        text = "" if value is None else f"{value:%H:%M}"
+        if widget.text() != text:
+            widget.setText(text)
     elif isinstance(widget, QLineEdit):
         text = "" if value is None else str(value)
         if widget.text() != text:
@@ -170,6 +185,8 @@ def display(field: Field, value: Any, options: Options = ()) -> str:
             return format_date(value)
         case FieldKind.DATETIME:
             return format_local(value)
+        case FieldKind.TIME:
+            return f"{value:%H:%M}"
         case FieldKind.TIMESTAMP:
             return format_moment(value) if isinstance(value, dt.datetime) else str(value)
         case FieldKind.CHOICE:

@@ -18,7 +18,7 @@ from ui.plan_events import PlanEvents
 
 _SECTIONS = (
     ("Plan", ("name", "description", "key_prefix")),
-    ("Calendar", ("work_week", "holiday_country")),
+    ("Calendar", ("work_week", "holiday_country", "time_zone")),
     ("Deployments", ("promotion_gate",)),
     ("Recorded by Gantry", ("created", "demo_date")),
 )

@@ -167,7 +167,13 @@ class RecordTableModel(QAbstractTableModel):
         value = field.value_of(row)
         if value is None:
             return (True,)
-        if field.kind in (FieldKind.DATE, FieldKind.DATETIME, FieldKind.TIMESTAMP, FieldKind.INT):
+        if field.kind in (
+            FieldKind.DATE,
+            FieldKind.DATETIME,
+            FieldKind.TIME,
+            FieldKind.TIMESTAMP,
+            FieldKind.INT,
+        ):
             return (False, value)
         return (False, natural_key(display(field, value, self.options(field))))
 

@@ -250,6 +250,8 @@ class RecordsView(QWidget):
                 samples = [format_date(dt.date(2027, 9, 30))]  # a wide date
             elif field.kind == FieldKind.DATETIME:
                 samples = [format_local(WIDE_VALUE)]
+            elif field.kind == FieldKind.TIME:
+                samples = ["00:00"]
             else:
                 samples = ["0" * 16]
             content = max((text.horizontalAdvance(s) for s in samples), default=0)
@@ -440,7 +442,16 @@ def _new_holiday(today: dt.date) -> dict[str, Any]:
 CALENDAR_PAGE = RecordPage(
     fields=CALENDAR_ENTRIES.fields,
     plural="calendar entries",
-    columns=("kind", "name", "start_date", "end_date", "environment_id"),
+    columns=(
+        "kind",
+        "name",
+        "start_date",
+        "end_date",
+        "environment_id",
+        "start_time",
+        "end_time",
+        "recurrence",
+    ),
     new_record=_new_holiday,
     empty_text="No holidays, freezes, blackouts or change windows yet.\n"
     "Add one with Add: plan-wide holidays move the schedule.",

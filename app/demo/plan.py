@@ -88,6 +88,7 @@ def _write_demo(session: Session, plan: DemoPlan) -> None:
             PlanSetting(key="work_week", value="Mon,Tue,Wed,Thu,Fri"),
             PlanSetting(key="key_prefix", value=KEY_PREFIX),
             PlanSetting(key="demo_date", value=today.isoformat()),
+            PlanSetting(key="time_zone", value="America/New_York"),
         ]
     )
 
@@ -163,6 +164,38 @@ def _write_calendar(session: Session, plan: DemoPlan, environments: dict[str, En
             environment_id=environments[w.environment].id if w.environment else None,
         )
         for w in plan.windows
+    )
+    # Production runs in the Frankfurt region: its weekly maintenance night is Berlin time,
+    # whatever the plan's; security patches go in on the second Tuesday evening each month.
+    years = demo_years(plan.today)
+    first, last = dt.date(years[0], 1, 1), dt.date(years[-1], 12, 31)
+    session.add_all(
+        [
+            CalendarEntry(
+                kind="change_window",
+                name="Production maintenance night",
+                start_date=first,
+                end_date=last,
+                start_time=dt.time(22),
+                end_time=dt.time(2),
+                recurrence="weekly",
+                weekdays=frozenset({5}),
+                time_zone="Europe/Berlin",
+                environment_id=environments["prod"].id,
+            ),
+            CalendarEntry(
+                kind="change_window",
+                name="Monthly patch window",
+                start_date=first,
+                end_date=last,
+                start_time=dt.time(19),
+                end_time=dt.time(21),
+                recurrence="monthly",
+                weekdays=frozenset({1}),
+                month_week=2,
+                environment_id=environments["prod"].id,
+            ),
+        ]
     )
     # A change window for each release's production deployment and staging dry run.
     for release, theme in enumerate(THEMES):

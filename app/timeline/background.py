@@ -9,6 +9,7 @@ from enum import Enum
 from typing import Protocol
 
 from app.timeline.scale import TimeScale
+from app.window_times import DEFAULT_ZONE, WindowTiming
 
 # Below this day width single days are too thin to shade; weekends would turn into stripes.
 SHADE_DAYS_FROM = 2.5
@@ -102,6 +103,23 @@ _WINDOW_KINDS = {
 }
 
 
+def _spans(
+    window: CalendarWindow, first: dt.date, last: dt.date, holidays: frozenset[dt.date]
+) -> list[tuple[dt.date, dt.date]]:
+    """The days a window shades: its dates, or for a recurring window (a calendar entry with a
+    recurrence, app/window_times.py) each day an occurrence starts on, holidays skipped."""
+    if getattr(window, "recurrence", None) not in ("weekly", "monthly"):
+        return [(window.start_date, window.end_date)]
+    timing = WindowTiming.of(window, DEFAULT_ZONE, holidays)
+    day, end = max(first, window.start_date), min(last, window.end_date)
+    found = []
+    while day <= end:
+        if timing.starts_on(day) and day not in timing.skipped:
+            found.append((day, day))
+        day += dt.timedelta(days=1)
+    return found
+
+
 def nonworking_spans(
     scale: TimeScale, x0: float, x1: float, workdays: frozenset[int], holidays: frozenset[dt.date]
 ) -> list[Band]:
@@ -143,21 +161,22 @@ def background(
     for window in windows:
         if window.end_date < first or window.start_date > last:
             continue
-        left, right = scale.x(window.start_date), scale.x_after(window.end_date)
         if window.kind == "holiday":
+            left, right = scale.x(window.start_date), scale.x_after(window.end_date)
             bands.append(
                 Band(left, right, BandKind.HOLIDAY, window.name, window.start_date, window.end_date)
             )
         elif window.kind in _WINDOW_KINDS:
-            window_bands.append(
+            window_bands.extend(
                 Band(
-                    left,
-                    right,
+                    scale.x(start),
+                    scale.x_after(end),
                     _WINDOW_KINDS[window.kind],
                     window.name,
-                    window.start_date,
-                    window.end_date,
+                    start,
+                    end,
                 )
+                for start, end in _spans(window, first, last, holidays)
             )
     markers: list[Marker] = []
     for release in releases:

@@ -173,7 +173,7 @@ def test_deployments_in_a_freeze_and_outside_every_change_window(plan_path: Path
     assert findings(plan_path) == [
         "train: R1's deployment to prod on 2026-01-12 19:00 falls inside Close on prod "
         "(2026-01-12 to 2026-01-13). Next free day: 2026-01-15.",
-        "window: R1's deployment to prod on 2026-01-12 is outside every change window of "
+        "window: R1's deployment to prod on 2026-01-12 19:00 is outside every change window of "
         "prod. Next free day: 2026-01-15.",
     ]
 
@@ -229,7 +229,7 @@ def test_the_demo_keeps_one_change_in_the_freeze_and_one_conflict_of_each_compon
     assert out.getvalue().splitlines() == [
         "window: Change CHG-2068 (Rotate TLS certificates on the production load balancers) "
         "is planned for 2026-12-23, inside Year-end change freeze 2026/2027 (2026-12-18 to "
-        "2027-01-03). Next free day: 2027-01-04.",
+        "2027-01-03). Next free day: 2027-01-04 21:00 to 22:00.",
         "component: Atlas 3.6 ships web-app 5.9.1, which needs api-gateway >= 2.14, < 3, but "
         "it ships api-gateway 3.0.0.",
         "component: Atlas 3.5 (2026-11-02 to 2027-01-04) and Atlas 3.6 (2026-12-21 to "

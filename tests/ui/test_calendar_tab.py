@@ -65,7 +65,7 @@ def test_the_calendar_tab_follows_work_items_with_the_plans_entries(
         "To",
         "Applies to",
     ]
-    assert model.rowCount() == 52
+    assert model.rowCount() == 54
     # The page's own toolbar has Add and Delete; the main toolbar stays as it was.
     assert view.add_action in view.toolbar.actions()
     assert view.add_action not in window.toolbar.actions()
@@ -135,7 +135,7 @@ def test_a_read_only_plan_shows_the_calendar_for_reading(
     open_in(second, demo_plan)  # the first window holds the lock
     assert second.plan is not None and second.plan.read_only
     view = second.calendar_view
-    assert view.model.rowCount() == 52
+    assert view.model.rowCount() == 54
     assert not view.add_action.isEnabled() and not view.delete_action.isEnabled()
     entry = second.plan.calendar.rows()[0]
     assert view.select_record(entry.id)

@@ -78,7 +78,7 @@ def calendar(demo_plan: Path, reports: Reports) -> Iterator[OpenCalendar]:
 
 
 def test_the_model_passes_the_model_tester(qtmodeltester, calendar: OpenCalendar) -> None:  # type: ignore[no-untyped-def]
-    assert calendar.model.rowCount() == len(calendar.plan.calendar.rows()) == 52
+    assert calendar.model.rowCount() == len(calendar.plan.calendar.rows()) == 54
     qtmodeltester.check(calendar.model)
     calendar.model.sort(NAME, Qt.SortOrder.DescendingOrder)
     qtmodeltester.check(calendar.model)
@@ -224,7 +224,7 @@ def test_a_read_only_plan_has_no_editable_cell(demo_plan: Path, reports: Reports
     calendar = OpenCalendar(demo_plan, reports, read_only=True)
     try:
         model = calendar.model
-        assert model.rowCount() == 52
+        assert model.rowCount() == 54
         indexes = [model.index(r, c) for r in range(model.rowCount()) for c in range(5)]
         assert not any(model.flags(i) & Qt.ItemFlag.ItemIsEditable for i in indexes)
         assert not model.setData(indexes[1], "Renamed")

@@ -164,10 +164,10 @@ def test_a_refused_form_edit_shows_the_stored_value_again(page: Page, reports: R
 
 def test_the_filter_keeps_matching_entries_and_says_when_none_match(qtbot, page: Page) -> None:  # type: ignore[no-untyped-def]
     view = page.view
-    assert view.count.text() == "52 calendar entries"
+    assert view.count.text() == "54 calendar entries"
     qtbot.keyClicks(view.filter_box, "FREEZE")
     assert view.proxy.rowCount() == 3
-    assert view.count.text() == "3 of 52 calendar entries"
+    assert view.count.text() == "3 of 54 calendar entries"
     view.filter_box.clear()
     qtbot.keyClicks(view.filter_box, "Dec 2026")  # dates match as they are shown
     assert {view.proxy.index(r, NAME).data() for r in range(view.proxy.rowCount())} >= {
