@@ -64,20 +64,20 @@ def activate(qtbot, tree: QTreeWidget, text: str) -> None:  # type: ignore[no-un
 def test_the_dock_opens_with_the_year_end_change_and_a_badge(opened: MainWindow) -> None:
     panel = opened.conflicts
     assert opened.status.conflicts.isVisible()
-    assert opened.status.conflicts.text() == "1 conflict"
-    assert rows(panel.list) == [
-        [
-            "window",
-            "Change CHG-2068 (Rotate TLS certificates on the production load balancers) is "
-            "planned for 2026-12-23, inside Year-end change freeze 2026/2027 (2026-12-18 to "
-            "2027-01-03).",
-            f"Atlas 3.5 · prod · {format_date(dt.date(2026, 12, 23))}",
-            "2027-01-04",
-        ]
+    # The demo's change in the year-end freeze, and Atlas 3.6's two component conflicts.
+    assert opened.status.conflicts.text() == "3 conflicts"
+    assert [row[0] for row in rows(panel.list)] == ["window", "component", "component"]
+    assert rows(panel.list)[0] == [
+        "window",
+        "Change CHG-2068 (Rotate TLS certificates on the production load balancers) is "
+        "planned for 2026-12-23, inside Year-end change freeze 2026/2027 (2026-12-18 to "
+        "2027-01-03).",
+        f"Atlas 3.5 · prod · {format_date(dt.date(2026, 12, 23))}",
+        "2027-01-04 21:00 to 22:00",
     ]
     panel.area.setCurrentText("train")
     assert rows(panel.list) == []
-    assert panel.summary.text().startswith("1 finding, 0 shown")
+    assert panel.summary.text().startswith("3 findings, 0 shown")
     panel.area.setCurrentText("window")
     assert len(rows(panel.list)) == 1
 
@@ -117,8 +117,8 @@ def test_an_edit_brings_a_promotion_finding_that_goes_to_its_deployment(  # type
     assert opened.tabs.currentWidget() is opened.environments_view
     assert opened.environments_view.deployments.current_record_id() == added
     opened.undo_stack.undo()
-    qtbot.waitUntil(lambda: len(panel.findings) == 1, timeout=5000)
-    assert opened.status.conflicts.text() == "1 conflict"
+    qtbot.waitUntil(lambda: len(panel.findings) == 3, timeout=5000)
+    assert opened.status.conflicts.text() == "3 conflicts"
 
 
 def test_a_late_release_goes_to_the_calendar_tab(
