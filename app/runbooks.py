@@ -13,15 +13,18 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
+from app.plan_settings import read_settings
 from app.runbook_timeline import PlannedStep, Timeline, clock_offset, compute
 from app.scheduling import CycleError
 from app.unit_of_work import ChangeNotice, UnitOfWork
+from app.window_times import WindowTiming
 from models import (
     CalendarEntry,
     Environment,
@@ -382,36 +385,56 @@ class RunbookService:
         return compute(planned, [(a, b) for a, b in links if a in ids and b in ids])
 
     def window_fit(self, runbook_id: int) -> WindowFit:
-        """Does T0 + the planned total fit inside one change window of the runbook's
-        environment or of the whole plan? (Windows are whole days, the last one included.)"""
+        """Does T0 + the planned total fit inside one occurrence of a change window of the
+        runbook's environment or of the whole plan? T0 is the plan's wall-clock time; a
+        window is open on its days at its clock times (whole days when it has none)."""
         book = self.runbook(runbook_id)
         if book.planned_start is None:
             return WindowFit(None, "No T0 set: set the planned start to check the change window.")
         start = book.planned_start
         end = start + dt.timedelta(minutes=self.timeline(runbook_id).total)
-        query = select(CalendarEntry.name, CalendarEntry.start_date, CalendarEntry.end_date).where(
-            CalendarEntry.kind == "change_window",
+        query = select(CalendarEntry).where(
+            CalendarEntry.kind.in_(("change_window", "holiday")),
             (CalendarEntry.environment_id == book.environment_id)
             | CalendarEntry.environment_id.is_(None),
         )
         with self._uow.store.read() as session:
-            windows = list(session.execute(query.order_by(CalendarEntry.start_date)))
+            entries = list(session.scalars(query.order_by(CalendarEntry.start_date)))
+            zone = read_settings(session).time_zone
+            holidays = frozenset(
+                e.start_date + dt.timedelta(days=n)
+                for e in entries
+                if e.kind == "holiday"
+                for n in range((e.end_date - e.start_date).days + 1)
+            )
+            windows = [
+                (e.name, WindowTiming.of(e, zone, holidays))
+                for e in entries
+                if e.kind == "change_window"
+            ]
         span = f"{start:%a %d %b %H:%M} to {end:%a %d %b %H:%M}"
+        local = ZoneInfo(zone)
+        first, last = (t.replace(tzinfo=local).astimezone(dt.UTC) for t in (start, end))
 
-        def named(name: str, first: dt.date, last: dt.date) -> str:
+        def named(name: str, timing: WindowTiming) -> str:
+            if timing.recurrence in ("weekly", "monthly"):
+                return f"{name} ({timing.describe()})"
+            first, last = timing.start_date, timing.end_date
             days = f"{first:%a %d %b}" + (f" to {last:%a %d %b}" if last != first else "")
-            return f"{name} ({days})"
+            hours = f", {timing.opens:%H:%M}-{timing.closes:%H:%M}" if timing.timed else ""
+            return f"{name} ({days}{hours})"
 
-        for name, first, last in windows:
-            opens = dt.datetime.combine(first, dt.time())
-            closes = dt.datetime.combine(last + dt.timedelta(days=1), dt.time())
-            if opens <= start and end <= closes:
+        touching = None
+        for name, timing in windows:
+            found = timing.occurrences(first, last)
+            if any(o.contains(first, last) for o in found):
                 return WindowFit(
-                    True, f"Fits the change window {named(name, first, last)}: runs {span}."
+                    True, f"Fits the change window {named(name, timing)}: runs {span}."
                 )
-        touching = [(n, f, t) for n, f, t in windows if f <= end.date() and start.date() <= t]
-        if touching:
-            return WindowFit(False, f"Runs {span}, past the change window {named(*touching[0])}.")
+            if found and touching is None:
+                touching = named(name, timing)
+        if touching is not None:
+            return WindowFit(False, f"Runs {span}, past the change window {touching}.")
         return WindowFit(False, f"Runs {span}, outside every change window.")
 
     def rollback_plan(self, runbook_id: int, reached: int | None = None) -> list[StepRow]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from app.errors import ValidationError
 from app.plan import Plan
@@ -129,6 +129,53 @@ def test_change_window_fit(plan: Plan) -> None:
     plan.runbooks.update(ids["D"], "duration_minutes", 6 * 60)  # now ends after midnight
     fit = plan.runbooks.window_fit(book)
     assert fit.fits is False and "past the change window Friday night" in fit.message
+
+
+def test_a_recurring_window_fits_only_on_its_days_at_its_hours(plan: Plan) -> None:
+    book, _ids = _book(plan)  # Friday 16 January 2026, 19:00 to 19:45 in the plan's time (UTC)
+    with plan.store.transaction(reason="window") as session:
+        session.add(
+            CalendarEntry(
+                kind="change_window",
+                name="Saturday night",
+                start_date=dt.date(2026, 1, 1),
+                end_date=dt.date(2026, 12, 31),
+                start_time=dt.time(22),
+                end_time=dt.time(2),
+                recurrence="weekly",
+                weekdays=frozenset({5}),
+                time_zone="Europe/Berlin",
+            )
+        )
+    # The year's date range covers the Friday, but the window opens only on Saturday nights.
+    fit = plan.runbooks.window_fit(book)
+    assert fit.fits is False and "outside every change window" in fit.message
+    with plan.store.transaction(reason="window") as session:
+        session.add(
+            CalendarEntry(
+                kind="change_window",
+                name="Friday evening",
+                start_date=dt.date(2026, 1, 1),
+                end_date=dt.date(2026, 12, 31),
+                start_time=dt.time(18),
+                end_time=dt.time(20, 30),  # Berlin: 17:00 to 19:30 UTC in January
+                recurrence="weekly",
+                weekdays=frozenset({4}),
+                time_zone="Europe/Berlin",
+            )
+        )
+    fit = plan.runbooks.window_fit(book)
+    assert fit.fits is False
+    assert "past the change window Friday evening (Weekly on Fri" in fit.message
+    with plan.store.transaction(reason="window") as session:
+        session.execute(
+            update(CalendarEntry)
+            .where(CalendarEntry.name == "Friday evening")
+            .values(end_time=dt.time(21))
+        )
+    fit = plan.runbooks.window_fit(book)
+    assert fit.fits is True
+    assert "Friday evening (Weekly on Fri, 18:00-21:00 (Europe/Berlin))" in fit.message
 
 
 def test_rollback_plan_is_derived_from_the_step_reached(plan: Plan) -> None:
