@@ -193,6 +193,8 @@ COMPONENTS = RecordType(
     model=Component,
     order_by=("name",),
     title=_component_title,
+    unique=("name",),
+    duplicate=lambda there, _shown: f"There is already a component named {there.name}",
     defaults={
         "origin": "built_here",
         "owner": "",
@@ -248,6 +250,11 @@ COMPONENT_VERSIONS = RecordType(
     order_by=("release_id", "component_id"),
     title=_version_title,
     defaults={"component_id": None, "release_id": None, "risk": None, "notes": ""},
+    unique=("component_id", "release_id"),
+    duplicate=lambda there, shown: (
+        f"{shown('component_id')} already has a version in {shown('release_id')} "
+        f"({shown('version')})"
+    ),
 )
 
 
@@ -297,6 +304,11 @@ COMPONENT_DEPENDENCIES = RecordType(
     title=_dependency_title,
     rules=_dependency_rules,
     defaults={"component_id": None, "depends_on_id": None, "version_constraint": ""},
+    unique=("component_id", "depends_on_id"),
+    duplicate=lambda there, shown: (
+        f"{shown('component_id')} already depends on {shown('depends_on_id')} "
+        f"({_dependency_title(there)})"
+    ),
 )
 
 
@@ -527,6 +539,15 @@ def release_components(plan: Plan, release_id: int) -> list[ReleaseComponent]:
         )
         for name in sorted(shipped.keys() | items.keys())
     ]
+
+
+def previous_version(plan: Plan, release_id: int, component_id: int) -> str | None:
+    """The component's version in the nearest release before this one that ships it (None:
+    no earlier release ships it), whether or not this release touches it."""
+    with plan.store.read() as session:
+        baselines = _baselines(session)
+        name = session.get_one(Component, component_id).name
+    return baselines.previous(baselines.releases[release_id], name)
 
 
 def dependency_edges(plan: Plan) -> list[ComponentEdge]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import partial
 from types import MappingProxyType
 from typing import Any
 
@@ -49,6 +50,13 @@ class RecordType:
     # Stored columns Gantry keeps from the fields' values (say, a duration from two times),
     # written with every create and edit so that they never fall out of step.
     derived: Callable[[Mapping[str, Any]], Mapping[str, Any]] = lambda _values: {}
+    # Fields no two records share (a component and a release, say), checked across the rows
+    # before the database's unique constraint would refuse it in its own words; `duplicate`
+    # says why, given the record already there and how a field of it is shown.
+    unique: tuple[str, ...] = ()
+    duplicate: Callable[[Record, Callable[[str], str]], str] = lambda record, _shown: (
+        f"There is already such a record ({record.id})"
+    )
 
     @property
     def entity(self) -> str:
@@ -142,12 +150,30 @@ class RecordService:
             raise ValidationError(problems)
         return clean
 
+    def _refuse_duplicate(self, clean: Mapping[str, Any], record_id: int | None) -> None:
+        unique = self.kind.unique
+        if not unique:
+            return
+        wanted = tuple(clean.get(n) for n in unique)
+        for row in self.rows():
+            if row.id != record_id and tuple(row.values[n] for n in unique) == wanted:
+                raise ValidationError(self.kind.duplicate(row, partial(self._shown, row)))
+
+    def _shown(self, record: Record, name: str) -> str:
+        """A field of `record` as a person reads it: a reference by its name."""
+        value = record.values[name]
+        if self.fields[name].kind == FieldKind.REFERENCE:
+            return str(dict(self.options(name)).get(value, value))
+        return str(value)
+
     def update(self, record_id: int, name: str, value: Any, reason: str = "") -> Any:
         """Set one field; returns the old value (what undo puts back)."""
         self.fields.editable(name)
         current = self._existing(record_id)
         subject = self.kind.title(current)
         clean = self._validated({**current.values, name: value}, subject)
+        if name in self.kind.unique:
+            self._refuse_duplicate(clean, record_id)
         old = current.values[name]
         derived = self.kind.derived(clean)
 
@@ -164,6 +190,7 @@ class RecordService:
     ) -> int:
         """Add a record from field values (defaults fill the rest); returns its id."""
         clean = self._validated({**self.kind.defaults, **values}, "")
+        self._refuse_duplicate(clean, None)
         derived = self.kind.derived(clean)
         new_id = 0
 

@@ -41,7 +41,7 @@ from app.components import (
     COMPONENTS,
     BaselineDelta,
     compare_baselines,
-    release_components,
+    previous_version,
 )
 from app.plan import Plan
 from app.unit_of_work import ChangeNotice
@@ -466,14 +466,12 @@ class ComponentsView(QWidget):
         rows = plan.components.rows()
         if selected is None or selected in shipped:
             selected = next((r.id for r in rows if r.id not in shipped), selected)
-        version = "1.0.0"
+        # A release manager raises the version the component runs now; 1.0.0 only for a
+        # component no earlier release ships.
+        previous = None
         if selected is not None and release_id is not None:
-            name = plan.components.row(selected).name
-            found = next(
-                (c for c in release_components(plan, release_id) if c.component == name), None
-            )
-            if found is not None and found.previous:
-                version = found.previous
+            previous = previous_version(plan, release_id, selected)
+        version = previous or "1.0.0"
         return {"component_id": selected, "release_id": release_id, "version": version}
 
     def _new_requirement(self, _today: dt.date) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import audit, scope_lock
+from app.components import COMPONENTS
 from app.errors import GantryError, ValidationError
 from app.links import LinkSpec, parse_predecessors
 from app.plan import Plan
@@ -126,6 +127,7 @@ class SheetItem:
     links: dict[tuple[str, int], LinkSpec] | None = None  # None: predecessors not in the sheet
     start: dt.date | None = None  # what the sheet says; compared with the schedule
     finish: dt.date | None = None
+    component: str | None = None  # its component's name; "" none; None: no Component column
 
 
 @dataclass(slots=True)
@@ -141,6 +143,9 @@ class ImportPlan:
     followers: dict[int, str] = field(default_factory=dict)  # item id -> release name
     # Scope exceptions the commit records: (permit, item key, kind, old, new duration).
     scope: list[tuple[scope_lock.Permit, str, str, int | None, int]] = field(default_factory=list)
+    # Components a foreign sheet's Component column names that neither the plan has: made
+    # with the items (built here, the rest of them filled in on the Components tab).
+    new_components: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -320,6 +325,7 @@ class _Reader:
         self.texts: dict[tuple[str, str], tuple[Any, str | None]] = {}
         self.statuses: dict[tuple[type, Cell], tuple[str, str | None]] = {}  # (text, status)
         self.fields = {name: WORK_ITEM_FIELDS[name] for name in ("key", *TEXT_FIELDS)}
+        self.current_components: dict[int, str] = {}  # updated item id -> its component now
 
     def where(self, column: int) -> str:
         header = self.columns.headers[column]
@@ -409,6 +415,7 @@ class _Reader:
         prepared.items = items
         self.hierarchy(items)
         self.releases(prepared)
+        self.components(prepared)
         self.keys(items)
         self.placement(prepared)
         self.links(items)
@@ -518,6 +525,9 @@ class _Reader:
         column = single.get("summary_flag")
         if column is not None and parse_flag(cells[column]):
             item.kind = "phase"
+        column = single.get("component")
+        if column is not None:
+            item.component = " ".join(cell_text(cells[column]).split())
         for n in self.release_columns:
             text = cell_text(cells[n])
             if text:
@@ -708,6 +718,50 @@ class _Reader:
                 prepared.release_starts[name] = min(dated) if dated else None
                 if self.own is not None and name in self.own.releases:
                     prepared.release_starts[name] = self.own.releases[name].get("start_date")
+
+    def components(self, prepared: ImportPlan) -> None:
+        """Each item's component by its name in the plan or on the Components sheet (case
+        aside). In Gantry's own workbook a name on neither is a mistake; a foreign sheet's
+        (Jira's Component/s) names components Gantry has not heard of, and they are created."""
+        column = self.single.get("component")
+        if column is None:
+            return
+        with self.plan.store.read() as session:
+            names = list(session.scalars(select(Component.name)))
+            self.current_components = {
+                item_id: name
+                for item_id, name in session.execute(
+                    select(WorkItem.id, Component.name).join(
+                        Component, WorkItem.component_id == Component.id
+                    )
+                )
+            }
+        if self.own is not None:
+            names.extend(c["name"] for c in self.own.components)
+        known = {name.casefold(): name for name in names}
+        rule = COMPONENTS.fields["name"]
+        for item in prepared.items:
+            text = item.component
+            if not text:
+                continue
+            if text.casefold() in known:
+                item.component = known[text.casefold()]
+            elif self.own is not None:
+                self.problem(
+                    f"the component '{text}' is neither in the plan nor on the "
+                    f"{cols.COMPONENTS.title} sheet",
+                    item.row,
+                    column,
+                    text,
+                )
+            else:
+                try:
+                    item.component = known[text.casefold()] = rule.coerce(text, "component")
+                except ValidationError as exc:
+                    self.problem(str(exc), item.row, column, text)
+                    continue
+                prepared.new_components.append(item.component)
+                self.report.notes.append(f"Creates component {item.component}.")
 
     def keys(self, items: list[SheetItem]) -> None:
         state = self.state
@@ -1016,6 +1070,10 @@ class _Reader:
                 if old != new:
                     label = WORK_ITEM_FIELDS[name].label
                     changes.append(FieldChange(label, _shown(old), _shown(new)))
+            if item.component is not None:
+                old_component = self.current_components.get(item.existing, "")
+                if item.component != old_component:
+                    changes.append(FieldChange("Component", old_component, item.component))
             old_release = state.releases[record.release_id].name
             if item.release != old_release:
                 changes.append(FieldChange(RELEASE, old_release, item.release))
@@ -1257,6 +1315,15 @@ def _writer(
             else:
                 release_ids[name] = release_id
         own = _write_own(session, prepared.own) if prepared.own is not None else _NOTHING_OWN
+        made = [Component(name=name, origin="built_here") for name in prepared.new_components]
+        session.add_all(made)
+        session.flush()
+        component_ids = dict(session.execute(select(Component.name, Component.id)).tuples().all())
+        sheet_component = {
+            item.existing: component_ids[item.component] if item.component else None
+            for item in items
+            if item.existing is not None and item.component is not None
+        }
         ids: list[int | None] = [item.existing for item in items]
         next_position: dict[tuple[int, int | None], int] = {}
 
@@ -1295,7 +1362,7 @@ def _writer(
                     "duration": values.get("duration", 0) if item.kind == "task" else 0,
                     "not_before": values.get("not_before") if item.kind != "phase" else None,
                     "owner": values.get("owner", ""),
-                    "component_id": None,
+                    "component_id": component_ids[item.component] if item.component else None,
                     "status": values.get("status", "not_started"),
                     "percent_complete": values.get("percent_complete", 0),
                     "actual_start": values.get("actual_start"),
@@ -1313,6 +1380,12 @@ def _writer(
         audit.insert_created(session, WorkItem, rows)
         tick(len(created), "Writing items")
         changed: dict[int, dict[str, Any]] = {}
+        if sheet_component:
+            now = dict(session.execute(select(WorkItem.id, WorkItem.component_id)).tuples().all())
+            sheet_component = {i: c for i, c in sheet_component.items() if now[i] != c}
+            for item_id, component_id in sheet_component.items():
+                changed[item_id] = {"component_id": now[item_id]}
+                session.get_one(WorkItem, item_id).component_id = component_id
         for index, item in enumerate(items):
             if item.existing is None:
                 continue
@@ -1332,14 +1405,16 @@ def _writer(
                 new_values["position"] = place(release_id, parent_id)
             if new_values:
                 row = session.get_one(WorkItem, item.existing)
-                changed[item.existing] = {name: getattr(record, name) for name in new_values}
+                changed.setdefault(item.existing, {}).update(
+                    {name: getattr(record, name) for name in new_values}
+                )
                 for name, value in new_values.items():
                     setattr(row, name, value)
             if index % CHUNK == 0:
                 tick(len(created), "Updating items")
         for item_id, name in prepared.followers.items():
             row = session.get_one(WorkItem, item_id)
-            changed[item_id] = {"release_id": row.release_id}
+            changed.setdefault(item_id, {})["release_id"] = row.release_id
             row.release_id = release_ids[name]
         links_removed: list[dict[str, Any]] = []
         links_changed: dict[int, tuple[str, int]] = {}
@@ -1397,7 +1472,8 @@ def _writer(
             tuple(links_removed),
             links_changed,
             report.summary(),
-            *own,
+            *own[:4],
+            own[4] + tuple((Component, c.id) for c in made),
         )
 
     return action

@@ -22,6 +22,7 @@ IMPORT_ONLY = (
     Field("successors", "Successors", tip="Items that depend on this one (Jira's 'blocks')"),
     Field("milestone_flag", "Milestone flag", tip="Yes marks a milestone"),
     Field("summary_flag", "Summary flag", tip="Yes marks a summary row, a phase"),
+    Field("component", "Component", tip="The component the item changes, by name"),
 )
 # Fields an import never sets from a sheet: Gantry computes them (the sheet's start and
 # finish are read, but as the dates the sheet expects, see the importer).
@@ -84,6 +85,8 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "outline_level": ("outline level", "level", "outline"),
     "ref": ("issue id", "row number", "task number"),
     "milestone_flag": ("milestone",),
+    # Jira's "Component/s" may repeat; the first column wins, as for any single field.
+    "component": ("component", "components", "component s"),
     "summary_flag": (),  # only by --map: in Jira's export "Summary" is the name
 }
 # Words that give a column away when no name above matches it exactly ("Planned end (UTC)").

@@ -26,6 +26,7 @@ _QUERIES = {
     "work_items": (
         "SELECT w.key, r.name, p.key, w.kind, w.name, w.duration, w.not_before, w.owner, "
         "w.status, w.percent_complete, w.actual_start, w.actual_finish, w.notes, "
+        "(SELECT name FROM components WHERE id = w.component_id), "
         "(SELECT count(*) FROM work_items s WHERE s.release_id = w.release_id "
         " AND s.parent_id IS w.parent_id "
         " AND (s.position < w.position OR (s.position = w.position AND s.id < w.id))) "

@@ -19,6 +19,7 @@ from app.components import (
     find_conflicts,
     parse_constraint,
     parse_version,
+    previous_version,
     release_components,
 )
 from app.errors import ValidationError
@@ -219,6 +220,41 @@ def test_a_baseline_version_and_a_constraint_are_checked_as_they_are_entered(pla
         {"component_id": ids["api"], "depends_on_id": ids["db"], "version_constraint": ">=16,<17"}
     )
     assert plan.component_dependencies.row(link).version_constraint == ">=16,<17"
+
+
+def test_a_second_version_dependency_or_name_is_refused_naming_what_is_there(plan: Plan) -> None:
+    ids = components(plan, "api-gateway", "db")
+    r = release_ids(plan)
+    first = ship(plan, ids["api-gateway"], r["R1"], "2.15.0")
+    with pytest.raises(ValidationError) as refused:
+        ship(plan, ids["api-gateway"], r["R1"], "2.16.0")
+    assert refused.value.problems == ["api-gateway already has a version in R1 (2.15.0)"]
+    moved = ship(plan, ids["api-gateway"], r["R2"], "2.16.0")
+    with pytest.raises(ValidationError, match=r"api-gateway already has a version in R1 \(2"):
+        plan.component_versions.update(moved, "release_id", r["R1"])
+    plan.component_versions.update(first, "version", "2.15.1")  # itself is no duplicate
+    link = {"component_id": ids["api-gateway"], "depends_on_id": ids["db"]}
+    plan.component_dependencies.create({**link, "version_constraint": ">= 16"})
+    with pytest.raises(ValidationError) as refused:
+        plan.component_dependencies.create(link)
+    assert refused.value.problems == ["api-gateway already depends on db (>= 16)"]
+    with pytest.raises(ValidationError, match="There is already a component named db"):
+        plan.components.create({"name": "db"})
+    assert len(plan.component_versions.rows()) == 2
+    assert len(plan.component_dependencies.rows()) == 1
+
+
+def test_the_previous_version_is_found_for_a_component_the_release_does_not_touch(
+    plan: Plan,
+) -> None:
+    ids = components(plan, "api", "db")
+    r = release_ids(plan)
+    ship(plan, ids["api"], r["R0"], "1.4.0")
+    ship(plan, ids["api"], r["R1"], "1.5.0")
+    assert release_components(plan, r["R3"]) == []  # R3 touches nothing
+    assert previous_version(plan, r["R3"], ids["api"]) == "1.5.0"
+    assert previous_version(plan, r["R1"], ids["api"]) == "1.4.0"
+    assert previous_version(plan, r["R3"], ids["db"]) is None
 
 
 # -- baselines -------------------------------------------------------------------------------

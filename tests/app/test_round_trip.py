@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from app.demo.plan import build_demo
 from app.demo.synthetic import build_synthetic
@@ -69,6 +70,8 @@ def test_the_demo_plan_comes_back_the_same(demo: Path, tmp_path: Path) -> None:
     assert snapshot["components"]["hsm-sdk"][:3] == ("vendor", "Sofia Alvarez", "Vaultline Systems")
     assert snapshot["component_versions"]["openssl", "Atlas 3.5.1"][:2] == ("3.0.15", "high")
     assert snapshot["component_dependencies"]["web-app", "api-gateway"] == (">= 2.14, < 3",)
+    on_components = {row[12] for row in snapshot["work_items"].values()} - {None}
+    assert len(on_components) > 3, "work items came back on their components"
 
 
 def test_a_generated_10k_plan_comes_back_the_same(tmp_path: Path) -> None:
@@ -174,5 +177,50 @@ def test_component_sheets_are_checked_and_a_problem_names_sheet_row_column_and_v
         with pytest.raises(ValidationError):
             commit(fresh, prepared)
         assert fresh.components.rows() == [] and not fresh.state.releases
+    finally:
+        fresh.close()
+
+
+def test_a_work_item_s_component_is_checked_and_a_new_one_is_a_change_undone(
+    demo: Path, tmp_path: Path
+) -> None:
+    book, copy = _round_trip(demo, tmp_path)
+    workbook = load_workbook(book)
+    items = workbook["Work items"]
+    header = [c.value for c in items[1]]
+    key, component = header.index("Key"), header.index("Component")
+    rows = list(items.iter_rows(min_row=2))
+    on = next(r for r in rows if r[component].value)
+    off = next(r for r in rows if r[component].value != on[component].value and r[component].value)
+    item_key, old, new = on[key].value, on[component].value, off[component].value
+    on[component].value = new
+    workbook.save(book)
+    before = plan_snapshot(copy)
+    plan = Plan.open(copy)
+    try:
+        prepared = prepare(plan, book)
+        changed = [r for r in prepared.report.rows if r.state == "changed"]
+        assert [(r.key, [(c.label, c.old, c.new) for c in r.changes]) for r in changed] == [
+            (item_key, [("Component", old, new)])
+        ]
+        done = commit(plan, prepared)
+        assert plan_snapshot(copy)["work_items"][item_key][12] == new
+        undo(plan, done)
+    finally:
+        plan.close()
+    assert plan_snapshot(copy) == before
+
+    on[component].value = "no-such-component"
+    workbook.save(book)
+    fresh = Plan.open(tmp_path / "fresh.gantry", create=True)
+    try:
+        prepared = prepare(fresh, book)
+        letter = get_column_letter(component + 1)
+        assert [(p.sheet, p.row, p.column, p.value) for p in prepared.report.errors] == [
+            ("Work items", on[0].row, f"{letter} (Component)", "no-such-component")
+        ]
+        assert prepared.report.errors[0].message == (
+            "the component 'no-such-component' is neither in the plan nor on the Components sheet"
+        )
     finally:
         fresh.close()

@@ -7,12 +7,14 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from app.errors import ValidationError
 from app.plan import Plan
 from app.spreadsheet.importer import ImportOptions, commit, prepare, undo
 from app.spreadsheet.reading import Indented, Source
 from app.spreadsheet.values import DateOrder
+from models import Component, WorkItem
 from tests.app.plan_factory import make_plan, plan_for
 from tests.app.sheets import (
     JIRA_HEADER,
@@ -248,6 +250,79 @@ def test_reimport_updates_by_key_and_undo_restores(tmp_path: Path) -> None:
         assert after["B"].name == "Build it well" and after["N1"].predecessors == "B"  # type: ignore[attr-defined]
         undo(plan, done)
         assert {k: (r.name, r.duration, r.predecessors) for k, r in rows(plan).items()} == before  # type: ignore[attr-defined]
+        assert plan.verify_audit().ok
+    finally:
+        plan.close()
+
+
+def item_components(plan: Plan) -> dict[str, str | None]:
+    with plan.store.read() as session:
+        query = select(WorkItem.key, Component.name).outerjoin(
+            Component, WorkItem.component_id == Component.id
+        )
+        return dict(session.execute(query).tuples().all())
+
+
+def test_a_foreign_sheet_s_first_component_column_is_read_and_new_names_created(
+    tmp_path: Path,
+) -> None:
+    plan = plan_for(make_plan(tmp_path / "p.gantry"))
+    try:
+        plan.components.create({"name": "ledger"})
+        sheet = write_csv(
+            tmp_path / "jira.csv",
+            [
+                ("Key", "Name", "Duration", "Component/s", "Component/s"),
+                ("A", "Design", "3", "Payments", "web"),
+                ("B", "Build it", "2", "LEDGER", ""),
+                ("N1", "New thing", "1", "payments", ""),
+                ("N2", "Other", "1", "", "web"),
+            ],
+        )
+        prepared = prepare(plan, sheet, ImportOptions(release="R1"))
+        report = prepared.report
+        assert report.ok, report.lines()
+        assert report.columns is not None
+        assert report.columns.fields[3:] == ("component", "")  # the first Component/s column
+        assert prepared.new_components == ["Payments"]
+        assert "Creates component Payments." in report.lines()
+        outcome = {r.key: r for r in report.rows}
+        assert [(c.label, c.old, c.new) for c in outcome["A"].changes] == [
+            ("Component", "", "Payments")
+        ]
+        assert [(c.label, c.old, c.new) for c in outcome["B"].changes] == [
+            ("Component", "", "ledger")
+        ]
+        before = item_components(plan)
+        done = commit(plan, prepared)
+        found = item_components(plan)
+        assert (found["A"], found["B"], found["N1"], found["N2"]) == (
+            "Payments",
+            "ledger",
+            "Payments",
+            None,
+        )
+        assert sorted(c.name for c in plan.components.rows()) == ["Payments", "ledger"]
+        assert (
+            plan.components.row(
+                next(c.id for c in plan.components.rows() if c.name == "Payments")
+            ).origin
+            == "built_here"
+        )
+
+        moved = write_csv(
+            tmp_path / "again.csv", [("Key", "Name", "Component"), ("A", "Design", "")]
+        )
+        again = prepare(plan, moved, ImportOptions(release="R1"))
+        [row] = again.report.rows
+        assert [(c.label, c.old, c.new) for c in row.changes] == [("Component", "Payments", "")]
+        cleared = commit(plan, again)
+        assert item_components(plan)["A"] is None
+        undo(plan, cleared)
+        assert item_components(plan)["A"] == "Payments"
+        undo(plan, done)
+        assert item_components(plan) == before
+        assert [c.name for c in plan.components.rows()] == ["ledger"]
         assert plan.verify_audit().ok
     finally:
         plan.close()

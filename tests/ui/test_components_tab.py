@@ -117,6 +117,46 @@ def test_a_component_is_added_its_version_set_in_a_release_and_each_undone(
     assert tab.plan.components.row(added).name == "new-component"
 
 
+def test_a_patch_s_new_baseline_row_starts_at_the_version_the_release_before_shipped(
+    tab: Tab, reports: Reports
+) -> None:
+    view = tab.view
+    patch = tab.release("Atlas 3.5.1")  # ships openssl only
+    view.show_release(patch)
+    assert "api-gateway" not in tab.versions_of(patch)
+    assert view.components.select_record(tab.component("api-gateway"))
+    version_id = view.versions.add_record()
+    assert version_id is not None
+    row = tab.plan.component_versions.row(version_id)
+    assert row.version == tab.versions_of(tab.release("Atlas 3.5"))["api-gateway"] == "2.15.0"
+    assert reports.messages == []
+
+
+def test_adding_a_version_the_release_already_has_says_so_and_changes_nothing(
+    tab: Tab, reports: Reports
+) -> None:
+    view = tab.view
+    release = tab.release("Atlas 3.6")  # ships every component of the demo
+    view.show_release(release)
+    before = tab.versions_of(release)
+    assert len(before) == len(tab.plan.components.rows())
+    assert view.components.select_record(tab.component("api-gateway"))
+    assert view.versions.add_record() is None
+    assert reports.messages == [
+        f"api-gateway already has a version in Atlas 3.6 ({before['api-gateway']})"
+    ]
+    assert tab.versions_of(release) == before and tab.stack.count() == 0
+
+    needs = {
+        "component_id": tab.component("web-app"),
+        "depends_on_id": tab.component("api-gateway"),
+    }
+    count = len(tab.plan.component_dependencies.rows())
+    assert view.requirements.add_record(needs) is None
+    assert reports.messages[-1] == "web-app already depends on api-gateway (>= 2.14, < 3)"
+    assert len(tab.plan.component_dependencies.rows()) == count and tab.stack.count() == 0
+
+
 def test_two_demo_releases_compared_in_colour(tab: Tab, qtmodeltester) -> None:  # type: ignore[no-untyped-def]
     view = tab.view
     first, second = tab.release("Atlas 3.4"), tab.release("Atlas 3.5")
