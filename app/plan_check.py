@@ -45,7 +45,7 @@ from app.release_train import (
     TrainWindow,
 )
 from app.scheduling.calendar import WorkCalendar
-from app.window_times import WindowTiming, next_fit
+from app.window_times import FIT_HORIZON, Occurrences, WindowTiming
 from models import ChangeEnvironment, ChangeRequest
 
 # Changes whose window is still to come; the others were carried out or will not be.
@@ -195,21 +195,20 @@ def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Find
     return found
 
 
-@dataclass(frozen=True, slots=True)
 class _Timings:
-    """Every window's timing, and the plan's time zone that planned windows are typed in."""
-
-    zone: ZoneInfo
-    of: dict[int, WindowTiming]
+    """Every window's timing, and the plan's time zone that planned windows are typed in; each
+    environment's allowed and closed occurrences are expanded once per check and shared by its
+    deployments and changes (see bench/bench_window_times.py)."""
 
     def __init__(self, plan: Plan, train: Train) -> None:
         zone = plan.settings.values().time_zone
         entries = {e.id: e for e in plan.calendar.rows()}
-        object.__setattr__(self, "zone", ZoneInfo(zone))
-        timings = {
+        self.zone = ZoneInfo(zone)
+        self.of = {
             w.id: WindowTiming.of(entries[w.id], zone, train.holidays) for w in train.windows
         }
-        object.__setattr__(self, "of", timings)
+        self._allowed: dict[int | None, Occurrences] = {}
+        self._closed: dict[int | None, Occurrences] = {}
 
     def span(self, start: dt.datetime, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
         """A planned window (the plan's wall-clock times) as aware UTC times."""
@@ -224,15 +223,25 @@ class _Timings:
             return window.covers(day)
         return timing.starts_on(day) and day not in timing.skipped
 
-    def allowed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
-        return [
-            self.of[w.id]
-            for w in train.windows
-            if w.kind == "change_window" and _applies(w, environment)
-        ]
+    def allowed(self, train: Train, environment: TrainEnvironment | None) -> Occurrences:
+        key = environment.id if environment is not None else None
+        if key not in self._allowed:
+            self._allowed[key] = Occurrences(
+                [
+                    self.of[w.id]
+                    for w in train.windows
+                    if w.kind == "change_window" and _applies(w, environment)
+                ]
+            )
+        return self._allowed[key]
 
-    def closed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
-        return [self.of[w.id] for w in train.windows if w.restricted and _applies(w, environment)]
+    def closed(self, train: Train, environment: TrainEnvironment | None) -> Occurrences:
+        key = environment.id if environment is not None else None
+        if key not in self._closed:
+            self._closed[key] = Occurrences(
+                [self.of[w.id] for w in train.windows if w.restricted and _applies(w, environment)]
+            )
+        return self._closed[key]
 
     def inside(
         self, train: Train, environment: TrainEnvironment | None, span: tuple[dt.datetime, ...]
@@ -241,9 +250,7 @@ class _Timings:
         (True when it has none)."""
         allowed = self.allowed(train, environment)
         start, end = span
-        return not allowed or any(
-            o.contains(start, end) for w in allowed for o in w.occurrences(start, end)
-        )
+        return not allowed.windows or allowed.contain(start, end)
 
     def suggest(
         self,
@@ -257,12 +264,12 @@ class _Timings:
         freeze or blackout, in the plan's time ('2027-01-09 22:00 to 23:30'); the next free
         day after `after` when the environment has no timed change windows (or none fits)."""
         allowed = self.allowed(train, environment)
-        if not any(w.timed for w in allowed):
+        if not any(w.timed for w in allowed.windows):
             # Whole days only: the next free day says it all.
             return next_free(after, environment, train.windows, calendar, self.opens)
         start, end = span
         closed = self.closed(train, environment)
-        found = next_fit(start, end - start, allowed, closed, clock=self.zone)
+        found = allowed.next_fit(start, end - start, closed, FIT_HORIZON, self.zone)
         if found is None:
             return next_free(after, environment, train.windows, calendar, self.opens)
         first = found.astimezone(self.zone)
