@@ -336,13 +336,16 @@ class ReleaseComponent:
 
 @dataclass(frozen=True, slots=True)
 class ComponentConflict:
-    """A release (and for an overlap the other release) and the component, by name."""
+    """A release (and for an overlap the other release) and the component, by name; the
+    release's id and the day it is about, so the window can show where it is."""
 
     kind: Literal["constraint", "overlap"]
     release: str
     component: str
     message: str
     other_release: str | None = None
+    release_id: int | None = None
+    day: dt.date | None = None  # a constraint: the target (else start); an overlap: its start
 
 
 @dataclass(frozen=True, slots=True)
@@ -564,6 +567,7 @@ def _constraint_conflicts(
         if not release.in_flight:
             continue
         shipped = baselines.versions.get(release.id, {})
+        about = release.target or release.start
         for edge in edges:
             if edge.component not in shipped or not edge.constraint.strip():
                 continue
@@ -572,7 +576,16 @@ def _constraint_conflicts(
                 constraint = parse_constraint(edge.constraint)
             except ValueError as exc:
                 message = f"{ships}, whose dependency on {edge.depends_on} cannot be read: {exc}."
-                found.append(ComponentConflict("constraint", release.name, edge.component, message))
+                found.append(
+                    ComponentConflict(
+                        "constraint",
+                        release.name,
+                        edge.component,
+                        message,
+                        release_id=release.id,
+                        day=about,
+                    )
+                )
                 continue
             if edge.depends_on in shipped:
                 version = shipped[edge.depends_on]
@@ -598,6 +611,8 @@ def _constraint_conflicts(
                         release.name,
                         edge.component,
                         f"{ships}, which needs {edge.depends_on} {constraint.text}, but {where}.",
+                        release_id=release.id,
+                        day=about,
                     )
                 )
     return found
@@ -632,6 +647,8 @@ def _overlaps(baselines: _Baselines, today: dt.date) -> list[ComponentConflict]:
                         f"({a_from or 'new'} -> {a_to}, {b_from or 'new'} -> {b_to}) in "
                         "overlapping windows.",
                         second.name,
+                        release_id=first.id,
+                        day=max(first.start, second.start),  # where the windows begin to overlap
                     )
                 )
     return found

@@ -61,7 +61,7 @@ class Finding:
     """One finding, and where it is when the area knows: the window and the chart use the
     place (`line()` stays the CLI's text, whatever is known)."""
 
-    area: str  # schedule | train | window | promotion | baseline
+    area: str  # schedule | train | window | promotion | baseline | component
     message: str
     suggestion: str = ""
     release_id: int | None = None
@@ -133,7 +133,10 @@ def check_plan(plan: Plan, today: dt.date) -> list[Finding]:
     findings += _outside_change_windows(train, calendar, timings)
     findings += _promotion(train)
     findings += _baselines(plan, train)
-    findings += [Finding("component", c.message) for c in find_conflicts(plan, today)]
+    findings += [
+        Finding("component", c.message, release_id=c.release_id, day=c.day)
+        for c in find_conflicts(plan, today)
+    ]
     return findings
 
 

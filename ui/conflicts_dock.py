@@ -34,7 +34,7 @@ from ui.plan_events import PlanEvents
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 1
 ALL_AREAS = "All areas"
-AREAS = ("schedule", "train", "window", "promotion", "baseline")
+AREAS = ("schedule", "train", "window", "promotion", "baseline", "component")
 SEVERITY_COLOURS = {"error": "#b91c1c", "warning": "#b45309"}
 SETTLE_MS = 300  # after the last notice: a burst of edits (or a reschedule) checks once
 _FINDING_COLUMNS = ("Area", "What", "Where", "Next free day")
