@@ -37,6 +37,7 @@ from models.components import COMPONENT_ORIGINS, UPDATE_RISKS
 
 if TYPE_CHECKING:
     from app.plan import Plan
+    from app.store import PlanStore
 
 ORIGIN_LABELS = {"built_here": "Built here", "open_source": "Open source"}
 FINISHED = frozenset({"shipped", "cancelled"})
@@ -553,7 +554,12 @@ def find_conflicts(plan: Plan, today: dt.date) -> list[ComponentConflict]:
     """Baselines that break a dependency's constraint, then releases in flight that change the
     same component in overlapping windows. Shipped and cancelled releases are history and are
     left alone; a release without a target is checked against production as of `today`."""
-    with plan.store.read() as session:
+    return store_conflicts(plan.store, today)
+
+
+def store_conflicts(store: PlanStore, today: dt.date) -> list[ComponentConflict]:
+    """`find_conflicts` from the store alone (its own session): on any thread."""
+    with store.read() as session:
         baselines = _baselines(session)
         edges = _edges(session)
     return _constraint_conflicts(baselines, edges, today) + _overlaps(baselines, today)

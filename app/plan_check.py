@@ -23,18 +23,24 @@ Findings come from four places:
 
 History is left alone, as on the train: a release with an actual date and a deployment with an
 outcome are what happened.
+
+A check is taken in two steps so the window can run it off its GUI thread: `gather` copies what
+it needs from the plan state on the thread that owns the state (the train, the schedule's
+problems, the windows' entries, the baseline variances), and `run_check` works on that copy,
+reading the rest (changes, components) from the store through sessions of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.components import find_conflicts
+from app.components import store_conflicts
 from app.metrics import schedule_variance
 from app.plan import Plan
 from app.release_train import (
@@ -45,6 +51,7 @@ from app.release_train import (
     TrainWindow,
 )
 from app.scheduling.calendar import WorkCalendar
+from app.store import PlanStore
 from app.window_times import FIT_HORIZON, Occurrences, WindowTiming
 from models import ChangeEnvironment, ChangeRequest
 
@@ -121,23 +128,56 @@ def _applies(window: TrainWindow, environment: TrainEnvironment | None) -> bool:
     return window.environment.id == environment.id
 
 
-def check_plan(plan: Plan, today: dt.date) -> list[Finding]:
-    """Every finding, schedule problems first, then by area as listed in the module; `today`
-    ends the window of a release in flight that has no target."""
+@dataclass(frozen=True, slots=True)
+class CheckInputs:
+    """What a check reads from the plan state, copied on the thread that owns it."""
+
+    store: PlanStore
+    today: dt.date
+    problems: tuple[str, ...]
+    train: Train
+    zone: str  # the plan's time zone, that planned windows are typed in
+    entries: Mapping[int, Any]  # the calendar entries (immutable records) by id
+    variances: Mapping[int, tuple[str | None, int | None]]  # release id: baseline, days later
+
+
+def gather(plan: Plan, today: dt.date) -> CheckInputs:
+    """On the thread that owns the plan state: everything `run_check` needs from it."""
     train = plan.train.snapshot()
+    return CheckInputs(
+        plan.store,
+        today,
+        tuple(plan.state.problems()),
+        train,
+        plan.settings.values().time_zone,
+        {e.id: e for e in plan.calendar.rows()},
+        {r.id: schedule_variance(plan, r.id) for r in train.releases if r.actual_date is None},
+    )
+
+
+def run_check(inputs: CheckInputs) -> list[Finding]:
+    """Every finding, schedule problems first, then by area as listed in the module; any
+    thread may run it."""
+    train = inputs.train
     calendar = WorkCalendar(train.holidays, train.workdays)
-    findings = [Finding("schedule", problem) for problem in plan.state.problems()]
-    timings = _Timings(plan, train)
+    findings = [Finding("schedule", problem) for problem in inputs.problems]
+    timings = _Timings(inputs.zone, inputs.entries, train)
     findings += _train(train, calendar, timings)
-    findings += _changes(plan, train, calendar, timings)
+    findings += _changes(inputs.store, train, calendar, timings)
     findings += _outside_change_windows(train, calendar, timings)
     findings += _promotion(train)
-    findings += _baselines(plan, train)
+    findings += _baselines(inputs.variances, train)
     findings += [
         Finding("component", c.message, release_id=c.release_id, day=c.day)
-        for c in find_conflicts(plan, today)
+        for c in store_conflicts(inputs.store, inputs.today)
     ]
     return findings
+
+
+def check_plan(plan: Plan, today: dt.date) -> list[Finding]:
+    """Every finding (`run_check` of what is `gather`ed now); `today` ends the window of a
+    release in flight that has no target."""
+    return run_check(gather(plan, today))
 
 
 def next_free(
@@ -203,9 +243,7 @@ class _Timings:
     environment's allowed and closed occurrences are expanded once per check and shared by its
     deployments and changes (see bench/bench_window_times.py)."""
 
-    def __init__(self, plan: Plan, train: Train) -> None:
-        zone = plan.settings.values().time_zone
-        entries = {e.id: e for e in plan.calendar.rows()}
+    def __init__(self, zone: str, entries: Mapping[int, Any], train: Train) -> None:
         self.zone = ZoneInfo(zone)
         self.of = {
             w.id: WindowTiming.of(entries[w.id], zone, train.holidays) for w in train.windows
@@ -281,7 +319,9 @@ class _Timings:
         return f"{first:%Y-%m-%d %H:%M} to {until}"
 
 
-def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
+def _changes(
+    store: PlanStore, train: Train, calendar: WorkCalendar, timings: _Timings
+) -> list[Finding]:
     environments = {e.id: e for e in train.environments}
     query = (
         select(
@@ -295,7 +335,7 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings
         .where(ChangeRequest.status.in_(OPEN_CHANGES), ChangeRequest.window_start.is_not(None))
         .order_by(ChangeRequest.window_start, ChangeRequest.key)
     )
-    with plan.store.read() as session:
+    with store.read() as session:
         rows = session.execute(query).all()
         touched: dict[int, list[int]] = {}
         for change_id, environment_id in session.execute(
@@ -415,12 +455,14 @@ def _promotion(train: Train) -> list[Finding]:
     return found
 
 
-def _baselines(plan: Plan, train: Train) -> list[Finding]:
+def _baselines(
+    variances: Mapping[int, tuple[str | None, int | None]], train: Train
+) -> list[Finding]:
     found = []
     for release in train.releases:
-        if release.actual_date is not None:
+        if release.id not in variances:  # shipped
             continue
-        baseline, variance = schedule_variance(plan, release.id)
+        baseline, variance = variances[release.id]
         if variance is not None and variance > 0:
             days = "day" if variance == 1 else "days"
             found.append(
