@@ -134,7 +134,8 @@ class ConflictsPanel(QWidget):
 
     @property
     def checking(self) -> bool:
-        return self.runner.busy
+        """Whether a check runs or is due (the settle time after a notice)."""
+        return self.runner.busy or self._timer.isActive()
 
     def _checking(self) -> None:
         self.summary.setText("Checking…")
