@@ -47,6 +47,7 @@ from app.release_train import (
     OPEN_OUTCOMES,
     CollisionKind,
     Train,
+    TrainDeployment,
     TrainEnvironment,
     TrainWindow,
 )
@@ -201,6 +202,12 @@ def next_free(
 
 def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
     found = []
+    # Open deployments by release and day: a collision names those two (looking through every
+    # deployment of the release for each collision was most of a large plan's check).
+    open_on: dict[tuple[int, dt.date], list[TrainDeployment]] = {}
+    for deployment in train.deployments:
+        if deployment.open:
+            open_on.setdefault((deployment.release_id, deployment.day), []).append(deployment)
     for collision in train.collisions:
         suggestion = ""
         deployment_id: int | None = None
@@ -209,14 +216,13 @@ def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Find
             suggestion = next_free(collision.day, None, train.windows, calendar, timings.opens)
         elif collision.kind is CollisionKind.DEPLOYMENT_IN_WINDOW:
             # The train names the release and day; the free day is the environment's.
-            release_id = collision.release_ids[0]
-            for deployment in train.deployments_of(release_id):
+            for deployment in open_on.get((collision.release_ids[0], collision.day), []):
                 closing = [
                     w
                     for w in train.windows
                     if w.restricted and w.applies_to(deployment.environment) and deployment.meets(w)
                 ]
-                if deployment.open and deployment.day == collision.day and closing:
+                if closing:
                     last = max(w.end_date for w in closing)
                     environment = deployment.environment
                     span = timings.span(deployment.start, deployment.end)
@@ -250,6 +256,7 @@ class _Timings:
         }
         self._allowed: dict[int | None, Occurrences] = {}
         self._closed: dict[int | None, Occurrences] = {}
+        self._free: dict[tuple[dt.date, int | None], str] = {}
 
     def span(self, start: dt.datetime, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
         """A planned window (the plan's wall-clock times) as aware UTC times."""
@@ -293,6 +300,19 @@ class _Timings:
         start, end = span
         return not allowed.windows or allowed.contain(start, end)
 
+    def next_free(
+        self,
+        train: Train,
+        calendar: WorkCalendar,
+        environment: TrainEnvironment | None,
+        after: dt.date,
+    ) -> str:
+        """`next_free` for the environment, once per day asked: deployments share days."""
+        key = (after, environment.id if environment is not None else None)
+        if key not in self._free:
+            self._free[key] = next_free(after, environment, train.windows, calendar, self.opens)
+        return self._free[key]
+
     def suggest(
         self,
         train: Train,
@@ -307,12 +327,12 @@ class _Timings:
         allowed = self.allowed(train, environment)
         if not any(w.timed for w in allowed.windows):
             # Whole days only: the next free day says it all.
-            return next_free(after, environment, train.windows, calendar, self.opens)
+            return self.next_free(train, calendar, environment, after)
         start, end = span
         closed = self.closed(train, environment)
         found = allowed.next_fit(start, end - start, closed, FIT_HORIZON, self.zone)
         if found is None:
-            return next_free(after, environment, train.windows, calendar, self.opens)
+            return self.next_free(train, calendar, environment, after)
         first = found.astimezone(self.zone)
         last = (found + (end - start)).astimezone(self.zone)
         until = f"{last:%H:%M}" if last.date() == first.date() else f"{last:%Y-%m-%d %H:%M}"

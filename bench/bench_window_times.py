@@ -8,12 +8,15 @@ measured in the same run: the day-based check that came before timed windows (is
 deployment's day inside a window's dates, `TrainWindow.covers`), and the timed check as it
 first was, expanding every window again for each deployment (`before`, kept here as it was).
 Ours expands each window list once (`Occurrences`) and bisects; its answers must be the same.
+Last, `check_plan` itself on a plan file with those deployments and windows (what `gantry
+check` and the Conflicts dock run), beside the by-day figure for the same deployments.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -21,7 +24,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from app.plan import Plan  # noqa: E402
+from app.plan_check import check_plan  # noqa: E402
 from app.release_train import TrainWindow  # noqa: E402
+from app.store import PlanStore  # noqa: E402
 from app.window_times import (  # noqa: E402
     FIT_HORIZON,
     Occurrence,
@@ -29,6 +35,7 @@ from app.window_times import (  # noqa: E402
     WindowTiming,
     _candidates,
 )
+from models import CalendarEntry, Deployment, Environment, Release  # noqa: E402
 
 SIZES = (1_000, 10_000)  # `before` takes a minute for 100,000: 0.55 ms each, linear
 ZONE = ZoneInfo("Europe/Berlin")
@@ -126,6 +133,43 @@ def timed(call: Callable[[Spans], list[object]], spans: Spans) -> tuple[float, l
     return time.perf_counter() - started, found
 
 
+def plan_file(folder: Path, count: int) -> Path:
+    """A plan with the windows above on production and `count` planned deployments to it."""
+    path = folder / f"windows-{count}.gantry"
+    with PlanStore.open(path, create=True) as store, store.transaction() as session:
+        release = Release(name="R1", start_date=FIRST, target_date=LAST, position=0)
+        production = Environment(name="prod", tier="production", position=0)
+        session.add_all([release, production])
+        session.flush()
+        session.add_all(
+            CalendarEntry(
+                kind="change_window" if n < len(ALLOWED) else "freeze",
+                name=f"window {n}",
+                start_date=w.start_date,
+                end_date=w.end_date,
+                environment_id=production.id,
+                start_time=w.start_time,
+                end_time=w.end_time,
+                recurrence=w.recurrence,
+                weekdays=w.weekdays,
+                month_week=w.month_week,
+                time_zone=w.time_zone,
+            )
+            for n, w in enumerate([*ALLOWED, *CLOSED])
+        )
+        session.add_all(
+            Deployment(
+                release_id=release.id,
+                environment_id=production.id,
+                window_start=start.astimezone(ZONE).replace(tzinfo=None),
+                window_end=end.astimezone(ZONE).replace(tzinfo=None),
+                outcome="planned",
+            )
+            for start, end in deployments(count)
+        )
+    return path
+
+
 def main() -> None:
     header = ("deployments", "by days (s)", "before (s)", "ours (s)", "x by days", "x faster")
     print(" ".join(f"{h:>12}" for h in header))
@@ -140,6 +184,20 @@ def main() -> None:
             f"{slow / ours:>12.0f}"
         )
     print(f"outside of {SIZES[0]:,}: {len(check(deployments(SIZES[0]))):,}, same suggestions")
+    print()
+    print(" ".join(f"{h:>12}" for h in ("deployments", "by days (s)", "check (s)", "findings")))
+    with tempfile.TemporaryDirectory() as folder:
+        for size in SIZES:
+            plan = Plan.open(plan_file(Path(folder), size), read_only=True)
+            try:
+                check_plan(plan, FIRST)  # the first builds the train's snapshot
+                started = time.perf_counter()
+                findings = check_plan(plan, FIRST)
+                whole = time.perf_counter() - started
+            finally:
+                plan.close()
+            base, _ = timed(by_days, deployments(size))
+            print(f"{size:>12,} {base:>12.3f} {whole:>12.3f} {len(findings):>12,}")
 
 
 if __name__ == "__main__":
