@@ -305,7 +305,7 @@ class Occurrences:
 
     def contain(self, start: dt.datetime, end: dt.datetime) -> bool:
         """Whether one occurrence holds [start, end] whole."""
-        if end < start:  # expanding by days finds none then; asked as before
+        if end < start:  # a span ending before it starts: asked of each window, as before
             return any(o.contains(start, end) for o in self.meeting(start, end))
         self._cover(start, end)
         before = bisect_right(self._starts, start)
