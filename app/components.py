@@ -37,6 +37,7 @@ from models.components import COMPONENT_ORIGINS, UPDATE_RISKS
 
 if TYPE_CHECKING:
     from app.plan import Plan
+    from app.store import PlanStore
 
 ORIGIN_LABELS = {"built_here": "Built here", "open_source": "Open source"}
 FINISHED = frozenset({"shipped", "cancelled"})
@@ -348,13 +349,16 @@ class ReleaseComponent:
 
 @dataclass(frozen=True, slots=True)
 class ComponentConflict:
-    """A release (and for an overlap the other release) and the component, by name."""
+    """A release (and for an overlap the other release) and the component, by name; the
+    release's id and the day it is about, so the window can show where it is."""
 
     kind: Literal["constraint", "overlap"]
     release: str
     component: str
     message: str
     other_release: str | None = None
+    release_id: int | None = None
+    day: dt.date | None = None  # a constraint: the target (else start); an overlap: its start
 
 
 @dataclass(frozen=True, slots=True)
@@ -571,7 +575,12 @@ def find_conflicts(plan: Plan, today: dt.date) -> list[ComponentConflict]:
     """Baselines that break a dependency's constraint, then releases in flight that change the
     same component in overlapping windows. Shipped and cancelled releases are history and are
     left alone; a release without a target is checked against production as of `today`."""
-    with plan.store.read() as session:
+    return store_conflicts(plan.store, today)
+
+
+def store_conflicts(store: PlanStore, today: dt.date) -> list[ComponentConflict]:
+    """`find_conflicts` from the store alone (its own session): on any thread."""
+    with store.read() as session:
         baselines = _baselines(session)
         edges = _edges(session)
     return _constraint_conflicts(baselines, edges, today) + _overlaps(baselines, today)
@@ -585,6 +594,7 @@ def _constraint_conflicts(
         if not release.in_flight:
             continue
         shipped = baselines.versions.get(release.id, {})
+        about = release.target or release.start
         for edge in edges:
             if edge.component not in shipped or not edge.constraint.strip():
                 continue
@@ -593,7 +603,16 @@ def _constraint_conflicts(
                 constraint = parse_constraint(edge.constraint)
             except ValueError as exc:
                 message = f"{ships}, whose dependency on {edge.depends_on} cannot be read: {exc}."
-                found.append(ComponentConflict("constraint", release.name, edge.component, message))
+                found.append(
+                    ComponentConflict(
+                        "constraint",
+                        release.name,
+                        edge.component,
+                        message,
+                        release_id=release.id,
+                        day=about,
+                    )
+                )
                 continue
             if edge.depends_on in shipped:
                 version = shipped[edge.depends_on]
@@ -619,6 +638,8 @@ def _constraint_conflicts(
                         release.name,
                         edge.component,
                         f"{ships}, which needs {edge.depends_on} {constraint.text}, but {where}.",
+                        release_id=release.id,
+                        day=about,
                     )
                 )
     return found
@@ -653,6 +674,8 @@ def _overlaps(baselines: _Baselines, today: dt.date) -> list[ComponentConflict]:
                         f"({a_from or 'new'} -> {a_to}, {b_from or 'new'} -> {b_to}) in "
                         "overlapping windows.",
                         second.name,
+                        release_id=first.id,
+                        day=max(first.start, second.start),  # where the windows begin to overlap
                     )
                 )
     return found

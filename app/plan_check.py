@@ -23,29 +23,37 @@ Findings come from four places:
 
 History is left alone, as on the train: a release with an actual date and a deployment with an
 outcome are what happened.
+
+A check is taken in two steps so the window can run it off its GUI thread: `gather` copies what
+it needs from the plan state on the thread that owns the state (the train, the schedule's
+problems, the windows' entries, the baseline variances), and `run_check` works on that copy,
+reading the rest (changes, components) from the store through sessions of its own.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from app.components import find_conflicts
+from app.components import store_conflicts
 from app.metrics import schedule_variance
 from app.plan import Plan
 from app.release_train import (
     OPEN_OUTCOMES,
     CollisionKind,
     Train,
+    TrainDeployment,
     TrainEnvironment,
     TrainWindow,
 )
 from app.scheduling.calendar import WorkCalendar
-from app.window_times import WindowTiming, next_fit
+from app.store import PlanStore
+from app.window_times import FIT_HORIZON, Occurrences, WindowTiming
 from models import ChangeEnvironment, ChangeRequest
 
 # Changes whose window is still to come; the others were carried out or will not be.
@@ -61,7 +69,7 @@ class Finding:
     """One finding, and where it is when the area knows: the window and the chart use the
     place (`line()` stays the CLI's text, whatever is known)."""
 
-    area: str  # schedule | train | window | promotion | baseline
+    area: str  # schedule | train | window | promotion | baseline | component
     message: str
     suggestion: str = ""
     release_id: int | None = None
@@ -121,20 +129,56 @@ def _applies(window: TrainWindow, environment: TrainEnvironment | None) -> bool:
     return window.environment.id == environment.id
 
 
-def check_plan(plan: Plan, today: dt.date) -> list[Finding]:
-    """Every finding, schedule problems first, then by area as listed in the module; `today`
-    ends the window of a release in flight that has no target."""
+@dataclass(frozen=True, slots=True)
+class CheckInputs:
+    """What a check reads from the plan state, copied on the thread that owns it."""
+
+    store: PlanStore
+    today: dt.date
+    problems: tuple[str, ...]
+    train: Train
+    zone: str  # the plan's time zone, that planned windows are typed in
+    entries: Mapping[int, Any]  # the calendar entries (immutable records) by id
+    variances: Mapping[int, tuple[str | None, int | None]]  # release id: baseline, days later
+
+
+def gather(plan: Plan, today: dt.date) -> CheckInputs:
+    """On the thread that owns the plan state: everything `run_check` needs from it."""
     train = plan.train.snapshot()
+    return CheckInputs(
+        plan.store,
+        today,
+        tuple(plan.state.problems()),
+        train,
+        plan.settings.values().time_zone,
+        {e.id: e for e in plan.calendar.rows()},
+        {r.id: schedule_variance(plan, r.id) for r in train.releases if r.actual_date is None},
+    )
+
+
+def run_check(inputs: CheckInputs) -> list[Finding]:
+    """Every finding, schedule problems first, then by area as listed in the module; any
+    thread may run it."""
+    train = inputs.train
     calendar = WorkCalendar(train.holidays, train.workdays)
-    findings = [Finding("schedule", problem) for problem in plan.state.problems()]
-    timings = _Timings(plan, train)
+    findings = [Finding("schedule", problem) for problem in inputs.problems]
+    timings = _Timings(inputs.zone, inputs.entries, train)
     findings += _train(train, calendar, timings)
-    findings += _changes(plan, train, calendar, timings)
+    findings += _changes(inputs.store, train, calendar, timings)
     findings += _outside_change_windows(train, calendar, timings)
     findings += _promotion(train)
-    findings += _baselines(plan, train)
-    findings += [Finding("component", c.message) for c in find_conflicts(plan, today)]
+    findings += _baselines(inputs.variances, train)
+    findings += [
+        Finding("component", c.message, release_id=c.release_id, day=c.day)
+        for c in store_conflicts(inputs.store, inputs.today)
+    ]
     return findings
+
+
+def check_plan(plan: Plan, today: dt.date) -> list[Finding]:
+    """Every finding (`run_check` of what is `gather`ed now); `today` ends the window of a
+    release in flight that has no target."""
+    return run_check(gather(plan, today))
 
 
 def next_free(
@@ -158,6 +202,12 @@ def next_free(
 
 def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
     found = []
+    # Open deployments by release and day: a collision names those two (looking through every
+    # deployment of the release for each collision was most of a large plan's check).
+    open_on: dict[tuple[int, dt.date], list[TrainDeployment]] = {}
+    for deployment in train.deployments:
+        if deployment.open:
+            open_on.setdefault((deployment.release_id, deployment.day), []).append(deployment)
     for collision in train.collisions:
         suggestion = ""
         deployment_id: int | None = None
@@ -166,14 +216,13 @@ def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Find
             suggestion = next_free(collision.day, None, train.windows, calendar, timings.opens)
         elif collision.kind is CollisionKind.DEPLOYMENT_IN_WINDOW:
             # The train names the release and day; the free day is the environment's.
-            release_id = collision.release_ids[0]
-            for deployment in train.deployments_of(release_id):
+            for deployment in open_on.get((collision.release_ids[0], collision.day), []):
                 closing = [
                     w
                     for w in train.windows
                     if w.restricted and w.applies_to(deployment.environment) and deployment.meets(w)
                 ]
-                if deployment.open and deployment.day == collision.day and closing:
+                if closing:
                     last = max(w.end_date for w in closing)
                     environment = deployment.environment
                     span = timings.span(deployment.start, deployment.end)
@@ -195,21 +244,19 @@ def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Find
     return found
 
 
-@dataclass(frozen=True, slots=True)
 class _Timings:
-    """Every window's timing, and the plan's time zone that planned windows are typed in."""
+    """Every window's timing, and the plan's time zone that planned windows are typed in; each
+    environment's allowed and closed occurrences are expanded once per check and shared by its
+    deployments and changes (see bench/bench_window_times.py)."""
 
-    zone: ZoneInfo
-    of: dict[int, WindowTiming]
-
-    def __init__(self, plan: Plan, train: Train) -> None:
-        zone = plan.settings.values().time_zone
-        entries = {e.id: e for e in plan.calendar.rows()}
-        object.__setattr__(self, "zone", ZoneInfo(zone))
-        timings = {
+    def __init__(self, zone: str, entries: Mapping[int, Any], train: Train) -> None:
+        self.zone = ZoneInfo(zone)
+        self.of = {
             w.id: WindowTiming.of(entries[w.id], zone, train.holidays) for w in train.windows
         }
-        object.__setattr__(self, "of", timings)
+        self._allowed: dict[int | None, Occurrences] = {}
+        self._closed: dict[int | None, Occurrences] = {}
+        self._free: dict[tuple[dt.date, int | None], str] = {}
 
     def span(self, start: dt.datetime, end: dt.datetime | None) -> tuple[dt.datetime, dt.datetime]:
         """A planned window (the plan's wall-clock times) as aware UTC times."""
@@ -224,15 +271,25 @@ class _Timings:
             return window.covers(day)
         return timing.starts_on(day) and day not in timing.skipped
 
-    def allowed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
-        return [
-            self.of[w.id]
-            for w in train.windows
-            if w.kind == "change_window" and _applies(w, environment)
-        ]
+    def allowed(self, train: Train, environment: TrainEnvironment | None) -> Occurrences:
+        key = environment.id if environment is not None else None
+        if key not in self._allowed:
+            self._allowed[key] = Occurrences(
+                [
+                    self.of[w.id]
+                    for w in train.windows
+                    if w.kind == "change_window" and _applies(w, environment)
+                ]
+            )
+        return self._allowed[key]
 
-    def closed(self, train: Train, environment: TrainEnvironment | None) -> list[WindowTiming]:
-        return [self.of[w.id] for w in train.windows if w.restricted and _applies(w, environment)]
+    def closed(self, train: Train, environment: TrainEnvironment | None) -> Occurrences:
+        key = environment.id if environment is not None else None
+        if key not in self._closed:
+            self._closed[key] = Occurrences(
+                [self.of[w.id] for w in train.windows if w.restricted and _applies(w, environment)]
+            )
+        return self._closed[key]
 
     def inside(
         self, train: Train, environment: TrainEnvironment | None, span: tuple[dt.datetime, ...]
@@ -241,9 +298,20 @@ class _Timings:
         (True when it has none)."""
         allowed = self.allowed(train, environment)
         start, end = span
-        return not allowed or any(
-            o.contains(start, end) for w in allowed for o in w.occurrences(start, end)
-        )
+        return not allowed.windows or allowed.contain(start, end)
+
+    def next_free(
+        self,
+        train: Train,
+        calendar: WorkCalendar,
+        environment: TrainEnvironment | None,
+        after: dt.date,
+    ) -> str:
+        """`next_free` for the environment, once per day asked: deployments share days."""
+        key = (after, environment.id if environment is not None else None)
+        if key not in self._free:
+            self._free[key] = next_free(after, environment, train.windows, calendar, self.opens)
+        return self._free[key]
 
     def suggest(
         self,
@@ -257,21 +325,23 @@ class _Timings:
         freeze or blackout, in the plan's time ('2027-01-09 22:00 to 23:30'); the next free
         day after `after` when the environment has no timed change windows (or none fits)."""
         allowed = self.allowed(train, environment)
-        if not any(w.timed for w in allowed):
+        if not any(w.timed for w in allowed.windows):
             # Whole days only: the next free day says it all.
-            return next_free(after, environment, train.windows, calendar, self.opens)
+            return self.next_free(train, calendar, environment, after)
         start, end = span
         closed = self.closed(train, environment)
-        found = next_fit(start, end - start, allowed, closed, clock=self.zone)
+        found = allowed.next_fit(start, end - start, closed, FIT_HORIZON, self.zone)
         if found is None:
-            return next_free(after, environment, train.windows, calendar, self.opens)
+            return self.next_free(train, calendar, environment, after)
         first = found.astimezone(self.zone)
         last = (found + (end - start)).astimezone(self.zone)
         until = f"{last:%H:%M}" if last.date() == first.date() else f"{last:%Y-%m-%d %H:%M}"
         return f"{first:%Y-%m-%d %H:%M} to {until}"
 
 
-def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Finding]:
+def _changes(
+    store: PlanStore, train: Train, calendar: WorkCalendar, timings: _Timings
+) -> list[Finding]:
     environments = {e.id: e for e in train.environments}
     query = (
         select(
@@ -285,7 +355,7 @@ def _changes(plan: Plan, train: Train, calendar: WorkCalendar, timings: _Timings
         .where(ChangeRequest.status.in_(OPEN_CHANGES), ChangeRequest.window_start.is_not(None))
         .order_by(ChangeRequest.window_start, ChangeRequest.key)
     )
-    with plan.store.read() as session:
+    with store.read() as session:
         rows = session.execute(query).all()
         touched: dict[int, list[int]] = {}
         for change_id, environment_id in session.execute(
@@ -405,12 +475,14 @@ def _promotion(train: Train) -> list[Finding]:
     return found
 
 
-def _baselines(plan: Plan, train: Train) -> list[Finding]:
+def _baselines(
+    variances: Mapping[int, tuple[str | None, int | None]], train: Train
+) -> list[Finding]:
     found = []
     for release in train.releases:
-        if release.actual_date is not None:
+        if release.id not in variances:  # shipped
             continue
-        baseline, variance = schedule_variance(plan, release.id)
+        baseline, variance = variances[release.id]
         if variance is not None and variance > 0:
             days = "day" if variance == 1 else "days"
             found.append(

@@ -30,6 +30,7 @@ not done on holidays. A window dated once is taken as dated, holiday or not.
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +42,8 @@ DEFAULT_ZONE = "UTC"
 ONE_DAY = dt.timedelta(days=1)
 _RRULE_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 _DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+FIT_HORIZON = dt.timedelta(days=400)  # how far next_fit looks for a fit
+_STEP = dt.timedelta(days=31)  # how far next_fit reads ahead at a time
 
 
 def zone_problem(name: str) -> str | None:
@@ -256,28 +259,104 @@ def next_fit(
     duration: dt.timedelta,
     allowed: Sequence[WindowTiming],
     closed: Sequence[WindowTiming],
-    horizon: dt.timedelta = dt.timedelta(days=400),
+    horizon: dt.timedelta = FIT_HORIZON,
     clock: ZoneInfo | None = None,
 ) -> dt.datetime | None:
     """The first start at or after `after` (aware) for `duration` that meets no `closed`
     occurrence and, when there are `allowed` windows, lies whole in one of their occurrences
     (each tried at `after`'s clock time in zone `clock` when given, then from its start);
     None within `horizon`."""
-    limit = after + horizon
-    if not allowed:
-        start = after
-        while start < limit:
-            meeting = [o for w in closed for o in w.occurrences(start, start + duration)]
-            if not meeting:
-                return start
-            start = max(o.end for o in meeting)
+    return Occurrences(allowed).next_fit(after, duration, Occurrences(closed), horizon, clock)
+
+
+class Occurrences:
+    """Some windows' occurrences expanded once, sorted, for many questions: `gantry check`
+    asks one per deployment, and expanding the windows again each time was most of its cost.
+    The expanded range grows (doubling) when a question reaches beyond it."""
+
+    def __init__(self, windows: Sequence[WindowTiming]) -> None:
+        self.windows = tuple(windows)
+        self._range: tuple[dt.datetime, dt.datetime] | None = None
+        self._items: list[Occurrence] = []
+        self._starts: list[dt.datetime] = []
+        self._reach: list[dt.datetime] = []  # the latest end among _items[: i + 1]
+
+    def _cover(self, start: dt.datetime, end: dt.datetime) -> None:
+        """Expand so that every occurrence meeting [start, end] is held."""
+        if self._range is not None:
+            low, high = self._range
+            if low <= start and end <= high:
+                return
+            width = max(high - low, _STEP)
+            start = low if start >= low else min(start, low - width)
+            end = high if end <= high else max(end, high + width)
+        self._range = (start, end)
+        # A day either side: an occurrence ending at a moment on the range's edge counts too.
+        self._items = sorted(set(self.meeting(start - ONE_DAY, end + ONE_DAY)))
+        self._starts = [o.start for o in self._items]
+        self._reach = []
+        for occurrence in self._items:
+            last = self._reach[-1] if self._reach else occurrence.end
+            self._reach.append(max(last, occurrence.end))
+
+    def meeting(self, start: dt.datetime, end: dt.datetime) -> list[Occurrence]:
+        """Each window's `occurrences` (unsorted): what the other questions answer quicker."""
+        return [o for w in self.windows for o in w.occurrences(start, end)]
+
+    def contain(self, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether one occurrence holds [start, end] whole."""
+        if end < start:  # a span ending before it starts: asked of each window, as before
+            return any(o.contains(start, end) for o in self.meeting(start, end))
+        self._cover(start, end)
+        before = bisect_right(self._starts, start)
+        return before > 0 and self._reach[before - 1] >= end
+
+    def touch(self, start: dt.datetime, end: dt.datetime) -> bool:
+        """Whether an occurrence meets [start, end) or holds it (as `occurrences` finds)."""
+        if end < start:
+            return bool(self.meeting(start, end))
+        self._cover(start, end)
+        if start == end:  # a moment: an occurrence from at or before it to at or after it
+            before = bisect_right(self._starts, start)
+            return before > 0 and self._reach[before - 1] >= start
+        before = bisect_left(self._starts, end)
+        return before > 0 and self._reach[before - 1] > start
+
+    def overlapping(self, start: dt.datetime, end: dt.datetime) -> Iterator[Occurrence]:
+        """The occurrences that end after `start` and start before `end`, in time order."""
+        self._cover(start, end)
+        for occurrence in self._items[bisect_right(self._reach, start) :]:
+            if occurrence.start >= end:
+                return
+            if occurrence.end > start:
+                yield occurrence
+
+    def next_fit(
+        self,
+        after: dt.datetime,
+        duration: dt.timedelta,
+        closed: Occurrences,
+        horizon: dt.timedelta,
+        clock: ZoneInfo | None,
+    ) -> dt.datetime | None:
+        """`next_fit` with these windows allowed and `closed`'s closed."""
+        limit = after + horizon
+        if not self.windows:
+            start = after
+            while start < limit:
+                meeting = closed.meeting(start, start + duration)
+                if not meeting:
+                    return start
+                start = max(o.end for o in meeting)
+            return None
+        # Whole steps, as far as the month-at-a-time reading this replaced went.
+        until = after + _STEP * -(-horizon // _STEP)
+        for occurrence in self.overlapping(after, until):
+            for start in _candidates(occurrence, after, clock):
+                end = start + duration
+                if end <= occurrence.end and not closed.touch(start, end):
+                    return start
         return None
-    for occurrence in _merged(allowed, after, limit):
-        for start in _candidates(occurrence, after, clock):
-            end = start + duration
-            if end <= occurrence.end and not any(w.occurrences(start, end) for w in closed):
-                return start
-    return None
 
 
 def _candidates(
@@ -294,17 +373,3 @@ def _candidates(
     same_time = dt.datetime.combine(day, planned.time(), clock).astimezone(dt.UTC)
     keep = earliest <= same_time < occurrence.end
     return [same_time, earliest] if keep else [earliest]
-
-
-def _merged(
-    windows: Sequence[WindowTiming], start: dt.datetime, limit: dt.datetime
-) -> Iterator[Occurrence]:
-    """Every window's occurrences from `start`, in time order, a month at a time."""
-    step = dt.timedelta(days=31)
-    begin = start
-    seen: set[Occurrence] = set()
-    while begin < limit:
-        batch = sorted({o for w in windows for o in w.occurrences(begin, begin + step)} - seen)
-        seen.update(batch)
-        yield from (o for o in batch if o.end > start)
-        begin += step

@@ -1,9 +1,11 @@
 """The Conflicts dock: every `gantry check` finding and the communications due, kept current.
 
-The checks run on the GUI thread, a short while after the last change notice: a refresh
-takes some 25 ms on a 10,000-item plan and 32 ms on the demo (bench/bench_conflicts.py),
-under the 100 ms a user feels, and the plan state they read is the GUI thread's. A
-double-click asks the window to show what a row is about; the window decides which tab.
+The check runs on a worker thread (ui/check_runner.py) a short while after the last change
+notice: timed windows make it grow with the deployments, and an edit must not wait for it.
+While it runs the dock says "Checking…" and keeps the findings it has; findings of a check that
+began before the newest notice are never shown. The communications due are listed when the
+findings arrive (a few milliseconds, on the GUI thread). A double-click asks the window to show
+what a row is about; the window decides which tab.
 """
 
 from __future__ import annotations
@@ -26,15 +28,16 @@ from PySide6.QtWidgets import (
 
 from app.communications import DueCommunication, DueState
 from app.plan import Plan
-from app.plan_check import Finding, check_plan
+from app.plan_check import CheckInputs, Finding
 from app.unit_of_work import ChangeNotice
+from ui.check_runner import CheckRunner
 from ui.formatting import format_date
 from ui.notes_view import STATE_COLOURS
 from ui.plan_events import PlanEvents
 
 INDEX_ROLE = Qt.ItemDataRole.UserRole + 1
 ALL_AREAS = "All areas"
-AREAS = ("schedule", "train", "window", "promotion", "baseline")
+AREAS = ("schedule", "train", "window", "promotion", "baseline", "component")
 SEVERITY_COLOURS = {"error": "#b91c1c", "warning": "#b45309"}
 SETTLE_MS = 300  # after the last notice: a burst of edits (or a reschedule) checks once
 _FINDING_COLUMNS = ("Area", "What", "Where", "Next free day")
@@ -63,6 +66,10 @@ class ConflictsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(SETTLE_MS)
         self._timer.timeout.connect(self.refresh)
+        self.runner = CheckRunner(self)
+        self.runner.started.connect(self._checking)
+        self.runner.checked.connect(self._show)
+        self.runner.failed.connect(self._failed)
 
         self.area = QComboBox()
         self.area.setObjectName("conflictArea")
@@ -110,17 +117,38 @@ class ConflictsPanel(QWidget):
         if events is not None:
             events.changed.connect(self._changed)
         self._timer.stop()
-        self.refresh()
+        self.runner.cancel()
+        if plan is None:
+            self._show(None, [])
+        else:
+            self.refresh()
 
     def _changed(self, _notice: ChangeNotice) -> None:
+        self.runner.outdate()
         self._timer.start()
 
     def refresh(self) -> None:
-        """Check the plan again and list what is found and what is due."""
+        """Check the plan again (on the worker thread); the findings follow."""
+        if self._plan is not None:
+            self.runner.request(self._plan, self._today())
+
+    @property
+    def checking(self) -> bool:
+        """Whether a check runs or is due (the settle time after a notice)."""
+        return self.runner.busy or self._timer.isActive()
+
+    def _checking(self) -> None:
+        self.summary.setText("Checking…")
+
+    def _failed(self, problem: str) -> None:
+        self.summary.setText(f"The check failed: {problem}")
+
+    def _show(self, inputs: CheckInputs | None, findings: list[Finding]) -> None:
+        """List what is found and what is due."""
         plan = self._plan
-        self.findings = check_plan(plan, self._today()) if plan is not None else []
+        self.findings = findings
         self._environments = (
-            {e.id: e.name for e in plan.train.snapshot().environments} if plan is not None else {}
+            {e.id: e.name for e in inputs.train.environments} if inputs is not None else {}
         )
         self.due = (
             [

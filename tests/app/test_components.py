@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+from app.chart_marks import MarkKind, release_marks
 from app.cli import run
 from app.components import (
     BaselineDelta,
@@ -24,6 +25,7 @@ from app.components import (
 )
 from app.errors import ValidationError
 from app.plan import Plan
+from app.plan_check import check_plan
 from app.store import PlanStore
 from models import AuditEvent, Release, WorkItem
 from tests.app.plan_factory import plan_for
@@ -381,6 +383,32 @@ def test_releases_in_flight_changing_one_component_in_overlapping_windows_confli
         "R1 (2026-02-01 to 2026-03-01) and R2 (2026-02-15 to 2026-04-01) both change api "
         "(1.0 -> 1.1, 1.1 -> 1.2) in overlapping windows."
     )
+
+
+def test_component_findings_say_which_release_and_day_so_the_chart_marks_them(
+    plan: Plan,
+) -> None:
+    ids = components(plan, "api", "auth")
+    r = release_ids(plan)
+    plan.component_dependencies.create(
+        {"component_id": ids["api"], "depends_on_id": ids["auth"], "version_constraint": ">= 5"}
+    )
+    ship(plan, ids["api"], r["R0"], "1.0")
+    ship(plan, ids["auth"], r["R0"], "4.0")
+    ship(plan, ids["api"], r["R1"], "1.1")  # needs auth 5, production runs 4.0 ...
+    ship(plan, ids["api"], r["R2"], "1.2")  # ... and R2 changes api while R1 does
+    plan.releases.update(r["R1"], "target_date", None)  # a constraint without a target: start
+    found = [f for f in check_plan(plan, TODAY) if f.area == "component"]
+    assert [(f.message[:14], f.release_id, f.day) for f in found] == [
+        ("R2 ships api 1", r["R2"], dt.date(2026, 4, 1)),  # its target
+        ("R1 ships api 1", r["R1"], dt.date(2026, 2, 1)),
+        ("R2 (2026-02-15", r["R2"], dt.date(2026, 2, 15)),  # where the two windows meet
+    ]
+    marks = release_marks(r["R2"], found, [], lambda _id: None, rows=3)
+    assert [(m.kind, m.day, m.row, m.slot) for m in marks] == [
+        (MarkKind.CONFLICT, dt.date(2026, 2, 15), 0, 0),
+        (MarkKind.CONFLICT, dt.date(2026, 4, 1), 0, 0),
+    ]
 
 
 def test_windows_that_only_follow_each_other_or_a_cancelled_release_do_not_conflict(

@@ -8,7 +8,14 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.window_times import Occurrence, WindowTiming, next_fit, timing_problems, zone_problem
+from app.window_times import (
+    Occurrence,
+    Occurrences,
+    WindowTiming,
+    next_fit,
+    timing_problems,
+    zone_problem,
+)
 
 BERLIN = "Europe/Berlin"
 SAT, SUN, TUE, FRI = 5, 6, 1, 4
@@ -271,3 +278,24 @@ def test_a_clean_window_and_a_known_zone_have_no_problems() -> None:
     assert timing_problems(dt.time(22), dt.time(2), "weekly", (SAT,), None, "change_window") == []
     assert zone_problem(BERLIN) is None
     assert "not a time zone" in (zone_problem("Mars/Olympus") or "")
+
+
+def test_expanded_once_the_occurrences_answer_as_each_window_does() -> None:
+    """`Occurrences` (expanded once, bisected) against asking every window each time: spans
+    every 97 minutes over both DST switches, moments too, and ends exactly on occurrences'."""
+    windows = [
+        saturday_nights(*WINTER_TO_SUMMER),
+        WindowTiming(*WINTER_TO_SUMMER, dt.time(19), dt.time(21), "monthly", frozenset({TUE}), 2),
+        WindowTiming(dt.date(2027, 2, 1), dt.date(2027, 2, 3), time_zone=BERLIN),
+    ]
+    index = Occurrences(windows)
+    moments = [utc(2026, 10, 1) + dt.timedelta(minutes=97 * n) for n in range(3_000)]
+    edges = [o.end for w in windows for o in w.occurrences(utc(2026, 10, 1), utc(2027, 5, 1))]
+    # Asked late first, then early: the expanded range grows both ways.
+    for start in [*reversed(moments), *edges]:
+        for minutes in (0, 90, 300, -60):  # and a span that ends before it starts
+            length = dt.timedelta(minutes=minutes)
+            end = start + length
+            found = [o for w in windows for o in w.occurrences(start, end)]
+            assert index.contain(start, end) == any(o.contains(start, end) for o in found)
+            assert index.touch(start, end) == bool(found)

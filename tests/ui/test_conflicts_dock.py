@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtWidgets import QTreeWidget
 
 from app.chart_marks import MarkKind
+from app.plan_check import Finding, check_plan
 from tests.fixed_dates import DEMO_TODAY
 from tests.ui.conftest import OpenIn, Reports
 from ui.formatting import format_date
@@ -153,8 +154,14 @@ def test_the_chart_paints_the_conflict_and_the_communications(opened: MainWindow
     assert gantt.release_id == plan.releases.find("Atlas 3.5").id
     chart = gantt.chart
     freeze_day = dt.date(2026, 12, 23)
-    conflict = [m for m in chart.marks if m.kind is MarkKind.CONFLICT]
-    assert [(m.day, m.row) for m in conflict] == [(freeze_day, 0)]
+    marked = [m for m in chart.marks if m.kind is MarkKind.CONFLICT]
+    # Atlas 3.6 starts changing api-gateway on 21 December while Atlas 3.5 still does.
+    overlap = dt.date(2026, 12, 21)
+    assert [(m.day, m.row, m.text[:10]) for m in marked] == [
+        (overlap, 0, "component:"),
+        (freeze_day, 0, "window: Ch"),
+    ]
+    conflict = marked[1:]
     assert conflict[0].text.startswith("window: Change CHG-2068")
     envelopes = {m.day for m in chart.marks if m.kind is MarkKind.COMMUNICATION}
     assert dt.date(2026, 12, 24) in envelopes  # the customer announcement, not yet sent
@@ -190,3 +197,40 @@ def test_due_communications_list_and_go_to_the_communication_plan(  # type: igno
     assert notes.pages.currentIndex() == 1
     current = notes.comms.currentItem()
     assert current is not None and current.text(2) == "Feature freeze reminder"
+
+
+def test_edits_in_a_row_while_a_check_runs_give_one_current_result_and_the_gui_turns(  # type: ignore[no-untyped-def]
+    qtbot, opened: MainWindow
+) -> None:
+    plan, editor, panel = opened.plan, opened.editor, opened.conflicts
+    assert plan is not None and editor is not None
+    release = plan.releases.find("Atlas 3.6").id
+    production = next(e.id for e in plan.environments.rows() if e.tier == "production")
+    shown: list[list[Finding]] = []
+    panel.findings_changed.connect(shown.append)
+    ticks: list[bool] = []  # whether a check was running at each tick of the GUI's own timer
+    timer = QTimer()
+    timer.setInterval(0)
+    timer.timeout.connect(lambda: ticks.append(panel.runner.busy))
+    timer.start()
+    panel.refresh()  # a check of the plan before the edits: it must never show
+    assert panel.runner.busy and panel.summary.text() == "Checking…"
+    for day in range(1, 6):
+        start = dt.datetime(2027, 2, day, 19)
+        editor.add_record(
+            plan.deployments,
+            {
+                "release_id": release,
+                "environment_id": production,
+                "window_start": start,
+                "window_end": start + dt.timedelta(hours=1),
+                "outcome": "planned",
+            },
+        )
+    qtbot.waitUntil(lambda: not panel.checking, timeout=10000)  # nothing running, nothing due
+    timer.stop()
+    assert len(shown) == 1  # the check before the edits was dropped; the edits checked once
+    assert shown[0] == panel.findings == check_plan(plan, DEMO_TODAY)
+    assert sum(f.area == "promotion" for f in shown[0]) == 5
+    assert any(ticks)  # the event loop kept turning while a check ran
+    assert "Checking" not in panel.summary.text()
