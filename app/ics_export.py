@@ -3,10 +3,10 @@
 One VCALENDAR holds an all-day event per release date (start, feature freeze, code freeze,
 target, actual release), per milestone on its scheduled day, and per calendar entry (holidays,
 freezes, blackouts, change windows; the environment named when it has one), plus each
-deployment's window as UTC times, and each communication of a release's plan on its due day
-(with its filled message, or why it cannot be filled). Every event's UID is made of the plan's
-identity, the kind of record and its id, so exporting again gives the same UIDs and a calendar
-that imports the file again updates its events instead of adding copies.
+deployment's window in the plan's time zone (TZID), and each communication of a release's plan
+on its due day (with its filled message, or why it cannot be filled). Every event's UID is made
+of the plan's identity, the kind of record and its id, so exporting again gives the same UIDs
+and a calendar that imports the file again updates its events instead of adding copies.
 """
 
 from __future__ import annotations
@@ -84,14 +84,7 @@ def plan_identity(plan: Plan) -> str:
     return hashlib.sha256(seed.encode()).hexdigest()[:16]
 
 
-def _utc(moment: dt.datetime, zone: dt.tzinfo | None) -> dt.datetime:
-    # Deployment windows are stored as wall-clock times without a zone; they are the times the
-    # release manager typed, so they are read in `zone`, or this machine's zone when None.
-    local = moment.replace(tzinfo=zone) if zone is not None else moment.astimezone()
-    return local.astimezone(dt.UTC)
-
-
-def calendar_document(plan: Plan, zone: dt.tzinfo | None = None) -> CalendarDocument:
+def calendar_document(plan: Plan) -> CalendarDocument:
     """Every event of the plan, ordered by start then UID so two exports read the same."""
     problems = plan.state.problems()
     if problems:
@@ -140,14 +133,18 @@ def calendar_document(plan: Plan, zone: dt.tzinfo | None = None) -> CalendarDocu
         )
         if event is not None:
             events.append(event)
+    # Deployment windows are stored as the wall-clock times the release manager typed, in the
+    # plan's zone (as Plan Settings says), so they go out with its TZID like the windows do:
+    # the same file reads the same on every machine, and a calendar shows them in local time.
+    zone = ZoneInfo(plan_zone)
     for deployment in train.deployments:
         release_name = names.get(deployment.release_id, "Release")
         events.append(
             CalendarEvent(
                 f"deployment-{deployment.id}@{domain}",
                 f"{release_name} → {deployment.environment.name}",
-                _utc(deployment.start, zone),
-                _utc(deployment.end, zone),
+                deployment.start.replace(tzinfo=zone),
+                deployment.end.replace(tzinfo=zone),
                 ("Deployment", deployment.environment.name),
                 f"Deployment window; outcome: {deployment.outcome.replace('_', ' ')}",
             )
@@ -272,12 +269,15 @@ def to_ical(document: CalendarDocument, now: dt.datetime) -> bytes:
             # A release date or a freeze marks the day; it does not make anyone busy.
             event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
-    # A VTIMEZONE for each TZID the windows use, first, so that a calendar without that zone
-    # reads the same switches (app/ics_timezone.py says how they are written).
+    # A VTIMEZONE for each TZID the windows and deployments use, first, so that a calendar
+    # without that zone reads the same switches (app/ics_timezone.py says how they are
+    # written). UTC times are written with a Z and need none.
     zoned = [
         e.start
         for e in document.events
-        if isinstance(e.start, dt.datetime) and isinstance(e.start.tzinfo, ZoneInfo)
+        if isinstance(e.start, dt.datetime)
+        and isinstance(e.start.tzinfo, ZoneInfo)
+        and e.start.tzinfo.key != "UTC"
     ]
     if zoned:
         year = min(zoned).year - 1

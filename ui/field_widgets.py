@@ -11,7 +11,6 @@ from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLineEdit,
     QPlainTextEdit,
     QSizePolicy,
@@ -22,6 +21,7 @@ from typing_extensions import override
 
 from app.fields import WEEKDAY_NAMES, Field, FieldKind
 from ui.date_edit import DateField, DateTimeField
+from ui.flow_layout import FlowLayout
 from ui.formatting import format_date, format_local, format_moment
 
 Options = Sequence[tuple[Any, str]]  # (value, label) for choices and references
@@ -39,19 +39,21 @@ class NotesEdit(QPlainTextEdit):
 
 
 class WeekdaysEdit(QWidget):
-    """Seven check boxes, Monday first; commits on every toggle."""
+    """Seven check boxes, Monday first, wrapping onto a second line in a narrow form rather
+    than cut off at its edge; commits on every toggle."""
 
     editingFinished = Signal()  # noqa: N815
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout = FlowLayout(self)
         self.boxes = [QCheckBox(name) for name in WEEKDAY_NAMES]
         for box in self.boxes:
             layout.addWidget(box)
             box.clicked.connect(lambda _checked: self.editingFinished.emit())
-        layout.addStretch(1)
+        policy = self.sizePolicy()
+        policy.setHeightForWidth(True)
+        self.setSizePolicy(policy)
 
     def value(self) -> frozenset[int]:
         return frozenset(n for n, box in enumerate(self.boxes) if box.isChecked())

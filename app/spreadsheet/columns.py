@@ -42,6 +42,8 @@ class CellKind(StrEnum):
     INT = "int"
     DATE = "date"
     DATETIME = "datetime"
+    TIME = "time"  # a time of day, a real time cell shown as HH:MM
+    WEEKDAYS = "weekdays"  # a set of weekdays written as "Mon, Sat"
     DECIMAL = "decimal"  # a measure, two places
     PERCENT = "percent"  # a share from 0 to 1, shown as a percentage
     CHOICE = "choice"  # written as the choice's label, one of `Column.choices`
@@ -99,6 +101,8 @@ _KINDS = {
     FieldKind.INT: CellKind.INT,
     FieldKind.DATE: CellKind.DATE,
     FieldKind.CHOICE: CellKind.CHOICE,
+    FieldKind.TIME: CellKind.TIME,
+    FieldKind.WEEKDAYS: CellKind.WEEKDAYS,
 }
 
 
@@ -415,7 +419,9 @@ DEPLOYMENTS = SheetSpec(
     ),
 )
 
-_calendar = _fields(CALENDAR_ENTRIES.fields, {"name": 24.0})
+_calendar = _fields(
+    CALENDAR_ENTRIES.fields, {"name": 24.0, "start_time": 10.0, "end_time": 10.0, "weekdays": 16.0}
+)
 CALENDAR = SheetSpec(
     "Calendar",
     "calendar_entries",
@@ -429,6 +435,18 @@ CALENDAR = SheetSpec(
             _calendar["environment_id"].header,
             "The environment's name; empty for the whole plan",
         ),
+        _calendar["start_time"],
+        _calendar["end_time"],
+        _calendar["recurrence"],
+        Column(
+            "weekdays",
+            "Weekdays",
+            CellKind.WEEKDAYS,
+            width=16.0,
+            note="The weekdays a recurring window is on, e.g. Mon, Sat",
+        ),
+        _calendar["month_week"],
+        _calendar["time_zone"],
     ),
 )
 

@@ -522,6 +522,12 @@ class _TableReader:
                 CalendarEntry.start_date,
                 CalendarEntry.end_date,
                 Environment.name,
+                CalendarEntry.start_time,
+                CalendarEntry.end_time,
+                CalendarEntry.recurrence,
+                CalendarEntry.weekdays,
+                CalendarEntry.month_week,
+                CalendarEntry.time_zone,
             )
             .outerjoin(Environment, CalendarEntry.environment_id == Environment.id)
             .order_by(CalendarEntry.start_date, CalendarEntry.kind, CalendarEntry.id)

@@ -1542,9 +1542,27 @@ def _holidays(entries: Iterable[Mapping[str, Any]]) -> frozenset[dt.date]:
     return frozenset(days)
 
 
+def _entry_identity(entry: CalendarEntry) -> tuple[Any, ...]:
+    """What makes two calendar entries the same: everything they say, so a window at other
+    hours or on other days is another window (NULL and empty read alike, as 0013 made them)."""
+    return (
+        entry.kind,
+        entry.name,
+        entry.start_date,
+        entry.end_date,
+        entry.environment_id,
+        entry.start_time,
+        entry.end_time,
+        entry.recurrence or "none",
+        frozenset(entry.weekdays or ()),
+        entry.month_week,
+        entry.time_zone or "",
+    )
+
+
 def _write_own(session: Session, own: OwnSheets) -> OwnWritten:
     """The Plan sheet's settings, then the environments and calendar entries the plan does
-    not have yet (the same kind, name, days and environment)."""
+    not have yet (the same kind, name, days, environment, times and recurrence)."""
     old = read_settings(session)
     old_settings = {key: old.values[key] for key in own.settings}
     for key, value in own.settings.items():
@@ -1562,38 +1580,28 @@ def _write_own(session: Session, own: OwnSheets) -> OwnWritten:
         session.flush()
         environments[environment.name] = environment.id
         created_environments.append(environment.id)
-    present: set[tuple[Any, ...]] = set(
-        session.execute(
-            select(
-                CalendarEntry.kind,
-                CalendarEntry.name,
-                CalendarEntry.start_date,
-                CalendarEntry.end_date,
-                CalendarEntry.environment_id,
-            )
-        ).tuples()
-    )
+    present = {_entry_identity(entry) for entry in session.scalars(select(CalendarEntry))}
     entries = []
     for values in own.calendar:
         name = values.get("environment")
-        row = (
-            values["kind"],
-            values["name"],
-            values["start_date"],
-            values["end_date"],
-            environments[name] if name else None,
+        entry = CalendarEntry(
+            kind=values["kind"],
+            name=values["name"],
+            start_date=values["start_date"],
+            end_date=values["end_date"],
+            environment_id=environments[name] if name else None,
+            start_time=values.get("start_time"),
+            end_time=values.get("end_time"),
+            recurrence=values.get("recurrence"),
+            weekdays=values.get("weekdays") or frozenset(),
+            month_week=values.get("month_week"),
+            # Empty is the plan's zone; NULL, as entries made before 0013 have it.
+            time_zone=values.get("time_zone") or None,
         )
-        if row not in present:
-            present.add(row)
-            entries.append(
-                CalendarEntry(
-                    kind=row[0],
-                    name=row[1],
-                    start_date=row[2],
-                    end_date=row[3],
-                    environment_id=row[4],
-                )
-            )
+        identity = _entry_identity(entry)
+        if identity not in present:
+            present.add(identity)
+            entries.append(entry)
     session.add_all(entries)
     session.flush()
     changes = write_changes(session, own.changes)

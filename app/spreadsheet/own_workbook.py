@@ -12,6 +12,7 @@ approvals, risks, deployments, release notes, trains, scope exceptions) are expo
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from app.calendar_entries import CALENDAR_ENTRIES
 from app.changes import CHANGE_FIELDS
 from app.components import COMPONENT_DEPENDENCIES, COMPONENT_VERSIONS, COMPONENTS
 from app.errors import ValidationError
+from app.fields import parse_weekdays
 from app.links import LinkSpec
 from app.plan_settings import SETTING_FIELDS, decode
 from app.releases import RELEASE_FIELDS
@@ -99,7 +101,7 @@ def read_own_sheets(
         elif spec is cols.ENVIRONMENTS:
             own.environments = [values for _row, values in reader.records()]
         elif spec is cols.CALENDAR:
-            own.calendar = [values for _row, values in reader.records()]
+            own.calendar = list(_calendar_entries(reader))
         elif spec is cols.CHANGES:
             rows = list(reader.records())
             where = {column.name: text for column, text in reader.where.items()}
@@ -165,6 +167,17 @@ class _Known:
         return ok
 
 
+def _calendar_entries(reader: _SheetReader) -> Iterator[dict[str, Any]]:
+    """The Calendar sheet's entries that also meet the rules across fields (times only on
+    change windows, a weekday for a recurring one), with what the editor would derive."""
+    for row, values in reader.records():
+        problems = CALENDAR_ENTRIES.rules(values)
+        for problem in problems:
+            reader.problem(problem, row)
+        if not problems:
+            yield {**values, **CALENDAR_ENTRIES.derived(values)}
+
+
 # Field rules per sheet (the references and the environment's columns have none).
 _RULES = {
     cols.RELEASES.title: RELEASE_FIELDS,
@@ -198,7 +211,10 @@ class _SheetReader:
         number, cells = header
         mapped = {n: self.spec.column(cell_text(c)) for n, c in enumerate(cells)}
         self.where = {c: f"{column_letter(n)} ({c.header})" for n, c in mapped.items() if c}
-        missing = [c.header for c in self.spec.columns if c not in mapped.values()]
+        later = _ADDED_LATER.get(self.spec.title, ())
+        missing = [
+            c.header for c in self.spec.columns if c not in mapped.values() and c.name not in later
+        ]
         if missing:
             self.problem(f"missing column(s): {', '.join(missing)}", number)
             return
@@ -256,6 +272,17 @@ class _SheetReader:
                 self.problem(str(exc), number, self.where[cols.PLAN.columns[2]], text)
 
 
+# Columns a workbook written before they existed lacks; such a sheet reads them as empty.
+_ADDED_LATER = {
+    cols.CALENDAR.title: (
+        "start_time",
+        "end_time",
+        "recurrence",
+        "weekdays",
+        "month_week",
+        "time_zone",
+    )
+}
 _REQUIRED = ("name", "predecessor", "successor", "component", "depends_on", "release")
 # The export writes date cells; text a reviewer typed is read year first, as ISO dates are.
 _ISO_ORDER = DateOrder.YMD
@@ -276,6 +303,16 @@ def _value(column: Column, cell: Cell) -> Any:
             if not number.is_integer():
                 raise ValueError(f"{column.header} must be a whole number, not {cell!r}")
             return int(number)
+        case CellKind.TIME:
+            # A time cell as it is, text such as "22:00" read by the field's own rules.
+            if isinstance(cell, dt.datetime):
+                raise ValueError(f"{column.header} must be a time of day, not '{cell_text(cell)}'")
+            return None if cell is None or cell_text(cell) == "" else cell
+        case CellKind.WEEKDAYS:
+            try:
+                return parse_weekdays(cell_text(cell))
+            except ValueError as exc:
+                raise ValueError(f"{column.header}: {exc}") from None
         case CellKind.CHOICE:
             text = cell_text(cell)
             if not text:

@@ -23,11 +23,17 @@ from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.page import PageMargins, PrintPageSetup
 from openpyxl.worksheet.properties import WorksheetProperties
 
+from app.fields import weekdays_text
 from app.spreadsheet.columns import CellKind, Column
 from app.timeline import palette
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+# A real time cell, not text: Excel and LibreOffice show "22:00", sort it and offer their time
+# editing, and a reviewer who types 22:00 gets a time cell too (which the importer reads).
+TIME_FORMAT = "hh:mm"
+# The last minute of a day as a fraction of one: a time cell's validation allows 00:00-23:59.
+_LAST_MINUTE = f"{(24 * 60 - 1) / (24 * 60):.12f}"
 # What a spreadsheet would run as a formula, or (a tab or CR first) mangle on paste; such text
 # is written as a string cell with Excel's quote prefix, so it stays text when edited, too.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -105,6 +111,16 @@ def cell_writer(sheet: WriteOnlyWorksheet, column: Column) -> CellWriter:
         cell.number_format = "0%" if column.kind is CellKind.PERCENT else "0.00"
         return cell
 
+    def time(value: Any) -> CellValue:
+        if value is None:
+            return None
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = TIME_FORMAT
+        return cell
+
+    def weekdays(value: Any) -> CellValue:
+        return weekdays_text(value) if value else None
+
     def date(value: Any) -> CellValue:
         # openpyxl gives a plain date the ISO date format; no Cell object needed.
         return value
@@ -118,6 +134,10 @@ def cell_writer(sheet: WriteOnlyWorksheet, column: Column) -> CellWriter:
             return datetime_
         case CellKind.DATE:
             return date
+        case CellKind.TIME:
+            return time
+        case CellKind.WEEKDAYS:
+            return weekdays
         case CellKind.DECIMAL | CellKind.PERCENT:
             return number
     return _plain
@@ -143,7 +163,8 @@ def header_cells(sheet: WriteOnlyWorksheet, columns: Sequence[Column]) -> list[C
 
 
 def prepare_sheet(sheet: WriteOnlyWorksheet, columns: Sequence[Column], rows: int) -> None:
-    """Widths, frozen header, autofilter over the data, and a list to pick each choice from.
+    """Widths, frozen header, autofilter over the data, a list to pick each choice from and
+    time cells held to a day's clock.
 
     Must run before the first row is appended (write-only sheets write as they go).
     """
@@ -164,6 +185,19 @@ def prepare_sheet(sheet: WriteOnlyWorksheet, columns: Sequence[Column], rows: in
                 errorTitle=column.header,
                 error=f"{column.header} is one of: {labels.replace(',', ', ')}",
             )
-            letter = get_column_letter(index)
-            validation.add(f"{letter}2:{letter}{LAST_ROW}")
-            setup.data_validations.append(validation)
+        elif column.kind is CellKind.TIME:
+            validation = DataValidation(
+                type="time",
+                operator="between",
+                formula1="0",
+                formula2=_LAST_MINUTE,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.header,
+                error=f"{column.header} is a time of day, 00:00 to 23:59",
+            )
+        else:
+            continue
+        letter = get_column_letter(index)
+        validation.add(f"{letter}2:{letter}{LAST_ROW}")
+        setup.data_validations.append(validation)

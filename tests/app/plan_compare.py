@@ -38,7 +38,10 @@ _QUERIES = {
         "JOIN work_items a ON a.id = d.predecessor_id JOIN work_items b ON b.id = d.successor_id"
     ),
     "calendar_entries": (
-        "SELECT c.kind, c.name, c.start_date, c.end_date, e.name FROM calendar_entries c "
+        # Times are part of an entry's identity: a window at other hours is another window.
+        "SELECT c.kind, c.name, c.start_date, c.end_date, e.name, c.start_time, c.end_time, "
+        "coalesce(c.recurrence, 'none'), c.weekdays, c.month_week, coalesce(c.time_zone, '') "
+        "FROM calendar_entries c "
         "LEFT JOIN environments e ON e.id = c.environment_id"
     ),
     "change_requests": (
@@ -67,7 +70,7 @@ _IDENTITY = {
     "releases": 1,
     "work_items": 1,
     "dependencies": 2,
-    "calendar_entries": 5,
+    "calendar_entries": 7,
     "change_requests": 1,
     "components": 1,
     "component_versions": 2,

@@ -19,7 +19,7 @@ from app.cli import run
 from app.ics_export import calendar_document, to_ical, write_ics
 from app.plan import Plan
 from app.store import lock_path
-from models import CalendarEntry, Deployment, Environment, Release
+from models import CalendarEntry, Deployment, Environment, PlanSetting, Release
 from tests.app.plan_factory import make_plan
 
 NOW = dt.datetime(2026, 11, 30, 9, 15, tzinfo=dt.UTC)
@@ -37,6 +37,8 @@ def plan_path(tmp_path: Path) -> Path:
         release.feature_freeze = dt.date(2026, 1, 8)
         release.code_freeze = dt.date(2026, 1, 13)
         release.description = AWKWARD
+        # Deployment windows are typed in the plan's zone.
+        session.add(PlanSetting(key="time_zone", value="Europe/Berlin"))
         prod = Environment(name="production", tier="production", position=1)
         staging = Environment(name="staging", tier="staging", position=0)
         session.add_all([prod, staging])
@@ -77,7 +79,7 @@ def plan_path(tmp_path: Path) -> Path:
 def export(path: Path, now: dt.datetime = NOW) -> bytes:
     plan = Plan.open(path, read_only=True)
     try:
-        return to_ical(calendar_document(plan, BERLIN), now)
+        return to_ical(calendar_document(plan), now)
     finally:
         plan.close()
 
@@ -164,7 +166,7 @@ def test_text_is_escaped_and_lines_folded(plan_path: Path) -> None:
     lines = data.split(b"\r\n")
     assert lines[-1] == b"" and all(len(line) <= 75 for line in lines)
     assert b"DTSTART;VALUE=DATE:20260113" in data
-    assert b"DTSTART:20260701T170000Z" in data
+    assert b"DTSTART;TZID=Europe/Berlin:20260701T190000" in data
 
 
 def test_uids_are_stable_across_exports_and_edits(plan_path: Path) -> None:
@@ -205,6 +207,57 @@ def test_vobject_reads_the_same_events(plan_path: Path) -> None:
     assert AWKWARD in {e.description.value for e in theirs.values()}
 
 
+def _deployments(data: bytes) -> list[tuple[str, dt.datetime, dt.datetime]]:
+    events = events_by_uid(data)
+    return sorted(
+        (e["dtstart"].params["TZID"], e.decoded("dtstart"), e.decoded("dtend"))
+        for uid, e in events.items()
+        if uid.startswith("deployment-")
+    )
+
+
+def test_deployments_are_in_the_plan_time_zone_for_both_parsers(plan_path: Path) -> None:
+    data = export(plan_path)
+    assert [(zone, start) for zone, start, _end in _deployments(data)] == [
+        ("Europe/Berlin", dt.datetime(2026, 1, 14, 19, tzinfo=BERLIN)),
+        ("Europe/Berlin", dt.datetime(2026, 7, 1, 19, tzinfo=BERLIN)),
+    ]
+    calendar = Calendar.from_ical(data)
+    assert [str(z["tzid"]) for z in calendar.walk("VTIMEZONE")] == ["Europe/Berlin"]
+    parsed = vobject.readOne(data.decode())
+    starts = sorted(
+        e.dtstart.value.astimezone(dt.UTC)
+        for e in parsed.vevent_list
+        if e.uid.value.startswith("deployment-")
+    )
+    # Winter and summer time: 19:00 in Berlin is 18:00 and 17:00 UTC.
+    assert starts == [
+        dt.datetime(2026, 1, 14, 18, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 1, 17, tzinfo=dt.UTC),
+    ]
+    plan = Plan.open(plan_path)
+    try:
+        plan.settings.update(0, "time_zone", "America/New_York")
+    finally:
+        plan.close()
+    moved = _deployments(export(plan_path))
+    new_york = ZoneInfo("America/New_York")
+    assert [(zone, start.astimezone(dt.UTC)) for zone, start, _end in moved] == [
+        ("America/New_York", dt.datetime(2026, 1, 14, 19, tzinfo=new_york).astimezone(dt.UTC)),
+        ("America/New_York", dt.datetime(2026, 7, 1, 19, tzinfo=new_york).astimezone(dt.UTC)),
+    ]
+
+
+def test_a_utc_plan_writes_z_times_and_no_vtimezone(plan_path: Path) -> None:
+    plan = Plan.open(plan_path)
+    try:
+        plan.settings.update(0, "time_zone", "UTC")
+    finally:
+        plan.close()
+    data = export(plan_path)
+    assert b"DTSTART:20260701T190000Z" in data and b"VTIMEZONE" not in data
+
+
 def gantry(*args: str | Path) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run([str(a) for a in args], out=out, err=err)
@@ -236,7 +289,7 @@ def test_write_ics_replaces_the_file_whole(plan_path: Path, tmp_path: Path) -> N
     target.write_text("old")
     plan = Plan.open(plan_path, read_only=True)
     try:
-        document = calendar_document(plan, BERLIN)
+        document = calendar_document(plan)
     finally:
         plan.close()
     write_ics(document, target, NOW)

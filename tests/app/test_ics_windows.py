@@ -88,7 +88,7 @@ def export(path: Path) -> tuple[bytes, dict[str, WindowTiming]]:
             for e in plan.calendar.rows()
             if e.kind == "change_window"
         }
-        return to_ical(calendar_document(plan, BERLIN), NOW), timings
+        return to_ical(calendar_document(plan), NOW), timings
     finally:
         plan.close()
 

@@ -8,14 +8,15 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit
+from PySide6.QtCore import QPoint, QRect, Qt
+from PySide6.QtWidgets import QComboBox, QLineEdit, QScrollArea
 
 from tests.ui.conftest import Reports, settle
 from tests.ui.popups import POPUP
 from ui.field_widgets import TimeEdit, WeekdaysEdit
 from ui.main_window import MainWindow
 from ui.plan_settings_dialog import PlanSettingsDialog
+from ui.records_view import FORM_WIDTH
 
 pytestmark = pytest.mark.gui
 
@@ -85,6 +86,38 @@ def test_a_recurring_window_is_edited_in_the_form_and_undone(
         window.resize(1400, 860)
         window.show()
         qtbot.waitExposed(window)
+        window.grab().save(os.environ["GANTRY_SCREENSHOTS"])
+
+
+def test_all_seven_weekday_boxes_show_in_the_narrow_form(
+    qtbot, window: MainWindow, demo_plan: Path, open_in
+) -> None:  # type: ignore[no-untyped-def]
+    open_in(window, demo_plan)
+    plan = window.plan
+    assert plan is not None
+    window.resize(1400, 860)
+    window.show()
+    qtbot.waitExposed(window)
+    window.tabs.setCurrentWidget(window.calendar_view)
+    view = window.calendar_view
+    entry = next(r for r in plan.calendar.rows() if r.name == MAINTENANCE)
+    assert view.select_record(entry.id)
+    on = view.form.editor("weekdays")
+    assert isinstance(on, WeekdaysEdit)
+    scroll = view.findChild(QScrollArea, "recordsForm")
+    assert scroll is not None
+    # The form at its first width beside the table: every box inside what the panel shows.
+    qtbot.waitUntil(lambda: scroll.viewport().width() <= FORM_WIDTH)
+    viewport = scroll.viewport()
+    shown = viewport.rect()
+    for box in on.boxes:
+        assert box.isVisible(), box.text()
+        place = QRect(box.mapTo(viewport, QPoint(0, 0)), box.size())
+        assert shown.contains(place), (box.text(), place, shown)
+    assert not scroll.horizontalScrollBar().isVisible()
+    assert on.boxes[5].isChecked() and not on.boxes[6].isChecked()
+
+    if os.environ.get("GANTRY_SCREENSHOTS"):
         window.grab().save(os.environ["GANTRY_SCREENSHOTS"])
 
 
