@@ -406,6 +406,10 @@ class MainWindow(QMainWindow):
         if progress is not None:
             progress.canceled.disconnect(self.cancel_opening)
             had_focus = progress.isActiveWindow()
+            # reset() stops the dialog's timer for its delayed show: a load that ends just as
+            # it fires would otherwise show the dialog after this, and a window shown then
+            # cancels the quit that closing the main window has already asked for.
+            progress.reset()
             progress.hide()
             progress.deleteLater()
             if had_focus:
