@@ -405,8 +405,18 @@ class MainWindow(QMainWindow):
         progress, self._progress = self._progress, None
         if progress is not None:
             progress.canceled.disconnect(self.cancel_opening)
+            had_focus = progress.isActiveWindow()
+            # reset() stops the dialog's timer for its delayed show: a load that ends just as
+            # it fires would otherwise show the dialog after this, and a window shown then
+            # cancels the quit that closing the main window has already asked for.
+            progress.reset()
             progress.hide()
             progress.deleteLater()
+            if had_focus:
+                # A slow open shows the dialog, which takes the keyboard; not every window
+                # system hands it back when the dialog goes, and the plan's keys and
+                # shortcuts would go nowhere until the user clicked the window.
+                self.activateWindow()
 
     def _load_progress(self, step: int, total: int, message: str) -> None:
         # A modal QProgressDialog runs the event loop inside setValue(), where the load may

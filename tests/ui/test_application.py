@@ -21,6 +21,10 @@ from ui.settings import AppSettings
 
 pytestmark = pytest.mark.gui
 
+# Far beyond what opening the demo plan takes on a loaded machine: only a loop that would
+# never end reaches it.
+SAFETY_MS = 60_000
+
 
 @pytest.fixture(autouse=True)
 def plain_application() -> Iterator[None]:
@@ -70,6 +74,34 @@ def _when(condition, then) -> QTimer:  # type: ignore[no-untyped-def]
     return timer
 
 
+def _run_bounded(plan: Path, qsettings: QSettings) -> int:
+    """run(), with a safety net: an event loop still running long after the test's own
+    steps ended the window is ended here, saying what kept it going, instead of hanging."""
+    stuck: list[str] = []
+
+    def end_the_loop() -> None:
+        shown = [
+            f"{type(w).__name__} {w.windowTitle()!r}"
+            for w in QApplication.topLevelWidgets()
+            if w.isVisible()
+        ]
+        stuck.append(
+            f"still running; visible windows: {shown}, modal: {QApplication.activeModalWidget()}"
+        )
+        QApplication.exit(1)
+
+    safety = QTimer()
+    safety.setSingleShot(True)
+    safety.timeout.connect(end_the_loop)
+    safety.start(SAFETY_MS)
+    try:
+        code = run(plan, ["gantry"], settings=qsettings)
+    finally:
+        safety.stop()
+    assert not stuck, stuck[0]
+    return code
+
+
 def _main_window() -> MainWindow | None:
     for widget in QApplication.topLevelWidgets():
         if isinstance(widget, MainWindow) and widget.isVisible():
@@ -91,7 +123,7 @@ def test_run_shows_the_plan_and_releases_it_on_close(
         window.close()
 
     timer = _when(lambda: (w := _main_window()) is not None and w.plan is not None, close)
-    assert run(demo_plan, ["gantry"], settings=qsettings) == 0
+    assert _run_bounded(demo_plan, qsettings) == 0
     timer.stop()
     assert seen == ["p — Gantry"]
     assert not lock_path(demo_plan).exists()
@@ -118,7 +150,7 @@ def test_run_reports_a_refused_plan_and_keeps_an_empty_window(
         window.close()
 
     timer = _when(lambda: isinstance(QApplication.activeModalWidget(), QMessageBox), close_box)
-    assert run(foreign, ["gantry"], settings=qsettings) == 0
+    assert _run_bounded(foreign, qsettings) == 0
     timer.stop()
     assert shown == [f"{foreign} is not a Gantry plan (it is not an SQLite database).", "Gantry"]
 
@@ -138,7 +170,7 @@ def test_run_reports_crashes_while_it_runs_and_puts_the_hooks_back(
         window.close()
 
     timer = _when(lambda: (w := _main_window()) is not None and w.plan is not None, close)
-    assert run(demo_plan, ["gantry"], settings=qsettings) == 0
+    assert _run_bounded(demo_plan, qsettings) == 0
     timer.stop()
     assert len(during) == 1 and isinstance(during[0], CrashReporter)
     assert (sys.excepthook, threading.excepthook) == before

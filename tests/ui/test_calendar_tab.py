@@ -105,8 +105,9 @@ def test_delete_on_the_calendar_tab_deletes_the_entry_not_a_work_item(
     qtbot, window: MainWindow, demo_plan: Path, open_in
 ) -> None:  # type: ignore[no-untyped-def]
     window.show()
-    qtbot.waitUntil(window.isActiveWindow)  # shortcuts go to the active window's focus
     open_in(window, demo_plan)
+    # Shortcuts go to the active window's focus: also after a slow open showed its dialog.
+    qtbot.waitUntil(window.isActiveWindow)
     plan = window.plan
     assert plan is not None
     item = plan.work_items.find("ATL-63")
