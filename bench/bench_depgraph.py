@@ -33,7 +33,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from app.dependency_graph import DependencyLayout, plan_layout  # noqa: E402
 from app.plan import Plan  # noqa: E402
 from bench.bench_open import plan_of  # noqa: E402
-from ui.dependency_view import MARGIN, ZOOMS, DependencyCanvas  # noqa: E402
+from ui.dependency_view import DependencyCanvas  # noqa: E402
+from ui.graph_canvas import MARGIN  # noqa: E402
 
 VIEWPORT = (1600, 900)
 POSITIONS = 20
@@ -111,7 +112,7 @@ def main() -> None:
             canvas.select(layout.layers[len(layout.layers) // 2][0])
             image = QImage(*VIEWPORT, QImage.Format.Format_ARGB32_Premultiplied)
             bars = canvas.horizontalScrollBar(), canvas.verticalScrollBar()
-            canvas.set_zoom(ZOOMS[0])
+            canvas.set_zoom(DependencyCanvas.ZOOMS[0])
             rebuilds = []
             for item in layout.layers[len(layout.layers) // 3][:RUNS]:
                 canvas.select(item)
@@ -126,7 +127,7 @@ def main() -> None:
                 f"  {'zoom':>5}  {'nodes':>5}  {'frame median':>12}  {'max':>7}  "
                 f"{'baseline':>8}  ratio"
             )
-            for zoom in ZOOMS:
+            for zoom in DependencyCanvas.ZOOMS:
                 canvas.set_zoom(zoom)
                 paints, bases, counts = [], [], []
                 for n in range(POSITIONS):

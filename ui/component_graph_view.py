@@ -8,24 +8,22 @@ pointer, Fit shows all; a click on a node emits `component_clicked`.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
     QHelpEvent,
-    QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QPolygonF,
-    QResizeEvent,
-    QWheelEvent,
 )
-from PySide6.QtWidgets import QAbstractScrollArea, QToolTip, QWidget
+from PySide6.QtWidgets import QToolTip, QWidget
 from typing_extensions import override
 
 from app.component_graph import NODE_HEIGHT, NODE_WIDTH, ComponentLayout, Edge, Node
 from ui.gantt import palette
+from ui.graph_canvas import GraphCanvas
 
 CONFLICT = QColor("#dc2626")
 CONFLICT_FILL = QColor("#fef2f2")
@@ -45,8 +43,6 @@ RISK_COLOURS = {
     "high": QColor("#dc2626"),
     "critical": QColor("#7f1d1d"),
 }
-ZOOMS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
-MARGIN = 24.0
 DENSE_EDGES = 150  # above this many edges in view, lines are drawn without antialiasing
 
 
@@ -61,21 +57,19 @@ def edge_colour(edge: Edge) -> QColor:
     return CONFLICT if edge.conflict else EDGE
 
 
-class ComponentGraphCanvas(QAbstractScrollArea):
+class ComponentGraphCanvas(GraphCanvas):
     """Paints a ComponentLayout; records what it painted last (`painted`) for whoever checks."""
 
     component_clicked = Signal(int)
+    ZOOMS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
+    FIT_AT_MOST = 1.0  # a small graph is never blown up past 100%
+    layout_: ComponentLayout | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.layout_: ComponentLayout | None = None
-        self.zoom = 1.0
         self.selected_id: int | None = None
         # The outline colour of every node and the colour of every edge the last paint drew.
         self.painted: dict[int | tuple[int, int], QColor] = {}
-        self._drag: QPoint | None = None
-        self._dragged = False
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     def set_layout(self, layout: ComponentLayout | None) -> None:
         self.layout_ = layout
@@ -84,66 +78,16 @@ class ComponentGraphCanvas(QAbstractScrollArea):
         self._update_ranges()
         self.viewport().update()
 
+    @override
+    def node_clicked(self, node_id: int | None) -> None:
+        self.select(node_id)
+        if node_id is not None:
+            self.component_clicked.emit(node_id)
+
     def select(self, component_id: int | None) -> None:
         layout = self.layout_
         self.selected_id = component_id if layout and component_id in layout.nodes else None
         self.viewport().update()
-
-    # -- zoom and scrolling ------------------------------------------------------------------
-
-    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
-        """Zoom keeping the scene point under `anchor` (viewport pixels) where it is."""
-        zoom = min(max(zoom, ZOOMS[0]), ZOOMS[-1])
-        at = anchor or QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
-        scene = self._to_scene(at)
-        self.zoom = zoom
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(round((scene.x() + MARGIN) * zoom - at.x()))
-        self.verticalScrollBar().setValue(round((scene.y() + MARGIN) * zoom - at.y()))
-        self.viewport().update()
-
-    def step_zoom(self, steps: int, anchor: QPointF | None = None) -> None:
-        larger = [z for z in ZOOMS if z > self.zoom + 1e-6]
-        smaller = [z for z in ZOOMS if z < self.zoom - 1e-6]
-        if steps > 0 and larger:
-            self.set_zoom(larger[0], anchor)
-        elif steps < 0 and smaller:
-            self.set_zoom(smaller[-1], anchor)
-
-    def fit(self) -> None:
-        layout = self.layout_
-        if layout is None or not layout.nodes:
-            return
-        width = max(self.viewport().width(), 1) / (layout.width + 2 * MARGIN)
-        height = max(self.viewport().height(), 1) / (layout.height + 2 * MARGIN)
-        self.zoom = min(max(min(width, height), ZOOMS[0]), 1.0)  # never blown up past 100%
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(0)
-        self.verticalScrollBar().setValue(0)
-        self.viewport().update()
-
-    def _update_ranges(self) -> None:
-        layout = self.layout_
-        width = (layout.width + 2 * MARGIN) * self.zoom if layout else 0.0
-        height = (layout.height + 2 * MARGIN) * self.zoom if layout else 0.0
-        view = self.viewport()
-        self.horizontalScrollBar().setRange(0, max(0, round(width) - view.width()))
-        self.horizontalScrollBar().setPageStep(view.width())
-        self.verticalScrollBar().setRange(0, max(0, round(height) - view.height()))
-        self.verticalScrollBar().setPageStep(view.height())
-
-    def _to_scene(self, point: QPointF) -> QPointF:
-        return QPointF(
-            (point.x() + self.horizontalScrollBar().value()) / self.zoom - MARGIN,
-            (point.y() + self.verticalScrollBar().value()) / self.zoom - MARGIN,
-        )
-
-    def to_viewport(self, x: float, y: float) -> QPointF:
-        """Where a scene point shows in the viewport (for clicks in tests and tooltips)."""
-        return QPointF(
-            (x + MARGIN) * self.zoom - self.horizontalScrollBar().value(),
-            (y + MARGIN) * self.zoom - self.verticalScrollBar().value(),
-        )
 
     def tooltip_at(self, point: QPointF) -> str:
         """What hovering at a viewport point tells: a node's or an edge's conflicts, else the
@@ -177,54 +121,6 @@ class ComponentGraphCanvas(QAbstractScrollArea):
                 QToolTip.hideText()
             return True
         return super().event(event)
-
-    @override
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._update_ranges()
-
-    @override
-    def scrollContentsBy(self, dx: int, dy: int) -> None:
-        self.viewport().update()
-
-    @override
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.step_zoom(1 if event.angleDelta().y() > 0 else -1, event.position())
-            event.accept()
-        else:
-            super().wheelEvent(event)
-
-    @override
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._drag, self._dragged = event.position().toPoint(), False
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-        super().mousePressEvent(event)
-
-    @override
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._drag is not None:
-            now = event.position().toPoint()
-            delta = now - self._drag
-            if delta.manhattanLength() > 2 or self._dragged:
-                self._dragged = True
-                self._drag = now
-                bars = self.horizontalScrollBar(), self.verticalScrollBar()
-                bars[0].setValue(bars[0].value() - delta.x())
-                bars[1].setValue(bars[1].value() - delta.y())
-
-    @override
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._drag is not None:
-            if not self._dragged and self.layout_ is not None:  # a click, not a pan
-                scene = self._to_scene(event.position())
-                found = self.layout_.node_at(scene.x(), scene.y())
-                self.select(found)
-                if found is not None:
-                    self.component_clicked.emit(found)
-            self._drag = None
-            self.viewport().unsetCursor()
 
     @override
     def paintEvent(self, event: QPaintEvent) -> None:

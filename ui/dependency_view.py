@@ -13,7 +13,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable
 
-from PySide6.QtCore import QLineF, QPoint, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
 from PySide6.QtGui import (
     QAction,
     QColor,
@@ -25,12 +25,9 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
-    QResizeEvent,
     QShowEvent,
-    QWheelEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractScrollArea,
     QLabel,
     QLineEdit,
     QToolBar,
@@ -46,6 +43,7 @@ from app.unit_of_work import ChangeNotice
 from ui.formatting import format_slack, format_span, format_variance
 from ui.gantt import palette
 from ui.gantt.what_if import WhatIfDialog, WhatIfRunner
+from ui.graph_canvas import MARGIN, GraphCanvas
 from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
 from ui.view_actions import view_action
@@ -66,7 +64,6 @@ NODE_FILL = QColor("#ffffff")
 NODE_EDGE = QColor("#9aa3b2")
 SELECTED = QColor("#173a7a")
 FADED = 0.18  # opacity of what is off the selected item's chains
-ZOOMS = (0.15, 0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
 SKETCH_BELOW = 0.35  # below this the text would be unreadable specks: boxes and lines only
 FULL_TEXT_FROM = 0.7  # below this a box shows its key only (and a what-if's delta)
 READABLE_ZOOM = 0.8
@@ -74,7 +71,6 @@ DENSE_EDGES = 300
 SketchGroup = tuple[str, bool]  # colour name, lit
 SketchLists = tuple[dict[SketchGroup, list[QLineF]], dict[SketchGroup, list[QRectF]]]
 SKETCH_PIXELS = 16_000_000  # the largest zoomed-out picture kept (64 MB), else drawn per frame
-MARGIN = 24.0
 
 _GRAPH_TABLES = ("work_items", "dependencies", "releases")
 # Combined once: an enum "|" per text per node per frame shows in a profile.
@@ -85,16 +81,16 @@ _BOTTOM_LEFT = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom
 _BOTTOM_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
 
 
-class DependencyCanvas(QAbstractScrollArea):
+class DependencyCanvas(GraphCanvas):
     """Paints a DependencyLayout; click selects, drag pans, Ctrl+wheel zooms, double-click opens."""
 
     selected = Signal(object)  # int | None
     opened = Signal(int)
+    ZOOMS = (0.15, 0.25, 0.35, 0.5, 0.7, 0.85, 1.0, 1.25, 1.5, 2.0)
+    layout_: DependencyLayout | None
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.layout_: DependencyLayout | None = None
-        self.zoom = 1.0
         self.critical = False
         self.selected_id: int | None = None
         self.chain: frozenset[int] = frozenset()  # the selection's upstream and downstream
@@ -106,10 +102,7 @@ class DependencyCanvas(QAbstractScrollArea):
         # layout holds the edges, so ids stay theirs) and a node's name elided to its box.
         self._segments: dict[int, tuple[list[QLineF], QPolygonF]] = {}
         self._names: dict[int, str] = {}
-        self._drag: QPoint | None = None
-        self._dragged = False
         self.viewport().setMouseTracking(False)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
 
     # -- state ---------------------------------------------------------------------------------
 
@@ -125,6 +118,10 @@ class DependencyCanvas(QAbstractScrollArea):
         self._update_ranges()
         self.viewport().update()
 
+    @override
+    def node_clicked(self, node_id: int | None) -> None:
+        self.select(node_id)
+
     def select(self, item_id: int | None) -> None:
         layout = self.layout_
         self.selected_id = item_id if layout is not None and item_id in layout.nodes else None
@@ -135,37 +132,6 @@ class DependencyCanvas(QAbstractScrollArea):
             self.chain = frozenset(chain | {self.selected_id})
         self.viewport().update()
         self.selected.emit(self.selected_id)
-
-    def set_zoom(self, zoom: float, anchor: QPointF | None = None) -> None:
-        """Zoom keeping the scene point under `anchor` (viewport pixels) where it is."""
-        zoom = min(max(zoom, ZOOMS[0]), ZOOMS[-1])
-        at = anchor or QPointF(self.viewport().width() / 2, self.viewport().height() / 2)
-        scene = self._to_scene(at)
-        self.zoom = zoom
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(round((scene.x() + MARGIN) * zoom - at.x()))
-        self.verticalScrollBar().setValue(round((scene.y() + MARGIN) * zoom - at.y()))
-        self.viewport().update()
-
-    def step_zoom(self, steps: int, anchor: QPointF | None = None) -> None:
-        larger = [z for z in ZOOMS if z > self.zoom + 1e-6]
-        smaller = [z for z in ZOOMS if z < self.zoom - 1e-6]
-        if steps > 0 and larger:
-            self.set_zoom(larger[0], anchor)
-        elif steps < 0 and smaller:
-            self.set_zoom(smaller[-1], anchor)
-
-    def fit(self) -> None:
-        layout = self.layout_
-        if layout is None or not layout.nodes:
-            return
-        width = max(self.viewport().width(), 1) / (layout.width + 2 * MARGIN)
-        height = max(self.viewport().height(), 1) / (layout.height + 2 * MARGIN)
-        self.zoom = min(max(min(width, height), ZOOMS[0]), ZOOMS[-1])
-        self._update_ranges()
-        self.horizontalScrollBar().setValue(0)
-        self.verticalScrollBar().setValue(0)
-        self.viewport().update()
 
     def overview(self) -> None:
         """The first view of a graph: all of it if that stays readable, else its start (the
@@ -192,73 +158,7 @@ class DependencyCanvas(QAbstractScrollArea):
             round(centre.y() * self.zoom - self.viewport().height() / 2)
         )
 
-    def _update_ranges(self) -> None:
-        layout = self.layout_
-        width = (layout.width + 2 * MARGIN) * self.zoom if layout else 0.0
-        height = (layout.height + 2 * MARGIN) * self.zoom if layout else 0.0
-        view = self.viewport()
-        self.horizontalScrollBar().setRange(0, max(0, round(width) - view.width()))
-        self.horizontalScrollBar().setPageStep(view.width())
-        self.verticalScrollBar().setRange(0, max(0, round(height) - view.height()))
-        self.verticalScrollBar().setPageStep(view.height())
-
-    def _to_scene(self, point: QPointF) -> QPointF:
-        return QPointF(
-            (point.x() + self.horizontalScrollBar().value()) / self.zoom - MARGIN,
-            (point.y() + self.verticalScrollBar().value()) / self.zoom - MARGIN,
-        )
-
-    def _node_at(self, point: QPointF) -> int | None:
-        if self.layout_ is None:
-            return None
-        scene = self._to_scene(point)
-        return self.layout_.node_at(scene.x(), scene.y())
-
     # -- Qt events -----------------------------------------------------------------------------
-
-    @override
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        self._update_ranges()
-
-    @override
-    def scrollContentsBy(self, dx: int, dy: int) -> None:
-        self.viewport().update()
-
-    @override
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
-            self.step_zoom(1 if event.angleDelta().y() > 0 else -1, event.position())
-            event.accept()
-        else:
-            super().wheelEvent(event)
-
-    @override
-    def mousePressEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton:
-            self._drag, self._dragged = event.position().toPoint(), False
-            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
-        super().mousePressEvent(event)
-
-    @override
-    def mouseMoveEvent(self, event: QMouseEvent) -> None:
-        if self._drag is not None:
-            now = event.position().toPoint()
-            delta = now - self._drag
-            if delta.manhattanLength() > 2 or self._dragged:
-                self._dragged = True
-                self._drag = now
-                bars = self.horizontalScrollBar(), self.verticalScrollBar()
-                bars[0].setValue(bars[0].value() - delta.x())
-                bars[1].setValue(bars[1].value() - delta.y())
-
-    @override
-    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
-        if event.button() == Qt.MouseButton.LeftButton and self._drag is not None:
-            if not self._dragged:  # a click, not a pan
-                self.select(self._node_at(event.position()))
-            self._drag = None
-            self.viewport().unsetCursor()
 
     @override
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:

@@ -12,14 +12,14 @@ from app.dependency_graph import NODE_HEIGHT, NODE_WIDTH
 from tests.app.plan_factory import edit_outside_gantry
 from tests.ui.conftest import OpenIn, settle
 from ui.dependency_view import (
-    MARGIN,
     READABLE_ZOOM,
     SKETCH_BELOW,
     STATUS_COLOURS,
-    ZOOMS,
+    DependencyCanvas,
     DependencyView,
 )
 from ui.gantt.what_if import WhatIfDialog
+from ui.graph_canvas import MARGIN
 from ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -244,7 +244,7 @@ def test_zoomed_out_the_graph_is_sketched_from_one_picture(
     view = show_tab(window, demo_plan, open_in)
     view.whole_plan_action.trigger()
     canvas = view.canvas
-    canvas.set_zoom(ZOOMS[0])
+    canvas.set_zoom(DependencyCanvas.ZOOMS[0])
     assert canvas.zoom < SKETCH_BELOW
     image = canvas.viewport().grab().toImage()
     layout = canvas.layout_
