@@ -417,9 +417,10 @@ class ComponentsView(QWidget):
         touched = sum(node.touched for node in self.graph.nodes.values())
         release = plan.state.releases[release_id].name
         conflicts = self.graph.conflicts
+        count = f"{len(conflicts)} conflict" + ("s" if len(conflicts) != 1 else "")
         self.heading.setText(
             f"{touched} components {release} touches, left to right from what others need; "
-            + (f"{len(conflicts)} conflicts in red" if conflicts else "no conflicts")
+            + (f"{count} in red" if conflicts else "no conflicts")
         )
         self.conflict_list.clear()
         for message in conflicts:
