@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import risk_matrix
-from app.approver_pins import new_salt, pin_hash, pin_matches, pin_problem
+from app.approver_pins import pin_matches
 from app.audit import AUDIT_TABLE, HistoryEntry
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
@@ -786,54 +786,6 @@ class ChangeService(RecordService):
         with self._uow.store.read() as session:
             person = session.get_one(Approver, approver_id)
             return person.pin_salt, person.pin_hash
-
-    def add_approver(self, name: str, roles: str, pin: str, at: dt.datetime) -> int:
-        """A person who may sign, with their roles and first PIN (set with their record)."""
-        name = name.strip()
-        problems = []
-        if not name:
-            problems.append("An approver needs a name")
-        elif self._approver(name) is not None:
-            problems.append(f"{name} is already an approver")
-        if not split_roles(roles):
-            problems.append("An approver holds at least one role")
-        problem = pin_problem(pin)
-        if problem:
-            problems.append(f"The PIN: {problem}")
-        if problems:
-            raise ValidationError(problems)
-        salt = new_salt()
-        person = Approver(
-            name=name,
-            roles="; ".join(split_roles(roles)),
-            pin_salt=salt,
-            pin_hash=pin_hash(pin, salt),
-            pin_set_at=at.replace(tzinfo=None, microsecond=0),
-        )
-
-        def apply(session: Session) -> int:
-            session.add(person)
-            session.flush()
-            return person.id
-
-        return self._uow.run(f"Add approver {name}", apply)
-
-    def change_pin(self, name: str, old_pin: str, new_pin: str, at: dt.datetime) -> None:
-        """A new PIN, given the old one (no one sets another person's PIN)."""
-        person = self._approver(name)
-        if person is None or not pin_matches(old_pin, *self._pin_of(person.id)):
-            raise ValidationError("The name and current PIN do not match an approver of this plan")
-        problem = pin_problem(new_pin)
-        if problem:
-            raise ValidationError(f"The new PIN: {problem}")
-        salt = new_salt()
-
-        def apply(session: Session) -> None:
-            row = session.get_one(Approver, person.id)
-            row.pin_salt, row.pin_hash = salt, pin_hash(new_pin, salt)
-            row.pin_set_at = at.replace(tzinfo=None, microsecond=0)
-
-        self._uow.run(f"{person.name} changed their approval PIN", apply)
 
 
 def _rule(rule: ApprovalRule) -> dict[str, Any]:
