@@ -133,7 +133,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="the day the import is made, for the scope lock (default: today)",
     )
 
-    exp = sub.add_parser("export", help="export the chart, a workbook or a calendar; more to come")
+    exp = sub.add_parser(
+        "export", help="the chart, a workbook, a calendar, a runbook, a record, notes, metrics"
+    )
     exp_sub = exp.add_subparsers(dest="export_kind", required=True, parser_class=_Parser)
     chart = exp_sub.add_parser("chart", help="the Gantt chart of a release as PDF or PNG")
     chart.add_argument("plan", type=Path)
@@ -375,10 +377,14 @@ def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
     else:
         _print_table(out, records, rows)
         for r in releases:
-            target = r.target_date.isoformat() if r.target_date else "no target"
             finish = r.finish.isoformat() if r.finish else "-"
-            state = f"LATE by {r.late_by} working days" if r.late_by else "on time"
-            print(f"{r.name}: finishes {finish}, target {target}: {state}", file=out)
+            if r.target_date is None:
+                verdict = "no target"
+            elif r.late_by:
+                verdict = f"target {r.target_date.isoformat()}: LATE by {r.late_by} working days"
+            else:
+                verdict = f"target {r.target_date.isoformat()}: on time"
+            print(f"{r.name}: finishes {finish}, {verdict}", file=out)
     return EXIT_OK
 
 

@@ -690,7 +690,16 @@ class _Reader:
                     )
                 item.release = parent_release
             elif not own:
-                item.release = fallback or ""
+                if fallback is None:
+                    column = self.release_columns[0]  # rows name releases, this one does not
+                    self.problem(
+                        f"no release: {self.columns.headers[column]} is empty on this row; "
+                        "name the release of rows without one (--release)",
+                        item.row,
+                        column,
+                    )
+                    continue
+                item.release = fallback
             outcome = names.get(item.release)
             if outcome is None:
                 try:

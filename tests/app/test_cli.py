@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from app.cli import SCHEDULE_COLUMNS, run
+from app.plan import Plan
 from app.store import PlanStore, lock_path
 from main import main
 from tests.app.plan_factory import edit_outside_gantry, make_plan, plan_for
@@ -60,7 +61,14 @@ def test_schedule_json_and_table(plan: Path) -> None:
     assert code == 0 and data["releases"][0]["name"] == "R1"
     assert {i["key"] for i in data["items"]} == {"R1-P", "A", "B", "C", "M"}
     code, out, _ = gantry("schedule", plan)
-    assert code == 0 and "Design" in out and "R1: finishes 2026-01-12" in out
+    assert code == 0 and "Design" in out
+    assert out.splitlines()[-1] == "R1: finishes 2026-01-12, target 2026-01-16: on time"
+    opened = Plan.open(plan)
+    (release,) = opened.releases.rows()
+    opened.releases.update(release.id, "target_date", None)
+    opened.close()
+    code, out, _ = gantry("schedule", plan)
+    assert out.splitlines()[-1] == "R1: finishes 2026-01-12, no target"
 
 
 def test_schedule_never_writes(plan: Path) -> None:

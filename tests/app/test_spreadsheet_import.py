@@ -457,6 +457,27 @@ def test_reimport_moves_an_item_to_the_release_its_row_names(empty: Plan, tmp_pa
     assert empty.verify_audit().ok
 
 
+def test_a_row_without_a_release_is_named_until_one_is_given(empty: Plan, tmp_path: Path) -> None:
+    """A Jira export's backlog rows have no fix version: each is reported where it is, and
+    --release places them."""
+    sheet = _atlas(tmp_path / "a.csv", {"AT-3": ""})
+    report = prepare(empty, sheet).report
+    assert [p.text() for p in report.errors] == [
+        "a row 4, column C (Release): no release: Release is empty on this row; name the "
+        "release of rows without one (--release)"
+    ]
+    prepared = prepare(empty, sheet, ImportOptions(release="Backlog"))
+    assert prepared.report.ok, prepared.report.lines()
+    commit(empty, prepared)
+    releases = {r.id: r.name for r in empty.releases.rows()}
+    assert {k: releases[r.release_id] for k, r in rows(empty).items()} == {  # type: ignore[attr-defined]
+        "AT-1": "Atlas 3.5",
+        "AT-2": "Atlas 3.5",
+        "AT-3": "Backlog",
+        "AT-9": "Atlas 3.6",
+    }
+
+
 def test_release_given_for_the_sheet_does_not_move_existing_items(
     empty: Plan, tmp_path: Path
 ) -> None:
