@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from app.spreadsheet.mapping import ColumnMap
 
 SHOWN = 50  # lines of each kind the text report prints; the counts are always complete
+SHOWN_UNREAD = 12  # a Jira export has a hundred columns or more
 RELEASE = "Release"  # the labels of the changes that move an item
 PHASE = "Phase"
 
@@ -130,6 +131,19 @@ class ImportReport:
                 if f
             ]
             out.append("Columns: " + ("; ".join(mapped) or "none recognised"))
+            unread = [
+                h
+                for h, f in zip(self.columns.headers, self.columns.fields, strict=True)
+                if h and not f
+            ]
+            if unread:
+                shown = ", ".join(unread[:SHOWN_UNREAD])
+                more = (
+                    f" and {len(unread) - SHOWN_UNREAD:,} more"
+                    if len(unread) > SHOWN_UNREAD
+                    else ""
+                )
+                out.append(f"Not read: {shown}{more} (--map COLUMN=FIELD reads one)")
         errors, warnings = self.errors, self.warnings
         if errors:
             out.append(f"{len(errors):,} error(s); nothing is written:")

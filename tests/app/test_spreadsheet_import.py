@@ -48,6 +48,7 @@ def test_jira_csv(empty: Plan, tmp_path: Path) -> None:
     assert fields["Custom field (Start date)"] == "start"
     assert report.columns.fields.count("release") == 2  # both "Fix versions"
     assert report.new_releases == ["Payments 2.0"]  # the first fix version
+    assert "Not read: Issue Type (--map COLUMN=FIELD reads one)" in report.lines()
     commit(empty, prepared)
     items = rows(empty)
     design, build, test = items["PAY-1"], items["PAY-2"], items["PAY-3"]
@@ -167,6 +168,14 @@ def test_missing_name_column_and_unknown_map(empty: Plan, tmp_path: Path) -> Non
     assert mapped.report.ok and mapped.items[0].values["owner"] == "b"
     bad = prepare(empty, sheet, ImportOptions(overrides={"Baz": "name", "Foo": "colour"})).report
     assert len(bad.errors) == 2 and "no column 'Baz'" in bad.errors[0].message
+
+
+def test_columns_not_read_are_listed_a_wide_export_s_cut_short(empty: Plan, tmp_path: Path) -> None:
+    extra = [f"Custom field (Score {n})" for n in range(1, 21)]
+    sheet = write_csv(tmp_path / "w.csv", [("Name", *extra), ("Ship", *("1" * 20))])
+    lines = prepare(empty, sheet, ImportOptions(release="R")).report.lines()
+    shown = ", ".join(extra[:12])
+    assert f"Not read: {shown} and 8 more (--map COLUMN=FIELD reads one)" in lines
 
 
 def test_header_below_titles_merged_cells_and_blank_rows(empty: Plan, tmp_path: Path) -> None:
