@@ -74,9 +74,13 @@ def check_file(path: Path) -> str:
         raise SheetRefused(f"{path.name} is {size >> 20} MB; Gantry imports sheets up to 512 MB.")
     found = _what(head)
     if suffix in WORKBOOK_SUFFIXES:
+        if found is None:
+            raise SheetRefused(
+                f"{path.name} is not an Excel workbook (a workbook is a zip archive, this "
+                "file is not)."
+            )
         if found != "a zip archive":
-            what = found or "not a workbook (an Excel workbook is a zip archive)"
-            raise SheetRefused(f"{path.name} is {what}, not an Excel workbook.")
+            raise SheetRefused(f"{path.name} is {found}, not an Excel workbook.")
         _check_workbook(path)
         return "workbook"
     if found is not None:

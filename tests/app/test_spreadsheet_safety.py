@@ -92,7 +92,11 @@ def test_zip_bomb_by_declared_size(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("name", "data", "match"),
     [
-        ("plan.xlsx", b"Name,Start\nA,2027-01-04\n", "not a workbook"),
+        (
+            "plan.xlsx",
+            b"Name,Start\nA,2027-01-04\n",
+            r"is not an Excel workbook \(a workbook is a zip",
+        ),
         ("plan.xlsx", b"%PDF-1.7\n", "is a PDF document, not an Excel workbook"),
         ("plan.csv", b"PK\x03\x04rest", "is a zip archive, not a text"),
         ("plan.csv", b"\x89PNG\r\n\x1a\n", "is a PNG image"),
