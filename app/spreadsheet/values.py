@@ -71,11 +71,18 @@ def _date(year: int, month: int, day: int, text: str) -> dt.date:
         raise ValueError(f"'{text}' is not a date (no such day)") from None
 
 
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
 def date_evidence(value: Any) -> DateOrder | None:
-    """Which order a numeric date text proves (a first part above 12 is a day), else None."""
+    """Which order a numeric date text proves, else None: a first part above 12 is a day, and
+    so is a second one; a weekday written before it (MS Project's "Mon 1/4/27") proves the
+    one reading that falls on that day."""
     if not isinstance(value, str):
         return None
-    match = _NUMERIC.match(_WEEKDAY.sub("", value.strip()))
+    text = value.strip()
+    weekday = _WEEKDAY.match(text)
+    match = _NUMERIC.match(text[weekday.end() :] if weekday else text)
     if match is None:
         return None
     first, second = int(match[1]), int(match[3])
@@ -83,7 +90,19 @@ def date_evidence(value: Any) -> DateOrder | None:
         return DateOrder.DMY
     if second > 12 >= first:
         return DateOrder.MDY
-    return None
+    if weekday is None or first == second or first > 12:
+        return None
+    day = _WEEKDAYS.index(weekday[0][:3].casefold())
+    year = _year(match[4])
+    fits = [
+        order
+        for order, month, day_of_month in (
+            (DateOrder.MDY, first, second),
+            (DateOrder.DMY, second, first),
+        )
+        if dt.date(year, month, day_of_month).weekday() == day
+    ]
+    return fits[0] if len(fits) == 1 else None
 
 
 def is_ambiguous(value: Any) -> bool:

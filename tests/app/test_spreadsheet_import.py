@@ -114,6 +114,24 @@ def test_ambiguous_dates_are_refused_until_the_order_is_given(empty: Plan, tmp_p
     assert ok.items[0].start == dt.date(2027, 1, 4)
 
 
+def test_ms_project_weekdays_decide_the_order(empty: Plan, tmp_path: Path) -> None:
+    """Every day is 12 or less, but 'Mon 1/4/27' is only a Monday read month first."""
+    sheet = write_csv(
+        tmp_path / "msp.csv",
+        [
+            ("ID", "Name", "Duration", "Start", "Finish"),
+            ("1", "Design", "5 days", "Mon 1/4/27", "Fri 1/8/27"),
+            ("2", "Build", "10 days", "Mon 1/11/27", "Fri 1/22/27"),
+        ],
+    )
+    prepared = prepare(empty, sheet, ImportOptions(release="R"))
+    assert prepared.report.ok, prepared.report.lines()
+    assert [(i.start, i.finish) for i in prepared.items] == [
+        (dt.date(2027, 1, 4), dt.date(2027, 1, 8)),
+        (dt.date(2027, 1, 11), dt.date(2027, 1, 22)),
+    ]
+
+
 def test_one_unambiguous_date_decides_the_sheet(empty: Plan, tmp_path: Path) -> None:
     sheet = write_csv(
         tmp_path / "a.csv", [("Name", "Start", "Finish"), ("A", "04/01/2027", "13/01/2027")]

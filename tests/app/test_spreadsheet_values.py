@@ -8,6 +8,7 @@ import pytest
 
 from app.spreadsheet.values import (
     DateOrder,
+    date_evidence,
     levels_from_indents,
     parse_date,
     parse_duration,
@@ -64,6 +65,25 @@ def test_dates_in_every_form(value: object, order: DateOrder | None) -> None:
 def test_dates_refused_say_why(value: object, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         parse_date(value, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "order"),
+    [
+        ("13/01/2027", DateOrder.DMY),
+        ("01/13/2027", DateOrder.MDY),
+        ("04/01/2027", None),  # either reading is a day
+        # MS Project writes the weekday: 4 Jan 2027 is a Monday, 1 Apr 2027 a Thursday.
+        ("Mon 1/4/27", DateOrder.MDY),
+        ("Thu 1/4/27", DateOrder.DMY),
+        ("Monday, 1/4/27", DateOrder.MDY),
+        ("Wed 1/4/27", None),  # neither reading is a Wednesday
+        ("Mon 4/4/27", None),  # the same day either way
+        ("2027-01-04", None),
+    ],
+)
+def test_what_a_date_says_of_the_order(value: str, order: DateOrder | None) -> None:
+    assert date_evidence(value) == order
 
 
 def test_empty_dates_are_none() -> None:
