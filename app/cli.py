@@ -214,6 +214,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("plan", type=Path)
     check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument(
+        "--today",
+        type=_iso_date,
+        metavar="YYYY-MM-DD",
+        help="the day the check is made: a release without a target is checked up to it "
+        "(default: today)",
+    )
 
     dora = sub.add_parser(
         "metrics", help="delivery measures (DORA) from production deployments, per release"
@@ -455,7 +462,7 @@ def cmd_impact(args: argparse.Namespace, out: TextIO) -> int:
 def cmd_check(args: argparse.Namespace, out: TextIO) -> int:
     plan = Plan.open(args.plan, read_only=True)
     try:
-        findings = check_plan(plan, dt.date.today())
+        findings = check_plan(plan, args.today or dt.date.today())
     finally:
         plan.close()
     if args.format == "json":

@@ -449,11 +449,27 @@ def test_gantry_check_exits_1_with_the_component_finding(plan: Plan) -> None:
     ship(plan, ids["auth"], r["R3"], "4.0.1")
     path = plan.path
     out = io.StringIO()
-    assert run(["check", str(path)], out) == 1
+    assert run(["check", str(path), "--today", TODAY.isoformat()], out) == 1
     assert out.getvalue().splitlines() == [
         "component: R3 ships api 1.0, which needs auth == 4, but it ships auth 4.0.1.",
         f"1 conflict(s) in {path}.",
     ]
+
+
+def test_gantry_check_holds_a_release_without_a_target_open_until_the_day_given(
+    plan: Plan,
+) -> None:
+    ids = components(plan, "api")
+    r = release_ids(plan)
+    ship(plan, ids["api"], r["R1"], "1.1")  # R1 from 2026-02-01, no target: open until today
+    ship(plan, ids["api"], r["R2"], "1.2")  # R2 from 2026-02-15
+    plan.releases.update(r["R1"], "target_date", None)
+    path = plan.path
+    before = io.StringIO()
+    assert run(["check", str(path), "--today", "2026-02-10"], before) == 0
+    after = io.StringIO()
+    assert run(["check", str(path), "--today", "2026-02-20"], after) == 1
+    assert "R1 (2026-02-01 to 2026-02-20)" in after.getvalue()  # open until the day given
 
 
 def test_every_component_edit_is_on_the_trail_and_a_delete_can_be_restored(plan: Plan) -> None:

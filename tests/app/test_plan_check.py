@@ -114,7 +114,7 @@ def test_a_clean_plan_has_no_findings(plan_path: Path) -> None:
     )
     assert findings(plan_path) == []
     out = io.StringIO()
-    assert run(["check", str(plan_path)], out) == 0
+    assert run(["check", str(plan_path), "--today", DEMO_TODAY.isoformat()], out) == 0
     assert out.getvalue() == f"No conflicts in {plan_path}.\n"
 
 
@@ -212,7 +212,10 @@ def test_a_dependency_cycle_is_a_schedule_finding_and_json_lists_it(plan_path: P
         "WHERE a.key = 'A' AND b.key = 'B'",
     )
     out = io.StringIO()
-    assert run(["check", str(plan_path), "--format", "json"], out) == 1
+    assert (
+        run(["check", str(plan_path), "--format", "json", "--today", DEMO_TODAY.isoformat()], out)
+        == 1
+    )
     found = json.loads(out.getvalue())
     assert [f["area"] for f in found] == ["schedule"]
     assert "Dependency cycle" in found[0]["message"] and found[0]["next_free_day"] is None
@@ -225,7 +228,7 @@ def test_the_demo_keeps_one_change_in_the_freeze_and_one_conflict_of_each_compon
     with PlanStore.open(path, create=True) as store:
         build_demo(store, DEMO_TODAY)
     out = io.StringIO()
-    assert run(["check", str(path)], out) == 1
+    assert run(["check", str(path), "--today", DEMO_TODAY.isoformat()], out) == 1
     assert out.getvalue().splitlines() == [
         "window: Change CHG-2068 (Rotate TLS certificates on the production load balancers) "
         "is planned for 2026-12-23, inside Year-end change freeze 2026/2027 (2026-12-18 to "
