@@ -384,7 +384,11 @@ def cmd_schedule(args: argparse.Namespace, out: TextIO) -> int:
     else:
         _print_table(out, records, rows)
         for r in releases:
-            finish = r.finish.isoformat() if r.finish else "-"
+            if r.finish is None:
+                shipped = f", shipped {r.actual_date.isoformat()}" if r.actual_date else ""
+                print(f"{r.name}: no work items to schedule{shipped}", file=out)
+                continue
+            finish = r.finish.isoformat()
             if r.target_date is None:
                 verdict = "no target"
             elif r.late_by:
