@@ -350,7 +350,7 @@ class ReleaseComponent:
 @dataclass(frozen=True, slots=True)
 class ComponentConflict:
     """A release (and for an overlap the other release) and the component, by name; the
-    release's id and the day it is about, so the window can show where it is."""
+    releases' ids and the day it is about, so the window can show where it is."""
 
     kind: Literal["constraint", "overlap"]
     release: str
@@ -359,6 +359,7 @@ class ComponentConflict:
     other_release: str | None = None
     release_id: int | None = None
     day: dt.date | None = None  # a constraint: the target (else start); an overlap: its start
+    other_release_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -676,6 +677,7 @@ def _overlaps(baselines: _Baselines, today: dt.date) -> list[ComponentConflict]:
                         second.name,
                         release_id=first.id,
                         day=max(first.start, second.start),  # where the windows begin to overlap
+                        other_release_id=second.id,
                     )
                 )
     return found
