@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.fields import Field, FieldKind, FieldSet, choices
-from app.records import Record, RecordType
+from app.records import Record, RecordType, title_from
 from models import Component, ComponentDependency, ComponentVersion, Release, WorkItem
 from models.components import COMPONENT_ORIGINS, UPDATE_RISKS
 
@@ -154,10 +154,6 @@ def _constraint_problem(value: str) -> str | None:
 # -- record types ----------------------------------------------------------------------------
 
 
-def _component_title(record: Record) -> str:
-    return str(record.name)
-
-
 COMPONENTS = RecordType(
     fields=FieldSet(
         "components",
@@ -193,7 +189,7 @@ COMPONENTS = RecordType(
     ),
     model=Component,
     order_by=("name",),
-    title=_component_title,
+    title=title_from("name"),
     unique=("name",),
     duplicate=lambda there, _shown: f"There is already a component named {there.name}",
     defaults={
