@@ -20,7 +20,7 @@ from app.approver_pins import MAX_LENGTH, MIN_LENGTH, new_salt, pin_hash, pin_ma
 from app.changes import split_roles
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet
-from app.records import RecordService, RecordType
+from app.records import RecordService, RecordType, title_from
 from app.unit_of_work import UnitOfWork
 from models import ApprovalRule, Approver
 
@@ -66,7 +66,7 @@ APPROVERS = RecordType(
     fields=APPROVER_FIELDS,
     model=Approver,
     order_by=("name",),
-    title=lambda r: str(r.name),
+    title=title_from("name"),
     defaults={"roles": ""},
 )
 

@@ -25,7 +25,7 @@ from app.approver_pins import pin_matches
 from app.audit import AUDIT_TABLE, HistoryEntry
 from app.errors import ValidationError
 from app.fields import Field, FieldKind, FieldSet, choices
-from app.records import Record, RecordService, RecordType
+from app.records import Record, RecordService, RecordType, title_from
 from app.unit_of_work import UnitOfWork
 from models import (
     Approval,
@@ -108,15 +108,11 @@ CHANGE_FIELDS = FieldSet(
 )
 
 
-def _title(record: Record) -> str:
-    return str(record.key)
-
-
 CHANGE_REQUESTS = RecordType(
     fields=CHANGE_FIELDS,
     model=ChangeRequest,
     order_by=("key",),
-    title=_title,
+    title=title_from("key"),
     rules=_window_rule,
     defaults={"category": "normal", "description": "", "rollback_notes": ""},
 )

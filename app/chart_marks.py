@@ -1,10 +1,11 @@
 """Marks on a release's chart rows: conflicts (from `gantry check`) and due communications.
 
 Plain facts for a painter: a day, a row and the text of the tooltip. A conflict of the release
-sits on its top row (the outline's first row, where its summary starts); a communication
-counted from a milestone sits on that milestone's row when it is shown, the others on the top
-row too. Marks on the same row and day get slots 0, 1, 2... so a painter can set them side by
-side instead of on top of each other.
+(or one it shares with another release, marked on both) sits on its top row (the outline's
+first row, where its summary starts); a communication counted from a milestone sits on that
+milestone's row when it is shown, the others on the top row too. Marks on the same row and
+day get slots 0, 1, 2... so a painter can set them side by side instead of on top of each
+other.
 """
 
 from __future__ import annotations
@@ -56,10 +57,10 @@ def release_marks(
         return []
     placed: list[tuple[MarkKind, dt.date, int, str]] = []
     for finding in findings:
-        if finding.release_id != release_id or finding.day is None:
-            continue
         kind = MarkKind.WARNING if finding.severity == "warning" else MarkKind.CONFLICT
-        placed.append((kind, finding.day, 0, finding.line()))
+        placed.extend(
+            (kind, day, 0, finding.line()) for where, day in finding.places() if where == release_id
+        )
     for comm in communications:
         if comm.release_id != release_id or comm.due is None:
             continue

@@ -31,7 +31,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, aliased
 
 from app.fields import Field, FieldKind, FieldSet, choices
-from app.records import Record, RecordType
+from app.records import Record, RecordType, title_from
 from models import Component, ComponentDependency, ComponentVersion, Release, WorkItem
 from models.components import COMPONENT_ORIGINS, UPDATE_RISKS
 
@@ -154,10 +154,6 @@ def _constraint_problem(value: str) -> str | None:
 # -- record types ----------------------------------------------------------------------------
 
 
-def _component_title(record: Record) -> str:
-    return str(record.name)
-
-
 COMPONENTS = RecordType(
     fields=FieldSet(
         "components",
@@ -193,7 +189,7 @@ COMPONENTS = RecordType(
     ),
     model=Component,
     order_by=("name",),
-    title=_component_title,
+    title=title_from("name"),
     unique=("name",),
     duplicate=lambda there, _shown: f"There is already a component named {there.name}",
     defaults={
@@ -350,7 +346,7 @@ class ReleaseComponent:
 @dataclass(frozen=True, slots=True)
 class ComponentConflict:
     """A release (and for an overlap the other release) and the component, by name; the
-    release's id and the day it is about, so the window can show where it is."""
+    releases' ids and the day it is about, so the window can show where it is."""
 
     kind: Literal["constraint", "overlap"]
     release: str
@@ -359,6 +355,7 @@ class ComponentConflict:
     other_release: str | None = None
     release_id: int | None = None
     day: dt.date | None = None  # a constraint: the target (else start); an overlap: its start
+    other_release_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -676,6 +673,7 @@ def _overlaps(baselines: _Baselines, today: dt.date) -> list[ComponentConflict]:
                         second.name,
                         release_id=first.id,
                         day=max(first.start, second.start),  # where the windows begin to overlap
+                        other_release_id=second.id,
                     )
                 )
     return found

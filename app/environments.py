@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from app.fields import Field, FieldKind, FieldSet, choices
-from app.records import Record, RecordType
+from app.records import Record, RecordType, title_from
 from models import Deployment, Environment
 from models.environments import DEPLOYMENT_OUTCOMES, ENVIRONMENT_TIERS
 
@@ -21,10 +21,6 @@ PRODUCTION = "production"
 FINISHED = frozenset({"succeeded", "failed", "rolled_back"})
 TIER_LABELS = {"development": "Development", "test": "Test", "staging": "Staging"}
 OUTCOME_LABELS = {"rolled_back": "Rolled back", "in_progress": "In progress"}
-
-
-def _environment_title(record: Record) -> str:
-    return str(record.name)
 
 
 ENVIRONMENTS = RecordType(
@@ -55,7 +51,7 @@ ENVIRONMENTS = RecordType(
     ),
     model=Environment,
     order_by=("position", "name"),
-    title=_environment_title,
+    title=title_from("name"),
     defaults={"tier": "test", "position": 0, "owner": "", "description": ""},
 )
 

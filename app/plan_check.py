@@ -67,7 +67,9 @@ Opens = Callable[[TrainWindow, dt.date], bool]
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One finding, and where it is when the area knows: the window and the chart use the
-    place (`line()` stays the CLI's text, whatever is known)."""
+    place (`line()` stays the CLI's text, whatever is known). A finding about two releases
+    (both change a component at once, go live close together) is one finding, counted once,
+    placed on the first; `other_places` puts its mark on the others too."""
 
     area: str  # schedule | train | window | promotion | baseline | component
     message: str
@@ -78,6 +80,14 @@ class Finding:
     deployment_id: int | None = None
     day: dt.date | None = None
     severity: str = "error"  # error | warning: a warning is a risk, not a broken rule
+    other_places: tuple[tuple[int, dt.date], ...] = ()  # (release id, day) of the others
+
+    def places(self) -> tuple[tuple[int, dt.date], ...]:
+        """Each release the finding is about, with the day its mark goes on (its own first;
+        none without a day)."""
+        if self.release_id is None or self.day is None:
+            return self.other_places
+        return ((self.release_id, self.day), *self.other_places)
 
     def line(self) -> str:
         more = f" Next free day: {self.suggestion}." if self.suggestion else ""
@@ -169,7 +179,17 @@ def run_check(inputs: CheckInputs) -> list[Finding]:
     findings += _promotion(train)
     findings += _baselines(inputs.variances, train)
     findings += [
-        Finding("component", c.message, release_id=c.release_id, day=c.day)
+        Finding(
+            "component",
+            c.message,
+            release_id=c.release_id,
+            day=c.day,
+            other_places=(
+                ((c.other_release_id, c.day),)
+                if c.other_release_id is not None and c.day is not None
+                else ()
+            ),
+        )
         for c in store_conflicts(inputs.store, inputs.today)
     ]
     return findings
@@ -239,6 +259,7 @@ def _train(train: Train, calendar: WorkCalendar, timings: _Timings) -> list[Find
                 deployment_id=deployment_id,
                 day=collision.day,
                 severity=_SEVERITY[collision.kind],
+                other_places=collision.spots[1:],
             )
         )
     return found

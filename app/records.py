@@ -37,6 +37,16 @@ class Record:
             raise AttributeError(name) from None
 
 
+def title_from(name: str) -> Callable[[Record], str]:
+    """A `RecordType.title` that is one field of the record as text: a component's name, a
+    change's key."""
+
+    def title(record: Record) -> str:
+        return str(getattr(record, name))
+
+    return title
+
+
 @dataclass(frozen=True, slots=True)
 class RecordType:
     """The declaration that makes a table editable."""

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from app import risk_matrix
 from app.fields import Field, FieldKind, FieldSet, choices
-from app.records import Record, RecordService, RecordType
+from app.records import Record, RecordService, RecordType, title_from
 from app.unit_of_work import UnitOfWork
 from models import ChangeRequest, Risk, RiskMitigation
 from models.risks import MITIGATION_STATUSES, RISK_STATUSES
@@ -94,7 +94,7 @@ RISKS = RecordType(
     fields=RISK_FIELDS,
     model=Risk,
     order_by=("key",),
-    title=lambda r: str(r.key),
+    title=title_from("key"),
     rules=_risk_rules,
     defaults={"status": "open", "mitigation": "", "owner": "", "likelihood": 3, "impact": 3},
 )
@@ -121,7 +121,7 @@ MITIGATIONS = RecordType(
     fields=MITIGATION_FIELDS,
     model=RiskMitigation,
     order_by=("due_date", "action"),
-    title=lambda r: str(r.action),
+    title=title_from("action"),
     defaults={"status": "open", "owner": ""},
 )
 

@@ -3,12 +3,13 @@
 Nodes show the component's name, the version the release ships and where it comes from
 (built here, vendor, open source); edges show the version constraint. A conflict paints its
 node or edge red and its sentences are the tooltip. Drag pans, Ctrl+wheel zooms around the
-pointer, Fit shows all; a click on a node emits `component_clicked`.
+pointer, Fit shows all (a graph first opens no smaller than readable, scrolled instead); a
+click on a node emits `component_clicked`.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSizeF, Qt, Signal
 from PySide6.QtGui import (
     QColor,
     QFont,
@@ -88,6 +89,23 @@ class ComponentGraphCanvas(GraphCanvas):
         layout = self.layout_
         self.selected_id = component_id if layout and component_id in layout.nodes else None
         self.viewport().update()
+
+    def node_rect(self, component_id: int) -> QRectF:
+        """Where a node's box shows in the viewport (empty if it is not in the graph)."""
+        layout = self.layout_
+        if layout is None or component_id not in layout.nodes:
+            return QRectF()
+        node = layout.nodes[component_id]
+        size = QSizeF(NODE_WIDTH * self.zoom, NODE_HEIGHT * self.zoom)
+        return QRectF(self.to_viewport(node.x, node.y), size)
+
+    def reveal(self, component_id: int) -> None:
+        """Scroll a node to the middle of the view unless all of it shows already."""
+        box = self.node_rect(component_id)
+        if box.isEmpty() or QRectF(self.viewport().rect()).contains(box):
+            return
+        scene = self._to_scene(box.center())
+        self.centre_on(scene.x(), scene.y())
 
     def tooltip_at(self, point: QPointF) -> str:
         """What hovering at a viewport point tells: a node's or an edge's conflicts, else the

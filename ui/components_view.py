@@ -429,9 +429,13 @@ class ComponentsView(QWidget):
             self.conflict_list.addItem(item)
         if not conflicts:
             self.conflict_list.addItem(QListWidgetItem(f"No component conflicts in {release}."))
-        if self._fitted_for != (plan, release_id):  # a new release starts fitted
+        # A new release starts at its overview, showing the selected component; an edit
+        # keeps the user's zoom and place.
+        if self._fitted_for != (plan, release_id):
             self._fitted_for = (plan, release_id)
-            self.canvas.fit()
+            self.canvas.overview()
+            if self.canvas.selected_id is not None:
+                self.canvas.reveal(self.canvas.selected_id)
 
     def _conflict_picked(self, item: QListWidgetItem) -> None:
         """Select the component a conflict is on (the first node whose problems hold it)."""
@@ -442,6 +446,7 @@ class ComponentsView(QWidget):
         for node in graph.nodes.values():
             if text in node.problems:
                 self.canvas.select(node.id)
+                self.canvas.reveal(node.id)
                 self.components.select_record(node.id)
                 return
 

@@ -193,11 +193,14 @@ class ConflictsPanel(QWidget):
         self.pages.setTabText(0, f"Conflicts ({count})" if count else "Conflicts")
 
     def place(self, finding: Finding) -> str:
-        """Release, environment and day of a finding, as far as they are known."""
+        """Release (releases, for one two share), environment and day of a finding, as far as
+        they are known."""
         plan = self._plan
         parts: list[str] = []
-        if plan is not None and finding.release_id in plan.state.releases:
-            parts.append(plan.state.releases[finding.release_id].name)
+        if plan is not None:
+            ids = [finding.release_id, *(r for r, _day in finding.other_places)]
+            names = [plan.state.releases[r].name for r in ids if r in plan.state.releases]
+            parts.append(" and ".join(names))
         if finding.environment_id is not None:
             parts.append(self._environments.get(finding.environment_id, ""))
         if finding.day is not None:

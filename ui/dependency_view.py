@@ -66,7 +66,6 @@ SELECTED = QColor("#173a7a")
 FADED = 0.18  # opacity of what is off the selected item's chains
 SKETCH_BELOW = 0.35  # below this the text would be unreadable specks: boxes and lines only
 FULL_TEXT_FROM = 0.7  # below this a box shows its key only (and a what-if's delta)
-READABLE_ZOOM = 0.8
 DENSE_EDGES = 300
 SketchGroup = tuple[str, bool]  # colour name, lit
 SketchLists = tuple[dict[SketchGroup, list[QLineF]], dict[SketchGroup, list[QRectF]]]
@@ -133,16 +132,6 @@ class DependencyCanvas(GraphCanvas):
         self.viewport().update()
         self.selected.emit(self.selected_id)
 
-    def overview(self) -> None:
-        """The first view of a graph: all of it if that stays readable, else its start (the
-        left, earliest layers) at a size where the boxes' text can be read."""
-        self.fit()
-        if self.zoom < READABLE_ZOOM:
-            self.zoom = READABLE_ZOOM
-            self._update_ranges()
-            self.horizontalScrollBar().setValue(0)
-            self.verticalScrollBar().setValue(0)
-
     def focus(self, item_id: int) -> None:
         """Select an item and scroll it to the middle of the viewport."""
         layout = self.layout_
@@ -150,13 +139,7 @@ class DependencyCanvas(GraphCanvas):
             return
         node = layout.nodes[item_id]
         self.select(item_id)
-        centre = QPointF(node.x + NODE_WIDTH / 2 + MARGIN, node.y + NODE_HEIGHT / 2 + MARGIN)
-        self.horizontalScrollBar().setValue(
-            round(centre.x() * self.zoom - self.viewport().width() / 2)
-        )
-        self.verticalScrollBar().setValue(
-            round(centre.y() * self.zoom - self.viewport().height() / 2)
-        )
+        self.centre_on(node.x + NODE_WIDTH / 2, node.y + NODE_HEIGHT / 2)
 
     # -- Qt events -----------------------------------------------------------------------------
 

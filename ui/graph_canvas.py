@@ -1,5 +1,6 @@
 """What the graph canvases share: a laid-out scene panned by dragging, zoomed around a point
-with Ctrl+wheel through fixed steps, fitted to the viewport, and clicked to pick a node.
+with Ctrl+wheel through fixed steps, fitted to the viewport (or, first shown, to no smaller
+than its text can be read), and clicked to pick a node.
 
 The Dependencies tab's canvas and the component graph's paint different layouts; both keep
 their layout in `layout_`, which answers its size and the node at a scene point.
@@ -33,6 +34,7 @@ class GraphCanvas(QAbstractScrollArea):
 
     ZOOMS: tuple[float, ...] = (0.5, 1.0, 2.0)
     FIT_AT_MOST = 2.0  # the largest zoom Fit uses (a small graph is not blown up past it)
+    READABLE_ZOOM = 0.8  # below this the boxes' text is too small to read
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -77,6 +79,23 @@ class GraphCanvas(QAbstractScrollArea):
         self.horizontalScrollBar().setValue(0)
         self.verticalScrollBar().setValue(0)
         self.viewport().update()
+
+    def overview(self) -> None:
+        """The first view of a graph: all of it if that stays readable, else its start (the
+        left, earliest layers) at a size where the boxes' text can be read, to be scrolled."""
+        self.fit()
+        if self.zoom < self.READABLE_ZOOM:
+            self.zoom = self.READABLE_ZOOM
+            self._update_ranges()
+            self.horizontalScrollBar().setValue(0)
+            self.verticalScrollBar().setValue(0)
+
+    def centre_on(self, x: float, y: float) -> None:
+        """Scroll the scene point (x, y) to the middle of the viewport (as near as the
+        scrolling allows at the edges)."""
+        view = self.viewport()
+        self.horizontalScrollBar().setValue(round((x + MARGIN) * self.zoom - view.width() / 2))
+        self.verticalScrollBar().setValue(round((y + MARGIN) * self.zoom - view.height() / 2))
 
     def _update_ranges(self) -> None:
         layout = self.layout_

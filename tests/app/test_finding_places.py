@@ -1,5 +1,6 @@
 """Where each finding of `gantry check` is (release, environment, change, deployment, day), and
-the marks a release's chart gets from the findings and its communications."""
+the marks a release's chart gets from the findings and its communications; a finding about two
+releases marks both."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ from sqlalchemy import select
 
 from app.chart_marks import ChartMark, MarkKind, release_marks
 from app.communications import DueCommunication, DueState
+from app.demo import build_demo
 from app.plan import Plan
 from app.plan_check import Finding, check_plan
 from app.store import PlanStore
 from models import CalendarEntry, ChangeEnvironment, ChangeRequest, Deployment, Environment, Release
 from tests.app.plan_factory import make_plan
+from tests.fixed_dates import DEMO_TODAY
 
 
 @pytest.fixture
@@ -198,3 +201,53 @@ def test_marks_go_on_the_top_row_or_the_milestone_row_side_by_side() -> None:
         ),
     ]
     assert release_marks(1, findings, comms, rows.get, 0) == []
+
+
+def marked(release_id: int, findings: list[Finding]) -> list[tuple[MarkKind, dt.date, str]]:
+    """The kind, day and text of each mark a release's chart gets from the findings."""
+    marks = release_marks(release_id, findings, [], lambda _id: None, rows=1)
+    return [(m.kind, m.day, m.text) for m in marks]
+
+
+def test_the_demo_s_overlap_marks_both_releases_and_is_counted_once(tmp_path: Path) -> None:
+    path = tmp_path / "demo.gantry"
+    with PlanStore.open(path, create=True) as store:
+        build_demo(store, DEMO_TODAY)
+    plan = Plan.open(path, read_only=True)
+    try:
+        found = [f for f in check_plan(plan, DEMO_TODAY) if f.area == "component"]
+        atlas_35, atlas_36 = plan.releases.find("Atlas 3.5").id, plan.releases.find("Atlas 3.6").id
+    finally:
+        plan.close()
+    constraint, overlap = found  # one finding each: `gantry check` counts the overlap once
+    assert "Atlas 3.5" in overlap.message and "Atlas 3.6" in overlap.message
+    start = dt.date(2026, 12, 21)  # 3.6's start, where the two windows begin to overlap
+    assert overlap.places() == ((atlas_35, start), (atlas_36, start))
+    assert constraint.places() == ((atlas_36, dt.date(2027, 2, 17)),)  # 3.6's target
+    assert marked(atlas_35, found) == [(MarkKind.CONFLICT, start, overlap.line())]
+    assert marked(atlas_36, found) == [
+        (MarkKind.CONFLICT, start, overlap.line()),
+        (MarkKind.CONFLICT, dt.date(2027, 2, 17), constraint.line()),
+    ]
+
+
+def test_go_lives_close_together_mark_each_release_on_its_own_go_live(plan_path: Path) -> None:
+    with PlanStore.open(plan_path) as store, store.transaction(reason="a second release") as s:
+        s.add(
+            Release(
+                name="R2",
+                version="2.0",
+                start_date=dt.date(2026, 1, 12),
+                target_date=dt.date(2026, 1, 20),  # two working days after R1's go-live
+            )
+        )
+    plan = Plan.open(plan_path, read_only=True)
+    try:
+        findings = check_plan(plan, dt.date(2026, 1, 5))
+        r1, r2 = plan.releases.find("R1").id, plan.releases.find("R2").id
+    finally:
+        plan.close()
+    [close] = [f for f in findings if "hypercare" in f.message]
+    assert close.places() == ((r1, dt.date(2026, 1, 16)), (r2, dt.date(2026, 1, 20)))
+    assert (MarkKind.WARNING, dt.date(2026, 1, 16), close.line()) in marked(r1, findings)
+    assert (MarkKind.WARNING, dt.date(2026, 1, 20), close.line()) in marked(r2, findings)

@@ -7,10 +7,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
+from app.approvers import APPROVERS
+from app.changes import CHANGE_REQUESTS
+from app.components import COMPONENTS
+from app.environments import ENVIRONMENTS
 from app.errors import ValidationError
 from app.plan import Plan
-from models import Environment
+from app.records import Record, RecordType, title_from
+from app.risks import MITIGATIONS, RISKS
+from models import AuditEvent, Environment
 from tests.app.plan_factory import make_plan, plan_for
 
 
@@ -69,3 +76,29 @@ def test_references_offer_the_records_they_can_point_at(plan: Plan) -> None:
     entry = plan.calendar.create({**FREEZE, "environment_id": options[1][0]})
     assert plan.calendar.row(entry).environment_id == options[1][0]
     assert plan.calendar.options("kind")[0] == ("holiday", "Holiday")
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"),
+    [
+        (COMPONENTS, "name"),
+        (ENVIRONMENTS, "name"),
+        (APPROVERS, "name"),
+        (CHANGE_REQUESTS, "key"),
+        (RISKS, "key"),
+        (MITIGATIONS, "action"),
+    ],
+)
+def test_a_record_named_by_one_field_is_titled_by_it(kind: RecordType, field: str) -> None:
+    values = {"name": "api-gateway", "key": "CHG-7", "action": "Rehearse the rollback"}
+    record = Record(3, {**values, "id": 3})
+    assert kind.title(record) == title_from(field)(record) == values[field]
+
+
+def test_the_trail_names_a_deleted_record_by_its_title(plan: Plan) -> None:
+    environment = plan.environments.create({"name": "Pre-production", "tier": "staging"})
+    assert plan.environments.label(environment) == "Pre-production"
+    plan.environments.delete(environment)
+    with plan.store.read() as session:
+        reasons = session.scalars(select(AuditEvent.reason).order_by(AuditEvent.id)).all()
+    assert reasons[-1] == "Delete environment Pre-production"

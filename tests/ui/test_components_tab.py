@@ -1,25 +1,30 @@
 """The Components tab on the demo plan: a component added and its version set in a release,
-each an undo step; two releases' baselines compared; a broken constraint drawn red."""
+each an undo step; two releases' baselines compared; a broken constraint drawn red; the graph
+opened readable beside the Conflicts dock."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QUndoStack
 
 from app.component_graph import NODE_HEIGHT, NODE_WIDTH
 from app.plan import Plan
 from tests.fixed_dates import DEMO_TODAY
-from tests.ui.conftest import Reports
-from ui.component_graph_view import CONFLICT, EDGE
+from tests.ui.conftest import OpenIn, Reports
+from ui.component_graph_view import CONFLICT, EDGE, ComponentGraphCanvas
 from ui.components_view import CHANGE_FILLS, ComponentsView
+from ui.main_window import MainWindow
 from ui.plan_editor import PlanEditor
 from ui.plan_events import PlanEvents
+from ui.settings import AppSettings
 
 pytestmark = pytest.mark.gui
+SHOTS = os.environ.get("GANTRY_SHOTS")  # a folder: save what the tests show there
 
 
 class Tab:
@@ -294,3 +299,56 @@ def test_the_graph_pans_zooms_and_fits(tab: Tab) -> None:
     assert canvas.horizontalScrollBar().value() > 0
     canvas.fit()
     assert canvas.zoom == fitted and canvas.horizontalScrollBar().value() == 0
+
+
+def shows_whole(canvas: ComponentGraphCanvas, component_id: int) -> bool:
+    box = canvas.node_rect(component_id)
+    return not box.isEmpty() and QRectF(canvas.viewport().rect()).contains(box)
+
+
+def test_beside_the_conflicts_dock_the_graph_opens_readable_at_its_selection(
+    qtbot, settings: AppSettings, reports: Reports, demo_plan: Path, open_in: OpenIn
+) -> None:  # type: ignore[no-untyped-def]
+    window = MainWindow(settings, report=reports, today=lambda: DEMO_TODAY)
+    qtbot.addWidget(window)
+    window.resize(1500, 900)
+    window.show()
+    open_in(window, demo_plan)
+    qtbot.waitUntil(lambda: window.conflicts_dock.isVisible(), timeout=5000)
+    view, canvas = window.components_view, window.components_view.canvas
+    window.tabs.setCurrentWidget(view)
+    graph = view.graph
+    assert graph is not None and canvas.layout_ is graph
+    # The dock leaves too little room to fit the whole graph readably: it opens at its
+    # start, readable, and scrolls.
+    fitted = ComponentGraphCanvas()
+    fitted.resize(canvas.size())
+    fitted.set_layout(graph)
+    fitted.fit()
+    assert fitted.zoom < ComponentGraphCanvas.READABLE_ZOOM
+    assert canvas.zoom == ComponentGraphCanvas.READABLE_ZOOM
+    assert shows_whole(canvas, graph.layers[0][0])
+    assert canvas.horizontalScrollBar().maximum() > 0
+
+    # Another release opens showing the component selected in the list, even one far right.
+    plan = window.plan
+    assert plan is not None
+    web = next(c.id for c in plan.components.rows() if c.name == "web-app")
+    assert view.components.select_record(web)
+    assert not shows_whole(canvas, web)
+    release = plan.releases.find("Atlas 3.6").id
+    window.navigator.select_release(release)
+    window._navigator_release(release)  # as the navigator's signal does
+    assert canvas.zoom >= ComponentGraphCanvas.READABLE_ZOOM
+    assert canvas.selected_id == web and shows_whole(canvas, web)
+
+    # A conflict picked in the list scrolls its component into view.
+    gateway = next(c.id for c in plan.components.rows() if c.name == "api-gateway")
+    canvas.horizontalScrollBar().setValue(canvas.horizontalScrollBar().maximum())
+    assert not shows_whole(canvas, gateway)
+    on_gateway = view.conflict_list.findItems("overlapping", Qt.MatchFlag.MatchContains)[0]
+    view.conflict_list.itemClicked.emit(on_gateway)
+    assert canvas.selected_id == gateway and shows_whole(canvas, gateway)
+    if SHOTS:
+        window.grab().save(str(Path(SHOTS) / "components-beside-conflicts.png"))
+    window.close()

@@ -76,6 +76,10 @@ def test_the_dock_opens_with_the_year_end_change_and_a_badge(opened: MainWindow)
         f"Atlas 3.5 · prod · {format_date(dt.date(2026, 12, 23))}",
         "2027-01-04 21:00 to 22:00",
     ]
+    # The overlap is one finding about both releases, and says so where it is.
+    assert (
+        rows(panel.list)[2][2] == f"Atlas 3.5 and Atlas 3.6 · {format_date(dt.date(2026, 12, 21))}"
+    )
     panel.area.setCurrentText("train")
     assert rows(panel.list) == []
     assert panel.summary.text().startswith("3 findings, 0 shown")
@@ -178,6 +182,12 @@ def test_the_chart_paints_the_conflict_and_the_communications(opened: MainWindow
     colour = image.pixelColor(spot)
     assert colour.red() > 180 and colour.green() < 90 and colour.blue() < 90
     assert chart.tip_at(rect.center()).startswith("window: Change CHG-2068")
+    # Atlas 3.6's chart marks the overlap too, and its broken constraint at its target.
+    opened.show_release(plan.releases.find("Atlas 3.6").id)
+    assert [(m.day, m.text[:10]) for m in gantt.chart.marks if m.kind is MarkKind.CONFLICT] == [
+        (overlap, "component:"),
+        (dt.date(2027, 2, 17), "component:"),
+    ]
 
 
 def test_due_communications_list_and_go_to_the_communication_plan(  # type: ignore[no-untyped-def]

@@ -12,7 +12,6 @@ from app.dependency_graph import NODE_HEIGHT, NODE_WIDTH
 from tests.app.plan_factory import edit_outside_gantry
 from tests.ui.conftest import OpenIn, settle
 from ui.dependency_view import (
-    READABLE_ZOOM,
     SKETCH_BELOW,
     STATUS_COLOURS,
     DependencyCanvas,
@@ -94,10 +93,12 @@ def test_zoom_fit_and_a_change_notice(
     window.tabs.setCurrentWidget(view)
     canvas = view.canvas
     # A release too long to fit readably opens at its start, readable.
-    assert canvas.zoom == READABLE_ZOOM and canvas.horizontalScrollBar().value() == 0
+    assert (
+        canvas.zoom == DependencyCanvas.READABLE_ZOOM and canvas.horizontalScrollBar().value() == 0
+    )
     canvas.fit()
     fitted = canvas.zoom
-    assert fitted < READABLE_ZOOM
+    assert fitted < DependencyCanvas.READABLE_ZOOM
     canvas.step_zoom(1)
     assert canvas.zoom > fitted
     canvas.fit()
