@@ -13,7 +13,7 @@ text named, so what a dependency means is never a guess.
 A release's previous baseline for a component is its version in the nearest release before it
 that ships it: releases follow each other by their own version (3.5.0, 3.5.1, 3.6.0: a patch
 builds on the release it patches, whatever its dates), then by the day they shipped or are
-due; a patch ships only what it changes. The version live in production on a day is the one
+due (for a release without a target, its start); a patch ships only what it changes. The version live in production on a day is the one
 the newest release shipped by then carries.
 """
 
@@ -393,9 +393,10 @@ class _Release:
 
 
 def _order(release: _Release) -> tuple[Any, ...]:
-    # A release without a version comes after those with one.
+    # A release without a version comes after those with one; one without a target by its
+    # start, which it cannot ship before.
     number = version_order(release.version) if release.version.strip() else (2,)
-    return (number, release.day or dt.date.max, release.position)
+    return (number, release.day or release.start or dt.date.max, release.position)
 
 
 @dataclass(slots=True)

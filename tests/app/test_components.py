@@ -399,11 +399,13 @@ def test_component_findings_say_which_release_and_day_so_the_chart_marks_them(
     ship(plan, ids["api"], r["R2"], "1.2")  # ... and R2 changes api while R1 does
     plan.releases.update(r["R1"], "target_date", None)  # a constraint without a target: start
     found = [f for f in check_plan(plan, TODAY) if f.area == "component"]
+    # R1, without a target, comes before R2 by its start.
     assert [(f.message[:14], f.release_id, f.day) for f in found] == [
-        ("R2 ships api 1", r["R2"], dt.date(2026, 4, 1)),  # its target
         ("R1 ships api 1", r["R1"], dt.date(2026, 2, 1)),
-        ("R2 (2026-02-15", r["R2"], dt.date(2026, 2, 15)),  # where the two windows meet
+        ("R2 ships api 1", r["R2"], dt.date(2026, 4, 1)),  # its target
+        ("R1 (2026-02-01", r["R1"], dt.date(2026, 2, 15)),  # where the two windows meet
     ]
+    assert found[2].places() == ((r["R1"], dt.date(2026, 2, 15)), (r["R2"], dt.date(2026, 2, 15)))
     marks = release_marks(r["R2"], found, [], lambda _id: None, rows=3)
     assert [(m.kind, m.day, m.row, m.slot) for m in marks] == [
         (MarkKind.CONFLICT, dt.date(2026, 2, 15), 0, 0),
@@ -469,7 +471,11 @@ def test_gantry_check_holds_a_release_without_a_target_open_until_the_day_given(
     assert run(["check", str(path), "--today", "2026-02-10"], before) == 0
     after = io.StringIO()
     assert run(["check", str(path), "--today", "2026-02-20"], after) == 1
-    assert "R1 (2026-02-01 to 2026-02-20)" in after.getvalue()  # open until the day given
+    # R1 is open until the day given, and comes first: it cannot ship before it starts.
+    assert after.getvalue().splitlines()[0] == (
+        "component: R1 (2026-02-01 to 2026-02-20) and R2 (2026-02-15 to 2026-04-01) both "
+        "change api (new -> 1.1, 1.1 -> 1.2) in overlapping windows."
+    )
 
 
 def test_every_component_edit_is_on_the_trail_and_a_delete_can_be_restored(plan: Plan) -> None:
