@@ -13,8 +13,8 @@ text named, so what a dependency means is never a guess.
 A release's previous baseline for a component is its version in the nearest release before it
 that ships it: releases follow each other by their own version (3.5.0, 3.5.1, 3.6.0: a patch
 builds on the release it patches, whatever its dates), then by the day they shipped or are
-due (for a release without a target, its start); a patch ships only what it changes. The version live in production on a day is the one
-the newest release shipped by then carries.
+due (for a release without a target, its start); a patch ships only what it changes. The
+version live in production on a day is the one the newest release shipped by then carries.
 """
 
 from __future__ import annotations

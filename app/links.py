@@ -1,19 +1,29 @@
-"""Predecessor text in MS Project form ("3", "A-3FS+2d", "A-12SS-1 day", "A-4;A-7")."""
+"""Predecessor text in MS Project form ("3", "A-3FS+2d", "A-12SS-1 day", "A-4;A-7"), also as its
+German, French and Spanish versions write it ("3EA+2 Tage", "3FD+2 jours")."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.duration_units import DAY, unit_days
 from app.errors import ValidationError
 
+# MS Project's link types, and those its German (Ende-Anfang ...), French (fin-début ...)
+# and Spanish (fin-comienzo ...) versions write.
+LINK_TYPES = {
+    "FS": "FS", "SS": "SS", "FF": "FF", "SF": "SF",
+    "EA": "FS", "AA": "SS", "EE": "FF", "AE": "SF",
+    "FD": "FS", "DD": "SS", "DF": "SF",
+    "FC": "FS", "CC": "SS", "CF": "SF",
+}  # fmt: skip
 _LINK = re.compile(
-    r"^(?P<key>.+?)(?P<type>FS|SS|FF|SF)"
-    r"(?:\s*(?P<lag>[+-]\s*\d+)\s*(?P<unit>d|day|days|w|wk|wks|week|weeks)?)?$",
+    rf"^(?P<key>.+?)(?P<type>{'|'.join(LINK_TYPES)})"
+    r"(?:\s*(?P<lag>[+-]\s*\d+)\s*(?P<unit>[^\W\d_]+\.?)?)?$",
     re.IGNORECASE,
 )
-_UNIT_DAYS = {"w": 5, "wk": 5, "wks": 5, "week": 5, "weeks": 5}
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,8 +56,13 @@ def parse_predecessors(text: str, is_key: Callable[[str], bool]) -> list[LinkSpe
             problems.append(f"'{token}' names no work item")
             continue
         lag = int(match["lag"].replace(" ", "")) if match["lag"] else 0
-        lag *= _UNIT_DAYS.get((match["unit"] or "d").lower(), 1)
-        specs.append(LinkSpec(match["key"].strip(), match["type"].upper(), lag))
+        unit = unit_days(match["unit"]) if match["unit"] else DAY
+        if unit is None:
+            problems.append(f"'{token}': '{match['unit']}' is not a unit of time")
+            continue
+        # A lag is whole working days: part of one counts as one (4h is a day).
+        days = math.copysign(math.ceil(round(abs(lag * unit), 6)), lag)
+        specs.append(LinkSpec(match["key"].strip(), LINK_TYPES[match["type"].upper()], int(days)))
     if problems:
         raise ValidationError(problems)
     seen: set[str] = set()

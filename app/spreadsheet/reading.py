@@ -22,8 +22,9 @@ Row = tuple[int, list[Cell]]  # the sheet's own row number (1-based) and its cel
 _SAMPLE = 64 << 10
 _CHUNK = 1 << 20
 DELIMITERS = (",", ";", "\t", "|")
-# MS Project's "Export to Excel" names its task sheet so; prefer it to resource sheets.
-PREFERRED_SHEETS = ("Task_Table1", "Work items", "Tasks")
+# MS Project's "Export to Excel" names its task sheet so (German: Vorgang_Tabelle1, French:
+# Tâche_Table1); prefer it to resource sheets.
+PREFERRED_SHEETS = ("Task_Table1", "Vorgang_Tabelle1", "Tâche_Table1", "Work items", "Tasks")
 
 
 @dataclass(frozen=True, slots=True)

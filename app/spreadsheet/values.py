@@ -9,6 +9,8 @@ from collections.abc import Iterable
 from enum import StrEnum
 from typing import Any
 
+from app.duration_units import HOURS_A_DAY, unit_days
+
 
 class DateOrder(StrEnum):
     """How a numeric date such as 04/05/27 is read: day first, month first or year first."""
@@ -39,8 +41,28 @@ _MONTHS = {
     )
     for name in names
 }
+# Weekday names a date may start with ("Mon 1/4/27", MS Project's "Mo 04.01.27" in German,
+# "lun 04/01/27" in French, "lun 04/01/27" in Spanish), Monday 0 to Sunday 6.
+_WEEKDAY_NAMES = {
+    name: day
+    for day, names in enumerate(
+        (
+            ("mon", "monday", "mo", "montag", "lun", "lundi", "lunes"),
+            ("tue", "tues", "tuesday", "di", "dienstag", "mar", "mardi", "martes"),
+            ("wed", "wednesday", "mi", "mittwoch", "mer", "mercredi", "mié", "mie", "miércoles",
+             "miercoles"),
+            ("thu", "thur", "thurs", "thursday", "do", "donnerstag", "jeu", "jeudi", "jue",
+             "jueves"),
+            ("fri", "friday", "fr", "freitag", "ven", "vendredi", "vie", "viernes"),
+            ("sat", "saturday", "sa", "samstag", "sonnabend", "sam", "samedi", "sáb", "sab",
+             "sábado", "sabado"),
+            ("sun", "sunday", "so", "sonntag", "dim", "dimanche", "dom", "domingo"),
+        )
+    )
+    for name in names
+}  # fmt: skip
 _WEEKDAY = re.compile(
-    r"^(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE
+    rf"^({'|'.join(sorted(_WEEKDAY_NAMES, key=len, reverse=True))})\.?,?\s+", re.IGNORECASE
 )
 _TIME = (
     r"(?:[ T]+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[AaPp]\.?[Mm]\.?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
@@ -71,9 +93,6 @@ def _date(year: int, month: int, day: int, text: str) -> dt.date:
         raise ValueError(f"'{text}' is not a date (no such day)") from None
 
 
-_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
 def date_evidence(value: Any) -> DateOrder | None:
     """Which order a numeric date text proves, else None: a first part above 12 is a day, and
     so is a second one; a weekday written before it (MS Project's "Mon 1/4/27") proves the
@@ -92,7 +111,7 @@ def date_evidence(value: Any) -> DateOrder | None:
         return DateOrder.MDY
     if weekday is None or first == second or first > 12:
         return None
-    day = _WEEKDAYS.index(weekday[0][:3].casefold())
+    day = _WEEKDAY_NAMES[weekday[1].casefold()]
     year = _year(match[4])
     fits = [
         order
@@ -151,12 +170,14 @@ def parse_date(value: Any, order: DateOrder | None) -> dt.date | None:
         if order == DateOrder.YMD:
             raise ValueError(f"'{text}' does not start with a year")
         return _date(year, second, first, text)
-    match = _DAY_MONTH_NAME.match(plain)
-    if match and match[2].casefold() in _MONTHS:
-        return _date(_year(match[3]), _MONTHS[match[2].casefold()], int(match[1]), text)
-    match = _MONTH_NAME_DAY.match(plain)
-    if match and match[1].casefold() in _MONTHS:
-        return _date(_year(match[3]), _MONTHS[match[1].casefold()], int(match[2]), text)
+    # "Mar 4, 2027" is March, not a French Tuesday: the month name forms are read whole too.
+    for form in dict.fromkeys((plain, text)):
+        match = _DAY_MONTH_NAME.match(form)
+        if match and match[2].casefold() in _MONTHS:
+            return _date(_year(match[3]), _MONTHS[match[2].casefold()], int(match[1]), text)
+        match = _MONTH_NAME_DAY.match(form)
+        if match and match[1].casefold() in _MONTHS:
+            return _date(_year(match[3]), _MONTHS[match[1].casefold()], int(match[2]), text)
     raise ValueError(f"'{text}' is not a date")
 
 
@@ -166,43 +187,34 @@ def _serial(number: float) -> dt.date:
     return _EXCEL_EPOCH + dt.timedelta(days=int(number))
 
 
-_DURATION = re.compile(
-    r"^(\d+(?:[.,]\d+)?)\s*(d|dy|dys|day|days|w|wk|wks|week|weeks|h|hr|hrs|hour|hours|"
-    r"m|mo|mon|mons|month|months|ed|eday|edays)?\s*\??$",
-    re.IGNORECASE,
-)
-_UNIT_DAYS = {"w": 5.0, "h": 1 / 8, "m": 20.0}
-HOURS_A_DAY = 8  # Jira's and MS Project's default working day
+_DURATION = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([^\W\d_]+\.?)?\s*\??$")
 
 
 def parse_duration(value: Any, seconds: bool = False) -> int | None:
-    """Working days from "5", "5d", "5 days", "1 wk", "2w", "16h", "0 days" (a milestone) or a
-    number; `seconds` reads numbers as seconds of work (Jira's estimates). Parts of a day round
-    up. Empty is None; anything else raises ValueError."""
+    """Working days from "5", "5d", "5 days", "1 wk", "2w", "16h", "30 min", "0 days" (a
+    milestone), the same in German, French or Spanish ("5 Tage", "3 jours"; see
+    app.duration_units), or a number; `seconds` reads numbers as seconds of work (Jira's
+    estimates). Parts of a day round up. Empty is None; anything else raises ValueError."""
     if value is None:
         return None
     if isinstance(value, bool):
         raise ValueError(f"'{value}' is not a duration")
     if isinstance(value, int | float):
         number = float(value)
-        unit = ""
+        unit = None
     else:
         text = str(value).strip()
         if not text:
             return None
         match = _DURATION.match(text)
-        if match is None:
+        unit = unit_days(match[2]) if match and match[2] else None
+        if match is None or (match[2] and unit is None):
             raise ValueError(f"'{text}' is not a duration (e.g. 5, 5d, 5 days, 2w)")
         number = float(match[1].replace(",", "."))
-        unit = (match[2] or "").lower()
-    if seconds and not unit:
+    if unit is not None:
+        number *= unit
+    elif seconds:
         number /= 3600 * HOURS_A_DAY
-    elif unit.startswith("w"):
-        number *= _UNIT_DAYS["w"]
-    elif unit.startswith("h"):
-        number *= _UNIT_DAYS["h"]
-    elif unit.startswith("m"):
-        number *= _UNIT_DAYS["m"]
     if not math.isfinite(number) or number > 99_999:
         raise ValueError(f"'{value}' is not a duration a plan can hold")
     return math.ceil(round(number, 6))

@@ -107,6 +107,44 @@ def msp_xlsx(path: Path) -> Path:
     )
 
 
+# MS Project in German: its "Nach Excel exportieren" of the same plan as MSP_ROWS, with a
+# lag written in German ("EA": Ende-Anfang, finish-to-start).
+MSP_DE_HEADER = (
+    "Nr.", "Vorgangsname", "Dauer", "Anfang", "Ende", "Vorgänger", "Gliederungsebene",
+    "Ressourcennamen", "% Abgeschlossen",
+)  # fmt: skip
+MSP_DE_ROWS = (
+    (1, "Freigabe 5.0", "9 Tage", dt.datetime(2027, 1, 4, 8), dt.datetime(2027, 1, 14, 17), "",
+     1, "", 0.3),
+    (2, "Entwurf", "3 Tage", dt.datetime(2027, 1, 4, 8), dt.datetime(2027, 1, 6, 17), "", 2,
+     "Anna", 1.0),
+    (3, "Umsetzung", "1 Woche", dt.datetime(2027, 1, 8, 8), dt.datetime(2027, 1, 14, 17),
+     "2EA+1 Tag", 2, "Bernd;Carla", 0.2),
+    (4, "Abnahme", "0 Tage", dt.datetime(2027, 1, 14, 17), dt.datetime(2027, 1, 14, 17), "3", 2,
+     "", 0),
+)  # fmt: skip
+
+
+def msp_de_xlsx(path: Path) -> Path:
+    return write_xlsx(
+        path,
+        {
+            "Vorgang_Tabelle1": [MSP_DE_HEADER, *MSP_DE_ROWS],
+            "Ressource_Tabelle1": [("Nr.", "Name"), (1, "Anna")],
+        },
+    )
+
+
+# MS Project in French, saved as text with the weekday before each date (dd/mm/yy) and a
+# French lag ("FD": fin-début, finish-to-start).
+MSP_FR_ROWS = (
+    ("N°", "Nom de la tâche", "Durée", "Début", "Fin", "Prédécesseurs", "Noms ressources"),
+    ("1", "Conception", "3 jours", "lun 04/01/27", "mer 06/01/27", "", "Anne"),
+    ("2", "Réalisation", "1 sem", "ven 08/01/27", "jeu 14/01/27", "1FD+1 jour", "Bruno"),
+    ("3", "Recette", "0 jour", "jeu 14/01/27", "jeu 14/01/27", "2", ""),
+)
+
+
 def zip_with(path: Path, members: dict[str, bytes], level: int = zipfile.ZIP_DEFLATED) -> Path:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=level) as archive:

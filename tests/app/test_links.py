@@ -26,6 +26,17 @@ def parse(text: str) -> list[LinkSpec]:
         ("A-3SF", [LinkSpec("A-3", "SF", 0)]),
         (" A-3 ; 4FS-2 days ", [LinkSpec("A-3"), LinkSpec("4", "FS", -2)]),
         ("", []),
+        ("3FS+4h", [LinkSpec("3", "FS", 1)]),  # part of a day counts as one
+        ("3SS-12h", [LinkSpec("3", "SS", -2)]),
+        # MS Project in German, French and Spanish.
+        ("3EA+2 Tage; 4AA", [LinkSpec("3", "FS", 2), LinkSpec("4", "SS", 0)]),
+        ("12EE-1 Woche", [LinkSpec("12", "FF", -5)]),
+        ("3AE", [LinkSpec("3", "SF", 0)]),
+        (
+            "3FD+2 jours; 4DD; 7DF",
+            [LinkSpec("3", "FS", 2), LinkSpec("4", "SS"), LinkSpec("7", "SF")],
+        ),
+        ("3FC+1 semana; 4CC", [LinkSpec("3", "FS", 5), LinkSpec("4", "SS")]),
     ],
 )
 def test_parses_ms_project_forms(text: str, expected: list[LinkSpec]) -> None:
@@ -43,6 +54,12 @@ def test_unknown_keys_are_all_reported() -> None:
     with pytest.raises(ValidationError) as info:
         parse("A-3; Z-9; 99SS+1")
     assert info.value.problems == ["'Z-9' names no work item", "'99SS+1' names no work item"]
+
+
+def test_a_lag_in_an_unknown_unit_is_refused_naming_it() -> None:
+    with pytest.raises(ValidationError) as info:
+        parse("3FS+2 parsecs")
+    assert info.value.problems == ["'3FS+2 parsecs': 'parsecs' is not a unit of time"]
 
 
 def test_duplicate_predecessor_is_refused() -> None:

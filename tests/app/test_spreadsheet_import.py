@@ -19,7 +19,9 @@ from tests.app.plan_factory import make_plan, plan_for
 from tests.app.sheets import (
     JIRA_HEADER,
     JIRA_ROWS,
+    MSP_FR_ROWS,
     jira_csv,
+    msp_de_xlsx,
     msp_xlsx,
     smartsheet_xlsx,
     write_csv,
@@ -77,6 +79,41 @@ def test_ms_project_workbook(empty: Plan, tmp_path: Path) -> None:
     # The sheet is consistent: the plan schedules to its dates.
     assert prepared.report.moved == []
     assert items["4"].start == dt.date(2027, 1, 13)  # type: ignore[attr-defined]
+
+
+def test_ms_project_in_german(empty: Plan, tmp_path: Path) -> None:
+    prepared = prepare(empty, msp_de_xlsx(tmp_path / "plan.xlsx"), ImportOptions(release="R5"))
+    report = prepared.report
+    assert report.sheet == "Vorgang_Tabelle1"
+    assert report.ok, report.lines()
+    assert report.columns is not None and "" not in report.columns.fields  # every column read
+    commit(empty, prepared)
+    items = rows(empty)
+    assert items["1"].kind == "phase" and items["4"].kind == "milestone"  # type: ignore[attr-defined]
+    assert items["2"].parent_id == items["1"].id  # type: ignore[attr-defined]
+    assert items["3"].duration == 5 and items["3"].percent_complete == 20  # type: ignore[attr-defined]
+    assert items["3"].predecessors == "2FS+1"  # type: ignore[attr-defined]
+    assert items["2"].owner == "Anna"  # type: ignore[attr-defined]
+    # The sheet is consistent: the plan schedules to its dates.
+    assert report.moved == []
+    assert (items["3"].start, items["3"].finish) == (dt.date(2027, 1, 8), dt.date(2027, 1, 14))  # type: ignore[attr-defined]
+
+
+def test_ms_project_in_french_as_text_with_weekdays(empty: Plan, tmp_path: Path) -> None:
+    """Every day is 12 or less, but only day first puts 'lun 04/01/27' on a Monday."""
+    sheet = write_csv(tmp_path / "plan.csv", list(MSP_FR_ROWS), delimiter=";")
+    prepared = prepare(empty, sheet, ImportOptions(release="R5"))
+    report = prepared.report
+    assert report.ok, report.lines()
+    assert report.columns is not None and "" not in report.columns.fields
+    commit(empty, prepared)
+    items = rows(empty)
+    assert [(k, r.duration, r.predecessors, r.start) for k, r in items.items()] == [  # type: ignore[attr-defined]
+        ("1", 3, "", dt.date(2027, 1, 4)),
+        ("2", 5, "1FS+1", dt.date(2027, 1, 8)),
+        ("3", 0, "2", dt.date(2027, 1, 14)),
+    ]
+    assert items["3"].kind == "milestone" and report.moved == []  # type: ignore[attr-defined]
 
 
 def test_smartsheet_indentation_and_row_numbers(empty: Plan, tmp_path: Path) -> None:

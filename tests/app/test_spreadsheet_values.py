@@ -108,6 +108,19 @@ def test_empty_dates_are_none() -> None:
         (3, 3),
         (2.0, 2),
         ("1 mo", 20),
+        ("1 mon", 20),  # MS Project's month
+        ("90m", 1),  # MS Project's minutes: 1.5 hours, a part of a day
+        ("480 mins", 1),
+        ("5 Tage", 5),  # German MS Project
+        ("0 Tage", 0),
+        ("1 Woche", 5),
+        ("2 Wochen?", 10),
+        ("12 Std.", 2),
+        ("3 jours", 3),  # French
+        ("2 sem", 10),
+        ("1 mois", 20),
+        ("4 días", 4),  # Spanish
+        ("1 semana", 5),
     ],
 )
 def test_durations(value: object, days: int) -> None:
@@ -121,7 +134,7 @@ def test_jira_estimates_are_seconds_of_eight_hour_days() -> None:
 
 
 def test_bad_durations() -> None:
-    for value in ("soon", "-2", "5 parsecs", True):
+    for value in ("soon", "-2", "5 parsecs", "5 d d", "d", True):
         with pytest.raises(ValueError):
             parse_duration(value)
 
