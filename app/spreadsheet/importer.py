@@ -24,6 +24,7 @@ from app.schedule_runs import ScheduleJob, compute
 from app.scheduling import ReleaseBounds, ScheduleItem, ScheduleLink, WorkCalendar
 from app.spreadsheet import columns as cols
 from app.spreadsheet.change_sheet import ChangesWritten, check_changes, undo_changes, write_changes
+from app.spreadsheet.formulas import unsaved_formulas
 from app.spreadsheet.header import LOOK_AHEAD, find_header
 from app.spreadsheet.mapping import ColumnMap, map_columns
 from app.spreadsheet.own_workbook import OwnSheets, is_own_workbook, read_own_sheets
@@ -219,6 +220,8 @@ def prepare(
         )
         return prepared
     reader = _Reader(plan, sheet, columns, options, report, prepared.own)
+    if source.kind == "workbook":
+        reader.unsaved_formulas(unsaved_formulas(path, sheet), header.row)
 
     def data_rows() -> Iterable[tuple[int, list[Cell]]]:
         yield from (r for r in head if r[0] > header.row)
@@ -349,6 +352,21 @@ class _Reader:
                 self.sheet,
             )
         )
+
+    def unsaved_formulas(self, found: list[tuple[int, int, str]], header_row: int) -> None:
+        """A formula with no saved value would read as an empty cell: an error where the
+        import reads the column, so no default quietly stands in for it."""
+        for row, column, formula in found:
+            if row > header_row and column < self.width and self.columns.fields[column]:
+                shown = f"the formula ={formula}" if formula else "a shared formula"
+                self.problem(
+                    f"{shown} has no saved value (the workbook was written by a program, not "
+                    "saved by Excel or LibreOffice): open and save it there, then import it "
+                    "again",
+                    row,
+                    column,
+                    f"={formula}" if formula else None,
+                )
 
     def take(self, number: int, cells: list[Cell]) -> bool:
         """Keep a data row's mapped cells; blank rows are skipped (returns False)."""

@@ -4,6 +4,7 @@ undo, dry runs and keys."""
 from __future__ import annotations
 
 import datetime as dt
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ from tests.app.sheets import (
     smartsheet_xlsx,
     write_csv,
     write_xlsx,
+    zip_with,
 )
 
 
@@ -231,6 +233,54 @@ def test_columns_not_read_are_listed_a_wide_export_s_cut_short(empty: Plan, tmp_
     lines = prepare(empty, sheet, ImportOptions(release="R")).report.lines()
     shown = ", ".join(extra[:12])
     assert f"Not read: {shown} and 8 more (--map COLUMN=FIELD reads one)" in lines
+
+
+def _formula_book(path: Path, saved: bytes | None) -> Path:
+    """A workbook openpyxl writes (formulas without results); `saved` puts a result beside
+    the Duration formula as Excel would, and row 4's duration becomes a shared formula."""
+    write_xlsx(
+        path,
+        {
+            "Plan": [
+                ("Key", "Name", "Duration", "Scratch"),
+                ("A", "Alpha", 3, "=1+1"),  # Scratch is not read: its formula does not matter
+                ("B", "Beta", "=C2*2", ""),
+                ("C", "Gamma", 4, ""),
+            ]
+        },
+    )
+    with zipfile.ZipFile(path) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    part = "xl/worksheets/sheet1.xml"
+    if saved is not None:
+        members[part] = members[part].replace(
+            b"<f>C2*2</f><v></v>", b"<f>C2*2</f><v>" + saved + b"</v>"
+        )
+    members[part] = members[part].replace(
+        b'<c r="C4" t="n"><v>4</v></c>', b'<c r="C4"><f t="shared" si="0"/></c>'
+    )
+    return zip_with(path, members)
+
+
+def test_formulas_without_saved_values_are_refused_at_their_cells(
+    empty: Plan, tmp_path: Path
+) -> None:
+    report = prepare(
+        empty, _formula_book(tmp_path / "f.xlsx", None), ImportOptions(release="R")
+    ).report
+    assert [p.text() for p in report.errors] == [
+        f"Plan row {row}, column C (Duration): {what} has no saved value (the workbook was "
+        "written by a program, not saved by Excel or LibreOffice): open and save it there, "
+        "then import it again"
+        for row, what in ((3, "the formula =C2*2"), (4, "a shared formula"))
+    ]
+    saved = prepare(empty, _formula_book(tmp_path / "s.xlsx", b"6"), ImportOptions(release="R"))
+    assert [p.text() for p in saved.report.errors] == [
+        "Plan row 4, column C (Duration): a shared formula has no saved value (the workbook was "
+        "written by a program, not saved by Excel or LibreOffice): open and save it there, "
+        "then import it again"
+    ]
+    assert saved.items[1].values["duration"] == 6  # Excel's saved result is what is read
 
 
 def test_header_below_titles_merged_cells_and_blank_rows(empty: Plan, tmp_path: Path) -> None:
