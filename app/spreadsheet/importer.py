@@ -952,13 +952,20 @@ class _Reader:
         by_key: dict[str, int] = {}
         by_ref: dict[str, int] = {}
         by_name: dict[str, int] = {}
+        shared: dict[str, list[int]] = {}  # a name several rows have -> their sheet rows
         for index, item in enumerate(items):
             for key in {item.sheet_key, item.key} - {""}:
                 by_key.setdefault(key, index)
             if item.ref:
                 by_ref.setdefault(item.ref, index)
             folded = item.name.casefold()
-            by_name[folded] = -1 if folded in by_name else index
+            if folded in by_name:
+                first = by_name[folded]
+                shared.setdefault(folded, [] if first < 0 else [items[first].row])
+                shared[folded].append(item.row)
+                by_name[folded] = -1
+            else:
+                by_name[folded] = index
         by_position = not self.columns.has("key") and not self.columns.has("ref")
 
         def target(token: str) -> tuple[str, int] | None:
@@ -982,7 +989,7 @@ class _Reader:
                     specs = parse_predecessors(text, lambda t: target(t) is not None)
                 except ValidationError as exc:
                     for message in exc.problems:
-                        self.problem(_link_message(message), item.row, column, text)
+                        self.problem(_link_message(message, shared), item.row, column, text)
                     continue
                 for spec in specs:
                     other = target(spec.key)
@@ -1227,7 +1234,13 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _link_message(message: str) -> str:
+def _link_message(message: str, shared: Mapping[str, list[int]]) -> str:
+    """A predecessor problem in the sheet's terms; a name several rows have says which."""
+    token = message.removesuffix(" names no work item")
+    rows = shared.get(token.strip("'").casefold()) if token != message else None
+    if rows:
+        listed = ", ".join(map(str, rows[:-1])) + f" and {rows[-1]}"
+        return f"{token} is the name of rows {listed}: give the one meant by its key or ID"
     return message.replace(
         "names no work item", "names no row of this sheet and no item of the plan"
     )

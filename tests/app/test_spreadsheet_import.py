@@ -206,6 +206,20 @@ def test_every_problem_with_row_column_and_value(empty: Plan, tmp_path: Path) ->
     assert empty.state.items == {}
 
 
+def test_a_predecessor_named_by_a_name_several_rows_have_says_which_rows(
+    empty: Plan, tmp_path: Path
+) -> None:
+    sheet = write_csv(
+        tmp_path / "d.csv",
+        [("Name", "Predecessors"), ("Design", ""), ("Design", ""), ("Build", "design")],
+    )
+    report = prepare(empty, sheet, ImportOptions(release="R")).report
+    assert [p.text() for p in report.errors] == [
+        "d row 4, column B (Predecessors): 'design' is the name of rows 2 and 3: give the one "
+        "meant by its key or ID"
+    ]
+
+
 def test_a_cycle_is_named_with_its_rows(empty: Plan, tmp_path: Path) -> None:
     sheet = write_csv(
         tmp_path / "c.csv",
