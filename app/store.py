@@ -327,6 +327,11 @@ def _inspect_file(path: Path) -> str:
             finally:
                 conn.close()
     except sqlite3.DatabaseError as exc:  # not damage: the disk, or another process
+        if "locked" in str(exc):
+            raise PlanOpenError(
+                f"{path} is busy: another program is writing to it (the database is locked); "
+                "try again once it has finished."
+            ) from exc
         raise PlanOpenError(f"{path} cannot be read ({_one_line(exc)}).") from exc
     if row is None:
         raise PlanOpenError(f"{path} is not a complete Gantry plan (it has no schema version).")

@@ -105,6 +105,26 @@ def test_plan_from_newer_gantry_is_refused_untouched(tmp_path: Path) -> None:
     assert _bytes(path) == before
 
 
+def test_a_plan_another_program_is_writing_is_refused_as_busy(tmp_path: Path) -> None:
+    """Not Gantry (its lock file would name the holder): another SQLite writer mid-write."""
+    path = tmp_path / "p.gantry"
+    make_plan(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        other.execute("BEGIN EXCLUSIVE")
+        with pytest.raises(PlanOpenError) as info:
+            PlanStore.open(path)  # after SQLite's busy wait
+        assert str(info.value) == (
+            f"{path} is busy: another program is writing to it (the database is locked); "
+            "try again once it has finished."
+        )
+        assert not lock_path(path).exists()  # the refused open holds nothing
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    PlanStore.open(path).close()
+
+
 def test_second_open_is_read_only_and_names_the_holder(tmp_path: Path) -> None:
     path = tmp_path / "p.gantry"
     first = make_plan(path)
