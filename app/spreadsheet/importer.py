@@ -221,7 +221,7 @@ def prepare(
         return prepared
     reader = _Reader(plan, sheet, columns, options, report, prepared.own)
     if source.kind == "workbook":
-        reader.unsaved_formulas(unsaved_formulas(path, sheet), header.row)
+        reader.refuse_unsaved_formulas(unsaved_formulas(path, sheet), header.row)
 
     def data_rows() -> Iterable[tuple[int, list[Cell]]]:
         yield from (r for r in head if r[0] > header.row)
@@ -353,7 +353,7 @@ class _Reader:
             )
         )
 
-    def unsaved_formulas(self, found: list[tuple[int, int, str]], header_row: int) -> None:
+    def refuse_unsaved_formulas(self, found: list[tuple[int, int, str]], header_row: int) -> None:
         """A formula with no saved value would read as an empty cell: an error where the
         import reads the column, so no default quietly stands in for it."""
         for row, column, formula in found:

@@ -42,7 +42,7 @@ _MONTHS = {
     for name in names
 }
 # Weekday names a date may start with ("Mon 1/4/27", MS Project's "Mo 04.01.27" in German,
-# "lun 04/01/27" in French, "lun 04/01/27" in Spanish), Monday 0 to Sunday 6.
+# "lun 04/01/27" in French, "mié 06/01/27" in Spanish), Monday 0 to Sunday 6.
 _WEEKDAY_NAMES = {
     name: day
     for day, names in enumerate(
