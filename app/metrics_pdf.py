@@ -26,7 +26,12 @@ from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer, T
 from app import fonts
 from app.errors import ValidationError
 from app.metrics import MetricsReport, metrics
-from app.metrics_report import CARDS, figure, percent, trend
+from app.metrics_report import (
+    CARDS,
+    RELEASE_TABLE_HEADERS,
+    release_table_row,
+    trend,
+)
 from app.pdf import styles
 from app.plan import Plan
 
@@ -273,37 +278,12 @@ def _chart(
 def _releases(report: MetricsReport, width: float) -> Table:
     cell = styles.style("cell")
     head = styles.style("cell-bold")
-    headers = [
-        "Release",
-        "Deploys",
-        "Succeeded",
-        "Failed",
-        "Per week",
-        "Lead time",
-        "Failure rate",
-        "Restore",
-        "Schedule variance",
+    rows: list[list[Flowable]] = [
+        [Paragraph(styles.markup(h, fonts.BOLD), head) for h in RELEASE_TABLE_HEADERS]
     ]
-    rows: list[list[Flowable]] = [[Paragraph(styles.markup(h, fonts.BOLD), head) for h in headers]]
     shown = report.releases[:MAX_RELEASE_ROWS]
     for release in shown:
-        m = release.measures
-        if release.schedule_variance is None:
-            variance = "no baseline" if release.baseline is None else "–"
-        else:
-            variance = f"{release.schedule_variance:+d} working days vs {release.baseline}"
-        texts = [
-            release.name,
-            str(m.deployments),
-            str(m.succeeded),
-            str(m.failed),
-            figure(m.deployment_frequency),
-            figure(m.lead_time_days, " d", 1),
-            percent(m.change_failure_rate),
-            figure(m.time_to_restore_hours, " h", 1),
-            variance,
-        ]
-        rows.append([Paragraph(styles.markup(t), cell) for t in texts])
+        rows.append([Paragraph(styles.markup(t), cell) for t in release_table_row(release)])
     rest = len(report.releases) - len(shown)
     if rest:
         more = f"… and {rest} more release{'s' if rest != 1 else ''} (gantry metrics lists all)"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from app.metrics import Measures, MetricsReport
+from app.metrics import Measures, MetricsReport, ReleaseMeasures
 
 _DASH = "–"
 
@@ -83,6 +83,40 @@ def _row(label: str, m: Measures, variance: str = "") -> list[str]:
         figure(m.rollback_frequency),
         variance,
     ]
+
+
+# The dashboard's release table, in the window and on its PDF page.
+RELEASE_TABLE_HEADERS = (
+    "Release",
+    "Deploys",
+    "Succeeded",
+    "Failed",
+    "Per week",
+    "Lead time",
+    "Failure rate",
+    "Restore",
+    "Schedule variance",
+)
+
+
+def release_table_row(release: ReleaseMeasures) -> tuple[str, ...]:
+    """A release's row of the dashboard's release table, under RELEASE_TABLE_HEADERS."""
+    m = release.measures
+    if release.schedule_variance is None:
+        variance = "no baseline" if release.baseline is None else _DASH
+    else:
+        variance = f"{release.schedule_variance:+d} working days vs {release.baseline}"
+    return (
+        release.name,
+        str(m.deployments),
+        str(m.succeeded),
+        str(m.failed),
+        figure(m.deployment_frequency),
+        figure(m.lead_time_days, " d", 1),
+        percent(m.change_failure_rate),
+        figure(m.time_to_restore_hours, " h", 1),
+        variance,
+    )
 
 
 def _write_table(report: MetricsReport, out: TextIO) -> None:

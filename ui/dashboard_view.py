@@ -28,7 +28,14 @@ from PySide6.QtWidgets import (
 from typing_extensions import override
 
 from app.metrics import Measures, MetricsReport, metrics
-from app.metrics_report import CARDS, WORSE, Card, figure, percent, trend
+from app.metrics_report import (
+    CARDS,
+    RELEASE_TABLE_HEADERS,
+    WORSE,
+    Card,
+    release_table_row,
+    trend,
+)
 from app.plan import Plan
 from app.unit_of_work import ChangeNotice
 from ui.dashboard_chart import MonthlyChart, Series
@@ -58,17 +65,6 @@ LEAD = QColor("#4f7fe0")
 RESTORE = QColor("#d9822b")
 CARD_STYLE = (
     "QFrame#metricCard { background: #ffffff; border: 1px solid #e2e8f0; border-radius: 6px; }"
-)
-TABLE_HEADERS = (
-    "Release",
-    "Deploys",
-    "Succeeded",
-    "Failed",
-    "Per week",
-    "Lead time",
-    "Failure rate",
-    "Restore",
-    "Schedule variance",
 )
 
 
@@ -149,9 +145,9 @@ class DashboardView(QWidget):
         charts.addWidget(self.lead_chart, 1, 0)
         charts.addWidget(self.failure_chart, 1, 1)
 
-        self.table = QTableWidget(0, len(TABLE_HEADERS))
+        self.table = QTableWidget(0, len(RELEASE_TABLE_HEADERS))
         self.table.setObjectName("dashboardReleases")
-        self.table.setHorizontalHeaderLabels(TABLE_HEADERS)
+        self.table.setHorizontalHeaderLabels(RELEASE_TABLE_HEADERS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().hide()
@@ -262,22 +258,7 @@ class DashboardView(QWidget):
     def _fill_table(self, report: MetricsReport) -> None:
         self.table.setRowCount(len(report.releases))
         for row, release in enumerate(report.releases):
-            m = release.measures
-            if release.schedule_variance is None:
-                variance = "no baseline" if release.baseline is None else "–"
-            else:
-                variance = f"{release.schedule_variance:+d} working days vs {release.baseline}"
-            cells = (
-                release.name,
-                str(m.deployments),
-                str(m.succeeded),
-                str(m.failed),
-                figure(m.deployment_frequency),
-                figure(m.lead_time_days, " d", 1),
-                percent(m.change_failure_rate),
-                figure(m.time_to_restore_hours, " h", 1),
-                variance,
-            )
+            cells = release_table_row(release)
             for column, text in enumerate(cells):
                 item = QTableWidgetItem(text)
                 if 0 < column < len(cells) - 1:
